@@ -1,0 +1,43 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+, make, git):
+#   make run   - install, migrate, load demo data, start web + Celery worker/beat
+#   make test  - install the dev dependencies and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the lock changes.
+$(STAMP): $(BIN)/python requirements/dev.txt requirements/base.txt
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: export DEBUG = 1
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py compiletranslations
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py rundev
+
+test: install
+	$(BIN)/python manage.py compiletranslations --settings=itsm.settings_test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/celery var/test

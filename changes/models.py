@@ -1,0 +1,1 @@
+"""Changes and releases: models arrive with the issue that builds this process."""

@@ -1,0 +1,1 @@
+"""Configuration management: models arrive with the issue that builds this process."""

@@ -1,0 +1,1 @@
+"""Incidents: models arrive with the issue that builds this process."""

@@ -1,0 +1,61 @@
+"""Writes shared by every process: form numbers and transition records."""
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import numbering
+from .models import FormCode, NumberSequence, TransitionLog
+
+
+def form_code_get(*, key: str, default: str) -> str:
+    """The admin-configured code for a kind of form, or `default` until one is configured."""
+    code = FormCode.objects.filter(key=key).values_list("code", flat=True).first()
+    return code or default
+
+
+def sequence_next(*, scope: str) -> int:
+    """Next value in `scope`, unique even under concurrent callers.
+
+    One INSERT … ON CONFLICT DO UPDATE … RETURNING statement (PostgreSQL, SQLite ≥ 3.35):
+    the database serialises the increment on the row, so fifty parallel creations get
+    fifty distinct values with no read-modify-write race. Inside an outer transaction
+    the row stays locked until commit, which orders creations of the same form and day.
+    """
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (scope, last_value) VALUES (%s, 1) "  # noqa: S608 (table name is ours)
+        f"ON CONFLICT (scope) DO UPDATE SET last_value = {table}.last_value + 1 "
+        "RETURNING last_value"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [scope])
+        return cursor.fetchone()[0]
+
+
+def number_allocate(*, code: str, day: date | None = None) -> str:
+    """A new daily form number such as `D0201-2026093001` (local date of today by default)."""
+    day = day or timezone.localdate()
+    sequence = sequence_next(scope=numbering.daily_scope(code, day))
+    return numbering.format_number(code, day, sequence)
+
+
+def linked_number_allocate(*, code: str, parent_number: str) -> str:
+    """A number for a record that tracks another: `D0302-D0201-2026093001` (then `-02`…)."""
+    sequence = sequence_next(scope=numbering.linked_scope(code, parent_number))
+    return numbering.format_linked_number(code, parent_number, sequence)
+
+
+def transition_record(*, subject, transition: str, source: str, target: str, actor=None, note=""):
+    """Write the transition log row; call it inside the service's atomic block."""
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        transition=transition,
+        source=str(source),
+        target=str(target),
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
+        note=note,
+    )

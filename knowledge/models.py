@@ -1,0 +1,1 @@
+"""Knowledge: models arrive with the issue that builds this process."""

@@ -1,0 +1,1 @@
+"""Problems: models arrive with the issue that builds this process."""

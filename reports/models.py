@@ -1,0 +1,1 @@
+"""Reports: models arrive with the issue that builds this process."""

@@ -1,0 +1,108 @@
+from auditlog.registry import auditlog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Building, CalendarDay, Department, Location, Person, ServiceLevel, WorkingPeriod
+
+for model in (Building, CalendarDay, Department, Location, Person, ServiceLevel, WorkingPeriod):
+    auditlog.register(model)
+
+User = get_user_model()
+auditlog.register(User, exclude_fields=["password", "last_login"])
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank", "response_minutes", "resolution_minutes", "is_default"]
+    list_editable = ["response_minutes", "resolution_minutes"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "service_level", "is_active"]
+    list_filter = ["is_active", "service_level"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent", "service_level"]
+    autocomplete_fields = ["parent"]
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    extra = 0
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "address"]
+    search_fields = ["name", "address"]
+    inlines = [LocationInline]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "building", "floor", "room"]
+    list_filter = ["building", "floor"]
+    search_fields = ["building__name", "floor", "room", "description"]
+    list_select_related = ["building"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "user",
+        "department",
+        "phone",
+        "mobile",
+        "service_level",
+        "approval_body",
+    ]
+    list_filter = ["department", "service_level", "approval_body", "user__groups"]
+    search_fields = ["name", "phone", "mobile", "employee_number", "user__username", "user__email"]
+    list_select_related = ["user", "department", "service_level"]
+    autocomplete_fields = ["user", "department", "location"]
+
+
+class PersonInline(admin.StackedInline):
+    model = Person
+    can_delete = False
+    verbose_name_plural = _("profile")
+    autocomplete_fields = ["department", "location"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [PersonInline]
+    list_display = ["username", "person_name", "email", "is_staff", "is_active"]
+    list_select_related = ["person"]
+
+    @admin.display(description=_("name"), ordering="person__name")
+    def person_name(self, obj):
+        person = getattr(obj, "person", None)
+        return person.name if person else ""
+
+
+@admin.register(WorkingPeriod)
+class WorkingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "start", "end"]
+    list_filter = ["weekday"]
+    ordering = ["weekday", "start"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        # An admin's word beats the package: the daily sync will leave this row alone.
+        obj.source = "manual"
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,70 @@
+from rest_framework import serializers
+
+from ..models import Building, CalendarDay, Department, Location, Person, ServiceLevel
+
+
+class ServiceLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceLevel
+        fields = [
+            "id",
+            "code",
+            "name",
+            "rank",
+            "response_minutes",
+            "resolution_minutes",
+            "is_default",
+        ]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "code", "parent", "service_level", "is_active"]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "name", "address"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = ["id", "building", "floor", "room", "description", "label"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    effective_service_level = serializers.SlugRelatedField(
+        source="effective_service_level", slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "username",
+            "name",
+            "email",
+            "phone",
+            "mobile",
+            "employee_number",
+            "department",
+            "location",
+            "service_level",
+            "effective_service_level",
+            "approval_body",
+        ]
+        read_only_fields = ["approval_body"]
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name", "source"]
+        read_only_fields = ["source"]

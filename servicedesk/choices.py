@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The portal's roles; each is a Django group of the same name (see roles.py)."""
+
+    END_USER = "end_user", _("End user")
+    SERVICE_DESK = "service_desk", _("Service desk")
+    ENGINEER = "engineer", _("Engineer")
+    SUPERVISOR = "supervisor", _("Service supervisor")
+    APPROVER = "approver", _("Approver")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Administrator")
+
+
+class ApprovalBody(models.TextChoices):
+    """Client-side bodies that approve plans, changes, documents and blacklists."""
+
+    OPS_DEPARTMENT = "ops_department", _("Operations department")
+    INFORMATION_CENTRE = "information_centre", _("Information centre")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Day off")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class CalendarDaySource(models.TextChoices):
+    PACKAGE = "package", _("Holidays package")
+    MANUAL = "manual", _("Entered by admin")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

@@ -1,0 +1,133 @@
+"""The demo customer: one government office building, its departments, people and roles.
+
+Idempotent: every row is looked up by a natural key first, so a second run adds nothing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .choices import ApprovalBody, Role
+from .models import Building, Department, Location, Person, ServiceLevel
+
+DEMO_LOGINS = [
+    ("enduser", "最终用户 end user (财务处)"),
+    ("agent", "服务台 service desk"),
+    ("engineer", "运维工程师 engineer"),
+    ("supervisor", "服务主管 service supervisor"),
+    ("approver", "审批人 approver (运维部)"),
+    ("manager", "项目经理 manager"),
+    ("admin", "管理员 administrator (Django admin)"),
+]
+
+DEPARTMENTS = [
+    ("office", "办公室", "advanced"),
+    ("leaders", "局领导", "vip"),
+    ("finance", "财务处", None),
+    ("hr", "人事处", None),
+    ("legal", "法规处", None),
+    ("planning", "规划处", None),
+    ("registry", "登记中心", "advanced"),
+    ("infocentre", "信息中心", None),
+    ("ops", "运维部", None),
+    ("provider", "运维服务商", None),
+]
+
+# username, name, role, department code, floor, room, extra
+STAFF = [
+    ("enduser", "王芳", Role.END_USER, "finance", "3", "301", {}),
+    ("agent", "李静", Role.SERVICE_DESK, "provider", "1", "服务台", {"phone": "010-88000001"}),
+    ("engineer", "张伟", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13800000002"}),
+    ("engineer2", "刘洋", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13800000003"}),
+    ("supervisor", "陈刚", Role.SUPERVISOR, "provider", "1", "运维室", {"mobile": "13800000004"}),
+    (
+        "approver",
+        "赵敏",
+        Role.APPROVER,
+        "ops",
+        "2",
+        "205",
+        {"approval_body": ApprovalBody.OPS_DEPARTMENT},
+    ),
+    (
+        "approver2",
+        "孙磊",
+        Role.APPROVER,
+        "infocentre",
+        "2",
+        "210",
+        {"approval_body": ApprovalBody.INFORMATION_CENTRE},
+    ),
+    ("manager", "周军", Role.MANAGER, "provider", "1", "运维室", {}),
+    ("admin", "系统管理员", Role.ADMIN, "infocentre", "2", "210", {}),
+]
+
+END_USER_NAMES = "杨帆 黄磊 吴迪 徐丽 马超 胡静 郭峰 何敏 高翔 林娜 罗斌 郑洁 梁勇 谢婷 宋涛 唐琳 许刚 韩雪 冯凯 邓红".split()
+
+
+def seed(*, password: str) -> str:
+    building, _ = Building.objects.get_or_create(
+        name="机关办公楼", defaults={"address": "示例市人民路 1 号"}
+    )
+    locations = {}
+    for floor in range(1, 9):
+        for room in ("01", "02", "03", "05", "10"):
+            number = f"{floor}{room}"
+            locations[(str(floor), number)], _ = Location.objects.get_or_create(
+                building=building, floor=str(floor), room=number
+            )
+    for floor, room in (("1", "服务台"), ("1", "运维室"), ("2", "205"), ("2", "210"), ("3", "301")):
+        locations[(floor, room)], _ = Location.objects.get_or_create(
+            building=building, floor=floor, room=room
+        )
+
+    levels = {level.code: level for level in ServiceLevel.objects.all()}
+    departments = {}
+    for code, name, level in DEPARTMENTS:
+        departments[code], _ = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "service_level": levels.get(level)}
+        )
+
+    created = 0
+    for username, name, role, department, floor, room, extra in STAFF:
+        created += _person(
+            username, name, role, departments[department], locations[(floor, room)], password, extra
+        )
+    floors = [f"{f}" for f in range(3, 9)]
+    department_cycle = ["office", "finance", "hr", "legal", "planning", "registry", "leaders"]
+    for index, name in enumerate(END_USER_NAMES):
+        floor = floors[index % len(floors)]
+        room = ("01", "02", "03", "05", "10")[index % 5]
+        department = departments[department_cycle[index % len(department_cycle)]]
+        extra = {"phone": f"010-8800{1100 + index}"}
+        if department.code == "leaders":
+            extra["service_level"] = levels.get("vip")
+        created += _person(
+            f"user{index + 1:02d}",
+            name,
+            Role.END_USER,
+            department,
+            locations[(floor, f"{floor}{room}")],
+            password,
+            extra,
+        )
+    return f"{created} people created, {Person.objects.count()} in all"
+
+
+def _person(username, name, role, department, location, password, extra) -> int:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.gov.cn"}
+    )
+    if created:
+        user.set_password(password)
+        if role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+        elif role in (Role.SUPERVISOR, Role.MANAGER):
+            user.is_staff = True  # they edit reference data in admin
+        user.save()
+        user.groups.add(Group.objects.get(name=role.value))
+    Person.objects.get_or_create(
+        user=user,
+        defaults={"name": name, "department": department, "location": location, **extra},
+    )
+    return int(created)

@@ -1,0 +1,56 @@
+"""Reads of the organisation that depend on who is asking."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from .choices import Role
+from .models import CalendarDay, Person, ServiceLevel, WorkingPeriod
+from .roles import is_staff_role, user_has_role
+
+
+def person_list(*, user, query: str = "", department_id: int | None = None) -> QuerySet[Person]:
+    """People `user` may look up: staff see everyone, others only themselves.
+
+    Matches name, phone, mobile, employee number, username and department name, so the
+    desk finds a caller by whatever they say on the phone.
+    """
+    people = Person.objects.select_related(
+        "user", "department", "department__service_level", "location__building", "service_level"
+    )
+    if not (is_staff_role(user) or user_has_role(user, Role.APPROVER)):
+        people = people.filter(user=user)
+    if query:
+        query = query.strip()
+        people = people.filter(
+            Q(name__icontains=query)
+            | Q(phone__icontains=query)
+            | Q(mobile__icontains=query)
+            | Q(employee_number__iexact=query)
+            | Q(user__username__iexact=query)
+            | Q(user__email__iexact=query)
+            | Q(department__name__icontains=query)
+        )
+    if department_id:
+        people = people.filter(department_id=department_id)
+    return people.order_by("name", "pk")
+
+
+def service_level_list() -> QuerySet[ServiceLevel]:
+    return ServiceLevel.objects.order_by("-rank")
+
+
+def calendar_year(*, year: int) -> dict:
+    """What the business calendar page shows for one year."""
+    return {
+        "periods": list(WorkingPeriod.objects.order_by("weekday", "start")),
+        "days": list(
+            CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+        ),
+    }
+
+
+def calendar_upcoming(*, limit: int = 8) -> list[CalendarDay]:
+    from django.utils import timezone
+
+    return list(CalendarDay.objects.filter(date__gte=timezone.localdate()).order_by("date")[:limit])

@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import ProfileForm
+from .models import Department, Person
+from .roles import is_staff_role
+
+
+@login_required
+def profile(request):
+    person = (
+        Person.objects.select_related("department", "location__building", "service_level")
+        .filter(user=request.user)
+        .first()
+    )
+    if person is None:
+        messages.warning(
+            request, _("Your account has no profile yet. Please ask an administrator.")
+        )
+        return redirect("home")
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.person_update_contact(
+            person=person,
+            phone=form.cleaned_data["phone"],
+            mobile=form.cleaned_data["mobile"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(request, _("Your contact details were saved."))
+        return redirect("servicedesk:profile")
+    return render(request, "servicedesk/profile.html", {"person": person, "form": form})
+
+
+@login_required
+def people(request):
+    if not is_staff_role(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    department = request.GET.get("department") or None
+    department_id = int(department) if department and department.isdigit() else None
+    people_qs = selectors.person_list(user=request.user, query=query, department_id=department_id)
+    page = Paginator(people_qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "servicedesk/person_list.html",
+        {
+            "page": page,
+            "query": query,
+            "department_id": department_id,
+            "departments": Department.objects.filter(is_active=True).order_by("code"),
+        },
+    )
+
+
+@login_required
+def calendar(request):
+    if not is_staff_role(request.user):
+        raise PermissionDenied
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else None
+    year = year or timezone.localdate().year
+    context = selectors.calendar_year(year=year)
+    context.update(year=year, previous_year=year - 1, next_year=year + 1)
+    return render(request, "servicedesk/calendar.html", context)
