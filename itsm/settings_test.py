@@ -9,7 +9,9 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-012
 os.environ.setdefault("ITSM_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATABASES  # noqa: E402
+from .settings import DATABASES, STATIC_ROOT  # noqa: E402
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

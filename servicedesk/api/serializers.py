@@ -40,8 +40,8 @@ class LocationSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    effective_service_level = serializers.SlugRelatedField(
-        source="effective_service_level", slug_field="code", read_only=True
+    effective_service_level = serializers.SerializerMethodField(
+        help_text="Code of the level that applies: own, else the department's, else the default."
     )
 
     class Meta:
@@ -61,6 +61,10 @@ class PersonSerializer(serializers.ModelSerializer):
             "approval_body",
         ]
         read_only_fields = ["approval_body"]
+
+    def get_effective_service_level(self, person) -> str | None:
+        level = person.effective_service_level()
+        return level.code if level else None
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ApprovalBody
@@ -56,9 +57,27 @@ class ServiceLevel(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        transaction.on_commit(lambda: cache.delete(self._DEFAULT_CACHE_KEY))
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: cache.delete(self._DEFAULT_CACHE_KEY))
+        return result
+
+    _DEFAULT_CACHE_KEY = "servicedesk:default-service-level"
+
     @classmethod
     def default(cls):
-        return cls.objects.filter(is_default=True).first() or cls.objects.order_by("rank").first()
+        """The level for people with none; cached, since every list of people asks for it."""
+        level = cache.get(cls._DEFAULT_CACHE_KEY)
+        if level is None:
+            level = (
+                cls.objects.filter(is_default=True).first() or cls.objects.order_by("rank").first()
+            )
+            cache.set(cls._DEFAULT_CACHE_KEY, level, timeout=300)
+        return level
 
 
 class Department(models.Model):

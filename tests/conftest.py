@@ -1,0 +1,104 @@
+"""One fixture per role; each is a logged-in-able user with a profile in the demo shape."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from servicedesk.choices import Role
+from servicedesk.models import Building, Department, Location, ServiceLevel
+from servicedesk.services import person_create
+
+PASSWORD = "Correct-Horse-9"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: memoised calendar and levels die with its rollback."""
+    from django.core.cache import cache
+
+    from servicedesk import calendar
+
+    cache.clear()
+    calendar._memo.update(version=None, calendar=None)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def department(db):
+    return Department.objects.create(name="财务处", code="finance")
+
+
+@pytest.fixture
+def location(db):
+    building = Building.objects.create(name="机关办公楼")
+    return Location.objects.create(building=building, floor="3", room="301")
+
+
+@pytest.fixture
+def make_person(db, department, location):
+    counter = {"n": 0}
+
+    def make(role=Role.END_USER, *, username=None, name=None, **profile):
+        counter["n"] += 1
+        username = username or f"{role}{counter['n']}"
+        profile.setdefault("department", department)
+        profile.setdefault("location", location)
+        person = person_create(
+            username=username,
+            name=name or f"用户{counter['n']}",
+            email=f"{username}@example.gov.cn",
+            password=PASSWORD,
+            roles=(role,),
+            **profile,
+        )
+        return person.user
+
+    return make
+
+
+@pytest.fixture
+def end_user(make_person):
+    return make_person(Role.END_USER, username="enduser", name="王芳")
+
+
+@pytest.fixture
+def agent(make_person):
+    return make_person(Role.SERVICE_DESK, username="agent", name="李静")
+
+
+@pytest.fixture
+def engineer(make_person):
+    return make_person(Role.ENGINEER, username="engineer", name="张伟")
+
+
+@pytest.fixture
+def supervisor(make_person):
+    return make_person(Role.SUPERVISOR, username="supervisor", name="陈刚")
+
+
+@pytest.fixture
+def approver(make_person):
+    return make_person(Role.APPROVER, username="approver", name="赵敏")
+
+
+@pytest.fixture
+def manager(make_person):
+    return make_person(Role.MANAGER, username="manager", name="周军")
+
+
+@pytest.fixture
+def admin_user(make_person):
+    user = make_person(Role.ADMIN, username="admin", name="系统管理员")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def vip_level(db):
+    return ServiceLevel.objects.get(code="vip")
+
+
+@pytest.fixture
+def roles_exist(db):
+    return {group.name for group in Group.objects.all()}

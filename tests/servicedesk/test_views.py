@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from servicedesk.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_error_is_shown_next_to_the_field_and_nothing_is_saved(client, end_user):
+    client.force_login(end_user)
+    response = client.post(
+        reverse("servicedesk:profile"),
+        {"phone": "<script>alert(1)</script>", "mobile": "13900000000", "email": "not-an-email"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "invalid-feedback" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+    person = Person.objects.get(user=end_user)
+    assert person.mobile == ""  # the valid field was not half-saved either
+
+
+def test_end_user_cannot_open_the_people_directory(client, end_user):
+    client.force_login(end_user)
+    assert client.get(reverse("servicedesk:people")).status_code == 403
+
+
+def test_desk_finds_people_by_name_or_department(client, agent, make_person):
+    make_person(name="来电人甲")
+    client.force_login(agent)
+    body = client.get(reverse("servicedesk:people"), {"q": "来电人"}).content.decode()
+    assert "来电人甲" in body
+
+
+def test_people_directory_queries_stay_flat(
+    client, agent, make_person, django_assert_max_num_queries
+):
+    client.force_login(agent)
+    for _ in range(3):
+        make_person()
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("servicedesk:people"))
+    for _ in range(30):
+        make_person()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("servicedesk:people"))
+
+
+def test_calendar_page_lists_national_day(client, agent, django_capture_on_commit_callbacks):
+    from servicedesk.calendar import holidays_sync
+
+    holidays_sync(years=[2026])
+    client.force_login(agent)
+    body = client.get(reverse("servicedesk:calendar"), {"year": "2026"}).content.decode()
+    assert "国庆节" in body
+    assert "2026-09-20" in body
