@@ -49,15 +49,20 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "auditlog",
+]
+# The project's own apps, in dependency order: URLs, API routes, demo data and role
+# permissions are discovered in these (see itsm/urls.py, itsm/api/urls.py).
+PROJECT_APPS = [
     "itsm",
     "servicedesk",
+    "cmdb",
     "incidents",
     "problems",
     "changes",
-    "cmdb",
     "knowledge",
     "reports",
 ]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,6 +7,27 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from . import views
 from .api.urls import router
 
+
+def process_urls():
+    """Each process app with a `urls.py` is served under its own name: /incidents/, /cmdb/…"""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    patterns = []
+    for app in settings.PROJECT_APPS:
+        if app == "itsm":
+            continue
+        try:
+            import_module(f"{app}.urls")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.urls":
+                raise
+            continue
+        patterns.append(path(f"{app}/", include(f"{app}.urls")))
+    return patterns
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -24,7 +45,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("servicedesk/", include("servicedesk.urls")),
+    *process_urls(),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/auth/", include("rest_framework.urls")),

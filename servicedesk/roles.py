@@ -29,7 +29,8 @@ _ORG_READ = [
     "servicedesk.view_servicelevel",
 ]
 
-# "app_label.codename" patterns (fnmatch); later issues extend these lists.
+# "app_label.codename" patterns (fnmatch). Each process app adds its own in
+# `<app>/permissions.py` as ROLE_PERMISSIONS = {Role.X: [...]}, merged by role_permissions().
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.END_USER: [],
     Role.SERVICE_DESK: [*_ORG_READ, "servicedesk.add_person", "servicedesk.change_person"],
@@ -46,6 +47,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """This module's patterns plus every process app's `permissions.ROLE_PERMISSIONS`."""
+    from importlib import import_module
+
+    merged = {role: list(patterns) for role, patterns in ROLE_PERMISSIONS.items()}
+    for app in PROJECT_APPS:
+        try:
+            module = import_module(f"{app}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.permissions":
+                raise
+            continue
+        for role, patterns in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(role, []).extend(patterns)
+    return merged
+
+
 def roles_sync(*, group_model=None, permission_model=None) -> None:
     """Create the role groups and grant each its listed permissions (idempotent)."""
     if group_model is None:
@@ -58,7 +76,7 @@ def roles_sync(*, group_model=None, permission_model=None) -> None:
             "content_type"
         )
     )
-    for role, patterns in ROLE_PERMISSIONS.items():
+    for role, patterns in role_permissions().items():
         group, _ = group_model.objects.get_or_create(name=role.value)
         wanted = [
             perm

@@ -7,9 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 
-for app in settings.INSTALLED_APPS:
-    if "." in app:
-        continue
+for app in settings.PROJECT_APPS:
     try:
         module = import_module(f"{app}.api.urls")
     except ModuleNotFoundError as exc:

@@ -10,7 +10,7 @@ DEMO_PASSWORD = "Demo@2026"  # noqa: S105  (printed by `make run`; DEBUG only)
 class Command(BaseCommand):
     help = (
         "Load the demo customer (one government office building) once. Each app's "
-        "`demo.seed()` runs in INSTALLED_APPS order and must be idempotent. Refuses with DEBUG off."
+        "`demo.seed()` runs in PROJECT_APPS order and must be idempotent. Refuses with DEBUG off."
     )
 
     def handle(self, *args, **options):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo only runs with DEBUG on: it creates logins with a known password."
             )
-        for app in settings.INSTALLED_APPS:
-            if "." in app:
-                continue
+        for app in settings.PROJECT_APPS:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as exc:
