@@ -210,6 +210,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The code-defined schedule; django-celery-beat copies it into the database, where
 # admins can pause or re-time an entry (Periodic tasks in admin).
 CELERY_BEAT_SCHEDULE: dict = {
+    "incidents-sla-scan": {"task": "incidents.tasks.sla_scan", "schedule": 60},
+    "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 60 * 60},
+    "send-notification-mail": {"task": "servicedesk.tasks.send_pending_mail", "schedule": 60},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
         "schedule": 60 * 60 * 24,
@@ -285,6 +288,8 @@ ITSM = {
     # Name of the service provider and the client shown in headers and reports.
     "SITE_NAME": env.str("ITSM_SITE_NAME", default="IT运维服务平台"),
     "CLIENT_NAME": env.str("ITSM_CLIENT_NAME", default=""),
+    # Absolute address of the portal, for links in mail (e.g. https://itsm.example.gov.cn).
+    "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
     # Fonts embedded in generated PDFs (a TrueType .ttf/.ttc; see NOTES on CJK fonts).
     "PDF_FONT_PATH": env.str(
         "PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"

@@ -39,3 +39,9 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class CategoryLevel(models.TextChoices):
+    PROBLEM_TYPE = "problem_type", _("Problem type")
+    SYSTEM_TYPE = "system_type", _("System type")
+    FAULT_TYPE = "fault_type", _("Fault type")

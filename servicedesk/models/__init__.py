@@ -1,12 +1,18 @@
 from .calendar import CalendarDay, WorkingPeriod
+from .catalogue import Category, Team
+from .notification import MailState, Notification
 from .organisation import Building, Department, Location, Person, ServiceLevel
 
 __all__ = [
     "Building",
     "CalendarDay",
+    "Category",
     "Department",
     "Location",
+    "MailState",
+    "Notification",
     "Person",
     "ServiceLevel",
+    "Team",
     "WorkingPeriod",
 ]

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import CategoryLevel
+
+
+class Category(models.Model):
+    """The customer's fault taxonomy (§3.3.4.6): problem type → system type → fault type.
+
+    Shared by work orders, problems and knowledge records so that the reports and the
+    knowledge suggestions speak the same categories.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=CategoryLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["level", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_name_unique_in_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def path(self) -> str:
+        """'硬件 / 打印机 / 卡纸' — walks at most two parents (select_related them)."""
+        names = [self.name]
+        node = self
+        while node.parent_id:
+            node = node.parent
+            names.append(node.name)
+        return " / ".join(reversed(names))
+
+
+class Team(models.Model):
+    """A group of engineers that shares a queue (on site, remote, a district branch…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
