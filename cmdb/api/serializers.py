@@ -1,0 +1,164 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from ..choices import WarrantyStatus
+from ..models import CIClass, CIRelationship, ConfigurationItem, Supplier
+
+
+class CIClassSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CIClass
+        fields = ["id", "code", "name", "icon", "tag_prefix", "is_accessory", "attribute_schema"]
+
+    def validate(self, attrs):
+        instance = CIClass(**{**self._current(), **attrs})
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {f: getattr(self.instance, f) for f in ("code", "name", "attribute_schema")}
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = ["id", "name", "contact_name", "contact_phone", "notes"]
+
+
+class ConfigurationItemSerializer(serializers.ModelSerializer):
+    """Writes go through cmdb.services (attributes validated, accessories follow parents)."""
+
+    ci_class_code = serializers.CharField(source="ci_class.code", read_only=True)
+    warranty_status = serializers.ChoiceField(choices=WarrantyStatus.choices, read_only=True)
+    effective_service_level = serializers.SerializerMethodField(
+        help_text="Code of the level that applies: the item's override, else its user's."
+    )
+    users = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=get_user_model().objects.all(),
+        help_text="People who use a shared item; they count as affected in impact analysis.",
+    )
+
+    class Meta:
+        model = ConfigurationItem
+        fields = [
+            "id",
+            "asset_tag",
+            "name",
+            "ci_class",
+            "ci_class_code",
+            "status",
+            "contract_number",
+            "serial_number",
+            "warranty_end",
+            "warranty_status",
+            "ip_address",
+            "system_serial",
+            "supplier",
+            "responsible",
+            "users",
+            "department",
+            "location",
+            "seal_status",
+            "seal_checked_at",
+            "service_level",
+            "effective_service_level",
+            "parent",
+            "attributes",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Model-level checks run in the service (full_clean), reported as 400 below.
+        validators = []
+
+    def get_effective_service_level(self, ci) -> str | None:
+        level = ci.effective_service_level()
+        return level.code if level else None
+
+
+class ImpactUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    department = serializers.CharField(allow_null=True)
+    service_level = serializers.CharField(allow_null=True)
+
+
+class ImpactItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    asset_tag = serializers.CharField()
+    name = serializers.CharField()
+    ci_class_code = serializers.CharField()
+    depth = serializers.IntegerField(help_text="Hops from the failed item.")
+
+
+class ImpactEdgeSerializer(serializers.Serializer):
+    from_id = serializers.IntegerField(help_text="The failing item…")
+    to_id = serializers.IntegerField(help_text="…impairs this one.")
+    type = serializers.CharField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    """What is affected if the item fails: items nearest first, users VIP first."""
+
+    items = ImpactItemSerializer(many=True)
+    users = ImpactUserSerializer(many=True)
+    departments = serializers.ListField(child=serializers.CharField())
+    service_levels = serializers.ListField(child=serializers.CharField())
+    edges = ImpactEdgeSerializer(many=True)
+
+    @staticmethod
+    def from_impact(impact) -> dict:
+        def person(user):
+            return getattr(user, "person", None)
+
+        return {
+            "items": [
+                {
+                    "id": item.pk,
+                    "asset_tag": item.asset_tag,
+                    "name": item.name,
+                    "ci_class_code": item.ci_class.code,
+                    "depth": impact.depth[item.pk],
+                }
+                for item in impact.items
+            ],
+            "users": [
+                {
+                    "id": user.pk,
+                    "username": user.get_username(),
+                    "name": person(user).name if person(user) else user.get_username(),
+                    "department": (
+                        person(user).department.name
+                        if person(user) and person(user).department_id
+                        else None
+                    ),
+                    "service_level": (
+                        level.code if (level := impact.user_level(user)) is not None else None
+                    ),
+                }
+                for user in impact.users
+            ],
+            "departments": [d.name for d in impact.departments],
+            "service_levels": [level.code for level in impact.service_levels],
+            "edges": [
+                {"from_id": e.from_id, "to_id": e.to_id, "type": e.type} for e in impact.edges
+            ],
+        }
+
+
+class CIRelationshipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CIRelationship
+        fields = ["id", "source", "type", "target", "note", "created_at"]
+        read_only_fields = ["created_at"]
+        validators = []  # the service's full_clean reports duplicates as 400

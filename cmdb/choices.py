@@ -1,0 +1,101 @@
+"""Choices of the CMDB, each with its label and the Bootstrap colour pages show it in."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CIStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock")
+    IN_USE = "in_use", _("In use")
+    IN_REPAIR = "in_repair", _("In repair")
+    SPARE = "spare", _("Spare")
+    RETIRED = "retired", _("Retired")
+    LOST = "lost", _("Lost")
+
+    @property
+    def colour(self) -> str:
+        return _STATUS_COLOURS[self]
+
+
+_STATUS_COLOURS = {
+    CIStatus.IN_STOCK: "secondary",
+    CIStatus.IN_USE: "success",
+    CIStatus.IN_REPAIR: "warning",
+    CIStatus.SPARE: "info",
+    CIStatus.RETIRED: "dark",
+    CIStatus.LOST: "danger",
+}
+
+
+class SealStatus(models.TextChoices):
+    """The white tamper seal (封条) checked at every visit."""
+
+    INTACT = "intact", _("Intact")
+    BROKEN = "broken", _("Broken")
+    NONE = "none", _("No seal")
+
+    @property
+    def colour(self) -> str:
+        return {"intact": "success", "broken": "danger", "none": "secondary"}[self.value]
+
+
+class RelationshipType(models.TextChoices):
+    """A relationship reads "source <type> target": 业务系统 runs on 服务器.
+
+    Impact (what stops working when an item fails) follows each type in one direction,
+    see IMPACT_FLOWS_TO_SOURCE below.
+    """
+
+    RUNS_ON = "runs_on", _("runs on")
+    CONNECTED_TO = "connected_to", _("connected to")
+    DEPENDS_ON = "depends_on", _("depends on")
+    INSTALLED_ON = "installed_on", _("installed on")
+    PART_OF = "part_of", _("part of")
+    USED_BY = "used_by", _("used by")
+
+
+# When the *target* fails, the *source* is impaired: the application that runs on a
+# failed server, the desktop connected to a failed switch, the item that depends on or
+# is installed on the failed one.
+IMPACT_FLOWS_TO_SOURCE = frozenset(
+    {
+        RelationshipType.RUNS_ON,
+        RelationshipType.CONNECTED_TO,
+        RelationshipType.DEPENDS_ON,
+        RelationshipType.INSTALLED_ON,
+    }
+)
+# When the *source* fails, the *target* is impaired: the whole a failed part belongs
+# to, the item (a user's desktop, an application) that uses the failed one.
+IMPACT_FLOWS_TO_TARGET = frozenset({RelationshipType.PART_OF, RelationshipType.USED_BY})
+
+
+class AttributeType(models.TextChoices):
+    """Value types an admin can give the extra attributes of a class."""
+
+    TEXT = "text", _("Text")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Number")
+    BOOLEAN = "boolean", _("Yes / no")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("One of a list")
+
+
+class WarrantyStatus(models.TextChoices):
+    IN_WARRANTY = "in_warranty", _("In warranty")
+    EXPIRING = "expiring", _("Warranty ending soon")
+    EXPIRED = "expired", _("Out of warranty")
+    UNKNOWN = "unknown", _("Warranty unknown")
+
+    @property
+    def colour(self) -> str:
+        return {
+            "in_warranty": "success",
+            "expiring": "warning",
+            "expired": "danger",
+            "unknown": "secondary",
+        }[self.value]
+
+
+# "Expiring" means the warranty ends within this many days (issue 4: 60 days).
+WARRANTY_EXPIRING_DAYS = 60

@@ -1,1 +1,0 @@
-"""Configuration management: models arrive with the issue that builds this process."""

@@ -1,0 +1,182 @@
+"""Reads of the CMDB that depend on who is asking.
+
+Staff roles (desk, engineers, supervisors, managers, admins) and approvers see every
+item; anyone else sees the items they are responsible for, their accessories, and
+shared items they are named as a user of.
+"""
+
+from datetime import timedelta
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from itsm.audit import TimelineEntry, audit_timeline
+from servicedesk.choices import Role
+from servicedesk.roles import is_staff_role, user_has_role
+
+from .choices import WARRANTY_EXPIRING_DAYS, WarrantyStatus
+from .models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+
+# What list rows and detail pages read, so that no row costs a query of its own.
+LIST_RELATED = (
+    "ci_class",
+    "department",
+    "location__building",
+    "responsible__person",
+)
+DETAIL_RELATED = (
+    "ci_class",
+    "department",
+    "location__building",
+    "supplier",
+    "service_level",
+    "parent__ci_class",
+    "responsible__person__service_level",
+    "responsible__person__department__service_level",
+)
+
+
+def sees_all_items(user) -> bool:
+    return is_staff_role(user) or user_has_role(user, Role.APPROVER)
+
+
+def ci_visible(*, user) -> QuerySet[ConfigurationItem]:
+    """Every item `user` may see (object-level visibility; pages and API share it)."""
+    items = ConfigurationItem.objects.all()
+    if not user.is_authenticated:
+        return items.none()
+    if sees_all_items(user):
+        return items
+    used = ConfigurationItemUser.objects.filter(user=user).values("item_id")
+    return items.filter(Q(responsible=user) | Q(parent__responsible=user) | Q(pk__in=used))
+
+
+def ci_list(
+    *,
+    user,
+    query: str = "",
+    ci_class: int | None = None,
+    status: str = "",
+    department: int | None = None,
+    location: int | None = None,
+    warranty: str = "",
+    responsible: int | None = None,
+) -> QuerySet[ConfigurationItem]:
+    """Items `user` may see, filtered; search matches tag, name, serials and IP address."""
+    items = ci_visible(user=user).select_related(*LIST_RELATED)
+    if query:
+        query = query.strip()
+        items = items.filter(
+            Q(asset_tag__icontains=query)
+            | Q(name__icontains=query)
+            | Q(serial_number__icontains=query)
+            | Q(system_serial__icontains=query)
+            | Q(ip_address__icontains=query)
+        )
+    if ci_class:
+        items = items.filter(ci_class_id=ci_class)
+    if status:
+        items = items.filter(status=status)
+    if department:
+        items = items.filter(department_id=department)
+    if location:
+        items = items.filter(location_id=location)
+    if responsible:
+        items = items.filter(responsible_id=responsible)
+    if warranty:
+        items = items.filter(_warranty_q(warranty))
+    return items.order_by("asset_tag")
+
+
+def _warranty_q(status: str) -> Q:
+    today = timezone.localdate()
+    soon = today + timedelta(days=WARRANTY_EXPIRING_DAYS)
+    return {
+        WarrantyStatus.UNKNOWN: Q(warranty_end__isnull=True),
+        WarrantyStatus.EXPIRED: Q(warranty_end__lt=today),
+        WarrantyStatus.EXPIRING: Q(warranty_end__gte=today, warranty_end__lte=soon),
+        WarrantyStatus.IN_WARRANTY: Q(warranty_end__gt=soon),
+    }.get(status, Q())
+
+
+def ci_get(*, user, pk: int) -> ConfigurationItem | None:
+    """One item with everything its detail page shows, or None if `user` may not see it."""
+    return ci_visible(user=user).select_related(*DETAIL_RELATED).filter(pk=pk).first()
+
+
+def ci_list_for_user(*, user) -> QuerySet[ConfigurationItem]:
+    """The devices `user` is responsible for and their accessories (the fault form's picker)."""
+    if not user.is_authenticated:
+        return ConfigurationItem.objects.none()
+    return (
+        ConfigurationItem.objects.filter(Q(responsible=user) | Q(parent__responsible=user))
+        .select_related("ci_class", "parent")
+        .order_by("parent_id", "asset_tag")
+    )
+
+
+def ci_find_by_tag(*, tag: str) -> ConfigurationItem | None:
+    """The item whose asset tag is `tag`, ignoring case and surrounding blanks."""
+    tag = (tag or "").strip()
+    if not tag:
+        return None
+    return (
+        ConfigurationItem.objects.select_related(*DETAIL_RELATED)
+        .filter(asset_tag__iexact=tag)
+        .first()
+    )
+
+
+def ci_children(*, ci: ConfigurationItem) -> list[ConfigurationItem]:
+    return list(ci.children.select_related("ci_class").order_by("asset_tag"))
+
+
+def ci_relationships(*, ci: ConfigurationItem) -> dict:
+    """Outgoing ("this runs on …") and incoming ("… runs on this") links, two queries."""
+    return {
+        "outgoing": list(
+            CIRelationship.objects.filter(source=ci)
+            .select_related("target__ci_class")
+            .order_by("type", "target__asset_tag")
+        ),
+        "incoming": list(
+            CIRelationship.objects.filter(target=ci)
+            .select_related("source__ci_class")
+            .order_by("type", "source__asset_tag")
+        ),
+    }
+
+
+def ci_timeline(*, ci: ConfigurationItem, limit: int = 200) -> list[TimelineEntry]:
+    """The item's field changes plus its relationships being added or removed, newest first."""
+    entries = audit_timeline(subject=ci, limit=limit)
+    relationship_type = ContentType.objects.get_for_model(CIRelationship)
+    logs = (
+        LogEntry.objects.filter(content_type=relationship_type)
+        .filter(Q(additional_data__source=ci.pk) | Q(additional_data__target=ci.pk))
+        .select_related("actor__person")
+        .order_by("-timestamp")[:limit]
+    )
+    for log in logs:
+        data = log.additional_data or {}
+        entries.append(
+            TimelineEntry(
+                at=log.timestamp,
+                kind=_LOG_KIND.get(log.action, "update"),
+                actor=log.actor,
+                title=log.get_action_display(),
+                changes=[],
+                note=data.get("label", log.object_repr),
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+_LOG_KIND = {LogEntry.Action.CREATE: "create", LogEntry.Action.DELETE: "delete"}
+
+
+def ci_class_list() -> QuerySet[CIClass]:
+    return CIClass.objects.order_by("name")

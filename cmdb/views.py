@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .forms import CIFilterForm, LabelForm
+from .graph import impact_graph
+from .labels import LAYOUTS, MAX_LABELS, labels_pdf
+
+PAGE_SIZE = 50
+
+
+def _item_or_404(request, pk):
+    ci = selectors.ci_get(user=request.user, pk=pk)
+    if ci is None:
+        raise Http404(_("No such item, or not yours to see."))
+    return ci
+
+
+@login_required
+@require_GET
+def ci_list(request):
+    form = CIFilterForm(request.GET or None)
+    items = selectors.ci_list(user=request.user, **form.selector_kwargs())
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cmdb/ci_list.html",
+        {
+            "form": form,
+            "page": page,
+            "sees_all": selectors.sees_all_items(request.user),
+            "label_form": LabelForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ci_detail(request, pk):
+    ci = _item_or_404(request, pk)
+    schema = ci.ci_class.attribute_schema or []
+    attributes = [
+        (spec.get("label") or spec["key"], ci.attributes[spec["key"]])
+        for spec in schema
+        if spec["key"] in (ci.attributes or {})
+    ]
+    return render(
+        request,
+        "cmdb/ci_detail.html",
+        {
+            "ci": ci,
+            "attributes": attributes,
+            "children": selectors.ci_children(ci=ci),
+            "relationships": selectors.ci_relationships(ci=ci),
+            "timeline": selectors.ci_timeline(ci=ci),
+            "service_level": ci.effective_service_level(),
+            "sees_all": selectors.sees_all_items(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ci_impact(request, pk):
+    if not selectors.sees_all_items(request.user):
+        raise PermissionDenied
+    ci = _item_or_404(request, pk)
+    impact = services.ci_impact(ci=ci)
+    return render(
+        request,
+        "cmdb/ci_impact.html",
+        {
+            "ci": ci,
+            "impact": impact,
+            "graph": impact_graph(impact),
+            "users": [(user, impact.user_level(user)) for user in impact.users],
+        },
+    )
+
+
+@login_required
+@require_GET
+def scan(request):
+    """A USB scanner types the tag and Enter into the field: land on the item."""
+    tag = request.GET.get("tag", "").strip()
+    if tag:
+        ci = selectors.ci_find_by_tag(tag=tag)
+        if ci is not None and selectors.ci_get(user=request.user, pk=ci.pk) is not None:
+            return redirect(ci)
+        messages.warning(request, _("No item with the tag %(tag)s.") % {"tag": tag[:50]})
+    return render(request, "cmdb/scan.html", {"tag": tag})
+
+
+@login_required
+@require_GET
+def ci_label(request, pk):
+    ci = _item_or_404(request, pk)
+    layout = request.GET.get("layout", "")
+    layout = layout if layout in LAYOUTS else "single"
+    pdf = labels_pdf([ci], layout=layout, title=ci.asset_tag)
+    return _pdf_response(pdf, f"label-{ci.pk}.pdf")
+
+
+@login_required
+@require_GET
+def ci_labels(request):
+    """A sheet of labels: the ticked items, or every item the list's filters match."""
+    form = LabelForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose a label layout."))
+        return redirect("cmdb:ci_list")
+    items = selectors.ci_list(user=request.user, **CIFilterForm(request.GET).selector_kwargs())
+    ids = form.cleaned_data["id"]
+    if ids:
+        items = items.filter(pk__in=ids)
+    items = list(items.select_related("supplier")[: MAX_LABELS + 1])
+    if len(items) > MAX_LABELS:
+        messages.error(
+            request,
+            _("More than %(max)s items match; narrow the filters.") % {"max": MAX_LABELS},
+        )
+        return redirect("cmdb:ci_list")
+    pdf = labels_pdf(items, layout=form.cleaned_data["layout"] or "a4-2x5")
+    return _pdf_response(pdf, "labels.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

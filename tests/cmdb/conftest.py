@@ -1,0 +1,24 @@
+import pytest
+
+from cmdb.models import CIClass
+from cmdb.services import ci_create
+
+
+@pytest.fixture
+def desktop_class(db):
+    return CIClass.objects.get(code="desktop")
+
+
+@pytest.fixture
+def make_ci(db, desktop_class):
+    counter = {"n": 0}
+
+    def make(*, ci_class=None, **fields):
+        counter["n"] += 1
+        fields.setdefault("asset_tag", f"T-{counter['n']:05d}")
+        fields.setdefault("name", f"设备{counter['n']}")
+        if isinstance(ci_class, str):
+            ci_class = CIClass.objects.get(code=ci_class)
+        return ci_create(ci_class=ci_class or desktop_class, **fields)
+
+    return make
