@@ -1,0 +1,52 @@
+"""Query-string filters of the work-order list API."""
+
+import django_filters
+from django.db.models import Q
+
+from ..choices import OPEN_STATUSES, Channel, Priority, Status
+from ..models import WorkOrder
+
+
+class WorkOrderFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    service_level = django_filters.CharFilter(
+        field_name="service_level__code", label="service level code"
+    )
+    category = django_filters.NumberFilter(
+        method="filter_category", label="category (its sub-categories included)"
+    )
+    open = django_filters.BooleanFilter(method="filter_open", label="still open")
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "status",
+            "priority",
+            "service_level",
+            "assignee",
+            "requester",
+            "team",
+            "device",
+            "category",
+            "channel",
+            "response_breached",
+            "resolution_breached",
+        ]
+
+    def filter_category(self, queryset, name, value):
+        # The taxonomy is three levels deep: a problem or system type matches its faults.
+        return queryset.filter(
+            Q(category_id=value)
+            | Q(category__parent_id=value)
+            | Q(category__parent__parent_id=value)
+        )
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)

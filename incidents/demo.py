@@ -1,0 +1,442 @@
+"""Demo work orders: a few months of a government office's faults, filed, fixed and called back.
+
+Idempotent: skipped as soon as any work order exists. Fast (well under a second for
+~400 orders): rows are built in memory and bulk-inserted, numbers are reserved per day
+in one go, and the SLA instants come from the same pure clock arithmetic the services
+use, so the demo's due times and breach flags are what the live system would compute.
+"""
+
+import itertools
+import random
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from itsm import numbering
+from itsm.models import NumberSequence
+from itsm.services import form_code_get
+from servicedesk.calendar import business_calendar
+from servicedesk.models import Category, Person, ServiceLevel
+
+from . import sla
+from .choices import (
+    CancelReason,
+    Channel,
+    CloseReason,
+    EventKind,
+    HoldReason,
+    Level3,
+    Status,
+)
+from .models import Callback, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
+from .priority import priority_for
+from .services import ACCEPT_TARGET, DISPATCH_TARGET
+
+START = date(2026, 8, 1)
+PER_WORKING_DAY = (3, 7)
+
+REQUESTERS = ["enduser", *[f"user{i:02d}" for i in range(1, 21)]]
+ENGINEERS = ["engineer", "engineer2"]
+DESK = "agent"
+
+DETAILS = [
+    "麻烦尽快处理，下午要用。",
+    "已经重启过，还是不行。",
+    "早上一来就这样了。",
+    "同一办公室其他人正常。",
+    "影响业务办理，窗口有群众在等。",
+    "昨天下班前还好好的。",
+    "",
+]
+RESOLUTIONS = {
+    "打印机": ["清理卡纸并调整搓纸轮", "更换硒鼓", "重新安装打印机驱动", "更换数据线"],
+    "台式机": ["清理内存条金手指后正常", "更换电源", "重装显卡驱动", "更换键盘鼠标"],
+    "笔记本": ["更换电池", "重装系统", "更新 BIOS"],
+    "Windows": ["安装补丁并重启", "清理启动项", "查杀病毒后恢复", "修复系统文件"],
+    "办公软件": ["修复 Office 安装", "升级 WPS 到最新版本", "恢复文件关联"],
+    "电子邮件": ["清理邮箱并扩容", "重新配置客户端"],
+    "账号权限": ["已重置密码并告知用户", "已按审批开通权限"],
+    "网络设备": ["更换网线", "交换机端口重新配置"],
+}
+GENERIC_RESOLUTIONS = ["远程协助处理完毕", "现场处理完毕，用户确认正常", "指导用户操作后解决"]
+CALLBACK_COMMENTS = ["用户表示满意", "处理及时", "工程师态度很好", "希望以后更快一些", ""]
+
+# Recent orders are still being worked; older ones have run their course.
+# Dealt out in turn over the last days, so every open state is on show.
+RECENT_STATUSES = [
+    Status.NEW, Status.IN_PROGRESS, Status.ASSIGNED, Status.RESOLVED, Status.ON_HOLD,
+    Status.IN_PROGRESS, Status.REOPENED, Status.NEW, Status.RESOLVED, Status.IN_PROGRESS,
+    Status.ASSIGNED, Status.ON_HOLD, Status.RESOLVED, Status.CLOSED, Status.CLOSED,
+]  # fmt: skip
+RECENT = timedelta(days=5)
+
+
+def seed(*, password: str) -> str:
+    if WorkOrder.objects.exists():
+        return "work orders exist, skipped"
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=[*REQUESTERS, *ENGINEERS, DESK])
+    }
+    requesters = [users[name] for name in REQUESTERS if name in users]
+    engineers = [users[name] for name in ENGINEERS if name in users]
+    desk = users.get(DESK)
+    faults = list(
+        Category.objects.filter(level="fault_type", is_active=True).select_related("parent__parent")
+    )
+    if not requesters or not engineers or desk is None or not faults:
+        return "no demo people or categories yet, skipped"
+    now = timezone.now()
+    today = timezone.localdate(now)
+    start = START if today - START >= timedelta(days=30) else today - timedelta(days=90)
+    built = _Builder(requesters, engineers, desk, faults, now=now).build(start, today)
+    return f"{built} work orders created"
+
+
+class _Builder:
+    def __init__(self, requesters, engineers, desk, faults, *, now):
+        self.rng = random.Random(20260801)  # noqa: S311 (the same demo every time, not secrets)
+        self.requesters, self.engineers, self.desk = requesters, engineers, desk
+        self.faults, self.now = faults, now
+        self.calendar = business_calendar()
+        self.code = form_code_get(key=WorkOrder.FORM_KEY, default=WorkOrder.FORM_CODE_DEFAULT)
+        self.people = {
+            p.user_id: p
+            for p in Person.objects.select_related(
+                "service_level", "department__service_level", "location"
+            ).filter(user__in=requesters)
+        }
+        self.devices = _devices_by_user(requesters)
+        self.targets = sla_target_table()
+        self.recent = itertools.cycle(RECENT_STATUSES)
+
+    def build(self, start: date, today: date) -> int:
+        plan = []  # (created_at, requester)
+        day = start
+        while day <= today:
+            if self.calendar.is_working_day(day):
+                for _ in range(self.rng.randint(*PER_WORKING_DAY)):
+                    plan.append(self._instant(day))
+            elif self.rng.random() < 0.3:
+                plan.append(self._instant(day, off_hours=True))
+            day += timedelta(days=1)
+        plan = sorted(t for t in plan if t < self.now - timedelta(minutes=5))
+        per_day = defaultdict(int)
+        for created in plan:
+            per_day[timezone.localdate(created)] += 1
+        numbers = numbers_reserve(code=self.code, per_day=per_day)
+
+        orders, later = [], []
+        for created in plan:
+            number = numbers[timezone.localdate(created)].pop(0)
+            order, extras = self._order(number, created)
+            orders.append(order)
+            later.append(extras)
+        for order in orders:
+            order.created_at, order.updated_at = order._created, order._updated
+        with transaction.atomic():
+            with historic_timestamps(WorkOrder):
+                WorkOrder.objects.bulk_create(orders, batch_size=500)
+            events, callbacks, holds = [], [], []
+            for order, (order_events, callback, hold) in zip(orders, later, strict=True):
+                for event in order_events:
+                    event.work_order = order
+                events.extend(order_events)
+                if callback is not None:
+                    callback.work_order = order
+                    callbacks.append(callback)
+                if hold is not None:
+                    hold.work_order = order
+                    holds.append(hold)
+            WorkOrderEvent.objects.bulk_create(events, batch_size=1000)
+            Callback.objects.bulk_create(callbacks, batch_size=500)
+            HoldPeriod.objects.bulk_create(holds, batch_size=500)
+        return len(orders)
+
+    def _instant(self, day: date, *, off_hours: bool = False) -> datetime:
+        if off_hours:
+            minute = self.rng.randint(9 * 60, 20 * 60)
+        else:  # mornings are busier
+            minute = int(self.rng.triangular(8 * 60 + 30, 17 * 60 + 30, 9 * 60 + 30))
+        local = datetime.combine(day, time(minute // 60, minute % 60, self.rng.randint(0, 59)))
+        return timezone.make_aware(local)
+
+    def _order(self, number: str, created: datetime):
+        rng = self.rng
+        requester = rng.choice(self.requesters)
+        person = self.people.get(requester.pk)
+        fault = rng.choice(self.faults)
+        system = fault.parent.name if fault.parent_id else ""
+        devices = self.devices.get(requester.pk, [])
+        device = rng.choice(devices) if devices and rng.random() < 0.8 else None
+        impact, urgency = _impact_urgency(rng)
+        priority = priority_for(impact, urgency)
+        level = _effective_level(person, device)
+        channel = rng.choices(
+            [Channel.WEB, Channel.PHONE, Channel.MAIL, Channel.WALK_IN, Channel.API],
+            weights=[50, 30, 10, 7, 3],
+        )[0]
+        room = str(person.location) if person and person.location_id else ""
+        description = f"{room} {system}{fault.name}。{rng.choice(DETAILS)}".strip()
+        order = WorkOrder(
+            number=number,
+            title=f"{system}{fault.name}"[:200],
+            description=description,
+            channel=channel,
+            requester=requester,
+            created_by=self.desk if channel in (Channel.PHONE, Channel.WALK_IN) else requester,
+            contact_phone=(person.mobile or person.phone) if person else "",
+            department_id=person.department_id if person else None,
+            location_id=person.location_id if person else None,
+            category=fault,
+            device=device,
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            service_level=level,
+            dispatch_due_at=created + DISPATCH_TARGET,
+        )
+        order._created = created
+        return order, self._history(order, created)
+
+    def _history(self, order: WorkOrder, created: datetime):
+        """Walk the order through its life up to now; returns events, callback, open hold."""
+        rng, cal, now = self.rng, self.calendar, self.now
+        response_target, resolution_target = self.targets[(order.service_level_id, order.priority)]
+        age = now - created
+        status = next(self.recent) if age <= RECENT else _final_status(rng, age)
+        actor = order.created_by
+        events = [_ev(EventKind.CREATED, actor, created, body=order.description,
+                      data={"channel": order.channel})]  # fmt: skip
+        callback = hold = None
+
+        def step(name, source, target, at, who, body=""):
+            events.append(_ev(EventKind.TRANSITION, who, at, body=body, status_from=source,
+                              status_to=target, data={"transition": name}))  # fmt: skip
+
+        # Some are breached: the engineer was slow or the order was forgotten for a while.
+        slow = rng.random() < 0.06
+        engineer = rng.choice(self.engineers)
+        t = created
+        if status == Status.CANCELLED:
+            t = min(created + timedelta(minutes=rng.randint(3, 60)), now)
+            order.status, order.cancel_reason, order.closed_at = (
+                status,
+                rng.choice([CancelReason.DUPLICATE, CancelReason.WITHDRAWN, CancelReason.NOT_IT]),
+                t,
+            )
+            step("cancel", Status.NEW, Status.CANCELLED, t, self.desk)
+        elif status == Status.NEW:
+            order.status = Status.NEW
+        else:
+            first_contact = status in (Status.RESOLVED, Status.CLOSED) and rng.random() < 0.12
+            if first_contact:  # the desk fixes it on the phone
+                t = created + timedelta(minutes=rng.randint(3, 15))
+                order.responded_at = t
+                order.first_contact_resolution = True
+                order.resolution = rng.choice(GENERIC_RESOLUTIONS)
+                order.resolved_at = t
+                step("resolve", Status.NEW, Status.RESOLVED, t, self.desk, order.resolution)
+                engineer = self.desk
+            else:
+                t = created + timedelta(minutes=rng.randint(2, 12) * (6 if slow else 1))
+                order.assignee, order.assigned_at = engineer, t
+                order.accept_due_at = t + ACCEPT_TARGET
+                step("assign", Status.NEW, Status.ASSIGNED, t, self.desk)
+                events.append(
+                    _ev(EventKind.ASSIGNMENT, self.desk, t, data={"from": None, "to": engineer.pk})
+                )
+                if status != Status.ASSIGNED:
+                    t = t + timedelta(minutes=rng.randint(3, 25) * (8 if slow else 1))
+                    order.accepted_at = order.responded_at = t
+                    step("start", Status.ASSIGNED, Status.IN_PROGRESS, t, engineer)
+                    if rng.random() < 0.25:
+                        events.append(_ev(EventKind.COMMENT, engineer, t + timedelta(minutes=2),
+                                          body="已收到，马上到现场。"))  # fmt: skip
+            work = resolution_target * rng.uniform(0.05, 0.6) * (2.5 if slow else 1)
+            if status == Status.ON_HOLD:
+                reason = rng.choice(list(HoldReason))
+                at = min(cal.add(t, work / 3), now - timedelta(minutes=1))
+                order.hold_reason = reason
+                hold = HoldPeriod(reason=reason, started_at=at)
+                step("hold", Status.IN_PROGRESS, Status.ON_HOLD, at, engineer,
+                     {"user": "请您方便时联系我们。", "vendor": "已联系厂商。",
+                      "parts": "等待备件到货。"}[reason])  # fmt: skip
+            if status in (Status.RESOLVED, Status.CLOSED, Status.REOPENED) and not first_contact:
+                t = cal.add(t, work)
+                if t >= now:
+                    t = now - timedelta(minutes=rng.randint(5, 60))
+                system = order.category.parent.name if order.category.parent_id else ""
+                order.resolution = rng.choice(RESOLUTIONS.get(system, GENERIC_RESOLUTIONS))
+                order.resolved_at = t
+                step("resolve", Status.IN_PROGRESS, Status.RESOLVED, t, engineer, order.resolution)
+            if status == Status.REOPENED:
+                at = min(t + timedelta(hours=rng.randint(1, 20)), now - timedelta(minutes=1))
+                order.resolved_at, order.reopen_count = None, 1
+                step(
+                    "reopen", Status.RESOLVED, Status.REOPENED, at, order.requester, "还是有问题。"
+                )
+            if status == Status.CLOSED:
+                at = cal.add(order.resolved_at, timedelta(minutes=rng.randint(20, 600)))
+                at = min(at, now - timedelta(minutes=1))
+                reached = rng.random() < 0.93
+                if reached:
+                    satisfaction = rng.choices([5, 4, 3, 2], weights=[70, 24, 5, 1])[0]
+                    comment = rng.choice(CALLBACK_COMMENTS)
+                    callback = Callback(agent=self.desk, outcome="reached",
+                                        satisfaction=satisfaction, comment=comment, at=at)  # fmt: skip
+                    events.append(_ev(EventKind.CALLBACK, self.desk, at, body=comment,
+                                      data={"reached": True, "satisfaction": satisfaction}))  # fmt: skip
+                    order.rating = satisfaction
+                    order.close_reason = CloseReason.CALLBACK
+                    step("close", Status.RESOLVED, Status.CLOSED, at, self.desk, comment)
+                else:  # nobody answered; closed automatically after three working days
+                    callback = Callback(agent=self.desk, outcome="not_reached", at=at)
+                    events.append(_ev(EventKind.CALLBACK, self.desk, at, data={"reached": False}))
+                    at = min(cal.add(at, timedelta(hours=24)), now - timedelta(minutes=1))
+                    order.close_reason = CloseReason.AUTO
+                    step("auto_close", Status.RESOLVED, Status.CLOSED, at, None)
+                order.closed_at = at
+            order.status = status
+
+        self._clocks(order, created, response_target, resolution_target, hold)
+        order._updated = max(e.at for e in events)
+        return events, callback, hold
+
+    def _clocks(self, order, created, response_target, resolution_target, hold):
+        holds = [(hold.started_at, None)] if hold is not None else []
+        response = sla.clock_thresholds(
+            self.calendar, start=created, target=response_target, holds=holds
+        )
+        resolution = sla.clock_thresholds(
+            self.calendar, start=created, target=resolution_target, holds=holds
+        )
+        order.response_warn_at, order.response_due_at, order.response_escalate_at = (
+            response.warn_at, response.due_at, response.escalate_at)  # fmt: skip
+        order.resolve_warn_at, order.resolve_due_at, order.resolve_escalate_at = (
+            resolution.warn_at, resolution.due_at, resolution.escalate_at)  # fmt: skip
+        responded = order.responded_at
+        order.response_breached = bool(
+            response.due_at
+            and (responded > response.due_at if responded else self.now > response.due_at)
+        )
+        resolved = (
+            order.resolved_at or order.closed_at if order.status != Status.CANCELLED else None
+        )
+        order.resolution_breached = bool(
+            resolution.due_at
+            and order.status != Status.CANCELLED
+            and (resolved > resolution.due_at if resolved else self.now > resolution.due_at)
+        )
+
+
+@contextmanager
+def historic_timestamps(model):
+    """Let a bulk insert keep the `created_at`/`updated_at` we set instead of "now".
+
+    auto_now_add and auto_now overwrite them on insert; a seed replaying history needs
+    its own. Only for single-process seeding commands: the flags are class-wide.
+    """
+    fields = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
+              or getattr(f, "auto_now_add", False)]  # fmt: skip
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def _ev(kind, actor, at, **fields) -> WorkOrderEvent:
+    return WorkOrderEvent(kind=kind, actor=actor, at=at, **fields)
+
+
+def _final_status(rng, age: timedelta) -> str:
+    if age > timedelta(days=12):
+        return rng.choices(
+            [Status.CLOSED, Status.CANCELLED, Status.RESOLVED, Status.ON_HOLD],
+            weights=[93, 5, 1, 1],
+        )[0]
+    return rng.choices(
+        [Status.CLOSED, Status.RESOLVED, Status.IN_PROGRESS, Status.ON_HOLD, Status.CANCELLED],
+        weights=[65, 15, 8, 8, 4],
+    )[0]
+
+
+def _impact_urgency(rng) -> tuple[str, str]:
+    impact = rng.choices([Level3.LOW, Level3.MEDIUM, Level3.HIGH], weights=[65, 28, 7])[0]
+    urgency = rng.choices([Level3.LOW, Level3.MEDIUM, Level3.HIGH], weights=[20, 60, 20])[0]
+    return impact, urgency
+
+
+def _effective_level(person, device) -> ServiceLevel:
+    levels = [person.effective_service_level()] if person is not None else []
+    if device is not None:
+        levels.append(device.effective_service_level())
+    levels = [level for level in levels if level is not None]
+    return max(levels, key=lambda level: level.rank) if levels else ServiceLevel.default()
+
+
+def _devices_by_user(users) -> dict[int, list]:
+    """Each requester's own devices, if the CMDB has any yet (its demo may run later)."""
+    from cmdb.models import ConfigurationItem
+
+    devices = defaultdict(list)
+    items = ConfigurationItem.objects.filter(responsible__in=users, parent__isnull=True)
+    for item in items.select_related(
+        "service_level", "responsible__person__service_level",
+        "responsible__person__department__service_level",
+    ):  # fmt: skip
+        devices[item.responsible_id].append(item)
+    return devices
+
+
+def sla_target_table() -> dict[tuple[int, str], tuple[timedelta, timedelta]]:
+    """(level id, priority) → (response, resolution) targets, as services.sla_targets gives."""
+    table = {}
+    for level in ServiceLevel.objects.all():
+        for priority in ("P1", "P2", "P3", "P4"):
+            table[(level.pk, priority)] = (
+                timedelta(minutes=level.response_minutes),
+                timedelta(minutes=level.resolution_minutes),
+            )
+    for policy in SlaPolicy.objects.all():
+        table[(policy.service_level_id, policy.priority)] = (
+            timedelta(minutes=policy.response_minutes),
+            timedelta(minutes=policy.resolution_minutes),
+        )
+    return table
+
+
+def numbers_reserve(*, code: str, per_day: dict[date, int]) -> dict[date, list[str]]:
+    """Reserve `per_day[day]` consecutive daily numbers per day in a handful of queries.
+
+    The NumberSequence rows end at the last number handed out, so later allocations by
+    itsm.services.number_allocate carry on after them and never collide.
+    """
+    scopes = {numbering.daily_scope(code, day): day for day in per_day}
+    with transaction.atomic():
+        existing = {
+            row.scope: row
+            for row in NumberSequence.objects.select_for_update().filter(scope__in=list(scopes))
+        }
+        numbers, new_rows, changed = {}, [], []
+        for scope, day in scopes.items():
+            row = existing.get(scope)
+            first = (row.last_value if row else 0) + 1
+            last = first + per_day[day] - 1
+            numbers[day] = [numbering.format_number(code, day, n) for n in range(first, last + 1)]
+            if row is None:
+                new_rows.append(NumberSequence(scope=scope, last_value=last))
+            else:
+                row.last_value = last
+                changed.append(row)
+        NumberSequence.objects.bulk_create(new_rows, batch_size=500)
+        NumberSequence.objects.bulk_update(changed, ["last_value"], batch_size=500)
+    return numbers

@@ -1,0 +1,86 @@
+"""The staff queue's filters: status, priority, category, team, assignee, channel, text."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.choices import Role
+from servicedesk.models import Category, Team
+
+from .choices import Channel, Priority, Status
+
+_select = {"class": "form-select form-select-sm"}
+
+
+def staff_users():
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name__in=[Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR],
+        )
+        .select_related("person")
+        .distinct()
+        .order_by("person__name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff listed by their names, not their login names."""
+
+    def label_from_instance(self, obj):
+        person = getattr(obj, "person", None)
+        return person.name if person else obj.get_username()
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
+
+
+class WorkOrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": _("Number or title"),
+                "type": "search",
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.Select(attrs=_select)
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, widget=forms.Select(attrs=_select)
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        method="filter_category",
+        widget=forms.Select(attrs=_select),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.all(), widget=forms.Select(attrs=_select)
+    )
+    assignee = StaffFilter(
+        label=_("Assignee"), queryset=staff_users(), widget=forms.Select(attrs=_select)
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, widget=forms.Select(attrs=_select)
+    )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+
+    def filter_category(self, queryset, name, value):
+        # A problem or system type includes the fault types beneath it.
+        return queryset.filter(
+            Q(category=value) | Q(category__parent=value) | Q(category__parent__parent=value)
+        )

@@ -1,0 +1,275 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.models import Category, Team
+
+from .attachments import MAX_FILES, attachment_validate
+from .choices import CancelReason, HoldReason, Level3
+from .filters import StaffChoiceField, staff_users
+
+_text = {"class": "form-control"}
+_select = {"class": "form-select"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked on its own and named in its error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_FILES:
+            raise ValidationError(
+                gettext("Attach at most %(max)d files at a time.") % {"max": MAX_FILES}
+            )
+        errors = []
+        for upload in files:
+            try:
+                attachment_validate(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            errors.append(gettext("Nothing was saved. Please choose the files again."))
+            raise ValidationError(errors)
+        return files
+
+
+def category_choices():
+    """Fault types grouped under “problem type / system type”, so one select works without JS."""
+    categories = list(
+        Category.objects.filter(is_active=True)
+        .select_related("parent__parent")
+        .order_by("sort_order", "name")
+    )
+    parents = {c.parent_id for c in categories if c.parent_id}
+    groups: dict[str, list] = {}
+    for category in categories:
+        if category.pk in parents:
+            continue  # not a leaf: chosen through its children
+        group = category.parent.path() if category.parent_id else gettext("Other")
+        groups.setdefault(group, []).append((category.pk, category.name))
+    return [("", gettext("Not sure")), *sorted(groups.items())]
+
+
+class ReportForm(forms.Form):
+    """The fault form (报障): what broke, on which device, how urgent, how to reach you."""
+
+    category = forms.TypedChoiceField(
+        label=_("What kind of fault"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_select),
+    )
+    device = forms.ModelChoiceField(
+        label=_("Device"),
+        queryset=None,
+        required=False,
+        empty_label=_("— not listed / none —"),
+        widget=forms.Select(attrs=_select),
+    )
+    asset_tag = forms.CharField(
+        label=_("Or the asset tag on its label"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={**_text, "autocomplete": "off"}),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={**_text, "placeholder": _("e.g. the printer jams")}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 5}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Level3.choices,
+        initial=Level3.MEDIUM,
+        widget=forms.Select(attrs=_select),
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={**_text, "inputmode": "tel"}),
+    )
+    files = MultipleFileField(
+        label=_("Photos or files"),
+        help_text=_("Pictures, logs, PDF or office documents, up to 10 MB each."),
+    )
+
+    def __init__(self, *args, devices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+        if devices is None:
+            from cmdb.models import ConfigurationItem
+
+            devices = ConfigurationItem.objects.none()
+        self.fields["device"].queryset = devices
+        self.fields["device"].label_from_instance = lambda ci: f"{ci.asset_tag} · {ci.name}"
+
+    def clean_category(self):
+        pk = self.cleaned_data.get("category")
+        return Category.objects.filter(pk=pk, is_active=True).first() if pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        tag = (cleaned.get("asset_tag") or "").strip()
+        if tag and not cleaned.get("device"):
+            from cmdb.selectors import ci_find_by_tag
+
+            device = ci_find_by_tag(tag=tag)
+            if device is None:
+                self.add_error(
+                    "asset_tag",
+                    gettext("No device has the asset tag “%(tag)s”. Check the label.")
+                    % {"tag": tag},
+                )
+            cleaned["device"] = device
+        return cleaned
+
+
+class IntakeForm(ReportForm):
+    """The desk records a phone call: the same fault form, plus the impact."""
+
+    impact = forms.ChoiceField(
+        label=_("Impact"),
+        choices=Level3.choices,
+        initial=Level3.LOW,
+        widget=forms.Select(attrs=_select),
+    )
+
+
+# --- actions on a work order --------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    files = MultipleFileField(label=_("Attach files"))
+
+
+class AssignForm(NoteForm):
+    assignee = StaffChoiceField(
+        label=_("Engineer"), queryset=staff_users(), widget=forms.Select(attrs=_select)
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+
+
+class HoldForm(NoteForm):
+    reason = forms.ChoiceField(
+        label=_("Waiting for"), choices=HoldReason.choices, widget=forms.Select(attrs=_select)
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    knowledge_record_id = forms.IntegerField(
+        label=_("Knowledge record used (number)"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_text),
+    )
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={**_text, "rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is still wrong?"), widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class CancelForm(NoteForm):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=CancelReason.choices, widget=forms.Select(attrs=_select)
+    )
+
+
+class ReprioritiseForm(NoteForm):
+    impact = forms.ChoiceField(
+        label=_("Impact"), choices=Level3.choices, widget=forms.Select(attrs=_select)
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Level3.choices, widget=forms.Select(attrs=_select)
+    )
+
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class CallbackForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label=_("Reached the user?"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=lambda v: v == "1",
+        widget=forms.Select(attrs=_select),
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        choices=[("", "—"), *RATING_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class BulkAssignForm(forms.Form):
+    numbers = forms.MultipleChoiceField(required=False)  # choices: the posted rows
+    assignee = StaffChoiceField(
+        label=_("Dispatch to"), queryset=staff_users(), widget=forms.Select(attrs=_select)
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+
+
+class EmptyForm(forms.Form):
+    pass

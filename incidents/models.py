@@ -1,1 +1,0 @@
-"""Incidents: models arrive with the issue that builds this process."""

@@ -1,0 +1,17 @@
+from .events import Attachment, WorkOrderEvent
+from .mail import InboundMail as InboundMail
+from .quality import Callback, Complaint
+from .sla import SlaNotice, SlaPolicy
+from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
+
+__all__ = [
+    "Attachment",
+    "Callback",
+    "Complaint",
+    "HoldPeriod",
+    "SlaNotice",
+    "SlaPolicy",
+    "WorkOrder",
+    "WorkOrderEvent",
+    "WorkOrderLink",
+]

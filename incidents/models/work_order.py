@@ -1,0 +1,323 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from itsm.mixins import NumberedModel, TimeStampedModel
+
+from ..choices import (
+    OPEN_STATUSES,
+    STATUS_COLOURS,
+    CancelReason,
+    Channel,
+    CloseReason,
+    HoldReason,
+    Level3,
+    Priority,
+    Status,
+)
+
+
+class WorkOrderQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+    """A service work order (运维工作单, form D0201): one reported fault or request.
+
+    The transition methods only move the state and stamp times; who may fire them, the
+    SLA clocks, events and notifications are the services' business (services.py).
+    ConcurrentTransitionMixin makes a save fail if someone else moved the state since
+    this instance was read, and `version` does the same for every other edit.
+    """
+
+    FORM_KEY = "work_order"
+    FORM_CODE_DEFAULT = "D0201"
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_work_orders",
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "servicedesk.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_orders",
+    )
+    location = models.ForeignKey(
+        "servicedesk.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "servicedesk.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+    )
+    device = models.ForeignKey(
+        "cmdb.ConfigurationItem",
+        verbose_name=_("device"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_orders",
+    )
+    impact = models.CharField(
+        _("impact"), max_length=10, choices=Level3.choices, default=Level3.LOW
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Level3.choices, default=Level3.MEDIUM
+    )
+    priority = models.CharField(
+        _("priority"), max_length=2, choices=Priority.choices, db_index=True
+    )
+    service_level = models.ForeignKey(
+        "servicedesk.ServiceLevel",
+        verbose_name=_("service level"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    hold_reason = models.CharField(
+        _("waiting for"), max_length=10, choices=HoldReason.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_work_orders",
+    )
+    team = models.ForeignKey(
+        "servicedesk.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_orders",
+    )
+
+    # Milestones.
+    assigned_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("execution confirmed at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated by engineer at"), null=True, blank=True)
+    manager_notified_at = models.DateTimeField(_("manager notified at"), null=True, blank=True)
+
+    # SLA clocks: instants from services.sla_recompute; indexed for the queue and the scan.
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True, db_index=True)
+    response_warn_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    response_escalate_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, editable=False
+    )
+    resolve_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True, db_index=True)
+    resolve_warn_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    resolve_escalate_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    response_breached = models.BooleanField(_("response breached"), default=False, db_index=True)
+    resolution_breached = models.BooleanField(
+        _("resolution breached"), default=False, db_index=True
+    )
+    dispatch_due_at = models.DateTimeField(_("dispatch due"), null=True, blank=True, db_index=True)
+    accept_due_at = models.DateTimeField(
+        _("confirmation due"), null=True, blank=True, db_index=True
+    )
+    manager_escalation_due_at = models.DateTimeField(
+        _("manager escalation due"), null=True, blank=True, db_index=True
+    )
+
+    # Outcome.
+    resolution = models.TextField(_("resolution"), blank=True)
+    first_contact_resolution = models.BooleanField(_("resolved at first contact"), default=False)
+    knowledge_record_id = models.PositiveBigIntegerField(
+        _("knowledge record used"), null=True, blank=True
+    )
+    close_reason = models.CharField(
+        _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    cancel_reason = models.CharField(
+        _("cancel reason"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent work order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("One outage affecting many users: the children follow the parent."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+    )
+
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "resolve_due_at"], name="wo_status_due"),
+            models.Index(fields=["assignee", "status"], name="wo_assignee_status"),
+            models.Index(fields=["requester", "status"], name="wo_requester_status"),
+            models.Index(fields=["team", "status"], name="wo_team_status"),
+            models.Index(fields=["device", "created_at"], name="wo_device_created"),
+            models.Index(fields=["category", "created_at"], name="wo_category_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="work_order_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # --- state machine: state and stamps only -------------------------------------
+    @transition(
+        field=status, source=[Status.NEW, Status.ASSIGNED, Status.REOPENED], target=Status.ASSIGNED
+    )
+    def assign(self, *, assignee, at):
+        self.assignee = assignee
+        self.assigned_at = at
+        self.accepted_at = None
+
+    @transition(field=status, source=[Status.ASSIGNED, Status.REOPENED], target=Status.IN_PROGRESS)
+    def start(self, *, at):
+        self.accepted_at = self.accepted_at or at
+
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.ON_HOLD)
+    def hold(self, *, reason):
+        self.hold_reason = reason
+
+    @transition(field=status, source=Status.ON_HOLD, target=Status.IN_PROGRESS)
+    def resume(self):
+        self.hold_reason = ""
+
+    @transition(
+        field=status,
+        source=[Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED],
+        target=Status.RESOLVED,
+    )
+    def resolve(self, *, resolution, at):
+        self.resolution = resolution
+        self.resolved_at = at
+
+    @transition(field=status, source=Status.RESOLVED, target=Status.REOPENED)
+    def reopen(self):
+        self.resolved_at = None
+        self.reopen_count += 1
+
+    @transition(field=status, source=Status.RESOLVED, target=Status.CLOSED)
+    def close(self, *, reason, at):
+        self.close_reason = reason
+        self.closed_at = at
+
+    @transition(field=status, source=[Status.NEW, Status.ASSIGNED], target=Status.CANCELLED)
+    def cancel(self, *, reason, at):
+        self.cancel_reason = reason
+        self.closed_at = at
+
+    @transition(field=status, source=OPEN_STATUSES, target=Status.CANCELLED)
+    def merge_into(self, *, target, at):
+        self.merged_into = target
+        self.cancel_reason = CancelReason.DUPLICATE
+        self.closed_at = at
+
+
+class HoldPeriod(models.Model):
+    """A stretch on hold; the SLA clocks replay these to exclude paused time."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="holds")
+    reason = models.CharField(_("waiting for"), max_length=10, choices=HoldReason.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold period")
+        verbose_name_plural = _("hold periods")
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.work_order_id} {self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WorkOrderLink(models.Model):
+    """A link from a work order to a record of another process (problem, change, release…).
+
+    Generic, so the later process apps link without the incident app importing them.
+    """
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work order link")
+        verbose_name_plural = _("work order links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order", "content_type", "object_id"], name="work_order_link_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.work_order_id} → {self.content_type_id}:{self.object_id}"

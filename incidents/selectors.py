@@ -1,0 +1,212 @@
+"""Reads of work orders that depend on who is asking."""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.choices import Role
+from servicedesk.roles import user_has_role
+
+from . import permissions
+from .choices import OPEN_STATUSES, HoldReason, Status
+from .models import Attachment, WorkOrder, WorkOrderEvent, WorkOrderLink
+
+DUE_SOON = timedelta(minutes=30)
+
+# Queue key → label, in the order of the tabs.
+QUEUES = {
+    "open": _("Open"),
+    "unassigned": _("Unassigned"),
+    "mine": _("Mine"),
+    "team": _("My teams"),
+    "due_soon": _("Due within 30 min"),
+    "breached": _("Breached"),
+    "waiting_user": _("Waiting for user"),
+    "waiting_vendor": _("Waiting for vendor"),
+    "waiting_parts": _("Waiting for parts"),
+    "resolved_awaiting_callback": _("Awaiting callback"),
+}
+
+LIST_RELATED = (
+    "requester__person",
+    "assignee__person",
+    "category",
+    "team",
+    "device",
+    "department",
+)
+DETAIL_RELATED = (
+    *LIST_RELATED,
+    "category__parent__parent",
+    "service_level",
+    "created_by__person",
+    "location__building",
+    "device__ci_class",
+    "merged_into",
+    "parent",
+)
+
+
+def sees_all(user) -> bool:
+    return user_has_role(user, Role.SERVICE_DESK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def _team_ids(user) -> set[int]:
+    cached = getattr(user, "_itsm_team_ids", None)
+    if cached is None:
+        cached = set(user.teams.values_list("pk", flat=True))
+        user._itsm_team_ids = cached  # shared with permissions._in_team
+    return cached
+
+
+def work_order_visible(*, user) -> QuerySet[WorkOrder]:
+    """The work orders `user` may see (the same rule as permissions.can_view)."""
+    orders = WorkOrder.objects.all()
+    if not user.is_authenticated:
+        return orders.none()
+    if sees_all(user):
+        return orders
+    visible = Q(requester=user)
+    if user_has_role(user, Role.ENGINEER):
+        visible |= Q(assignee=user) | Q(team_id__in=_team_ids(user))
+    person = getattr(user, "person", None)
+    if (
+        person is not None
+        and person.department_id
+        and user.has_perm("incidents.view_department_work_orders")
+    ):
+        visible |= Q(department_id=person.department_id)
+    return orders.filter(visible)
+
+
+def _queue_q(user, queue: str, now) -> Q:
+    open_ = Q(status__in=OPEN_STATUSES)
+    return {
+        "open": open_,
+        "unassigned": Q(status__in=[Status.NEW, Status.REOPENED], assignee__isnull=True),
+        "mine": open_ & Q(assignee=user),
+        "team": open_ & Q(team_id__in=_team_ids(user)),
+        "due_soon": open_
+        & ~Q(status=Status.ON_HOLD)
+        & Q(resolve_due_at__gte=now, resolve_due_at__lte=now + DUE_SOON),
+        "breached": open_
+        & (Q(resolution_breached=True) | Q(resolve_due_at__lt=now) & ~Q(status=Status.ON_HOLD)),
+        "waiting_user": Q(status=Status.ON_HOLD, hold_reason=HoldReason.USER),
+        "waiting_vendor": Q(status=Status.ON_HOLD, hold_reason=HoldReason.VENDOR),
+        "waiting_parts": Q(status=Status.ON_HOLD, hold_reason=HoldReason.PARTS),
+        "resolved_awaiting_callback": Q(status=Status.RESOLVED),
+    }[queue]
+
+
+def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet[WorkOrder]:
+    """The visible work orders, optionally one queue, soonest SLA due first (undated last).
+
+    `filters` is a mapping as the queue page's filter form takes it (see filters.py).
+    """
+    orders = work_order_visible(user=user).select_related(*LIST_RELATED)
+    if queue:
+        if queue not in QUEUES:
+            raise ValueError(queue)
+        orders = orders.filter(_queue_q(user, queue, timezone.now()))
+    if filters:
+        from .filters import WorkOrderFilter
+
+        orders = WorkOrderFilter(filters, queryset=orders).qs
+    return orders.order_by(F("resolve_due_at").asc(nulls_last=True), "created_at", "pk")
+
+
+def work_order_list_mine(*, user) -> QuerySet[WorkOrder]:
+    """What `user` reported, open ones first, newest first."""
+    return (
+        WorkOrder.objects.filter(requester=user)
+        .select_related("category", "assignee__person")
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Rows per queue for the tabs, in one aggregate query (plus the team lookup)."""
+    now = timezone.now()
+    aggregates = {key: Count("pk", filter=_queue_q(user, key, now)) for key in QUEUES}
+    return work_order_visible(user=user).aggregate(**aggregates)
+
+
+def queue_tabs(user) -> list[dict]:
+    counts = queue_counts(user)
+    return [{"key": key, "label": label, "count": counts[key]} for key, label in QUEUES.items()]
+
+
+def work_order_get(*, user, number: str) -> WorkOrder:
+    """One work order with what its page shows; 404 when `user` may not see it."""
+    work_order = WorkOrder.objects.select_related(*DETAIL_RELATED).filter(number=number).first()
+    if work_order is None or not permissions.can_view(user, work_order):
+        raise Http404
+    return work_order
+
+
+def sees_internal(user, work_order) -> bool:
+    return permissions.allowed(user, "note", work_order) or sees_all(user)
+
+
+def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
+    """Events oldest first, internal ones only for staff; each with its visible attachments."""
+    internal = sees_internal(user, work_order)
+    attachments = Attachment.objects.order_by("created_at", "pk")
+    events = work_order.events.select_related("actor__person").prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=attachments if internal else attachments.filter(is_internal=False),
+        )
+    )
+    if not internal:
+        events = events.filter(is_internal=False)
+    status_labels = dict(Status.choices)
+    result = list(events)
+    for event in result:
+        event.status_from_label = status_labels.get(event.status_from, "")
+        event.status_to_label = status_labels.get(event.status_to, "")
+        data = event.data if isinstance(event.data, dict) else {}
+        event.score = data.get("satisfaction") or data.get("rating")
+    return result
+
+
+def work_order_attachments(*, user, work_order) -> list[Attachment]:
+    attachments = work_order.attachments.order_by("created_at", "pk")
+    if not sees_internal(user, work_order):
+        attachments = attachments.filter(is_internal=False)
+    return list(attachments)
+
+
+def attachment_get(*, user, work_order, pk: int) -> Attachment:
+    attachment = work_order.attachments.filter(pk=pk).first()
+    if attachment is None or (attachment.is_internal and not sees_internal(user, work_order)):
+        raise Http404
+    return attachment
+
+
+def device_open_work_orders(*, work_order, limit: int = 10) -> list[WorkOrder]:
+    """The device's other open work orders, for the staff page's device panel."""
+    if not work_order.device_id:
+        return []
+    return list(
+        WorkOrder.objects.open()
+        .filter(device_id=work_order.device_id)
+        .exclude(pk=work_order.pk)
+        .select_related("assignee__person")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def work_order_links(*, work_order) -> list[WorkOrderLink]:
+    return list(work_order.links.select_related("content_type").order_by("created_at"))
+
+
+def requester_recent(*, requester, limit: int = 10) -> list[WorkOrder]:
+    return list(
+        WorkOrder.objects.filter(requester=requester)
+        .select_related("category", "assignee__person", "device")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,65 @@
+"""Service-level clock arithmetic. Pure; no database.
+
+A clock starts at an instant and runs for a target of business time; time on hold
+does not count. Due instants are recomputed from the recorded hold intervals (the
+event history), so a change of priority or service level, or an admin's correction of
+the calendar, gives the right answer by replaying rather than by patching a stored
+countdown.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from servicedesk.business_time import BusinessCalendar
+
+Interval = tuple[datetime, datetime | None]  # an open interval has no end yet
+
+
+@dataclass(frozen=True)
+class ClockThresholds:
+    warn_at: datetime | None
+    due_at: datetime | None
+    escalate_at: datetime | None
+
+
+def paused_business_time(calendar: BusinessCalendar, holds: Iterable[Interval]) -> timedelta:
+    return sum(
+        (calendar.between(start, end) for start, end in holds if end is not None),
+        timedelta(0),
+    )
+
+
+def clock_thresholds(
+    calendar: BusinessCalendar,
+    *,
+    start: datetime,
+    target: timedelta,
+    holds: Iterable[Interval] = (),
+    warn_ratio: float = 0.75,
+    escalate_ratio: float = 1.5,
+) -> ClockThresholds:
+    """Warning, due and escalation instants of a business-time clock.
+
+    While a hold is open the clock is stopped and has no instants (all None): a paused
+    work order must never show as overdue.
+    """
+    holds = list(holds)
+    if any(end is None for _, end in holds):
+        return ClockThresholds(None, None, None)
+    paused = paused_business_time(calendar, holds)
+
+    def at(ratio: float) -> datetime:
+        return calendar.add(start, target * ratio + paused)
+
+    return ClockThresholds(at(warn_ratio), at(1.0), at(escalate_ratio))
+
+
+def business_elapsed(
+    calendar: BusinessCalendar, *, start: datetime, now: datetime, holds: Iterable[Interval] = ()
+) -> timedelta:
+    """Business time the clock has run by `now`, holds excluded."""
+    total = calendar.between(start, now)
+    for hold_start, hold_end in holds:
+        total -= calendar.between(hold_start, min(hold_end or now, now))
+    return max(total, timedelta(0))

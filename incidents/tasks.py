@@ -1,0 +1,26 @@
+from celery import shared_task
+
+from . import scans
+
+
+@shared_task
+def sla_scan() -> dict:
+    """Every minute: SLA warnings, breaches and escalations, each exactly once."""
+    return scans.sla_scan()
+
+
+@shared_task
+def auto_close_resolved() -> int:
+    """Hourly: close resolved work orders unanswered for three working days."""
+    return scans.auto_close_scan()
+
+
+@shared_task
+def poll_mailbox() -> dict:
+    """Every minute: new mail in the intake mailbox becomes work orders and comments."""
+    from .mail.imap import mailbox_poll, poll_lock
+
+    with poll_lock() as claimed:
+        if not claimed:
+            return {"skipped": "another worker is polling the mailbox"}
+        return mailbox_poll()

@@ -1,0 +1,565 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
+
+from servicedesk.roles import is_staff_role
+from servicedesk.selectors import person_list
+
+from . import forms, permissions, selectors, services
+from .choices import OPEN_STATUSES, Channel, Status
+from .filters import WorkOrderFilter
+
+
+def _user_devices(user):
+    try:
+        from cmdb.selectors import ci_list_for_user
+    except ImportError:  # the CMDB app may not offer it yet
+        return None
+    return ci_list_for_user(user=user)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _files_lost_warning(request, form):
+    if request.FILES and form.errors:
+        messages.warning(request, _("Your text was kept, but the files must be chosen again."))
+
+
+# --- end user ------------------------------------------------------------------------
+
+
+@login_required
+def report(request):
+    """The fault form (报障). On any error the typed text comes back; files must be re-chosen."""
+    devices = _user_devices(request.user)
+    person = getattr(request.user, "person", None)
+    initial = {"contact_phone": (person.mobile or person.phone) if person else ""}
+    form = forms.ReportForm(
+        request.POST or None, request.FILES or None, devices=devices, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                work_order = services.work_order_create(
+                    actor=request.user,
+                    requester=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    device=data["device"],
+                    urgency=data["urgency"],
+                    channel=Channel.WEB,
+                    contact_phone=data["contact_phone"],
+                    files=data["files"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your work order number is %(number)s.")
+                    % {"number": work_order.number},
+                )
+                return redirect("incidents:detail", number=work_order.number)
+        _files_lost_warning(request, form)
+    return render(request, "incidents/report_form.html", {"form": form})
+
+
+@login_required
+def mine(request):
+    orders = selectors.work_order_list_mine(user=request.user)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "incidents/work_order_mine.html", {"page": page, "open_statuses": OPEN_STATUSES}
+    )
+
+
+@login_required
+def home_panel(request):
+    """The home page's work-order card (loaded by htmx): mine for end users, counts for staff."""
+    if is_staff_role(request.user):
+        return render(
+            request,
+            "incidents/_home_staff.html",
+            {"tabs": selectors.queue_tabs(request.user)},
+        )
+    open_orders = selectors.work_order_list_mine(user=request.user).filter(
+        status__in=OPEN_STATUSES
+    )[:10]
+    return render(request, "incidents/_home_mine.html", {"orders": open_orders})
+
+
+# --- detail and actions --------------------------------------------------------------
+
+# action → (form, service call(work_order, user, cleaned data, expected version), success text)
+ACTIONS = {
+    "assign": (
+        forms.AssignForm,
+        lambda w, u, d, v: services.work_order_assign(
+            work_order=w,
+            actor=u,
+            assignee=d["assignee"],
+            team=d["team"],
+            note=d["note"],
+            expected_version=v,
+        ),
+    ),
+    "start": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_start(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "hold": (
+        forms.HoldForm,
+        lambda w, u, d, v: services.work_order_hold(
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
+        ),
+    ),
+    "resume": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_resume(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "resolve": (
+        forms.ResolveForm,
+        lambda w, u, d, v: services.work_order_resolve(
+            work_order=w,
+            actor=u,
+            resolution=d["resolution"],
+            knowledge_record_id=d["knowledge_record_id"],
+            expected_version=v,
+        ),
+    ),
+    "escalate": (
+        forms.RequiredNoteForm,
+        lambda w, u, d, v: services.work_order_escalate(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "forward_to_manager": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_forward_to_manager(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "reprioritise": (
+        forms.ReprioritiseForm,
+        lambda w, u, d, v: services.work_order_reprioritise(
+            work_order=w,
+            actor=u,
+            impact=d["impact"],
+            urgency=d["urgency"],
+            note=d["note"],
+            expected_version=v,
+        ),
+    ),
+    "cancel": (
+        forms.CancelForm,
+        lambda w, u, d, v: services.work_order_cancel(
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
+        ),
+    ),
+    "reopen": (
+        forms.ReopenForm,
+        lambda w, u, d, v: services.work_order_reopen(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "confirm": (
+        forms.EmptyForm,
+        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, expected_version=v),
+    ),
+    "close": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_close(
+            work_order=w, actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "callback": (
+        forms.CallbackForm,
+        lambda w, u, d, v: services.callback_record(
+            work_order=w,
+            actor=u,
+            reached=d["reached"],
+            satisfaction=d["satisfaction"],
+            comment=d["comment"],
+            expected_version=v,
+        ),
+    ),
+    "rate": (
+        forms.RateForm,
+        lambda w, u, d, v: services.work_order_rate(
+            work_order=w, actor=u, rating=d["rating"], comment=d["comment"]
+        ),
+    ),
+    "comment": (
+        forms.CommentForm,
+        lambda w, u, d, v: services.work_order_comment(
+            work_order=w, actor=u, body=d["body"], files=d["files"]
+        ),
+    ),
+    "note": (
+        forms.CommentForm,
+        lambda w, u, d, v: services.work_order_comment(
+            work_order=w, actor=u, body=d["body"], internal=True, files=d["files"]
+        ),
+    ),
+}
+
+# Which statuses each action makes sense in (the state machine refuses the rest anyway;
+# this only decides which buttons to show).
+_TRANSITION_METHOD = {
+    "assign": "assign",
+    "start": "start",
+    "hold": "hold",
+    "resume": "resume",
+    "resolve": "resolve",
+    "reopen": "reopen",
+    "confirm": "close",
+    "close": "close",
+    "callback": "close",
+    "cancel": "cancel",
+}
+_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise"}
+
+
+def _available_actions(user, work_order) -> set[str]:
+    available = set()
+    for action in ACTIONS:
+        if not permissions.allowed(user, action, work_order):
+            continue
+        method = _TRANSITION_METHOD.get(action)
+        if method and not can_proceed(getattr(work_order, method)):
+            continue
+        if action in _OPEN_ONLY and not work_order.is_open:
+            continue
+        if action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED):
+            continue
+        available.add(action)
+    return available
+
+
+def _initial_forms(work_order) -> dict:
+    return {
+        "assign": forms.AssignForm(
+            initial={"assignee": work_order.assignee_id, "team": work_order.team_id},
+            prefix="assign",
+        ),
+        "start": forms.NoteForm(prefix="start"),
+        "hold": forms.HoldForm(prefix="hold"),
+        "resume": forms.NoteForm(prefix="resume"),
+        "resolve": forms.ResolveForm(prefix="resolve"),
+        "escalate": forms.RequiredNoteForm(prefix="escalate"),
+        "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
+        "reprioritise": forms.ReprioritiseForm(
+            initial={"impact": work_order.impact, "urgency": work_order.urgency},
+            prefix="reprioritise",
+        ),
+        "cancel": forms.CancelForm(prefix="cancel"),
+        "reopen": forms.ReopenForm(prefix="reopen"),
+        "confirm": forms.EmptyForm(prefix="confirm"),
+        "close": forms.NoteForm(prefix="close"),
+        "callback": forms.CallbackForm(prefix="callback"),
+        "rate": forms.RateForm(
+            initial={"rating": work_order.rating, "comment": work_order.rating_comment},
+            prefix="rate",
+        ),
+        "comment": forms.CommentForm(prefix="comment"),
+        "note": forms.CommentForm(prefix="note"),
+    }
+
+
+# The staff page's folding action panels, in the order a desk works an order.
+PANELS = [
+    ("assign", _lazy("Dispatch")),
+    ("resolve", _lazy("Resolve")),
+    ("hold", _lazy("Put on hold")),
+    ("callback", _lazy("Record callback")),
+    ("escalate", _lazy("Escalate")),
+    ("forward_to_manager", _lazy("Forward to the manager")),
+    ("reprioritise", _lazy("Change priority")),
+    ("close", _lazy("Close")),
+    ("cancel", _lazy("Cancel")),
+]
+
+
+def duration_text(minutes: int) -> str:
+    """“45 min”, “3 h 20 min”, “2 d 4 h”: countdowns people read at a glance."""
+    if minutes < 60:
+        return _("%(m)d min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+
+
+def _sla(work_order, due, now, *, done=False):
+    """A countdown for a badge: whole minutes left or overdue; None once met or undated."""
+    if due is None or done or not work_order.is_open:
+        return None
+    seconds = (due - now).total_seconds()
+    return {
+        "due": due,
+        "minutes": int(abs(seconds) // 60),
+        "span": duration_text(int(abs(seconds) // 60)),
+        "overdue": seconds < 0,
+        "paused": work_order.status == Status.ON_HOLD,
+    }
+
+
+def _render_detail(request, work_order, *, bound=None, status=200):
+    user = request.user
+    staff = is_staff_role(user)
+    action_forms = _initial_forms(work_order)
+    if bound is not None:
+        action_forms[bound[0]] = bound[1]
+    actions = _available_actions(user, work_order)
+    now = timezone.now()
+    context = {
+        "work_order": work_order,
+        "staff": staff,
+        "timeline": selectors.work_order_timeline(user=user, work_order=work_order),
+        "attachments": selectors.work_order_attachments(user=user, work_order=work_order),
+        "actions": actions,
+        "forms": action_forms,
+        "response_sla": _sla(
+            work_order, work_order.response_due_at, now, done=bool(work_order.responded_at)
+        ),
+        "resolve_sla": _sla(work_order, work_order.resolve_due_at, now),
+        "open": work_order.is_open,
+    }
+    if staff:
+        context["panels"] = [
+            {
+                "action": action,
+                "title": title,
+                "form": action_forms[action],
+                "open": bound is not None and bound[0] == action,
+            }
+            for action, title in PANELS
+            if action in actions
+        ]
+        context["device_orders"] = selectors.device_open_work_orders(work_order=work_order)
+        context["links"] = selectors.work_order_links(work_order=work_order)
+    template = "incidents/work_order_detail.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def detail(request, number):
+    work_order = selectors.work_order_get(user=request.user, number=number)
+    return _render_detail(request, work_order)
+
+
+@login_required
+@require_POST
+def act(request, number, action):
+    """One action from the work-order page; the posted `version` guards against lost updates.
+
+    On any refusal the page is shown again with the message and the typed text kept.
+    """
+    work_order = selectors.work_order_get(user=request.user, number=number)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    form_class, call = ACTIONS[action]
+    form = form_class(request.POST, request.FILES or None, prefix=action)
+    version = request.POST.get("version", "")
+    expected_version = int(version) if version.isdigit() else None
+    if not form.is_valid():
+        _files_lost_warning(request, form)
+        return _render_detail(request, work_order, bound=(action, form), status=400)
+    try:
+        call(work_order, request.user, form.cleaned_data, expected_version)
+    except services.WorkOrderConflict as exc:
+        messages.error(request, str(exc))
+        status = 409
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You are not allowed to do this."))
+        status = 403
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        messages.error(request, _error_text(exc))
+        status = 400
+    else:
+        messages.success(request, _("Saved."))
+        return redirect("incidents:detail", number=work_order.number)
+    if request.FILES:
+        messages.warning(request, _("Your text was kept, but the files must be chosen again."))
+    work_order = selectors.work_order_get(user=request.user, number=number)
+    return _render_detail(request, work_order, bound=(action, form), status=status)
+
+
+@login_required
+def attachment_download(request, number, pk):
+    """Permission-checked download under the original (often Chinese) name, never inline."""
+    work_order = selectors.work_order_get(user=request.user, number=number)
+    attachment = selectors.attachment_get(user=request.user, work_order=work_order, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- staff ---------------------------------------------------------------------------
+
+
+def _staff_only(user):
+    if not is_staff_role(user):
+        raise PermissionDenied(_("Only service staff can open the queue."))
+
+
+@login_required
+def queue(request):
+    _staff_only(request.user)
+    # Open work first: closed history would otherwise fill the first pages.
+    current = request.GET.get("queue") or "open"
+    if current not in selectors.QUEUES:
+        current = None  # "all"
+    orders = selectors.work_order_list(user=request.user, queue=current)
+    filterset = WorkOrderFilter(request.GET or None, queryset=orders)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for row in page.object_list:
+        row.resolve_sla = _sla(row, row.resolve_due_at, now)
+    return render(
+        request,
+        "incidents/work_order_list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "tabs": selectors.queue_tabs(request.user),
+            "current": current,
+            "bulk_form": forms.BulkAssignForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    """Dispatch the ticked rows one by one; each refusal is reported for its own row."""
+    _staff_only(request.user)
+    numbers = request.POST.getlist("numbers")
+    form = forms.BulkAssignForm(request.POST)
+    form.fields["numbers"].choices = [(n, n) for n in numbers]
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = "incidents:queue"
+    if not form.is_valid() or not numbers:
+        messages.error(request, _("Tick at least one work order and choose an engineer."))
+        return redirect(back)
+    done, failed = [], []
+    for number in numbers:
+        try:
+            work_order = selectors.work_order_get(user=request.user, number=number)
+            services.work_order_assign(
+                work_order=work_order,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                team=form.cleaned_data["team"],
+            )
+        except Http404:
+            failed.append(f"{number}: {_('not found')}")
+        except (PermissionDenied, ValidationError, services.WorkOrderConflict) as exc:
+            text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            failed.append(f"{number}: {text}")
+        else:
+            done.append(number)
+    if done:
+        messages.success(request, _("Dispatched: %(numbers)s") % {"numbers": ", ".join(done)})
+    for line in failed:
+        messages.error(request, line)
+    return redirect(back)
+
+
+@login_required
+def intake(request):
+    """Phone intake: find the caller, see their history and devices, record on their behalf."""
+    if not permissions.user_has_role(request.user, *permissions.DESK_ROLES):
+        raise PermissionDenied(_("Only the service desk records calls."))
+    query = (request.GET.get("q") or "").strip()
+    people, tag_device = [], None
+    if query:
+        people = list(person_list(user=request.user, query=query)[:20])
+        try:
+            from cmdb.selectors import ci_find_by_tag
+        except ImportError:
+            ci_find_by_tag = None
+        if ci_find_by_tag is not None:
+            tag_device = ci_find_by_tag(tag=query)
+            if tag_device is not None and tag_device.responsible_id:
+                responsible = getattr(tag_device.responsible, "person", None)
+                if responsible is not None and responsible not in people:
+                    people.insert(0, responsible)
+    caller = None
+    caller_id = request.POST.get("caller") or request.GET.get("caller")
+    if caller_id and caller_id.isdigit():
+        caller = get_object_or_404(
+            get_user_model().objects.select_related("person__department"), pk=caller_id
+        )
+    context = {"query": query, "people": people, "tag_device": tag_device, "caller": caller}
+    if caller is not None:
+        devices = _user_devices(caller)
+        person = getattr(caller, "person", None)
+        initial = {
+            "contact_phone": (person.mobile or person.phone) if person else "",
+            "device": tag_device.pk if tag_device is not None else None,
+        }
+        form = forms.IntakeForm(
+            request.POST or None, request.FILES or None, devices=devices, initial=initial
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    work_order = services.work_order_create(
+                        actor=request.user,
+                        requester=caller,
+                        title=data["title"],
+                        description=data["description"],
+                        category=data["category"],
+                        device=data["device"],
+                        impact=data["impact"],
+                        urgency=data["urgency"],
+                        channel=Channel.PHONE,
+                        contact_phone=data["contact_phone"],
+                        files=data["files"],
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+                    form.add_error(None, text)
+                else:
+                    messages.success(
+                        request,
+                        _("Work order %(number)s recorded.") % {"number": work_order.number},
+                    )
+                    return redirect("incidents:detail", number=work_order.number)
+            _files_lost_warning(request, form)
+        context.update(
+            form=form,
+            recent=selectors.requester_recent(requester=caller),
+            devices=list(devices[:20]) if devices is not None else [],
+        )
+    return render(request, "incidents/intake.html", context)

@@ -1,0 +1,120 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from incidents import scans, services
+from incidents.choices import NoticeLevel, SlaClock, Status
+from incidents.models import SlaNotice, WorkOrder
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dispatched(file_order, agent, engineer, supervisor, manager):
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+        wo = file_order()
+        return services.work_order_assign(work_order=wo, actor=agent, assignee=engineer)
+
+
+def _scan(at, django_capture_on_commit_callbacks):
+    with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        return scans.sla_scan()
+
+
+def test_warn_then_breach_then_manager_each_exactly_once(
+    dispatched, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Standard level: 2 h response due 11:00 → warn at 10:30, manager at 12:00 → 14:30 (lunch).
+    counts = _scan(datetime(2026, 11, 24, 10, 31, tzinfo=SH), django_capture_on_commit_callbacks)
+    assert counts["response:warning"] == 1
+    assert [m.to[0] for m in mailoutbox if "75%" in m.subject] == ["engineer@example.gov.cn"]
+    again = _scan(datetime(2026, 11, 24, 10, 32, tzinfo=SH), django_capture_on_commit_callbacks)
+    assert again["response:warning"] == 0
+    _scan(datetime(2026, 11, 24, 11, 1, tzinfo=SH), django_capture_on_commit_callbacks)
+    wo = WorkOrder.objects.get(pk=dispatched.pk)
+    assert wo.response_breached
+    assert (
+        SlaNotice.objects.filter(
+            work_order=wo, clock=SlaClock.RESPONSE, level=NoticeLevel.BREACH
+        ).count()
+        == 1
+    )
+    response_breach = str(scans._MESSAGES[NoticeLevel.BREACH] % {"clock": SlaClock.RESPONSE.label})
+    breach_mails = [m for m in mailoutbox if response_breach in m.subject]
+    assert [m.to[0] for m in breach_mails] == ["supervisor@example.gov.cn"]
+    for minute in range(3):
+        _scan(
+            datetime(2026, 11, 24, 14, 31 + minute, tzinfo=SH), django_capture_on_commit_callbacks
+        )
+    manager_notices = SlaNotice.objects.filter(
+        work_order=wo, clock=SlaClock.RESPONSE, level=NoticeLevel.MANAGER
+    )
+    assert manager_notices.count() == 1
+
+
+def test_accept_timer_breaches_after_30_minutes_unconfirmed(
+    dispatched, django_capture_on_commit_callbacks
+):
+    counts = _scan(datetime(2026, 11, 24, 9, 31, tzinfo=SH), django_capture_on_commit_callbacks)
+    assert counts["accept:breach"] == 1
+
+
+def test_dispatch_timer_for_unassigned_orders(
+    file_order, supervisor, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+        file_order()
+    assert (
+        _scan(datetime(2026, 11, 24, 9, 5, tzinfo=SH), django_capture_on_commit_callbacks)[
+            "dispatch:breach"
+        ]
+        == 0
+    )
+    assert (
+        _scan(datetime(2026, 11, 24, 9, 11, tzinfo=SH), django_capture_on_commit_callbacks)[
+            "dispatch:breach"
+        ]
+        == 1
+    )
+
+
+def test_on_hold_orders_are_not_escalated(dispatched, engineer, django_capture_on_commit_callbacks):
+    with time_machine.travel(datetime(2026, 11, 24, 9, 10, tzinfo=SH), tick=False):
+        wo = services.work_order_start(work_order=dispatched, actor=engineer)
+        services.work_order_hold(work_order=wo, actor=engineer, reason="vendor")
+    counts = _scan(datetime(2026, 11, 26, 9, 0, tzinfo=SH), django_capture_on_commit_callbacks)
+    assert counts["resolution:breach"] == 0
+
+
+def test_a_second_worker_racing_the_same_notice_sends_nothing(
+    dispatched, django_capture_on_commit_callbacks
+):
+    wo = WorkOrder.objects.get(pk=dispatched.pk)
+    rule = next(
+        r for r in scans.RULES if r.clock == SlaClock.RESPONSE and r.level == NoticeLevel.WARNING
+    )
+    people = scans._role_members()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = scans._notice(wo, rule, people)
+        second = scans._notice(wo, rule, people)  # the other worker read the same row
+    assert (first, second) == (1, 0)
+
+
+def test_resolved_orders_close_after_three_working_days(
+    file_order, agent, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(datetime(2026, 11, 26, 10, 0, tzinfo=SH), tick=False):  # Thursday
+        wo = services.work_order_resolve(work_order=file_order(), actor=agent, resolution="ok")
+    with time_machine.travel(
+        datetime(2026, 11, 30, 10, 0, tzinfo=SH), tick=False
+    ):  # Mon: 2 working days
+        assert scans.auto_close_scan() == 0
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False):  # Tue: 3
+        assert scans.auto_close_scan() == 1
+        assert scans.auto_close_scan() == 0
+    wo.refresh_from_db()
+    assert wo.status == Status.CLOSED and wo.close_reason == "auto"
+    assert wo.closed_at - wo.resolved_at >= timedelta(days=4)

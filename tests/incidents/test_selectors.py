@@ -1,0 +1,102 @@
+from datetime import timedelta
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from incidents import selectors, services
+from incidents.choices import HoldReason, Status
+from incidents.models import WorkOrder
+from servicedesk.choices import Role
+from servicedesk.models import Team
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(requester, **kwargs):
+    kwargs.setdefault("title", "打印机卡纸")
+    return services.work_order_create(actor=requester, requester=requester, **kwargs)
+
+
+def test_end_user_lists_only_their_own(end_user, make_person):
+    mine = _file(end_user)
+    other = make_person(Role.END_USER)
+    theirs = _file(other)
+    assert list(selectors.work_order_list(user=end_user)) == [mine]
+    with pytest.raises(Http404):
+        selectors.work_order_get(user=end_user, number=theirs.number)
+
+
+def test_engineer_lists_assigned_and_team_orders(engineer, agent, end_user):
+    team = Team.objects.create(name="驻场组")
+    team.members.add(engineer)
+    assigned = _file(end_user)
+    services.work_order_assign(work_order=assigned, actor=agent, assignee=engineer)
+    team_order = _file(end_user)
+    WorkOrder.objects.filter(pk=team_order.pk).update(team=team)
+    _file(end_user)
+    visible = set(selectors.work_order_list(user=engineer))
+    assert visible == {assigned, team_order}
+    assert list(selectors.work_order_list(user=engineer, queue="mine")) == [assigned]
+    assert list(selectors.work_order_list(user=engineer, queue="team")) == [team_order]
+
+
+def test_desk_sees_everything_sorted_by_fix_due_with_undated_last(agent, end_user):
+    late, soon, undated = _file(end_user), _file(end_user), _file(end_user)
+    now = timezone.now()
+    WorkOrder.objects.filter(pk=late.pk).update(resolve_due_at=now + timedelta(hours=3))
+    WorkOrder.objects.filter(pk=soon.pk).update(resolve_due_at=now + timedelta(minutes=10))
+    WorkOrder.objects.filter(pk=undated.pk).update(resolve_due_at=None)
+    assert list(selectors.work_order_list(user=agent)) == [soon, late, undated]
+    assert list(selectors.work_order_list(user=agent, queue="due_soon")) == [soon]
+
+
+def test_queues_and_their_counts_agree(agent, engineer, end_user):
+    now = timezone.now()
+    unassigned = _file(end_user)
+    breached = _file(end_user)
+    WorkOrder.objects.filter(pk=breached.pk).update(resolve_due_at=now - timedelta(minutes=5))
+    waiting = _file(end_user)
+    services.work_order_assign(work_order=waiting, actor=agent, assignee=engineer)
+    services.work_order_start(work_order=waiting, actor=engineer)
+    services.work_order_hold(work_order=waiting, actor=engineer, reason=HoldReason.VENDOR)
+    resolved = _file(end_user)
+    services.work_order_resolve(work_order=resolved, actor=agent, resolution="已解决")
+
+    counts = selectors.queue_counts(agent)
+    for queue in selectors.QUEUES:
+        assert counts[queue] == selectors.work_order_list(user=agent, queue=queue).count(), queue
+    assert unassigned in selectors.work_order_list(user=agent, queue="unassigned")
+    assert list(selectors.work_order_list(user=agent, queue="breached")) == [breached]
+    assert list(selectors.work_order_list(user=agent, queue="waiting_vendor")) == [waiting]
+    assert counts["waiting_user"] == 0
+    assert list(selectors.work_order_list(user=agent, queue="resolved_awaiting_callback")) == [
+        resolved
+    ]
+    assert WorkOrder.objects.get(pk=resolved.pk).status == Status.RESOLVED
+
+
+def test_queue_counts_take_a_fixed_number_of_queries(
+    agent, end_user, django_assert_max_num_queries
+):
+    for _ in range(5):
+        _file(end_user)
+    with django_assert_max_num_queries(3):
+        selectors.queue_counts(agent)
+
+
+def test_filters_search_number_and_title(agent, end_user):
+    match = _file(end_user, title="显示器闪烁")
+    _file(end_user, title="网络断开")
+    assert list(selectors.work_order_list(user=agent, filters={"q": "显示器"})) == [match]
+    assert list(selectors.work_order_list(user=agent, filters={"q": match.number})) == [match]
+
+
+def test_internal_events_are_hidden_from_the_requester(agent, end_user):
+    order = _file(end_user)
+    services.work_order_comment(work_order=order, actor=agent, body="内部备注", internal=True)
+    services.work_order_comment(work_order=order, actor=agent, body="已联系")
+    bodies = [e.body for e in selectors.work_order_timeline(user=end_user, work_order=order)]
+    assert "已联系" in bodies and "内部备注" not in bodies
+    staff = [e.body for e in selectors.work_order_timeline(user=agent, work_order=order)]
+    assert "内部备注" in staff

@@ -1,0 +1,458 @@
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from incidents import services
+from incidents.choices import Channel, EventKind, Status
+from incidents.models import Attachment, WorkOrder
+from servicedesk.choices import Role
+from servicedesk.models import Category, Team
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _file(wo_actor, requester, **kwargs):
+    kwargs.setdefault("title", "打印机卡纸")
+    kwargs.setdefault("description", "三楼打印机卡纸")
+    return services.work_order_create(actor=wo_actor, requester=requester, **kwargs)
+
+
+def _photo(name="故障照片.jpg", size=64):
+    return SimpleUploadedFile(name, b"\xff\xd8\xff" + b"0" * size, content_type="image/jpeg")
+
+
+def _detail(number):
+    return reverse("incidents:detail", args=[number])
+
+
+def _act(number, action):
+    return reverse("incidents:act", args=[number, action])
+
+
+# --- visibility ----------------------------------------------------------------------
+
+
+def test_end_user_cannot_see_another_users_work_order(client, end_user, make_person):
+    other = make_person(Role.END_USER)
+    order = _file(other, other)
+    attachment = services.work_order_comment(
+        work_order=order, actor=other, body="x", files=[_photo()]
+    ).attachments.get()
+    client.force_login(end_user)
+    assert client.get(_detail(order.number)).status_code == 404
+    download = reverse("incidents:attachment", args=[order.number, attachment.pk])
+    assert client.get(download).status_code == 404
+    assert client.post(_act(order.number, "comment"), {"comment-body": "hi"}).status_code == 404
+
+
+def test_engineer_sees_assigned_and_team_orders_only(client, engineer, agent, end_user):
+    team = Team.objects.create(name="驻场组")
+    team.members.add(engineer)
+    assigned = _file(end_user, end_user, title="分派给我")
+    services.work_order_assign(work_order=assigned, actor=agent, assignee=engineer)
+    team_order = _file(end_user, end_user, title="本组工单")
+    WorkOrder.objects.filter(pk=team_order.pk).update(team=team)
+    other = _file(end_user, end_user, title="别人的工单")
+    client.force_login(engineer)
+    body = client.get(reverse("incidents:queue")).content.decode()
+    assert "分派给我" in body and "本组工单" in body
+    assert "别人的工单" not in body
+    assert client.get(_detail(other.number)).status_code == 404
+    assert client.get(_detail(team_order.number)).status_code == 200
+
+
+def test_end_user_cannot_open_the_queue_or_intake(client, end_user):
+    client.force_login(end_user)
+    assert client.get(reverse("incidents:queue")).status_code == 403
+    assert client.get(reverse("incidents:intake")).status_code == 403
+
+
+# --- flat query counts ---------------------------------------------------------------
+
+
+def _many(n, requester, agent, engineer):
+    category = Category.objects.filter(parent__parent__isnull=False).first()
+    for i in range(n):
+        order = _file(agent, requester, title=f"工单{i}", category=category)
+        if i % 2:
+            services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+        services.work_order_comment(work_order=order, actor=agent, body="note", internal=True)
+
+
+def _assert_flat(client, url, grow, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    grow()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_queue_queries_stay_flat(client, agent, engineer, end_user, django_assert_max_num_queries):
+    _many(3, end_user, agent, engineer)
+    client.force_login(agent)
+    _assert_flat(
+        client,
+        reverse("incidents:queue"),
+        lambda: _many(30, end_user, agent, engineer),
+        django_assert_max_num_queries,
+    )
+
+
+def test_mine_queries_stay_flat(client, agent, engineer, end_user, django_assert_max_num_queries):
+    _many(3, end_user, agent, engineer)
+    client.force_login(end_user)
+    _assert_flat(
+        client,
+        reverse("incidents:mine"),
+        lambda: _many(30, end_user, agent, engineer),
+        django_assert_max_num_queries,
+    )
+
+
+def test_detail_queries_stay_flat(client, agent, engineer, end_user, django_assert_max_num_queries):
+    order = _file(end_user, end_user, files=[_photo()])
+    services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+
+    def grow():
+        for i in range(30):
+            services.work_order_comment(
+                work_order=order, actor=engineer, body=f"进展{i}", files=[_photo(f"图{i}.png")]
+            )
+            services.work_order_comment(work_order=order, actor=agent, body="内部", internal=True)
+
+    for login in (agent, end_user):
+        client.force_login(login)
+    client.force_login(agent)
+    _assert_flat(client, _detail(order.number), grow, django_assert_max_num_queries)
+    client.force_login(end_user)
+    with django_assert_max_num_queries(25):
+        client.get(_detail(order.number))
+
+
+# --- escaping ------------------------------------------------------------------------
+
+
+def test_script_in_fields_shows_as_text_on_every_page(client, agent, end_user):
+    order = _file(end_user, end_user, title=SCRIPT, description=SCRIPT)
+    services.work_order_comment(work_order=order, actor=end_user, body=SCRIPT)
+    for user, url in (
+        (end_user, _detail(order.number)),
+        (end_user, reverse("incidents:mine")),
+        (end_user, reverse("incidents:home_panel")),
+        (agent, _detail(order.number)),
+        (agent, reverse("incidents:queue")),
+        (agent, reverse("incidents:intake") + f"?q=王芳&caller={end_user.pk}"),
+    ):
+        client.force_login(user)
+        body = client.get(url).content.decode()
+        assert SCRIPT not in body, url
+        assert "&lt;script&gt;" in body, url
+
+
+# --- attachments ---------------------------------------------------------------------
+
+
+def test_download_keeps_the_chinese_name_and_is_never_inline(client, end_user):
+    order = _file(end_user, end_user, files=[_photo("打印机 故障.jpg")])
+    attachment = order.attachments.get()
+    client.force_login(end_user)
+    response = client.get(reverse("incidents:attachment", args=[order.number, attachment.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=utf-8''{quote('打印机 故障.jpg')}" in disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/octet-stream"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
+
+
+def test_internal_attachment_is_hidden_from_the_end_user(client, end_user, agent):
+    order = _file(end_user, end_user)
+    event = services.work_order_comment(
+        work_order=order, actor=agent, body="内部截图", internal=True, files=[_photo("内部.png")]
+    )
+    attachment = event.attachments.get()
+    url = reverse("incidents:attachment", args=[order.number, attachment.pk])
+    client.force_login(end_user)
+    assert client.get(url).status_code == 404
+    page = client.get(_detail(order.number)).content.decode()
+    assert "内部截图" not in page and "内部.png" not in page
+    client.force_login(agent)
+    assert client.get(url).status_code == 200
+    assert "内部截图" in client.get(_detail(order.number)).content.decode()
+
+
+def test_forbidden_upload_is_refused_and_the_typed_text_is_kept(client, end_user, monkeypatch):
+    monkeypatch.setattr("incidents.attachments.MAX_SIZE", 1024)
+    client.force_login(end_user)
+    response = client.post(
+        reverse("incidents:report"),
+        {
+            "title": "电脑蓝屏",
+            "description": "开机后蓝屏，错误代码 0x0000007B",
+            "urgency": "high",
+            "contact_phone": "13800000000",
+            "files": [
+                SimpleUploadedFile("病毒.exe", b"MZ", content_type="application/octet-stream"),
+                _photo("大图.jpg", size=4096),
+            ],
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "病毒.exe" in body and "大图.jpg" in body  # one message per file
+    assert "开机后蓝屏，错误代码 0x0000007B" in body
+    assert 'value="电脑蓝屏"' in body
+    assert not WorkOrder.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_unknown_asset_tag_is_an_error_on_that_field(client, end_user):
+    client.force_login(end_user)
+    response = client.post(
+        reverse("incidents:report"),
+        {"title": "显示器不亮", "urgency": "medium", "asset_tag": "NO-SUCH-TAG"},
+    )
+    assert response.status_code == 200
+    assert "NO-SUCH-TAG" in response.content.decode()
+    assert not WorkOrder.objects.exists()
+
+
+# --- actions -------------------------------------------------------------------------
+
+
+def test_stale_version_shows_the_reload_message_and_changes_nothing(
+    client, agent, engineer, end_user
+):
+    order = _file(end_user, end_user)
+    stale = order.version
+    services.work_order_reprioritise(work_order=order, actor=agent, impact="high", urgency="high")
+    order.refresh_from_db()
+    client.force_login(agent)
+    response = client.post(
+        _act(order.number, "assign"),
+        {"version": stale, "assign-assignee": engineer.pk, "assign-note": "请尽快处理"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "reload" in body.lower() or "重新加载" in body or "刷新" in body
+    assert "请尽快处理" in body  # the typed note is still in the form
+    fresh = WorkOrder.objects.get(pk=order.pk)
+    assert fresh.status == Status.NEW
+    assert fresh.assignee_id is None
+    assert fresh.version == order.version
+
+
+def test_refused_action_shows_the_refusal(client, end_user, agent, engineer):
+    order = _file(end_user, end_user)
+    client.force_login(end_user)
+    response = client.post(
+        _act(order.number, "assign"),
+        {"version": order.version, "assign-assignee": engineer.pk},
+    )
+    assert response.status_code == 403
+    assert WorkOrder.objects.get(pk=order.pk).status == Status.NEW
+
+
+def test_end_user_sees_staff_buttons_nowhere(client, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(end_user)
+    body = client.get(_detail(order.number)).content.decode()
+    assert _act(order.number, "assign") not in body
+    assert _act(order.number, "note") not in body
+    assert _act(order.number, "comment") in body
+
+
+def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
+    # The end user files a fault with a photo.
+    client.force_login(end_user)
+    category = Category.objects.filter(parent__parent__isnull=False).first()
+    response = client.post(
+        reverse("incidents:report"),
+        {
+            "category": category.pk,
+            "title": "打印机卡纸",
+            "description": "三楼打印机一直卡纸",
+            "urgency": "medium",
+            "contact_phone": "13800000000",
+            "files": [_photo()],
+        },
+    )
+    order = WorkOrder.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _detail(order.number)
+    assert order.channel == Channel.WEB and order.category == category
+    assert order.attachments.get().original_name == "故障照片.jpg"
+
+    # The agent sees it in the unassigned queue and dispatches it.
+    client.force_login(agent)
+    queue = client.get(reverse("incidents:queue"), {"queue": "unassigned"}).content.decode()
+    assert order.number in queue
+    response = client.post(
+        _act(order.number, "assign"),
+        {"version": order.version, "assign-assignee": engineer.pk, "assign-note": "请上门"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    # The engineer starts and resolves it.
+    client.force_login(engineer)
+    order.refresh_from_db()
+    assert client.post(_act(order.number, "start"), {"version": order.version}).status_code == 302
+    order.refresh_from_db()
+    response = client.post(
+        _act(order.number, "resolve"),
+        {"version": order.version, "resolve-resolution": "清理搓纸轮"},
+    )
+    assert response.status_code == 302
+
+    # The desk calls back: satisfied, closed.
+    client.force_login(agent)
+    order.refresh_from_db()
+    assert order.status == Status.RESOLVED
+    response = client.post(
+        _act(order.number, "callback"),
+        {
+            "version": order.version,
+            "callback-reached": "1",
+            "callback-satisfaction": "5",
+            "callback-comment": "满意",
+        },
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED and order.rating == 5
+
+    # The timeline shows every step, to the requester too.
+    client.force_login(end_user)
+    page = client.get(_detail(order.number)).content.decode()
+    for text in ("请上门", "清理搓纸轮", "满意", "故障照片.jpg"):
+        assert text in page
+    kinds = list(order.events.values_list("kind", flat=True))
+    for kind in (EventKind.CREATED, EventKind.ASSIGNMENT, EventKind.CALLBACK):
+        assert kind in kinds
+    transitions = list(
+        order.events.filter(kind=EventKind.TRANSITION).values_list("status_to", flat=True)
+    )
+    assert transitions == [Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED]
+
+
+def test_end_user_confirms_reopens_and_rates(client, end_user, agent):
+    order = _file(end_user, end_user)
+    services.work_order_resolve(work_order=order, actor=agent, resolution="重启后恢复")
+    order.refresh_from_db()
+    client.force_login(end_user)
+    page = client.get(_detail(order.number)).content.decode()
+    assert _act(order.number, "confirm") in page and _act(order.number, "reopen") in page
+    response = client.post(
+        _act(order.number, "reopen"), {"version": order.version, "reopen-note": "又坏了"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Status.REOPENED
+    services.work_order_resolve(work_order=order, actor=agent, resolution="更换电源")
+    order.refresh_from_db()
+    client.post(_act(order.number, "confirm"), {"version": order.version})
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED
+    response = client.post(
+        _act(order.number, "rate"), {"rate-rating": "4", "rate-comment": "速度快"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.rating == 4
+
+
+def test_comment_with_a_forbidden_file_keeps_the_text(client, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(end_user)
+    response = client.post(
+        _act(order.number, "comment"),
+        {
+            "comment-body": "补充说明：错误码 E05",
+            "comment-files": [SimpleUploadedFile("a.html", b"<b>", content_type="text/html")],
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "补充说明：错误码 E05" in body and "a.html" in body
+    assert not order.events.filter(kind=EventKind.COMMENT).exists()
+
+
+# --- staff tools ---------------------------------------------------------------------
+
+
+def test_queue_filters_by_text_and_shows_counts(client, agent, end_user):
+    _file(end_user, end_user, title="显示器闪烁")
+    _file(end_user, end_user, title="网络断开")
+    client.force_login(agent)
+    body = client.get(reverse("incidents:queue"), {"q": "显示器"}).content.decode()
+    assert "显示器闪烁" in body and "网络断开" not in body
+
+
+def test_bulk_assign_reports_each_failure(client, agent, engineer, end_user):
+    first = _file(end_user, end_user, title="一")
+    second = _file(end_user, end_user, title="二")
+    services.work_order_cancel(work_order=second, actor=agent, reason="duplicate")
+    client.force_login(agent)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"numbers": [first.number, second.number], "assignee": engineer.pk},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert first.number in body and second.number in body
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.assignee == engineer
+    assert second.status == Status.CANCELLED and second.assignee is None
+
+
+def test_phone_intake_finds_the_caller_and_records_for_them(client, agent, end_user):
+    _file(end_user, end_user, title="以前的工单")
+    client.force_login(agent)
+    found = client.get(reverse("incidents:intake"), {"q": "王芳"}).content.decode()
+    assert f"caller={end_user.pk}" in found
+    page = client.get(
+        reverse("incidents:intake"), {"q": "王芳", "caller": end_user.pk}
+    ).content.decode()
+    assert "以前的工单" in page
+    response = client.post(
+        reverse("incidents:intake") + "?q=王芳",
+        {
+            "caller": end_user.pk,
+            "title": "电话报修：键盘失灵",
+            "urgency": "medium",
+            "impact": "low",
+            "contact_phone": "010-12345678",
+        },
+    )
+    assert response.status_code == 302
+    order = WorkOrder.objects.get(title="电话报修：键盘失灵")
+    assert order.requester == end_user and order.created_by == agent
+    assert order.channel == Channel.PHONE
+
+
+def test_home_panel_shows_my_open_orders_and_staff_counts(client, end_user, agent):
+    _file(end_user, end_user, title="我的待办")
+    client.force_login(end_user)
+    assert "我的待办" in client.get(reverse("incidents:home_panel")).content.decode()
+    assert reverse("incidents:home_panel") in client.get(reverse("home")).content.decode()
+    client.force_login(agent)
+    body = client.get(reverse("incidents:home_panel")).content.decode()
+    assert "?queue=unassigned" in body
+
+
+def test_end_user_withdraws_before_dispatch(client, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(end_user)
+    assert _act(order.number, "cancel") in client.get(_detail(order.number)).content.decode()
+    response = client.post(
+        _act(order.number, "cancel"), {"version": order.version, "cancel-reason": "withdrawn"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Status.CANCELLED and order.cancel_reason == "withdrawn"
