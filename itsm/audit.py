@@ -53,6 +53,8 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
             kind=_ACTION_KIND.get(entry.action, "update"),
             actor=entry.actor,
             title=entry.get_action_display(),
+            # Why the change was made (e.g. the work order or change number), when recorded.
+            note=str((entry.additional_data or {}).get("reason", "")),
             changes=[
                 (
                     _field_label(model, name),
@@ -120,6 +122,6 @@ def _value_label(model, name, value, labels) -> str:
         return str(value)
     if field.many_to_one or field.one_to_one:
         return labels.get((field.related_model, str(value)), f"#{value}")
-    if field.choices:
+    if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     return str(value)

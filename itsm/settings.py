@@ -198,6 +198,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast (remote control) messages; kombu's default is ./control in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
@@ -213,6 +215,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "incidents-sla-scan": {"task": "incidents.tasks.sla_scan", "schedule": 60},
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 60 * 60},
     "send-notification-mail": {"task": "servicedesk.tasks.send_pending_mail", "schedule": 60},
+    "incidents-poll-mailbox": {"task": "incidents.tasks.poll_mailbox", "schedule": 60},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
         "schedule": 60 * 60 * 24,
@@ -243,9 +246,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI and Redoc from the sidecar package: the docs work on a closed network.
+    # The API description is for the project's integrators, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -280,7 +284,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # One handler: without this Django's own console handler doubles every line in DEBUG.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Domain settings ------------------------------------------------------------------
@@ -294,4 +302,16 @@ ITSM = {
     "PDF_FONT_PATH": env.str(
         "PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
     ),
+    # Mail intake (incidents/mail/): an IMAP mailbox polled every minute; empty URL = off.
+    "MAIL_INTAKE": {
+        # imaps://user:pass@host:993/INBOX or imap://user:pass@host:143/INBOX
+        "IMAP_URL": env.str("IMAP_URL", default=""),
+        "IMAP_STARTTLS": env.bool("IMAP_STARTTLS", default=False),
+        # Move processed mail to this folder; empty = flag it \Seen and leave it.
+        "ARCHIVE_FOLDER": env.str("IMAP_ARCHIVE_FOLDER", default=""),
+        # "create" an end-user account for an unknown sender, or "reject" (kept aside).
+        "UNKNOWN_SENDER": env.str("MAIL_INTAKE_UNKNOWN_SENDER", default="create"),
+    },
 }
+if ITSM["MAIL_INTAKE"]["UNKNOWN_SENDER"] not in ("create", "reject"):
+    raise ImproperlyConfigured("MAIL_INTAKE_UNKNOWN_SENDER must be 'create' or 'reject'.")

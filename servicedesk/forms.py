@@ -7,7 +7,7 @@ from .models import Person
 class ProfileForm(forms.ModelForm):
     """What people may change about themselves: how the desk reaches them."""
 
-    email = forms.EmailField(label=_("email"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
 
     class Meta:
         model = Person

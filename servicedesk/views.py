@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors, services
+from .choices import Role
 from .forms import ProfileForm
 from .models import Department, Person
-from .roles import is_staff_role
+from .roles import is_staff_role, user_roles
 
 
 @login_required
@@ -34,7 +35,14 @@ def profile(request):
         )
         messages.success(request, _("Your contact details were saved."))
         return redirect("servicedesk:profile")
-    return render(request, "servicedesk/profile.html", {"person": person, "form": form})
+    role_labels = [
+        Role(name).label for name in sorted(user_roles(request.user)) if name in Role.values
+    ]
+    return render(
+        request,
+        "servicedesk/profile.html",
+        {"person": person, "form": form, "role_labels": role_labels},
+    )
 
 
 @login_required

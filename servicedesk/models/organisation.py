@@ -166,7 +166,7 @@ class Person(models.Model):
         on_delete=models.CASCADE,
         related_name="person",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     mobile = models.CharField(_("mobile"), max_length=30, blank=True, validators=[phone_validator])
     employee_number = models.CharField(_("employee number"), max_length=30, blank=True)

@@ -10,7 +10,8 @@ def api():
     return APIClient()
 
 
-def test_schema_is_openapi_3_and_lists_the_endpoints(api):
+def test_schema_is_openapi_3_and_lists_the_endpoints(api, agent):
+    api.force_authenticate(agent)
     response = api.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
@@ -25,7 +26,13 @@ def test_schema_validates():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
 
 
-def test_docs_work_offline(api):
+def test_schema_and_docs_need_a_login(api):
+    assert api.get("/api/schema/").status_code in (401, 403)
+    assert api.get("/api/docs/").status_code in (401, 403)
+
+
+def test_docs_work_offline(api, agent):
+    api.force_authenticate(agent)
     body = api.get("/api/docs/").content.decode()
     assert "swagger-ui" in body
     assert "/static/drf_spectacular_sidecar/" in body

@@ -55,3 +55,16 @@ def test_calendar_page_lists_national_day(client, agent, django_capture_on_commi
     body = client.get(reverse("servicedesk:calendar"), {"year": "2026"}).content.decode()
     assert "国庆节" in body
     assert "2026-09-20" in body
+
+
+def test_profile_lists_the_users_roles(client, agent):
+    client.force_login(agent)
+    body = client.get(reverse("servicedesk:profile")).content.decode()
+    assert "服务台" in body
+
+
+def test_forbidden_page_is_the_portals_own_in_chinese(client, end_user):
+    client.force_login(end_user)
+    response = client.get(reverse("servicedesk:people"))
+    assert response.status_code == 403
+    assert "无权" in response.content.decode() or "不允许" in response.content.decode()
