@@ -24,6 +24,7 @@ from servicedesk.models import Category, Person, ServiceLevel
 
 from . import sla
 from .choices import (
+    OPEN_STATUSES,
     CancelReason,
     Channel,
     CloseReason,
@@ -33,6 +34,7 @@ from .choices import (
     Status,
 )
 from .models import Callback, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
+from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
 from .priority import priority_for
 from .services import ACCEPT_TARGET, DISPATCH_TARGET
 
@@ -319,6 +321,8 @@ class _Builder:
             response.warn_at, response.due_at, response.escalate_at)  # fmt: skip
         order.resolve_warn_at, order.resolve_due_at, order.resolve_escalate_at = (
             resolution.warn_at, resolution.due_at, resolution.escalate_at)  # fmt: skip
+        is_open = order.status in OPEN_STATUSES
+        order.queue_due_at = (resolution.due_at or QUEUE_PAUSED) if is_open else QUEUE_NEVER
         responded = order.responded_at
         order.response_breached = bool(
             response.due_at

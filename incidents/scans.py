@@ -1,24 +1,28 @@
 """Periodic scans: SLA warnings and escalations, and closing unanswered resolved orders.
 
 Idempotent by construction: a notice is a unique row (work order, clock, level, due
-instant) inserted before anything is sent, so a rerun, a second worker or a worker
-killed mid-scan never repeats one. The queries run over indexed instant columns.
+instant). A batch of due orders is claimed with one INSERT … ON CONFLICT DO NOTHING
+RETURNING, in the same transaction as the breach flags, timeline events and queued
+notifications; only the rows this worker inserted are acted on. A rerun, a second
+worker or a worker killed mid-scan (its transaction rolls back) never repeats one.
+The due orders are found over indexed instant columns, a batch at a time.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
-from servicedesk.notifications import notify
+from servicedesk.notifications import notify_many
 
 from .choices import OPEN_STATUSES, EventKind, NoticeLevel, SlaClock, Status
 from .models import SlaNotice, WorkOrder, WorkOrderEvent
+from .selectors import queue_counts_changed
 from .services import AUTO_CLOSE_WORKING_DAYS, work_order_auto_close, work_order_url
 
 
@@ -51,59 +55,107 @@ _MESSAGES = {
     NoticeLevel.MANAGER: gettext_lazy("%(clock)s target exceeded by half: escalated"),
 }
 
+BATCH = 1000
+MAX_PER_RUN = 20_000  # a backlog (e.g. after an outage of the scanner) drains over runs
 
-def sla_scan(*, now=None, batch: int = 500) -> dict[str, int]:
+
+def sla_scan(*, now=None, batch: int = BATCH, max_per_run: int = MAX_PER_RUN) -> dict[str, int]:
     """Send each due warning or escalation once; set breach flags. Returns counts per rule."""
     now = now or timezone.now()
-    counts = {}
     people = _role_members()
+    counts = {}
     for rule in RULES:
-        already = SlaNotice.objects.filter(
-            work_order=OuterRef("pk"), clock=rule.clock, level=rule.level, due_at=OuterRef(rule.due)
-        )
-        due = (
+        sent = 0
+        while sent < max_per_run:
+            claimed = _scan_batch(rule, now, people, batch)
+            sent += claimed.found_new
+            # A short batch is the last; a full one that claimed nothing means another
+            # worker is on the same rows: leave them to it.
+            if claimed.rows < batch or not claimed.found_new:
+                break
+        counts[f"{rule.clock}:{rule.level}"] = sent
+    return counts
+
+
+@dataclass(frozen=True)
+class _Batch:
+    rows: int  # due orders read
+    found_new: int  # notices this worker inserted (and so acted on)
+
+
+def _scan_batch(rule: Rule, now, people: dict, batch: int) -> _Batch:
+    already = SlaNotice.objects.filter(
+        work_order=OuterRef("pk"), clock=rule.clock, level=rule.level, due_at=OuterRef(rule.due)
+    )
+    with transaction.atomic():
+        due = list(
             WorkOrder.objects.filter(
                 status__in=OPEN_STATUSES, **{f"{rule.instant}__lte": now}, **rule.pending
             )
             .filter(~Exists(already))
             .select_related("assignee")
-            .order_by(rule.instant)[:batch]
+            .only("pk", "number", "title", rule.due, "assignee__email", "assignee__is_active")
+            .order_by(rule.instant, "pk")[:batch]
         )
-        sent = 0
-        for work_order in due:
-            sent += _notice(work_order, rule, people)
-        counts[f"{rule.clock}:{rule.level}"] = sent
-    return counts
+        if not due:
+            return _Batch(0, 0)
+        claimed_ids = _claim(rule, due, now)
+        mine = [wo for wo in due if wo.pk in claimed_ids]
+        if mine:
+            _act(rule, mine, people, now)
+    return _Batch(len(due), len(mine))
 
 
-def _notice(work_order: WorkOrder, rule: Rule, people: dict) -> int:
-    due_at = getattr(work_order, rule.due)
-    try:
-        with transaction.atomic():
-            SlaNotice.objects.create(
-                work_order=work_order, clock=rule.clock, level=rule.level, due_at=due_at
+def _claim(rule: Rule, orders, now) -> set[int]:
+    """Insert the notice rows; the database says which ones were new (ON CONFLICT DO NOTHING)."""
+    table = connection.ops.quote_name(SlaNotice._meta.db_table)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(orders))
+    # Adapt datetimes as the ORM does, so SQLite stores the same text the NOT EXISTS
+    # check and the unique constraint compare against.
+    adapt = connection.ops.adapt_datetimefield_value
+    params = []
+    for wo in orders:
+        params += [wo.pk, rule.clock, rule.level, adapt(getattr(wo, rule.due)), adapt(now)]
+    sql = (
+        f"INSERT INTO {table} (work_order_id, clock, level, due_at, created_at) "  # noqa: S608 (our table)
+        f"VALUES {placeholders} ON CONFLICT DO NOTHING RETURNING work_order_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _act(rule: Rule, orders, people: dict, now) -> None:
+    ids = [wo.pk for wo in orders]
+    if rule.breach_flag:
+        WorkOrder.objects.filter(pk__in=ids).update(**{rule.breach_flag: True})
+        transaction.on_commit(queue_counts_changed)
+    subject = str(_MESSAGES[rule.level] % {"clock": SlaClock(rule.clock).label})
+    WorkOrderEvent.objects.bulk_create(
+        WorkOrderEvent(
+            work_order_id=wo.pk,
+            kind=EventKind.SLA,
+            body=subject,
+            data={
+                "clock": rule.clock,
+                "level": rule.level,
+                "due_at": getattr(wo, rule.due).isoformat(),
+            },
+            at=now,
+        )
+        for wo in orders
+    )
+    notify_many(
+        [
+            (
+                _audience(wo, rule.audience, people),
+                f"[{wo.number}] {subject}",
+                wo.title,
+                work_order_url(wo),
             )
-            if rule.breach_flag:
-                WorkOrder.objects.filter(pk=work_order.pk).update(**{rule.breach_flag: True})
-            label = SlaClock(rule.clock).label
-            subject = _MESSAGES[rule.level] % {"clock": label}
-            WorkOrderEvent.objects.create(
-                work_order=work_order,
-                kind=EventKind.SLA,
-                body=str(subject),
-                data={"clock": rule.clock, "level": rule.level, "due_at": due_at.isoformat()},
-                at=timezone.now(),
-            )
-            recipients = _audience(work_order, rule.audience, people)
-            notify(
-                recipients=recipients,
-                subject=f"[{work_order.number}] {subject}",
-                body=work_order.title,
-                url=work_order_url(work_order),
-            )
-    except IntegrityError:
-        return 0  # another worker sent it first
-    return 1
+            for wo in orders
+        ]
+    )
 
 
 def _role_members() -> dict:
@@ -122,7 +174,7 @@ def _role_members() -> dict:
 
 def _audience(work_order, audience: str, people: dict) -> list:
     if audience == "assignee":
-        return [work_order.assignee] if work_order.assignee else people[Role.SERVICE_DESK]
+        return [work_order.assignee] if work_order.assignee_id else people[Role.SERVICE_DESK]
     if audience == "supervisor":
         return people[Role.SUPERVISOR]
     if audience == "manager":
@@ -130,11 +182,10 @@ def _audience(work_order, audience: str, people: dict) -> list:
     return people[Role.SERVICE_DESK]
 
 
-def auto_close_scan(*, now=None, working_days: int = 3) -> int:
+def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) -> int:
     """Close resolved orders the requester has not answered for `working_days` working days."""
     now = now or timezone.now()
     calendar = business_calendar()
-    working_days = working_days or AUTO_CLOSE_WORKING_DAYS
     # A coarse pre-filter in SQL (calendar days), the exact working-day test in Python.
     candidates = WorkOrder.objects.filter(
         status=Status.RESOLVED, resolved_at__lte=now - timedelta(days=working_days)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -13,8 +14,11 @@ from servicedesk.roles import user_has_role
 from . import permissions
 from .choices import OPEN_STATUSES, HoldReason, Status
 from .models import Attachment, WorkOrder, WorkOrderEvent, WorkOrderLink
+from .models.work_order import QUEUE_NEVER
 
 DUE_SOON = timedelta(minutes=30)
+COUNTS_VERSION_KEY = "incidents:queue-counts-version"
+COUNTS_TTL = 15  # seconds; "due within 30 min" may lag this much
 
 # Queue key → label, in the order of the tabs.
 QUEUES = {
@@ -102,11 +106,14 @@ def _queue_q(user, queue: str, now) -> Q:
 
 
 def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet[WorkOrder]:
-    """The visible work orders, optionally one queue, soonest SLA due first (undated last).
+    """The visible work orders: a queue of open work soonest due first, or (no queue) all
+    of them newest first.
 
     `filters` is a mapping as the queue page's filter form takes it (see filters.py).
     """
-    orders = work_order_visible(user=user).select_related(*LIST_RELATED)
+    # No joins here: SQLite would drive the query from a joined table and sort; the
+    # page's rows get their related objects afterwards (work_order_rows).
+    orders = work_order_visible(user=user)
     if queue:
         if queue not in QUEUES:
             raise ValueError(queue)
@@ -115,7 +122,18 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
         from .filters import WorkOrderFilter
 
         orders = WorkOrderFilter(filters, queryset=orders).qs
-    return orders.order_by(F("resolve_due_at").asc(nulls_last=True), "created_at", "pk")
+    if queue and queue != "resolved_awaiting_callback":
+        # Open work, soonest resolution due first, paused last: the wo_open_queue index.
+        return orders.filter(status__in=OPEN_STATUSES, queue_due_at__lt=QUEUE_NEVER).order_by(
+            "queue_due_at", "pk"
+        )
+    return orders.order_by("-created_at", "-pk")
+
+
+def work_order_rows(pks) -> list[WorkOrder]:
+    """The rows of one page, in the page's order, with what the list shows (one query)."""
+    by_pk = WorkOrder.objects.select_related(*LIST_RELATED).in_bulk(list(pks))
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def work_order_list_mine(*, user) -> QuerySet[WorkOrder]:
@@ -128,10 +146,32 @@ def work_order_list_mine(*, user) -> QuerySet[WorkOrder]:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Rows per queue for the tabs, in one aggregate query (plus the team lookup)."""
-    now = timezone.now()
-    aggregates = {key: Count("pk", filter=_queue_q(user, key, now)) for key in QUEUES}
-    return work_order_visible(user=user).aggregate(**aggregates)
+    """Rows per queue for the tabs, in one aggregate query (plus the team lookup).
+
+    Every queue is open or awaiting callback, so the aggregate reads those rows only
+    (the status index), never the closed history. The figures are cached for a few
+    seconds per user and dropped whenever any work order changes.
+    """
+    key = f"incidents:queue-counts:{user.pk}:{cache.get_or_set(COUNTS_VERSION_KEY, 1, None)}"
+    counts = cache.get(key)
+    if counts is None:
+        now = timezone.now()
+        aggregates = {name: Count("pk", filter=_queue_q(user, name, now)) for name in QUEUES}
+        counts = (
+            work_order_visible(user=user)
+            .filter(status__in=[*OPEN_STATUSES, Status.RESOLVED])
+            .aggregate(**aggregates)
+        )
+        cache.set(key, counts, timeout=COUNTS_TTL)
+    return counts
+
+
+def queue_counts_changed() -> None:
+    """Called by every work-order write: the next queue page counts afresh."""
+    try:
+        cache.incr(COUNTS_VERSION_KEY)
+    except ValueError:
+        cache.set(COUNTS_VERSION_KEY, 1, None)
 
 
 def queue_tabs(user) -> list[dict]:

@@ -33,7 +33,9 @@ from .choices import (
     Status,
 )
 from .models import Callback, Complaint, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
+from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
 from .priority import priority_for
+from .selectors import queue_counts_changed
 
 DISPATCH_TARGET = timedelta(minutes=10)
 ACCEPT_TARGET = timedelta(minutes=30)
@@ -96,8 +98,11 @@ def _event(
 
 
 def _save(work_order: WorkOrder) -> None:
+    if not work_order.is_open:
+        work_order.queue_due_at = QUEUE_NEVER  # out of the queue's index range
     work_order.version += 1
     work_order.save()
+    transaction.on_commit(queue_counts_changed)
 
 
 def work_order_url(work_order) -> str:
@@ -174,6 +179,10 @@ def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     work_order.resolve_warn_at = resolution.warn_at
     work_order.resolve_due_at = resolution.due_at
     work_order.resolve_escalate_at = resolution.escalate_at
+    if work_order.is_open:
+        work_order.queue_due_at = resolution.due_at or QUEUE_PAUSED
+    else:
+        work_order.queue_due_at = QUEUE_NEVER
     if work_order.responded_at and work_order.response_due_at:
         work_order.response_breached = work_order.responded_at > work_order.response_due_at
 
@@ -250,6 +259,7 @@ def work_order_create(
         WorkOrder.objects.filter(pk=work_order.pk).update(created_at=at)
     sla_recompute(work_order)
     work_order.save()
+    transaction.on_commit(queue_counts_changed)
     _event(
         work_order,
         kind=EventKind.CREATED,
@@ -811,6 +821,7 @@ def work_order_auto_close(*, work_order, now) -> int:
         )
         if not claimed:
             return 0
+        transaction.on_commit(queue_counts_changed)
         _event(
             work_order,
             kind=EventKind.TRANSITION,

@@ -216,6 +216,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 60 * 60},
     "send-notification-mail": {"task": "servicedesk.tasks.send_pending_mail", "schedule": 60},
     "incidents-poll-mailbox": {"task": "incidents.tasks.poll_mailbox", "schedule": 60},
+    "analyze-database": {"task": "itsm.tasks.analyze_database", "schedule": 60 * 60 * 24},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
         "schedule": 60 * 60 * 24,

@@ -38,6 +38,29 @@ def notify(
     return created
 
 
+def notify_many(messages) -> int:
+    """Many notifications in one INSERT: `messages` is (recipients, subject, body, url) tuples."""
+    rows = []
+    for recipients, subject, body, url in messages:
+        seen = set()
+        for user in recipients:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            state = MailState.PENDING if user.email else MailState.NONE
+            rows.append(
+                Notification(
+                    recipient=user, subject=subject[:200], body=body, url=url, mail_state=state
+                )
+            )
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    if any(row.mail_state == MailState.PENDING for row in rows):
+        from .tasks import send_pending_mail
+
+        transaction.on_commit(send_pending_mail.delay)
+    return len(rows)
+
+
 def mail_send_pending(*, limit: int = 100) -> int:
     """Send queued notification mail; safe with several workers and after a crash."""
     now = timezone.now()

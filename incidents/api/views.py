@@ -95,7 +95,7 @@ class WorkOrderViewSet(
 
     def get_queryset(self):
         return selectors.work_order_list(user=self.request.user).select_related(
-            "service_level", "category__parent__parent"
+            *selectors.LIST_RELATED, "service_level", "category__parent__parent"
         )
 
     def get_permissions(self):

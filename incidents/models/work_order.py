@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +20,11 @@ from ..choices import (
     Priority,
     Status,
 )
+
+# Sort keys past every real due instant: paused open work, then everything no longer
+# open. The open-work queue reads the index range below QUEUE_NEVER only.
+QUEUE_PAUSED = datetime(9999, 12, 30, tzinfo=UTC)
+QUEUE_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -147,6 +154,10 @@ class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
     resolve_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True, db_index=True)
     resolve_warn_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     resolve_escalate_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    # The queue's sort key: the resolution due instant of open work, the far future when
+    # paused or no longer open. Never NULL, so one index walked in order serves "open
+    # work, soonest due first" on SQLite and PostgreSQL alike (NULLS LAST would not).
+    queue_due_at = models.DateTimeField(default=QUEUE_NEVER, editable=False)
     response_breached = models.BooleanField(_("response breached"), default=False, db_index=True)
     resolution_breached = models.BooleanField(
         _("resolution breached"), default=False, db_index=True
@@ -200,6 +211,10 @@ class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
         indexes = [
+            # Not partial: SQLite cannot match a partial index's condition against bound
+            # parameters. Orders that are not open sort last (QUEUE_NEVER) instead.
+            models.Index(fields=["queue_due_at", "id"], name="wo_open_queue"),
+            models.Index(fields=["-created_at", "-id"], name="wo_recent"),
             models.Index(fields=["status", "resolve_due_at"], name="wo_status_due"),
             models.Index(fields=["assignee", "status"], name="wo_assignee_status"),
             models.Index(fields=["requester", "status"], name="wo_requester_status"),

@@ -16,11 +16,15 @@ URL = "/api/incidents/"
 
 @pytest.fixture
 def api():
-    return APIClient()
+    # The assertions read English messages; the API answers in the asker's language.
+    client = APIClient()
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    return client
 
 
 def as_user(user):
     client = APIClient()
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from incidents import scans, services
 from incidents.choices import NoticeLevel, SlaClock, Status
@@ -96,11 +97,24 @@ def test_a_second_worker_racing_the_same_notice_sends_nothing(
     rule = next(
         r for r in scans.RULES if r.clock == SlaClock.RESPONSE and r.level == NoticeLevel.WARNING
     )
-    people = scans._role_members()
-    with django_capture_on_commit_callbacks(execute=True):
-        first = scans._notice(wo, rule, people)
-        second = scans._notice(wo, rule, people)  # the other worker read the same row
-    assert (first, second) == (1, 0)
+    now = timezone.now()
+    # Both workers read the same due row before either inserted its notice.
+    assert scans._claim(rule, [wo], now) == {wo.pk}
+    assert scans._claim(rule, [wo], now) == set()
+    assert SlaNotice.objects.filter(work_order=wo).count() == 1
+
+
+def test_a_backlog_is_worked_in_batches(
+    file_order, agent, engineer, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+        for _ in range(5):
+            services.work_order_assign(work_order=file_order(), actor=agent, assignee=engineer)
+    with time_machine.travel(datetime(2026, 11, 24, 10, 31, tzinfo=SH), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            counts = scans.sla_scan(batch=2)
+        assert counts["response:warning"] == 5
+        assert scans.sla_scan(batch=2)["response:warning"] == 0
 
 
 def test_resolved_orders_close_after_three_working_days(

@@ -41,14 +41,20 @@ def test_engineer_lists_assigned_and_team_orders(engineer, agent, end_user):
     assert list(selectors.work_order_list(user=engineer, queue="team")) == [team_order]
 
 
-def test_desk_sees_everything_sorted_by_fix_due_with_undated_last(agent, end_user):
-    late, soon, undated = _file(end_user), _file(end_user), _file(end_user)
+def test_open_queue_is_sorted_by_fix_due_with_paused_last_and_all_newest_first(
+    agent, engineer, end_user
+):
+    late, soon, paused = _file(end_user), _file(end_user), _file(end_user)
+    services.work_order_reprioritise(work_order=soon, actor=agent, impact="high", urgency="high")
+    services.work_order_assign(work_order=paused, actor=agent, assignee=engineer)
+    services.work_order_start(work_order=paused, actor=engineer)
+    services.work_order_hold(work_order=paused, actor=engineer, reason=HoldReason.PARTS)
     now = timezone.now()
-    WorkOrder.objects.filter(pk=late.pk).update(resolve_due_at=now + timedelta(hours=3))
-    WorkOrder.objects.filter(pk=soon.pk).update(resolve_due_at=now + timedelta(minutes=10))
-    WorkOrder.objects.filter(pk=undated.pk).update(resolve_due_at=None)
-    assert list(selectors.work_order_list(user=agent)) == [soon, late, undated]
+    due = now + timedelta(minutes=10)
+    WorkOrder.objects.filter(pk=soon.pk).update(resolve_due_at=due, queue_due_at=due)
+    assert list(selectors.work_order_list(user=agent, queue="open")) == [soon, late, paused]
     assert list(selectors.work_order_list(user=agent, queue="due_soon")) == [soon]
+    assert list(selectors.work_order_list(user=agent)) == [paused, soon, late]
 
 
 def test_queues_and_their_counts_agree(agent, engineer, end_user):

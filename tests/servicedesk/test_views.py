@@ -67,4 +67,4 @@ def test_forbidden_page_is_the_portals_own_in_chinese(client, end_user):
     client.force_login(end_user)
     response = client.get(reverse("servicedesk:people"))
     assert response.status_code == 403
-    assert "无权" in response.content.decode() or "不允许" in response.content.decode()
+    assert "您无权执行此操作" in response.content.decode()

@@ -25,7 +25,9 @@ from incidents import scans, sla
 from incidents.choices import OPEN_STATUSES, Channel, EventKind, Level3, Status
 from incidents.demo import historic_timestamps, numbers_reserve, sla_target_table
 from incidents.models import WorkOrder, WorkOrderEvent
+from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
+from itsm.maintenance import database_analyze
 from itsm.services import form_code_get
 from servicedesk.calendar import business_calendar
 from servicedesk.models import Category, ServiceLevel
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         ) + 1
         started = time.perf_counter()
         seeded = _seed(orders, open_share=open_share, requesters=_requesters(agent))
+        # A production database has planner statistics; a freshly seeded one must get them.
+        database_analyze()
         self.stdout.write(f"seeded {seeded} work orders in {time.perf_counter() - started:.1f} s")
         try:
             # The test client calls itself "testserver"; a dev ALLOWED_HOSTS lacks it.
@@ -259,6 +263,7 @@ def _seed(count, *, open_share, requesters) -> int:
                     response_escalate_at=response.escalate_at,
                     resolve_warn_at=resolution.warn_at,
                     resolve_due_at=resolution.due_at,
+                    queue_due_at=resolution.due_at if is_open else QUEUE_NEVER,
                     resolve_escalate_at=resolution.escalate_at,
                     dispatch_due_at=created + timedelta(minutes=10),
                     created_at=created,

@@ -28,6 +28,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 summary = module.seed(password=DEMO_PASSWORD)
             self.stdout.write(f"{app}: {summary}")
+        from itsm.maintenance import database_analyze
+
+        database_analyze()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         from servicedesk.demo import DEMO_LOGINS
