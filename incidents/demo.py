@@ -36,6 +36,7 @@ from .choices import (
 from .models import Callback, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
 from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
 from .priority import priority_for
+from .search import terms_index
 from .services import ACCEPT_TARGET, DISPATCH_TARGET
 
 START = date(2026, 8, 1)
@@ -143,6 +144,7 @@ class _Builder:
         with transaction.atomic():
             with historic_timestamps(WorkOrder):
                 WorkOrder.objects.bulk_create(orders, batch_size=500)
+            terms_index(orders, replace=False)
             events, callbacks, holds = [], [], []
             for order, (order_events, callback, hold) in zip(orders, later, strict=True):
                 for event in order_events:

@@ -10,6 +10,7 @@ from servicedesk.choices import Role
 from servicedesk.models import Category, Team
 
 from .choices import Channel, Priority, Status
+from .search import keyword_filter
 
 _select = {"class": "form-select form-select-sm"}
 
@@ -74,10 +75,7 @@ class WorkOrderFilter(django_filters.FilterSet):
     )
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+        return keyword_filter(queryset, value)
 
     def filter_category(self, queryset, name, value):
         # A problem or system type includes the fault types beneath it.

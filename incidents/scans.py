@@ -56,6 +56,8 @@ _MESSAGES = {
 }
 
 BATCH = 1000
+DIGEST_OVER = 5  # more notices than this for one person in one batch become one digest
+DIGEST_LISTED = 50
 MAX_PER_RUN = 20_000  # a backlog (e.g. after an outage of the scanner) drains over runs
 
 
@@ -145,17 +147,30 @@ def _act(rule: Rule, orders, people: dict, now) -> None:
         )
         for wo in orders
     )
-    notify_many(
-        [
-            (
-                _audience(wo, rule.audience, people),
-                f"[{wo.number}] {subject}",
-                wo.title,
-                work_order_url(wo),
+    # One message per work order, unless a recipient would get a pile of them (a backlog
+    # after downtime, a mass outage): then one digest listing them.
+    by_recipient: dict = {}
+    for wo in orders:
+        for user in _audience(wo, rule.audience, people):
+            if user is not None:
+                by_recipient.setdefault(user.pk, (user, []))[1].append(wo)
+    messages = []
+    for user, own in by_recipient.values():
+        if len(own) <= DIGEST_OVER:
+            messages += [
+                ([user], f"[{wo.number}] {subject}", wo.title, work_order_url(wo)) for wo in own
+            ]
+        else:
+            listed = "\n".join(f"{wo.number} {wo.title}" for wo in own[:DIGEST_LISTED])
+            more = len(own) - DIGEST_LISTED
+            if more > 0:
+                listed += "\n" + str(gettext_lazy("… and %(count)d more") % {"count": more})
+            digest = str(
+                gettext_lazy("%(count)d work orders: %(subject)s")
+                % {"count": len(own), "subject": subject}
             )
-            for wo in orders
-        ]
-    )
+            messages.append(([user], digest, listed, "/incidents/?queue=breached"))
+    notify_many(messages)
 
 
 def _role_members() -> dict:

@@ -35,6 +35,7 @@ from .choices import (
 from .models import Callback, Complaint, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
 from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
 from .priority import priority_for
+from .search import terms_index
 from .selectors import queue_counts_changed
 
 DISPATCH_TARGET = timedelta(minutes=10)
@@ -260,6 +261,7 @@ def work_order_create(
     sla_recompute(work_order)
     work_order.save()
     transaction.on_commit(queue_counts_changed)
+    terms_index([work_order], replace=False)
     _event(
         work_order,
         kind=EventKind.CREATED,
@@ -581,6 +583,8 @@ def work_order_triage(
         return work_order
     sla_recompute(work_order)
     _save(work_order)
+    if "title" in changes:
+        terms_index([work_order])
     _event(work_order, kind=EventKind.PRIORITY, actor=actor, body=note, data={"changes": changes})
     return work_order
 

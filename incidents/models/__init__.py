@@ -1,6 +1,7 @@
 from .events import Attachment, WorkOrderEvent
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
+from .search import WorkOrderTerm
 from .sla import SlaNotice, SlaPolicy
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
 
@@ -14,4 +15,5 @@ __all__ = [
     "WorkOrder",
     "WorkOrderEvent",
     "WorkOrderLink",
+    "WorkOrderTerm",
 ]

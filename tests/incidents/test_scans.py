@@ -132,3 +132,19 @@ def test_resolved_orders_close_after_three_working_days(
     wo.refresh_from_db()
     assert wo.status == Status.CLOSED and wo.close_reason == "auto"
     assert wo.closed_at - wo.resolved_at >= timedelta(days=4)
+
+
+def test_a_pile_of_breaches_reaches_a_supervisor_as_one_digest(
+    file_order, supervisor, django_capture_on_commit_callbacks
+):
+    from servicedesk.models import Notification
+
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+        for _ in range(scans.DIGEST_OVER + 2):
+            file_order()
+    with time_machine.travel(datetime(2026, 11, 24, 9, 11, tzinfo=SH), tick=False):
+        counts = scans.sla_scan()
+    assert counts["dispatch:breach"] == scans.DIGEST_OVER + 2
+    to_supervisor = Notification.objects.filter(recipient=supervisor)
+    assert to_supervisor.count() == 1
+    assert str(scans.DIGEST_OVER + 2) in to_supervisor.get().subject

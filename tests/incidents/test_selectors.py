@@ -106,3 +106,20 @@ def test_internal_events_are_hidden_from_the_requester(agent, end_user):
     assert "已联系" in bodies and "内部备注" not in bodies
     staff = [e.body for e in selectors.work_order_timeline(user=agent, work_order=order)]
     assert "内部备注" in staff
+
+
+def test_keyword_search_finds_chinese_words_inside_titles_and_numbers(agent, end_user):
+    jam = _file(end_user, title="三楼打印机卡纸")
+    screen = _file(end_user, title="显示器黑屏")
+    assert list(selectors.work_order_list(user=agent, filters={"q": "卡纸"})) == [jam]
+    assert list(selectors.work_order_list(user=agent, filters={"q": "打印机 卡纸"})) == [jam]
+    assert list(selectors.work_order_list(user=agent, filters={"q": "纸卡"})) == []
+    assert list(selectors.work_order_list(user=agent, filters={"q": screen.number})) == [screen]
+    assert list(selectors.work_order_list(user=agent, filters={"q": screen.number[-10:]})) == [screen]
+
+
+def test_a_corrected_title_is_found_by_its_new_words(agent, end_user):
+    order = _file(end_user, title="电脑坏了")
+    services.work_order_triage(work_order=order, actor=agent, title="主机无法开机")
+    assert list(selectors.work_order_list(user=agent, filters={"q": "开机"})) == [order]
+    assert list(selectors.work_order_list(user=agent, filters={"q": "坏了"})) == []

@@ -27,6 +27,7 @@ from incidents.demo import historic_timestamps, numbers_reserve, sla_target_tabl
 from incidents.models import WorkOrder, WorkOrderEvent
 from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
+from incidents.search import terms_index
 from itsm.maintenance import database_analyze
 from itsm.services import form_code_get
 from servicedesk.calendar import business_calendar
@@ -124,7 +125,15 @@ class Command(BaseCommand):
                 )
             )
         operations.append(("file a fault (API)", lambda: _file(client)))
-        operations.append(("SLA scan", lambda: scans.sla_scan()))
+        # The first scan after seeding works off the backlog of every threshold already
+        # passed; later ones are the steady state of the minute-by-minute scan.
+        began = time.perf_counter()
+        backlog = scans.sla_scan()
+        self.stdout.write(
+            f"SLA scan, first run over the seeded backlog: {(time.perf_counter() - began) * 1000:.0f} ms, "
+            f"{sum(backlog.values())} notices"
+        )
+        operations.append(("SLA scan (steady state)", lambda: scans.sla_scan()))
 
         self.stdout.write(f"{'operation':<28} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
         for name, operation in operations:
@@ -276,6 +285,7 @@ def _seed(count, *, open_share, requesters) -> int:
                 orders.append(order)
             with historic_timestamps(WorkOrder):
                 WorkOrder.objects.bulk_create(orders, batch_size=1000)
+            terms_index(orders, replace=False)
             events = []
             for order in orders:
                 events.append(
