@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
@@ -286,15 +286,15 @@ def _initial_forms(work_order) -> dict:
 
 # The staff page's folding action panels, in the order a desk works an order.
 PANELS = [
-    ("assign", _lazy("Dispatch")),
-    ("resolve", _lazy("Resolve")),
-    ("hold", _lazy("Put on hold")),
-    ("callback", _lazy("Record callback")),
-    ("escalate", _lazy("Escalate")),
-    ("forward_to_manager", _lazy("Forward to the manager")),
-    ("reprioritise", _lazy("Change priority")),
-    ("close", _lazy("Close")),
-    ("cancel", _lazy("Cancel")),
+    ("assign", gettext_lazy("Dispatch")),
+    ("resolve", gettext_lazy("Resolve")),
+    ("hold", gettext_lazy("Put on hold")),
+    ("callback", gettext_lazy("Record callback")),
+    ("escalate", gettext_lazy("Escalate")),
+    ("forward_to_manager", gettext_lazy("Forward to the manager")),
+    ("reprioritise", gettext_lazy("Change priority")),
+    ("close", gettext_lazy("Close")),
+    ("cancel", gettext_lazy("Cancel")),
 ]
 
 
