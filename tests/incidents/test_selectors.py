@@ -115,7 +115,9 @@ def test_keyword_search_finds_chinese_words_inside_titles_and_numbers(agent, end
     assert list(selectors.work_order_list(user=agent, filters={"q": "打印机 卡纸"})) == [jam]
     assert list(selectors.work_order_list(user=agent, filters={"q": "纸卡"})) == []
     assert list(selectors.work_order_list(user=agent, filters={"q": screen.number})) == [screen]
-    assert list(selectors.work_order_list(user=agent, filters={"q": screen.number[-10:]})) == [screen]
+    assert list(selectors.work_order_list(user=agent, filters={"q": screen.number[-10:]})) == [
+        screen
+    ]
 
 
 def test_a_corrected_title_is_found_by_its_new_words(agent, end_user):
