@@ -96,7 +96,16 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int) -> _Batch:
             )
             .filter(~Exists(already))
             .select_related("assignee")
-            .only("pk", "number", "title", rule.due, "assignee__email", "assignee__is_active")
+            # status too: the concurrency mixin reads it on load, one query per row if deferred.
+            .only(
+                "pk",
+                "number",
+                "title",
+                "status",
+                rule.due,
+                "assignee__email",
+                "assignee__is_active",
+            )
             .order_by(rule.instant, "pk")[:batch]
         )
         if not due:

@@ -148,3 +148,18 @@ def test_a_pile_of_breaches_reaches_a_supervisor_as_one_digest(
     to_supervisor = Notification.objects.filter(recipient=supervisor)
     assert to_supervisor.count() == 1
     assert str(scans.DIGEST_OVER + 2) in to_supervisor.get().subject
+
+
+def test_scan_queries_do_not_grow_with_the_number_of_due_orders(
+    file_order, supervisor, django_assert_max_num_queries
+):
+    def overdue(count):
+        with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+            for _ in range(count):
+                file_order()
+        with time_machine.travel(datetime(2026, 11, 24, 9, 11, tzinfo=SH), tick=False):
+            with django_assert_max_num_queries(200) as captured:
+                assert scans.sla_scan()["dispatch:breach"] == count
+        return len(captured.captured_queries)
+
+    assert overdue(15) == overdue(3)
