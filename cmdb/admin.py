@@ -3,7 +3,23 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser, Supplier
+from .models import (
+    Baseline,
+    CensusCampaign,
+    CensusItem,
+    CIClass,
+    CIRelationship,
+    CMDBReminder,
+    ConfigurationItem,
+    ConfigurationItemUser,
+    ImportBatch,
+    PartType,
+    Requisition,
+    SpareUnitLoan,
+    Stock,
+    Supplier,
+    WarrantyAlert,
+)
 
 
 def _own_fields(model) -> list[str]:
@@ -12,8 +28,20 @@ def _own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (CIClass, Supplier, CIRelationship):
-    auditlog.register(_model, include_fields=_own_fields(_model))
+for _model in (
+    CIClass,
+    Supplier,
+    CIRelationship,
+    PartType,
+    Stock,
+    Requisition,
+    SpareUnitLoan,
+    CensusCampaign,
+    Baseline,
+):
+    auditlog.register(
+        _model, include_fields=[f for f in _own_fields(_model) if f not in ("snapshot",)]
+    )
 auditlog.register(
     ConfigurationItem, include_fields=_own_fields(ConfigurationItem), m2m_fields={"users"}
 )
@@ -113,3 +141,102 @@ class CIRelationshipAdmin(admin.ModelAdmin):
     search_fields = ["source__asset_tag", "source__name", "target__asset_tag", "target__name"]
     list_select_related = ["source", "target"]
     autocomplete_fields = ["source", "target"]
+
+
+# --- Census, import, spares, baselines ---------------------------------------------------
+
+
+class CensusItemInline(admin.TabularInline):
+    model = CensusItem
+    fields = ["item", "observed_tag", "result", "observed_location", "review", "checked_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CensusCampaign)
+class CensusCampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "due_date", "started_at", "closed_at", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    filter_horizontal = ["departments", "locations"]
+    readonly_fields = ["status", "started_at", "closed_at", "created_by"]
+    inlines = [CensusItemInline]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "filename", "status", "mode", "created_by", "created_at", "expires_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+    exclude = ["rows", "plan", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class StockInline(admin.TabularInline):
+    model = Stock
+    fields = ["location", "quantity", "minimum_level", "low_alerted_at"]
+    readonly_fields = ["low_alerted_at"]
+    extra = 0
+
+
+@admin.register(PartType)
+class PartTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "model", "unit"]
+    search_fields = ["name", "model"]
+    inlines = [StockInline]
+
+
+@admin.register(Stock)
+class StockAdmin(admin.ModelAdmin):
+    list_display = ["part_type", "location", "quantity", "minimum_level", "low_alerted_at"]
+    list_select_related = ["part_type", "location__building"]
+    search_fields = ["part_type__name", "part_type__model"]
+    readonly_fields = ["low_alerted_at"]
+
+
+@admin.register(Requisition)
+class RequisitionAdmin(admin.ModelAdmin):
+    list_display = ["number", "stock", "quantity", "work_order_number", "status", "requested_by"]
+    list_filter = ["status"]
+    search_fields = ["number", "work_order_number"]
+    list_select_related = ["stock__part_type", "stock__location__building", "requested_by"]
+    # Stock moves only through the services (never below zero): no edits here.
+    readonly_fields = [f.name for f in Requisition._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SpareUnitLoan)
+class SpareUnitLoanAdmin(admin.ModelAdmin):
+    list_display = ["spare", "borrower", "lent_at", "due_back", "returned_at"]
+    list_select_related = ["spare", "borrower"]
+    readonly_fields = [f.name for f in SpareUnitLoan._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "ci_class", "taken_at", "item_count"]
+    readonly_fields = ["taken_at", "taken_by", "item_count"]
+    exclude = ["snapshot"]
+
+
+@admin.register(WarrantyAlert)
+class WarrantyAlertAdmin(admin.ModelAdmin):
+    list_display = ["item", "threshold_days", "warranty_end", "sent_at"]
+    list_select_related = ["item"]
+
+
+@admin.register(CMDBReminder)
+class CMDBReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "sent_at"]

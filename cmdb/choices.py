@@ -99,3 +99,111 @@ class WarrantyStatus(models.TextChoices):
 
 # "Expiring" means the warranty ends within this many days (issue 4: 60 days).
 WARRANTY_EXPIRING_DAYS = 60
+
+
+class ImportStatus(models.TextChoices):
+    """An import batch: uploaded → mapped (dry run shown) → applied or rejected."""
+
+    UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWED = "previewed", _("Dry run shown")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Nothing applied")
+
+
+class ImportMode(models.TextChoices):
+    ALL_VALID = "all_valid", _("Apply all valid rows")
+    ALL_OR_NOTHING = "all_or_nothing", _("Apply nothing unless all rows are valid")
+
+
+class ImportAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("Unchanged")
+    ERROR = "error", _("Error")
+
+    @property
+    def colour(self) -> str:
+        return {
+            "create": "success",
+            "update": "primary",
+            "unchanged": "secondary",
+            "error": "danger",
+        }[self.value]
+
+
+class CensusStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+    @property
+    def colour(self) -> str:
+        return {"draft": "secondary", "running": "primary", "closed": "dark"}[self.value]
+
+
+class CensusResult(models.TextChoices):
+    """What an engineer found for one expected (or unexpected) item."""
+
+    PENDING = "pending", _("Not yet checked")
+    FOUND = "found", _("Found")
+    MOVED = "moved", _("Moved")
+    CHANGED = "changed", _("Changed")
+    MISSING = "missing", _("Missing")
+    UNEXPECTED = "unexpected", _("Unexpected")
+
+    @property
+    def colour(self) -> str:
+        return {
+            "pending": "light",
+            "found": "success",
+            "moved": "warning",
+            "changed": "info",
+            "missing": "danger",
+            "unexpected": "dark",
+        }[self.value]
+
+
+# Results the supervisor reviews before they change the CMDB.
+CENSUS_DISCREPANCIES = (
+    CensusResult.MOVED,
+    CensusResult.CHANGED,
+    CensusResult.MISSING,
+    CensusResult.UNEXPECTED,
+)
+
+
+class CensusReview(models.TextChoices):
+    OPEN = "open", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class RequisitionStatus(models.TextChoices):
+    """备件领用单: requested → approved → issued → returned / consumed (or rejected)."""
+
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ISSUED = "issued", _("Issued")
+    RETURNED = "returned", _("Returned")
+    CONSUMED = "consumed", _("Consumed")
+
+    @property
+    def colour(self) -> str:
+        return {
+            "requested": "secondary",
+            "approved": "primary",
+            "rejected": "dark",
+            "issued": "warning",
+            "returned": "success",
+            "consumed": "info",
+        }[self.value]
+
+
+class ReminderKind(models.TextChoices):
+    CENSUS_HALF_YEARLY = "census_half_yearly", _("Half-yearly census")
+    CENSUS_CONTRACT_END = "census_contract_end", _("Census before contract end")
+
+
+# Warranty alerts: days before the end (0 = ended, only for items in use), most urgent last.
+WARRANTY_ALERT_THRESHOLDS = (60, 30, 0)

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import Department, Location
 
-from .choices import CIStatus, WarrantyStatus
+from .choices import CIStatus, ImportMode, WarrantyStatus
 from .labels import LAYOUTS
-from .models import CIClass
+from .models import CensusCampaign, CIClass
 
 
 class CIFilterForm(forms.Form):
@@ -82,3 +82,220 @@ class LabelForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any ids: the selector decides which of them the user may print.
         self.fields["id"].valid_value = lambda value: str(value).isdigit()
+
+
+# --- Import --------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "CSV (UTF-8 or GBK, as Excel saves it) or Excel .xlsx; the first row holds the "
+            "column headers."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".csv,.xlsx,.txt"}
+        ),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """One select per importable field: which column of the file holds it."""
+
+    def __init__(self, *args, headers, fields, initial_mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not imported —"))] + [
+            (str(index), header) for index, header in enumerate(headers)
+        ]
+        for spec in fields:
+            index = initial_mapping.get(spec.key)
+            self.fields[spec.key] = forms.ChoiceField(
+                label=spec.label,
+                choices=choices,
+                required=spec.key == "asset_tag",
+                initial="" if index is None else str(index),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def mapping(self) -> dict:
+        return {
+            key: int(value) for key, value in self.cleaned_data.items() if value not in ("", None)
+        }
+
+
+class ImportApplyForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How to apply"),
+        choices=ImportMode.choices,
+        initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+
+# --- Census --------------------------------------------------------------------------
+
+
+def _style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+            widget.attrs.setdefault("size", "6")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class CensusForm(forms.ModelForm):
+    class Meta:
+        model = CensusCampaign
+        fields = ["name", "departments", "locations", "due_date", "include_accessories"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "departments": _("Leave empty for every department."),
+            "locations": _("Leave empty for every location; choose a floor's rooms for a floor."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].queryset = Location.objects.select_related("building")
+        self.fields["departments"].queryset = Department.objects.filter(is_active=True)
+        _style(self)
+
+
+def _user_choices():
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("person")
+        .order_by("person__name", "username")
+    )
+
+
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        person = getattr(obj, "person", None)
+        return f"{person.name} ({obj.username})" if person else obj.username
+
+
+class CensusScanForm(forms.Form):
+    at = forms.ModelChoiceField(
+        label=_("Where you are"),
+        queryset=Location.objects.select_related("building"),
+        required=False,
+        empty_label=_("— choose the room —"),
+    )
+    tag = forms.CharField(label=_("Asset tag"), max_length=50)
+
+    def __init__(self, *args, locations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locations is not None:
+            self.fields["at"].queryset = locations
+        _style(self)
+
+
+class CensusChangeForm(forms.Form):
+    responsible = _UserChoiceField(
+        label=_("Actual responsible user"), queryset=Location.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Actual department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+    )
+    note = forms.CharField(label=_("What differs"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = _user_choices()
+        _style(self)
+
+
+class CensusUnknownForm(forms.Form):
+    tag = forms.CharField(label=_("Asset tag"), max_length=50)
+    name = forms.CharField(label=_("Asset name"), max_length=200)
+    ci_class = forms.ModelChoiceField(label=_("Class"), queryset=CIClass.objects.order_by("name"))
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+# --- Spares and baselines ---------------------------------------------------------------
+
+
+class RequisitionForm(forms.Form):
+    stock = forms.ModelChoiceField(label=_("Part and store"), queryset=Location.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
+    work_order_number = forms.CharField(label=_("Work order number"), max_length=64)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Stock
+
+        super().__init__(*args, **kwargs)
+        self.fields["stock"].queryset = Stock.objects.select_related(
+            "part_type", "location__building"
+        )
+        self.fields["stock"].label_from_instance = lambda s: (
+            _("%(part)s @ %(location)s (%(n)s in stock)")
+            % {"part": s.part_type, "location": s.location, "n": s.quantity}
+        )
+        _style(self)
+
+
+class RestockForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=100_000)
+
+
+class LoanForm(forms.Form):
+    spare = forms.ModelChoiceField(label=_("Spare unit"), queryset=Location.objects.none())
+    borrower = _UserChoiceField(label=_("Lent to"), queryset=Location.objects.none())
+    device_in_repair = forms.ModelChoiceField(
+        label=_("Device in repair"), queryset=Location.objects.none(), required=False
+    )
+    work_order_number = forms.CharField(label=_("Work order number"), max_length=64, required=False)
+    due_back = forms.DateField(
+        label=_("Due back"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import ConfigurationItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["spare"].queryset = ConfigurationItem.objects.filter(
+            status=CIStatus.SPARE
+        ).order_by("asset_tag")
+        self.fields["borrower"].queryset = _user_choices()
+        self.fields["device_in_repair"].queryset = ConfigurationItem.objects.filter(
+            status=CIStatus.IN_REPAIR
+        ).order_by("asset_tag")
+        _style(self)
+
+
+class BaselineForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    ci_class = forms.ModelChoiceField(
+        label=_("Class"), queryset=CIClass.objects.order_by("name"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("department") and not data.get("ci_class"):
+            raise forms.ValidationError(_("Choose a department or a class."))
+        return data

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from itsm.audit import TimelineEntry, audit_timeline
@@ -180,3 +180,178 @@ _LOG_KIND = {LogEntry.Action.CREATE: "create", LogEntry.Action.DELETE: "delete"}
 
 def ci_class_list() -> QuerySet[CIClass]:
     return CIClass.objects.order_by("name")
+
+
+# --- Warranty ---------------------------------------------------------------------------
+
+
+def warranty_due_list(*, user, today=None) -> QuerySet[ConfigurationItem]:
+    """Items whose warranty ends within 60 days (not retired or lost), and ended ones in use.
+
+    Soonest first; the warranty list page and its alerts share the rule.
+    """
+    from .choices import CIStatus
+    from .services.warranty import ALERT_STATUSES
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=WARRANTY_EXPIRING_DAYS)
+    return (
+        ci_visible(user=user)
+        .filter(
+            Q(warranty_end__gte=today, warranty_end__lte=soon, status__in=ALERT_STATUSES)
+            | Q(warranty_end__lt=today, status=CIStatus.IN_USE)
+        )
+        .select_related(*LIST_RELATED, "supplier")
+        .order_by("warranty_end", "asset_tag")
+    )
+
+
+# --- Census -------------------------------------------------------------------------------
+
+
+def census_list() -> QuerySet:
+    from .models import CensusCampaign
+
+    return CensusCampaign.objects.select_related("created_by__person").prefetch_related(
+        "departments", "locations__building"
+    )
+
+
+def census_lines(*, campaign, result: str = "") -> QuerySet:
+    lines = campaign.lines.select_related(
+        "item__ci_class",
+        "item__location__building",
+        "observed_class",
+        "expected_location__building",
+        "expected_department",
+        "expected_responsible__person",
+        "observed_location__building",
+        "observed_department",
+        "observed_responsible__person",
+        "checked_by__person",
+    ).order_by("item__asset_tag", "observed_tag")
+    if result:
+        lines = lines.filter(result=result)
+    return lines
+
+
+# --- Spares -------------------------------------------------------------------------------
+
+
+def stock_list() -> QuerySet:
+    from .models import Stock
+
+    return Stock.objects.select_related("part_type", "location__building").order_by(
+        "part_type__name", "part_type__model", "location__building__name", "location__floor"
+    )
+
+
+def requisition_list(*, user, status: str = "") -> QuerySet:
+    """Staff see every requisition; others only their own."""
+    from .models import Requisition
+
+    rows = Requisition.objects.select_related(
+        "stock__part_type", "stock__location__building", "requested_by__person"
+    )
+    if not is_staff_role(user):
+        rows = rows.filter(requested_by=user)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at")
+
+
+def loan_list(*, open_only: bool = False) -> QuerySet:
+    from .models import SpareUnitLoan
+
+    loans = SpareUnitLoan.objects.select_related(
+        "spare__ci_class", "borrower__person", "device_in_repair"
+    )
+    if open_only:
+        loans = loans.filter(returned_at__isnull=True)
+    return loans.order_by("returned_at", "-lent_at")
+
+
+# --- Monthly baseline and configuration change summary --------------------------------------
+
+
+def cmdb_monthly_summary(*, year: int, month: int) -> dict:
+    """Counts of CMDB changes in a month, from the audit log, plus baselines and censuses.
+
+    The reports app reuses this for its monthly report. Returns:
+    changes: [(model label, created, updated, deleted)], fields: [(field label, n)]
+    (item fields changed most), reasons: [(reason kind, n)], baselines, censuses.
+    """
+    from calendar import monthrange
+    from collections import Counter
+    from datetime import datetime
+
+    from django.apps import apps
+
+    from .models import Baseline, CensusCampaign
+
+    zone = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = start + timedelta(days=monthrange(year, month)[1])
+    types = {ct.pk: ct for ct in ContentType.objects.filter(app_label="cmdb")}
+    logs = LogEntry.objects.filter(
+        content_type_id__in=list(types), timestamp__gte=start, timestamp__lt=end
+    )
+    per_model: dict[int, Counter] = {}
+    for type_id, action, n in (
+        logs.values_list("content_type_id", "action").annotate(n=Count("pk")).order_by()
+    ):
+        per_model.setdefault(type_id, Counter())[action] = n
+    changes = []
+    for type_id, counter in per_model.items():
+        model = apps.get_model("cmdb", types[type_id].model)
+        changes.append(
+            (
+                str(model._meta.verbose_name_plural),
+                counter[LogEntry.Action.CREATE],
+                counter[LogEntry.Action.UPDATE],
+                counter[LogEntry.Action.DELETE],
+            )
+        )
+    changes.sort(key=lambda row: -(row[1] + row[2] + row[3]))
+
+    item_type = ContentType.objects.get_for_model(ConfigurationItem)
+    fields, reasons = Counter(), Counter()
+    for changed, data in (
+        logs.filter(content_type=item_type, action=LogEntry.Action.UPDATE)
+        .values_list("changes", "additional_data")
+        .iterator(chunk_size=2000)
+    ):
+        fields.update((changed or {}).keys())
+        reason = str((data or {}).get("reason", "")).split(" ")[0] if data else ""
+        reasons[reason or "-"] += 1
+    labels = {
+        f.name: str(f.verbose_name)
+        for f in ConfigurationItem._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    return {
+        "start": start.date(),
+        "end": (end - timedelta(days=1)).date(),
+        "changes": changes,
+        "fields": [(labels.get(name, name), n) for name, n in fields.most_common()],
+        "reasons": reasons.most_common(),
+        "baselines": list(
+            Baseline.objects.filter(taken_at__gte=start, taken_at__lt=end)
+            .select_related("department", "ci_class")
+            .order_by("taken_at")
+        ),
+        "censuses": list(
+            CensusCampaign.objects.filter(
+                Q(started_at__gte=start, started_at__lt=end)
+                | Q(closed_at__gte=start, closed_at__lt=end)
+            ).order_by("started_at")
+        ),
+    }
+
+
+def baseline_list() -> QuerySet:
+    from .models import Baseline
+
+    return Baseline.objects.select_related("department", "ci_class", "taken_by__person").defer(
+        "snapshot"
+    )

@@ -3,7 +3,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from ..choices import WarrantyStatus
-from ..models import CIClass, CIRelationship, ConfigurationItem, Supplier
+from ..models import (
+    Baseline,
+    CensusCampaign,
+    CIClass,
+    CIRelationship,
+    ConfigurationItem,
+    PartType,
+    Requisition,
+    Stock,
+    Supplier,
+)
 
 
 class CIClassSerializer(serializers.ModelSerializer):
@@ -162,3 +172,83 @@ class CIRelationshipSerializer(serializers.ModelSerializer):
         fields = ["id", "source", "type", "target", "note", "created_at"]
         read_only_fields = ["created_at"]
         validators = []  # the service's full_clean reports duplicates as 400
+
+
+class PartTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartType
+        fields = ["id", "name", "model", "unit", "notes"]
+
+
+class StockSerializer(serializers.ModelSerializer):
+    part_type_name = serializers.CharField(source="part_type.__str__", read_only=True)
+    location_name = serializers.CharField(source="location.__str__", read_only=True)
+    is_low = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Stock
+        fields = [
+            "id",
+            "part_type",
+            "part_type_name",
+            "location",
+            "location_name",
+            "quantity",
+            "minimum_level",
+            "is_low",
+        ]
+        read_only_fields = ["quantity"]  # stock moves through requisitions and restocks
+
+
+class RequisitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requisition
+        fields = [
+            "id",
+            "number",
+            "stock",
+            "quantity",
+            "work_order_number",
+            "note",
+            "status",
+            "requested_by",
+            "approved_by",
+            "approved_at",
+            "issued_at",
+            "closed_at",
+            "created_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "requested_by",
+            "approved_by",
+            "approved_at",
+            "issued_at",
+            "closed_at",
+            "created_at",
+        ]
+
+
+class CensusCampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CensusCampaign
+        fields = [
+            "id",
+            "name",
+            "departments",
+            "locations",
+            "due_date",
+            "include_accessories",
+            "status",
+            "started_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class BaselineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Baseline
+        fields = ["id", "name", "department", "ci_class", "taken_at", "item_count"]
+        read_only_fields = fields

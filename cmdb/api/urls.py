@@ -6,3 +6,8 @@ def register(router):
     router.register("ci-relationships", views.CIRelationshipViewSet, basename="ci-relationship")
     router.register("ci-classes", views.CIClassViewSet, basename="ci-class")
     router.register("suppliers", views.SupplierViewSet, basename="supplier")
+    router.register("spare-parts", views.PartTypeViewSet, basename="spare-part")
+    router.register("spare-stock", views.StockViewSet, basename="spare-stock")
+    router.register("spare-requisitions", views.RequisitionViewSet, basename="spare-requisition")
+    router.register("census-campaigns", views.CensusCampaignViewSet, basename="census-campaign")
+    router.register("baselines", views.BaselineViewSet, basename="baseline")

@@ -1,13 +1,24 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import CIClass, CIRelationship, ConfigurationItem, Supplier
+from ..models import (
+    Baseline,
+    CensusCampaign,
+    CIClass,
+    CIRelationship,
+    ConfigurationItem,
+    PartType,
+    Requisition,
+    Stock,
+    Supplier,
+)
+from ..services import spares
 from . import serializers
 
 
@@ -116,3 +127,56 @@ class CIRelationshipViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
         relationship.save()
+
+
+class PartTypeViewSet(viewsets.ModelViewSet):
+    """Kinds of spare parts (备件)."""
+
+    queryset = PartType.objects.order_by("name", "model")
+    serializer_class = serializers.PartTypeSerializer
+    search_fields = ["name", "model"]
+
+
+class StockViewSet(viewsets.ModelViewSet):
+    """Spare stock per location; `quantity` changes only through requisitions and restocks."""
+
+    queryset = Stock.objects.select_related("part_type", "location__building").order_by("pk")
+    serializer_class = serializers.StockSerializer
+    filterset_fields = ["part_type", "location"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class RequisitionViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Spare requisitions (备件领用单); created through the service (work order checked)."""
+
+    serializer_class = serializers.RequisitionSerializer
+    queryset = Requisition.objects.none()
+    filterset_fields = ["status", "work_order_number", "stock"]
+
+    def get_queryset(self):
+        return selectors.requisition_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = spares.requisition_create(
+                actor=self.request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+
+
+class CensusCampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = CensusCampaign.objects.prefetch_related("departments", "locations").order_by("-pk")
+    serializer_class = serializers.CensusCampaignSerializer
+    filterset_fields = ["status"]
+
+
+class BaselineViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Baseline.objects.defer("snapshot").order_by("-taken_at")
+    serializer_class = serializers.BaselineSerializer
+    filterset_fields = ["department", "ci_class"]

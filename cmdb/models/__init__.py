@@ -1,4 +1,25 @@
+from .baselines import Baseline
+from .census import CensusCampaign, CensusItem, CMDBReminder
+from .imports import ImportBatch
 from .items import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from .spares import PartType, Requisition, SpareUnitLoan, Stock
 from .suppliers import Supplier
+from .warranty import WarrantyAlert
 
-__all__ = ["CIClass", "CIRelationship", "ConfigurationItem", "ConfigurationItemUser", "Supplier"]
+__all__ = [
+    "Baseline",
+    "CIClass",
+    "CIRelationship",
+    "CMDBReminder",
+    "CensusCampaign",
+    "CensusItem",
+    "ConfigurationItem",
+    "ConfigurationItemUser",
+    "ImportBatch",
+    "PartType",
+    "Requisition",
+    "SpareUnitLoan",
+    "Stock",
+    "Supplier",
+    "WarrantyAlert",
+]

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
-from .forms import CIFilterForm, LabelForm
-from .graph import impact_graph
-from .labels import LAYOUTS, MAX_LABELS, labels_pdf
+from .. import selectors, services
+from ..forms import CIFilterForm, LabelForm
+from ..graph import impact_graph
+from ..labels import LAYOUTS, MAX_LABELS, labels_pdf
 
 PAGE_SIZE = 50
 
@@ -36,6 +36,10 @@ def ci_list(request):
             "page": page,
             "sees_all": selectors.sees_all_items(request.user),
             "label_form": LabelForm(),
+            "can_import": request.user.has_perms(
+                ("cmdb.add_configurationitem", "cmdb.change_configurationitem")
+            ),
+            "export_query": _without_page(request.GET),
         },
     )
 
@@ -130,7 +134,26 @@ def ci_labels(request):
     return _pdf_response(pdf, "labels.pdf")
 
 
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@login_required
+@require_GET
+def ci_export(request):
+    """The list page's current filters, as CSV (streamed) or Excel."""
+    from ..exports import csv_response, xlsx_response
+
+    items = selectors.ci_list(user=request.user, **CIFilterForm(request.GET).selector_kwargs())
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(items)
+    return csv_response(items)

@@ -14,8 +14,8 @@ from django.db.models.expressions import RawSQL
 
 from servicedesk.models import Department, ServiceLevel
 
-from .choices import IMPACT_FLOWS_TO_SOURCE, IMPACT_FLOWS_TO_TARGET
-from .models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from ..choices import IMPACT_FLOWS_TO_SOURCE, IMPACT_FLOWS_TO_TARGET
+from ..models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
 
 # Keeps every `IN (…)` list well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 2000
