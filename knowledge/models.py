@@ -1,1 +1,0 @@
-"""Knowledge: models arrive with the issue that builds this process."""

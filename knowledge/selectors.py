@@ -1,0 +1,288 @@
+"""Every read of the knowledge base that depends on who is asking.
+
+Visibility: end users (and anyone without a staff role) see published public records;
+IT staff see published records of both audiences in search, and every record (drafts,
+reviewed, retired) on the staff list and detail pages.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from itsm import search
+
+from . import permissions
+from .choices import Audience, Status
+from .models import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm, Visibility
+
+LIST_RELATED = ("fault_type__parent__parent", "author__person", "previous_version", "merged_into")
+SEARCH_LIMIT = 50
+SUGGEST_LIMIT = 5
+
+
+def _readable_q(user, prefix: str = "") -> Q:
+    """Published records the user may read (both audiences for staff)."""
+    q = Q(**{f"{prefix}status": Status.PUBLISHED})
+    if not permissions.is_staff(user):
+        q &= Q(**{f"{prefix}audience": Audience.PUBLIC})
+    return q
+
+
+def _findable_q(user) -> Q:
+    """The same rule as _readable_q, on the index terms' copy of it (no join)."""
+    if permissions.is_staff(user):
+        return Q(visibility__gte=Visibility.STAFF)
+    return Q(visibility=Visibility.EVERYONE)
+
+
+def _visible_q(user, prefix: str = "") -> Q:
+    return Q() if permissions.is_staff(user) else _readable_q(user, prefix)
+
+
+def record_visible(*, user) -> QuerySet[KnowledgeRecord]:
+    """Every record `user` may open: staff all of them, others published public ones."""
+    records = KnowledgeRecord.objects.all()
+    if not user.is_authenticated:
+        return records.none()
+    return records.filter(_visible_q(user))
+
+
+def record_get(*, user, number: str) -> KnowledgeRecord:
+    """One record (by number, or by id) with what its page shows; 404 when not visible."""
+    lookup = Q(number=number)
+    if number.isdigit():
+        lookup |= Q(pk=int(number))
+    record = (
+        record_visible(user=user)
+        .select_related(
+            *LIST_RELATED,
+            "reviewed_by__person",
+            "previous_version",
+            "merged_into",
+        )
+        .filter(lookup)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record
+
+
+def record_successor(*, user, number: str) -> KnowledgeRecord | None:
+    """For a record `user` may not open (retired): the record that replaced it, if readable.
+
+    A merged duplicate leads to its survivor; an old version to the newest published one.
+    """
+    record = KnowledgeRecord.objects.filter(number=number).only("pk", "merged_into_id").first()
+    if record is None:
+        return None
+    readable = KnowledgeRecord.objects.filter(_readable_q(user))
+    if record.merged_into_id:
+        return readable.filter(pk=record.merged_into_id).first()
+    return readable.filter(previous_version_id=record.pk).order_by("-version").first()
+
+
+def record_list(*, user, status: str | None = None, query: str = "") -> QuerySet[KnowledgeRecord]:
+    """The staff list: every status or one, newest change first, or ranked when searching."""
+    records = record_visible(user=user).select_related(*LIST_RELATED)
+    where = _visible_q(user, "record__")
+    if status:
+        records = records.filter(status=status)
+        where &= Q(record__status=status)
+    if query:
+        ranked = _ranked_ids(query, where=where, limit=SEARCH_LIMIT)
+        return _in_rank_order(records, ranked)
+    return records.order_by("-updated_at", "-pk")
+
+
+def status_counts(*, user) -> dict[str, int]:
+    """Records per status for the list's tabs, in one query."""
+    counts = record_visible(user=user).aggregate(
+        all=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in Status.values}
+    )
+    return counts
+
+
+# --- search ------------------------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    record: KnowledgeRecord
+    score: int
+    matched: int
+
+
+def _ranked_ids(query: str, *, where: Q, limit: int) -> list[tuple[int, int, int]]:
+    """[(record id, score, matched terms)] best first: one GROUP BY query on the term index.
+
+    Records holding every query term come first; only when none holds them all do
+    the records holding some of them (the OR fallback) count. Score is the sum of the
+    matched terms' weights (title 3, symptom and fault type 2, the rest 1).
+    """
+    terms = search.query_terms(query)
+    if not terms:
+        return []
+    rows = _term_rows(terms, where=where, limit=limit)
+    if rows and rows[0][2] == len(terms):
+        rows = [row for row in rows if row[2] == len(terms)]
+    return rows
+
+
+def _term_rows(terms: list[str], *, where: Q, limit: int) -> list[tuple[int, int, int]]:
+    """`where` filters the term rows: on their `visibility`, or through the join (`record__…`)."""
+    return list(
+        KnowledgeTerm.objects.filter(where, term__in=terms)
+        .values("record_id")
+        .annotate(score=Sum("weight"), matched=Count("pk"))
+        .order_by("-matched", "-score", "-record_id")
+        .values_list("record_id", "score", "matched")[:limit]
+    )
+
+
+def _in_rank_order(records: QuerySet, ranked) -> list[KnowledgeRecord]:
+    by_pk = records.in_bulk([pk for pk, _score, _matched in ranked])
+    hits = []
+    for pk, score, matched in ranked:
+        record = by_pk.get(pk)
+        if record is not None:
+            record.score, record.matched = score, matched
+            hits.append(record)
+    return hits
+
+
+def record_search(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[KnowledgeRecord]:
+    """Published records `user` may read, ranked for `query` (Chinese or English).
+
+    Two queries whatever the number of rows: the ranking over the term index, then the
+    records of the page with their categories. Each record carries `score` and `matched`.
+    """
+    readable = KnowledgeRecord.objects.filter(_readable_q(user))
+    ranked = _ranked_ids(query, where=_findable_q(user), limit=limit)
+    if not ranked:
+        return []
+    return _in_rank_order(readable.select_related(*LIST_RELATED), ranked)
+
+
+def record_suggest(*, user, query: str) -> list[KnowledgeRecord]:
+    """The top few published records for what a user is typing into a fault form."""
+    return record_search(user=user, query=query, limit=SUGGEST_LIMIT)
+
+
+def record_popular(*, user, limit: int = 10) -> list[KnowledgeRecord]:
+    """What the search page shows before anything is typed: the most helpful records."""
+    return list(
+        KnowledgeRecord.objects.filter(_readable_q(user))
+        .select_related(*LIST_RELATED)
+        .order_by("-helpful_count", "-view_count", "-pk")[:limit]
+    )
+
+
+def record_similar(*, record, user, limit: int = 5) -> list[KnowledgeRecord]:
+    """Records like this one (the same search over its title), for finding duplicates.
+
+    Retired records are left out: they are merged or replaced already.
+    """
+    candidates = record_visible(user=user).exclude(pk=record.pk).exclude(status=Status.RETIRED)
+    terms = search.query_terms(record.title)
+    if not terms:
+        return []
+    where = (
+        _visible_q(user, "record__") & ~Q(record__status=Status.RETIRED) & ~Q(record__pk=record.pk)
+    )
+    rows = _term_rows(terms, where=where, limit=limit * 4)
+    # Similar means most of the title's terms are shared, not one common bigram.
+    needed = max(1, (len(terms) + 1) // 2)
+    rows = [row for row in rows if row[2] >= needed][:limit]
+    return _in_rank_order(candidates.select_related(*LIST_RELATED), rows)
+
+
+def record_versions(*, record) -> list[KnowledgeRecord]:
+    """The other versions of a record: older ones it replaced and newer ones replacing it."""
+    versions = []
+    older = record.previous_version
+    seen = {record.pk}
+    while older is not None and older.pk not in seen and len(seen) < 50:
+        versions.append(older)
+        seen.add(older.pk)
+        older = older.previous_version
+    newer = list(KnowledgeRecord.objects.filter(previous_version=record).order_by("version"))
+    return sorted(newer + versions, key=lambda r: -r.version)
+
+
+def user_feedback(*, user, record) -> KnowledgeFeedback | None:
+    if not user.is_authenticated:
+        return None
+    return KnowledgeFeedback.objects.filter(user=user, record=record).first()
+
+
+# --- the desk's deflection rate -------------------------------------------------------
+
+
+def deflection_counts(start, end) -> dict[str, int]:
+    """Faults answered by the knowledge base versus work orders filed on the web, in [start, end).
+
+    A deflection is a "this helped" answer given from the fault form's suggestion box
+    (`from_report`): the user found the answer before submitting.
+    """
+    from incidents.choices import Channel
+    from incidents.models import WorkOrder
+
+    deflected = KnowledgeFeedback.objects.filter(
+        from_report=True, helpful=True, created_at__gte=start, created_at__lt=end
+    ).count()
+    filed = WorkOrder.objects.filter(
+        channel=Channel.WEB, created_at__gte=start, created_at__lt=end
+    ).count()
+    return {"deflected": deflected, "filed": filed}
+
+
+def deflection_rate(start, end) -> float | None:
+    """Share of web fault reports answered by the knowledge base: deflected / (deflected + filed).
+
+    None when nothing happened in the period.
+    """
+    counts = deflection_counts(start, end)
+    total = counts["deflected"] + counts["filed"]
+    return counts["deflected"] / total if total else None
+
+
+# --- from a work order --------------------------------------------------------------
+
+
+def work_order_draft_initial(*, user, number: str) -> dict:
+    """Initial values of a draft record from a resolved or closed work order `user` can see.
+
+    Raises Http404 when the work order is not visible, not resolved nor closed.
+    """
+    from incidents import selectors as incident_selectors
+    from incidents.choices import Status as WorkOrderStatus
+
+    work_order = incident_selectors.work_order_get(user=user, number=number)
+    if work_order.status not in (WorkOrderStatus.RESOLVED, WorkOrderStatus.CLOSED):
+        raise Http404
+    related = [work_order.number]
+    if work_order.merged_into_id:
+        related.append(work_order.merged_into.number)
+    if work_order.parent_id:
+        related.append(work_order.parent.number)
+    fault_type = work_order.category
+    return {
+        "title": work_order.title,
+        "fault_type": fault_type.pk if fault_type and fault_type.level == "fault_type" else None,
+        "symptom": work_order.description,
+        "solution": work_order.resolution,
+        "related_numbers": "\n".join(related),
+        "audience": Audience.INTERNAL,
+        "source_work_order_number": work_order.number,
+    }
+
+
+def records_from_work_order(*, number: str) -> list[KnowledgeRecord]:
+    """Records already drafted from a work order (so nobody writes the same one twice)."""
+    return list(
+        KnowledgeRecord.objects.filter(source_work_order_number=number).exclude(
+            status=Status.RETIRED
+        )
+    )

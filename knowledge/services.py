@@ -1,0 +1,413 @@
+"""Every write to the knowledge base.
+
+Each service checks the acting user's right (knowledge.permissions) → locks the row and
+checks the revision the user saw → fires the transition or applies the edit → saves →
+re-indexes the record's search terms → writes the transition log. All inside one
+transaction, so a refusal leaves nothing half-done.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from itsm import search
+from itsm.services import transition_record
+from servicedesk.choices import CategoryLevel
+
+from . import permissions
+from .choices import (
+    EDITABLE_STATUSES,
+    WEIGHT_BODY,
+    WEIGHT_SYMPTOM,
+    WEIGHT_TITLE,
+    Audience,
+    Status,
+)
+from .models import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm
+from .models.records import record_visibility, split_numbers
+
+CONTENT_FIELDS = (
+    "title",
+    "fault_type",
+    "symptom",
+    "cause",
+    "solution",
+    "related_numbers",
+    "audience",
+)
+
+
+class RecordConflict(Exception):
+    """Someone else saved the record since the user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _("This knowledge record was changed by someone else. Please reload it and try again.")
+        )
+
+
+class IllegalTransition(ValidationError):
+    pass
+
+
+def published_edit_refusal() -> str:
+    return _(
+        "This record is published and cannot be edited in place. Create a new version: "
+        "it stays a draft until it is reviewed and published, and then replaces this one."
+    )
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _check(actor, action: str) -> None:
+    if not permissions.allowed(actor, action):
+        raise PermissionDenied(permissions.refusal(action))
+
+
+def _locked(record: KnowledgeRecord, expected_revision: int | None = None) -> KnowledgeRecord:
+    current = (
+        KnowledgeRecord.objects.select_for_update(of=("self",))
+        .select_related("fault_type__parent__parent")
+        .get(pk=record.pk)
+    )
+    if expected_revision is not None and current.revision != expected_revision:
+        raise RecordConflict()
+    return current
+
+
+def _save(record: KnowledgeRecord) -> None:
+    record.revision += 1
+    record.save()
+
+
+def _transition(record, actor, name: str, method, *, note: str = "", **kwargs) -> None:
+    source = record.status
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise IllegalTransition(
+            _("A %(status)s record cannot be %(action)s.")
+            % {"status": record.get_status_display(), "action": _action_label(name)}
+        ) from exc
+    _save(record)
+    KnowledgeTerm.objects.filter(record=record).update(visibility=record_visibility(record))
+    transition_record(
+        subject=record, transition=name, source=source, target=record.status, actor=actor, note=note
+    )
+
+
+def _action_label(name: str) -> str:
+    return {
+        "review": _("reviewed"),
+        "rework": _("sent back to draft"),
+        "publish": _("published"),
+        "retire": _("retired"),
+        "merge": _("merged"),
+    }.get(name, name)
+
+
+def _clean(fields: dict) -> dict:
+    """Trimmed text and the checks a form or the API may not have made."""
+    cleaned = dict(fields)
+    for name in ("title", "symptom", "cause", "solution", "related_numbers"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    errors = {}
+    if "title" in cleaned and not cleaned["title"]:
+        errors["title"] = _("Give the record a title.")
+    if "solution" in cleaned and not cleaned["solution"]:
+        errors["solution"] = _("Describe the solution.")
+    fault_type = cleaned.get("fault_type")
+    if fault_type is not None and fault_type.level != CategoryLevel.FAULT_TYPE:
+        errors["fault_type"] = _("Choose a fault type (the third level of the categories).")
+    if "audience" in cleaned and cleaned["audience"] not in Audience.values:
+        errors["audience"] = _("Choose who may read the record.")
+    if "related_numbers" in cleaned:
+        cleaned["related_numbers"] = "\n".join(split_numbers(cleaned["related_numbers"]))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def record_terms(record: KnowledgeRecord) -> dict[str, int]:
+    """{term: weight} of a record (title 3; symptom and fault type 2; the rest 1)."""
+    category = record.category_path.replace(" / ", " ")
+    return search.document_terms(
+        [
+            (record.title, WEIGHT_TITLE),
+            (f"{record.symptom}\n{category}", WEIGHT_SYMPTOM),
+            (
+                f"{record.cause}\n{record.solution}\n{record.related_numbers}\n"
+                f"{record.source_work_order_number}",
+                WEIGHT_BODY,
+            ),
+        ]
+    )
+
+
+def record_index(record: KnowledgeRecord) -> int:
+    """Replace the record's index terms; returns how many there are now."""
+    KnowledgeTerm.objects.filter(record=record).delete()
+    visibility = record_visibility(record)
+    rows = [
+        KnowledgeTerm(record=record, term=term, weight=weight, visibility=visibility)
+        for term, weight in record_terms(record).items()
+    ]
+    KnowledgeTerm.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+# --- create and edit -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor,
+    title: str,
+    solution: str,
+    fault_type=None,
+    symptom: str = "",
+    cause: str = "",
+    related_numbers: str = "",
+    audience: str = Audience.PUBLIC,
+    source_work_order_number: str = "",
+) -> KnowledgeRecord:
+    """A new draft by `actor`, numbered and indexed. Only IT staff write records."""
+    _check(actor, "create")
+    fields = _clean(
+        {
+            "title": title,
+            "solution": solution,
+            "fault_type": fault_type,
+            "symptom": symptom,
+            "cause": cause,
+            "related_numbers": related_numbers,
+            "audience": audience,
+        }
+    )
+    record = KnowledgeRecord(
+        **fields,
+        source_work_order_number=(source_work_order_number or "").strip(),
+        author=actor,
+    )
+    record.save()
+    record_index(record)
+    transition_record(
+        subject=record, transition="create", source="", target=record.status, actor=actor
+    )
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *, record: KnowledgeRecord, actor, expected_revision: int | None = None, **fields
+) -> KnowledgeRecord:
+    """Edit a draft or a reviewed record (a reviewed one goes back to draft for a new review).
+
+    A published record is refused with a message pointing to `record_new_version`; a
+    retired one is refused outright.
+    """
+    _check(actor, "edit")
+    unknown = set(fields) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    record = _locked(record, expected_revision)
+    if record.status == Status.PUBLISHED:
+        raise ValidationError(published_edit_refusal(), code="published")
+    if record.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("A retired record cannot be edited."), code="retired")
+    cleaned = _clean(fields)
+    changed = [name for name, value in cleaned.items() if getattr(record, name) != value]
+    if not changed:
+        return record
+    for name in changed:
+        setattr(record, name, cleaned[name])
+    if record.status == Status.REVIEWED:
+        _transition(record, actor, "rework", record.rework, note=_("Edited after review."))
+    else:
+        _save(record)
+    record_index(record)
+    return record
+
+
+@transaction.atomic
+def record_new_version(*, record: KnowledgeRecord, actor) -> KnowledgeRecord:
+    """A new draft copying a published record, to be edited and published in its place.
+
+    The published version stays readable until the new one is published. Asking again
+    while a new version is still a draft returns that draft instead of a second one.
+    """
+    _check(actor, "new_version")
+    record = _locked(record)
+    if record.status != Status.PUBLISHED:
+        raise ValidationError(_("Only a published record gets a new version; edit this one."))
+    pending = record.next_versions.filter(status__in=EDITABLE_STATUSES).order_by("-pk").first()
+    if pending is not None:
+        return pending
+    draft = KnowledgeRecord(
+        **{name: getattr(record, name) for name in CONTENT_FIELDS},
+        source_work_order_number=record.source_work_order_number,
+        version=record.version + 1,
+        previous_version=record,
+        author=actor,
+    )
+    draft.save()
+    record_index(draft)
+    transition_record(
+        subject=draft,
+        transition="new_version",
+        source="",
+        target=draft.status,
+        actor=actor,
+        note=_("Version %(version)s of %(number)s.")
+        % {"version": draft.version, "number": record.number},
+    )
+    return draft
+
+
+# --- transitions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_review(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+    """The curator has checked the draft; it may now be published."""
+    _check(actor, "review")
+    record = _locked(record, expected_revision)
+    _transition(record, actor, "review", record.review, note=note, by=actor, at=timezone.now())
+    return record
+
+
+@transaction.atomic
+def record_rework(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+    """Send a reviewed record back to draft (the curator wants changes)."""
+    _check(actor, "rework")
+    record = _locked(record, expected_revision)
+    _transition(record, actor, "rework", record.rework, note=note)
+    return record
+
+
+@transaction.atomic
+def record_publish(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+    """Publish a reviewed record; a new version retires the published one it replaces."""
+    _check(actor, "publish")
+    record = _locked(record, expected_revision)
+    now = timezone.now()
+    _transition(record, actor, "publish", record.publish, note=note, at=now)
+    record_index(record)
+    previous = record.previous_version
+    if previous is not None and previous.status == Status.PUBLISHED:
+        previous = _locked(previous)
+        _transition(
+            previous,
+            actor,
+            "retire",
+            previous.retire,
+            note=_("Replaced by version %(version)s (%(number)s).")
+            % {"version": record.version, "number": record.number},
+            at=now,
+        )
+    return record
+
+
+@transaction.atomic
+def record_retire(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+    """Withdraw a record: end users no longer find it; staff still can open it."""
+    _check(actor, "retire")
+    record = _locked(record, expected_revision)
+    _transition(record, actor, "retire", record.retire, note=note, at=timezone.now())
+    return record
+
+
+@transaction.atomic
+def record_merge(*, duplicate, survivor, actor, note: str = "") -> KnowledgeRecord:
+    """Merge a duplicate into the record that stays, keeping what linked to the duplicate.
+
+    The survivor gains the duplicate's related form numbers (and its source work order)
+    and its helpful / not helpful / view counts; the duplicate is retired pointing at
+    the survivor, so its old links lead there.
+    """
+    _check(actor, "merge")
+    if duplicate.pk == survivor.pk:
+        raise ValidationError(_("A record cannot be merged into itself."))
+    first, second = sorted([duplicate, survivor], key=lambda r: r.pk)  # lock in pk order
+    locked = {r.pk: _locked(r) for r in (first, second)}
+    duplicate, survivor = locked[duplicate.pk], locked[survivor.pk]
+    if survivor.status == Status.RETIRED:
+        raise ValidationError(_("Merge into a record that is not retired."))
+    if duplicate.status == Status.RETIRED:
+        raise ValidationError(_("This record is retired already."))
+
+    numbers = split_numbers(survivor.related_numbers) + split_numbers(duplicate.related_numbers)
+    if duplicate.source_work_order_number:
+        numbers.append(duplicate.source_work_order_number)
+    numbers = [n for n in dict.fromkeys(numbers) if n != survivor.source_work_order_number]
+    survivor.related_numbers = "\n".join(numbers)
+    survivor.helpful_count = F("helpful_count") + duplicate.helpful_count
+    survivor.not_helpful_count = F("not_helpful_count") + duplicate.not_helpful_count
+    survivor.view_count = F("view_count") + duplicate.view_count
+    survivor.revision += 1
+    survivor.save(
+        update_fields=[
+            "related_numbers",
+            "helpful_count",
+            "not_helpful_count",
+            "view_count",
+            "revision",
+            "updated_at",
+        ]
+    )
+    survivor.refresh_from_db()
+    record_index(survivor)
+    _transition(
+        duplicate,
+        actor,
+        "merge",
+        duplicate.retire,
+        note=note or _("Merged into %(number)s.") % {"number": survivor.number},
+        at=timezone.now(),
+        merged_into=survivor,
+    )
+    transition_record(
+        subject=survivor,
+        transition="merge",
+        source=survivor.status,
+        target=survivor.status,
+        actor=actor,
+        note=_("%(number)s merged into this record.") % {"number": duplicate.number},
+    )
+    return survivor
+
+
+# --- readers' actions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_feedback(*, record, user, helpful: bool, from_report: bool = False) -> KnowledgeFeedback:
+    """One "did this help?" answer per user and record, counted on the record."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Log in to answer."))
+    if record.status != Status.PUBLISHED:
+        raise ValidationError(_("Only published records can be rated."))
+    if KnowledgeFeedback.objects.filter(user=user, record=record).exists():
+        raise ValidationError(_("You have already told us whether this record helped."))
+    try:
+        with transaction.atomic():
+            feedback = KnowledgeFeedback.objects.create(
+                record=record, user=user, helpful=helpful, from_report=from_report
+            )
+    except IntegrityError as exc:  # a double click racing the check above
+        raise ValidationError(_("You have already told us whether this record helped.")) from exc
+    counter = "helpful_count" if helpful else "not_helpful_count"
+    KnowledgeRecord.objects.filter(pk=record.pk).update(**{counter: F(counter) + 1})
+    return feedback
+
+
+def record_viewed(*, record) -> None:
+    """Count a reading of a published record (one UPDATE, no audit entry)."""
+    if record.status == Status.PUBLISHED:
+        KnowledgeRecord.objects.filter(pk=record.pk).update(view_count=F("view_count") + 1)
