@@ -1,0 +1,233 @@
+"""Root-cause charts as pure functions: a fishbone and a Pareto chart.
+
+SVG strings for the pages (every text escaped here, so a cause typed as `<script>` shows
+as text), and a reportlab Drawing of the Pareto chart for PDF reports. No database.
+"""
+
+from collections.abc import Sequence
+from html import escape
+
+PARETO_REFERENCE = 0.8
+
+
+def _t(text) -> str:
+    return escape(str(text), quote=True)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- fishbone ------------------------------------------------------------------------
+
+
+def fishbone_svg(
+    *,
+    effect: str,
+    bones: Sequence[tuple[str, Sequence[str]]],
+    width: int = 960,
+    line_height: int = 16,
+) -> str:
+    """An Ishikawa diagram: `bones` are (category label, [cause texts]) in display order,
+    the first half above the spine, the rest below; `effect` is the head.
+
+    Each bone slants into the spine; its causes are listed beside it, clipped with the
+    full text in a tooltip. The height grows with the longest list.
+    """
+    bones = list(bones)
+    top, bottom = bones[: (len(bones) + 1) // 2], bones[(len(bones) + 1) // 2 :]
+    most = max([len(causes) for _, causes in bones] or [0])
+    half = max(110, 40 + most * line_height)
+    height = 2 * half + 40
+    spine_y = half + 20
+    head_w = 190
+    spine_end = width - head_w - 10
+    columns = max(len(top), len(bottom), 1)
+    step = (spine_end - 40) / columns
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" font-size="12" '
+        f'font-family="sans-serif">',
+        f"<title>{_t(effect)}</title>",
+        f'<line x1="20" y1="{spine_y}" x2="{spine_end}" y2="{spine_y}" '
+        f'stroke="#0d6efd" stroke-width="3"/>',
+        f'<rect x="{spine_end}" y="{spine_y - 30}" width="{head_w}" height="60" rx="6" '
+        f'fill="#e7f1ff" stroke="#0d6efd"/>',
+        f'<text x="{spine_end + head_w / 2}" y="{spine_y + 4}" text-anchor="middle" '
+        f'font-weight="bold"><title>{_t(effect)}</title>{_t(_clip(effect, 16))}</text>',
+    ]
+    for row, sign in ((top, -1), (bottom, 1)):
+        for index, (label, causes) in enumerate(row):
+            joint_x = 40 + step * (index + 1) - 10
+            tip_x = joint_x - 60
+            tip_y = spine_y + sign * (half - 10)
+            parts.append(
+                f'<line x1="{tip_x:.0f}" y1="{tip_y}" x2="{joint_x:.0f}" y2="{spine_y}" '
+                f'stroke="#6c757d" stroke-width="2"/>'
+            )
+            label_y = tip_y - 6 if sign < 0 else tip_y + 16
+            parts.append(
+                f'<text x="{tip_x:.0f}" y="{label_y}" text-anchor="middle" '
+                f'font-weight="bold" fill="#212529">{_t(label)}</text>'
+            )
+            for n, cause in enumerate(causes):
+                # Lines stack along the bone, starting near the spine.
+                offset = (n + 1) * line_height
+                y = spine_y + sign * offset
+                fraction = offset / (half - 10)
+                x = joint_x - 60 * fraction
+                parts.append(
+                    f'<text x="{x + 4:.0f}" y="{y + (4 if sign > 0 else 0):.0f}" fill="#495057">'
+                    f"<title>{_t(cause)}</title>{_t(_clip(cause, 18))}</text>"
+                )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- Pareto --------------------------------------------------------------------------
+
+
+def pareto_series(data: Sequence[tuple[str, int]]) -> list[tuple[str, int, float]]:
+    """(label, count, cumulative share 0..1), largest first; zero counts dropped."""
+    rows = sorted(((str(k), int(v)) for k, v in data if v), key=lambda r: (-r[1], r[0]))
+    total = sum(count for _, count in rows)
+    series, running = [], 0
+    for label, count in rows:
+        running += count
+        series.append((label, count, running / total))
+    return series
+
+
+def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int = 360) -> str:
+    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line."""
+    series = pareto_series(data)
+    left, right, top, bottom = 48, 48, 16, 72
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pareto" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        f'stroke="#212529"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#212529"/>',
+        f'<line x1="{left + plot_w}" y1="{top}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        f'stroke="#212529"/>',
+    ]
+    if not series:
+        parts.append(
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#6c757d">—</text>'
+        )
+        parts.append("</svg>")
+        return "".join(parts)
+    peak = series[0][1]
+    slot = plot_w / len(series)
+    bar_w = slot * 0.7
+    points = []
+    for i, (label, count, share) in enumerate(series):
+        x = left + i * slot + (slot - bar_w) / 2
+        bar_h = plot_h * count / peak
+        y = top + plot_h - bar_h
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}" '
+            f'fill="#0d6efd"><title>{_t(label)}: {count}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>'
+        )
+        label_x, label_y = x + bar_w / 2, top + plot_h + 12
+        parts.append(
+            f'<text x="{label_x:.1f}" y="{label_y}" text-anchor="end" '
+            f'transform="rotate(-35 {label_x:.1f} {label_y})">'
+            f"<title>{_t(label)}</title>{_t(_clip(label, 12))}</text>"
+        )
+        points.append((left + i * slot + slot / 2, top + plot_h * (1 - share)))
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    parts.append(
+        f'<polyline class="cumulative" points="{line}" fill="none" stroke="#dc3545" '
+        f'stroke-width="2"/>'
+    )
+    for (x, y), (_, _, share) in zip(points, series, strict=True):
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#dc3545"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="#dc3545">'
+            f"{share * 100:.0f}%</text>"
+        )
+    ref_y = top + plot_h * (1 - PARETO_REFERENCE)
+    parts.append(
+        f'<line class="reference" x1="{left}" y1="{ref_y:.1f}" x2="{left + plot_w}" '
+        f'y2="{ref_y:.1f}" stroke="#fd7e14" stroke-dasharray="6 4"/>'
+    )
+    parts.append(
+        f'<text x="{left + plot_w + 4}" y="{ref_y + 4:.1f}" fill="#fd7e14">80%</text>'
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end">{peak}</text>'
+        f'<text x="{left + plot_w + 4}" y="{top + 4}">100%</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def pareto_drawing(
+    data: Sequence[tuple[str, int]],
+    *,
+    width: float = 480,
+    height: float = 260,
+    font_name: str = "Helvetica",
+):
+    """The same chart as a reportlab Drawing, for PDF reports (pass a CJK `font_name`
+    registered with reportlab to print Chinese labels)."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+    from reportlab.lib import colors
+
+    series = pareto_series(data)
+    left, right, top, bottom = 36.0, 36.0, 12.0, 48.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    drawing = Drawing(width, height)
+    # reportlab's origin is bottom left.
+    base_y = bottom
+    drawing.add(Line(left, base_y, left + plot_w, base_y))
+    drawing.add(Line(left, base_y, left, base_y + plot_h))
+    drawing.add(Line(left + plot_w, base_y, left + plot_w, base_y + plot_h))
+    if not series:
+        return drawing
+    peak = series[0][1]
+    slot = plot_w / len(series)
+    bar_w = slot * 0.7
+    points = []
+    for i, (label, count, share) in enumerate(series):
+        x = left + i * slot + (slot - bar_w) / 2
+        bar_h = plot_h * count / peak
+        drawing.add(Rect(x, base_y, bar_w, bar_h, fillColor=colors.HexColor("#0d6efd")))
+        drawing.add(
+            String(
+                x + bar_w / 2,
+                base_y + bar_h + 2,
+                str(count),
+                fontName=font_name,
+                fontSize=7,
+                textAnchor="middle",
+            )
+        )
+        drawing.add(
+            String(
+                x + bar_w / 2,
+                base_y - 10,
+                _clip(label, 10),
+                fontName=font_name,
+                fontSize=7,
+                textAnchor="middle",
+            )
+        )
+        points.append((left + i * slot + slot / 2, base_y + plot_h * share))
+    red = colors.HexColor("#dc3545")
+    drawing.add(PolyLine([c for p in points for c in p], strokeColor=red, strokeWidth=1.5))
+    for x, y in points:
+        drawing.add(Circle(x, y, 2, fillColor=red, strokeColor=red))
+    ref_y = base_y + plot_h * PARETO_REFERENCE
+    orange = colors.HexColor("#fd7e14")
+    drawing.add(Line(left, ref_y, left + plot_w, ref_y, strokeColor=orange, strokeDashArray=[4, 3]))
+    drawing.add(
+        String(
+            left + plot_w + 3, ref_y - 3, "80%", fontName=font_name, fontSize=7, fillColor=orange
+        )
+    )
+    return drawing

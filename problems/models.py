@@ -1,1 +1,0 @@
-"""Problems: models arrive with the issue that builds this process."""

@@ -1,0 +1,3 @@
+from .problems import FishboneCause, Problem, ProblemWorkOrder
+
+__all__ = ["FishboneCause", "Problem", "ProblemWorkOrder"]

@@ -1,0 +1,349 @@
+"""Every write to a problem.
+
+Each service checks the acting user's right on this object → locks the row and checks
+the version the user saw → fires the transition → saves → writes the transition log →
+queues the side effects (knowledge record, notifications). All in one transaction, so a
+refusal or a conflict leaves nothing half-done.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from incidents.services import work_order_link, work_order_url
+from itsm.services import transition_record
+from servicedesk.notifications import notify_many
+
+from . import permissions
+from .choices import FishboneCategory, ProblemStatus
+from .models import FishboneCause, Problem, ProblemWorkOrder
+
+logger = logging.getLogger(__name__)
+
+
+class ProblemConflict(Exception):
+    """Someone else changed the problem since the user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _("This problem was changed by someone else. Please reload it and try again.")
+        )
+
+
+class IllegalTransition(ValidationError):
+    pass
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _check(actor, action: str, problem=None) -> None:
+    if not permissions.allowed(actor, action, problem):
+        raise PermissionDenied(permissions.refusal(action))
+
+
+def _locked(problem: Problem, expected_version: int | None) -> Problem:
+    current = Problem.objects.select_for_update().get(pk=problem.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ProblemConflict()
+    return current
+
+
+def _save(problem: Problem) -> None:
+    problem.version += 1
+    problem.save()
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def _transition(problem, actor, name: str, method, *, note: str = "", **kwargs) -> None:
+    source = problem.status
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise IllegalTransition(
+            _("A problem that is “%(status)s” cannot do this.")
+            % {"status": problem.get_status_display()}
+        ) from exc
+    _save(problem)
+    transition_record(
+        subject=problem,
+        transition=name,
+        source=source,
+        target=problem.status,
+        actor=actor,
+        note=note,
+    )
+
+
+def problem_url(problem) -> str:
+    return reverse("problems:detail", args=[problem.number])
+
+
+# --- create and edit -----------------------------------------------------------------
+
+
+@transaction.atomic
+def problem_create(
+    *,
+    actor,
+    title: str,
+    description: str = "",
+    category=None,
+    device=None,
+    owner=None,
+    work_orders=(),
+) -> Problem:
+    """A new problem owned by `owner` (the raising supervisor by default), numbered, with
+    `work_orders` linked (each work order's page lists the problem)."""
+    _check(actor, "create")
+    problem = Problem(
+        title=_required(title, "title", _("Give the problem a title.")),
+        description=(description or "").strip(),
+        category=category,
+        device=device,
+        owner=owner or actor,
+        created_by=actor,
+    )
+    problem.full_clean(exclude=["number"])
+    problem.save()
+    transition_record(
+        subject=problem, transition="create", source="", target=problem.status, actor=actor
+    )
+    _link(problem, list(work_orders), actor)
+    return problem
+
+
+@transaction.atomic
+def problem_update(*, problem, actor, expected_version=None, **fields) -> Problem:
+    """Edit the title, description, category, device or owner of a problem not yet closed."""
+    editable = {"title", "description", "category", "device", "owner"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    _check(actor, "edit", problem)
+    problem = _locked(problem, expected_version)
+    if problem.status == ProblemStatus.CLOSED:
+        raise ValidationError(_("A closed problem cannot be edited."))
+    if "title" in fields:
+        fields["title"] = _required(fields["title"], "title", _("Give the problem a title."))
+    for name, value in fields.items():
+        setattr(problem, name, value)
+    problem.full_clean(exclude=["number"])
+    _save(problem)
+    return problem
+
+
+def _link(problem, work_orders, actor) -> int:
+    existing = set(
+        ProblemWorkOrder.objects.filter(problem=problem).values_list("work_order_id", flat=True)
+    )
+    new = [wo for wo in work_orders if wo.pk not in existing]
+    ProblemWorkOrder.objects.bulk_create(
+        [ProblemWorkOrder(problem=problem, work_order=wo, linked_by=actor) for wo in new],
+        ignore_conflicts=True,
+    )
+    for work_order in new:
+        work_order_link(work_order=work_order, target=problem, actor=actor)
+    return len(new)
+
+
+@transaction.atomic
+def problem_link_work_orders(*, problem, actor, work_orders) -> int:
+    """Link more work orders (idempotent); returns how many were new."""
+    _check(actor, "link", problem)
+    if problem.status == ProblemStatus.CLOSED:
+        raise ValidationError(_("A closed problem cannot take more work orders."))
+    return _link(problem, list(work_orders), actor)
+
+
+# --- transitions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def problem_investigate(*, problem, actor, note: str = "", expected_version=None) -> Problem:
+    """Start the investigation."""
+    _check(actor, "investigate", problem)
+    problem = _locked(problem, expected_version)
+    _transition(problem, actor, "investigate", problem.investigate, note=note, at=timezone.now())
+    return problem
+
+
+@transaction.atomic
+def problem_record_root_cause(
+    *, problem, actor, root_cause: str, note: str = "", expected_version=None
+) -> Problem:
+    """Record (or correct) the root cause; the problem is then "root cause known"."""
+    _check(actor, "root_cause", problem)
+    root_cause = _required(root_cause, "root_cause", _("Describe the root cause."))
+    problem = _locked(problem, expected_version)
+    _transition(
+        problem,
+        actor,
+        "record_root_cause",
+        problem.record_root_cause,
+        note=note,
+        root_cause=root_cause,
+        at=timezone.now(),
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_publish_workaround(
+    *,
+    problem,
+    actor,
+    workaround: str,
+    public: bool = True,
+    note: str = "",
+    expected_version=None,
+) -> Problem:
+    """Make the problem a known error with its workaround, or update the workaround.
+
+    The workaround reaches the desk on the known-errors page and, when the knowledge app
+    offers it, as a knowledge record (created, or updated by a new version), published
+    at once when the actor is also the knowledge curator. `public` lets end users find it.
+    """
+    _check(actor, "publish_workaround", problem)
+    workaround = _required(workaround, "workaround", _("Describe the workaround."))
+    problem = _locked(problem, expected_version)
+    _transition(
+        problem,
+        actor,
+        "publish_workaround",
+        problem.publish_workaround,
+        note=note,
+        workaround=workaround,
+        at=timezone.now(),
+    )
+    record_id = _knowledge_record_publish(problem=problem, actor=actor, public=public)
+    if record_id and record_id != problem.knowledge_record_id:
+        problem.knowledge_record_id = record_id
+        Problem.objects.filter(pk=problem.pk).update(knowledge_record_id=record_id)
+    return problem
+
+
+def _knowledge_record_publish(*, problem, actor, public: bool) -> int | None:
+    """The knowledge record for the problem's workaround; its id, or None without the app.
+
+    Imported late: knowledge comes after problems in the dependency order, and the
+    problem must not break if the knowledge app is absent.
+    """
+    try:
+        from knowledge import permissions as kb_permissions
+        from knowledge import services as kb
+        from knowledge.choices import EDITABLE_STATUSES, Audience
+        from knowledge.choices import Status as KbStatus
+        from knowledge.models import KnowledgeRecord
+    except ImportError:  # pragma: no cover (the knowledge app is optional here)
+        return None
+    from servicedesk.choices import CategoryLevel
+
+    numbers = [problem.number, *problem.work_orders.values_list("number", flat=True)]
+    content = {
+        "title": _("Known error: %(title)s") % {"title": problem.title},
+        "symptom": problem.description,
+        "cause": problem.root_cause,
+        "solution": problem.workaround,
+        "related_numbers": "\n".join(numbers),
+        "audience": Audience.PUBLIC if public else Audience.INTERNAL,
+        "fault_type": (
+            problem.category
+            if problem.category is not None and problem.category.level == CategoryLevel.FAULT_TYPE
+            else None
+        ),
+    }
+    record = None
+    if problem.knowledge_record_id:
+        record = KnowledgeRecord.objects.filter(pk=problem.knowledge_record_id).first()
+    if record is not None and record.status == KbStatus.PUBLISHED:
+        record = kb.record_new_version(record=record, actor=actor)
+    if record is not None and record.status in EDITABLE_STATUSES:
+        record = kb.record_update(record=record, actor=actor, **content)
+    else:
+        record = kb.record_create(actor=actor, **content)
+    if kb_permissions.can_curate(actor):
+        if record.status == KbStatus.DRAFT:
+            record = kb.record_review(record=record, actor=actor, note=problem.number)
+        record = kb.record_publish(record=record, actor=actor, note=problem.number)
+    return record.pk
+
+
+@transaction.atomic
+def problem_resolve(
+    *, problem, actor, resolution: str, note: str = "", expected_version=None
+) -> Problem:
+    """Resolved (usually through a change); the linked work orders' requesters and
+    engineers are told, each with a link to their own work order."""
+    _check(actor, "resolve", problem)
+    resolution = _required(resolution, "resolution", _("Describe how the problem was fixed."))
+    problem = _locked(problem, expected_version)
+    _transition(
+        problem,
+        actor,
+        "resolve",
+        problem.resolve,
+        note=note,
+        resolution=resolution,
+        at=timezone.now(),
+    )
+    subject = _("Problem %(number)s resolved: %(title)s") % {
+        "number": problem.number,
+        "title": problem.title,
+    }
+    work_orders = problem.work_orders.select_related("requester", "assignee")
+    notify_many(
+        (
+            [wo.requester, wo.assignee],
+            f"[{wo.number}] {subject}",
+            resolution,
+            work_order_url(wo),
+        )
+        for wo in work_orders
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_close(*, problem, actor, note: str = "", expected_version=None) -> Problem:
+    _check(actor, "close", problem)
+    problem = _locked(problem, expected_version)
+    _transition(problem, actor, "close", problem.close, note=note, at=timezone.now())
+    return problem
+
+
+# --- root-cause analysis -------------------------------------------------------------
+
+
+@transaction.atomic
+def fishbone_cause_add(*, problem, actor, category: str, text: str) -> FishboneCause:
+    """One cause line on one bone of the fishbone."""
+    _check(actor, "fishbone", problem)
+    if category not in FishboneCategory.values:
+        raise ValidationError({"category": _("Choose one of the six categories.")})
+    cause = FishboneCause(
+        problem=problem,
+        category=category,
+        text=_required(text, "text", _("Describe the cause.")),
+        created_by=actor,
+    )
+    cause.full_clean()
+    cause.save()
+    return cause
+
+
+@transaction.atomic
+def fishbone_cause_remove(*, cause: FishboneCause, actor) -> None:
+    _check(actor, "fishbone", cause.problem)
+    cause.delete()
