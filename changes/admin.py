@@ -1,0 +1,104 @@
+from auditlog.registry import auditlog
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Approval,
+    ApproverSet,
+    ApproverSlot,
+    ChangeAffectedItem,
+    ChangeLog,
+    ChangeRequest,
+    ChangeTemplate,
+    FreezePeriod,
+)
+
+
+def _own_fields(model) -> list[str]:
+    """The model's own columns: auditlog would otherwise diff reverse relations too."""
+    skip = {"created_at", "updated_at", "version", "users_notified_at"}
+    return [f.name for f in model._meta.concrete_fields if f.name not in skip]
+
+
+for _model in (ChangeRequest, Approval, ApproverSet, ApproverSlot, ChangeTemplate, FreezePeriod):
+    auditlog.register(_model, include_fields=_own_fields(_model))
+
+
+class ApproverSlotInline(admin.TabularInline):
+    model = ApproverSlot
+    fields = ["order", "name", "role", "approval_body"]
+    extra = 0
+
+
+@admin.register(ApproverSet)
+class ApproverSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default"]
+    inlines = [ApproverSlotInline]
+
+
+@admin.register(ChangeTemplate)
+class ChangeTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "risk", "approved_by", "is_active"]
+    list_filter = ["is_active", "risk"]
+    search_fields = ["name", "summary"]
+
+
+@admin.register(FreezePeriod)
+class FreezePeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end"]
+    date_hierarchy = "start"
+
+
+class AffectedItemInline(admin.TabularInline):
+    model = ChangeAffectedItem
+    raw_id_fields = ["item"]
+    extra = 0
+    verbose_name_plural = _("affected items")
+
+
+class ApprovalInline(admin.TabularInline):
+    model = Approval
+    fields = ["round", "slot_name", "decision", "approver", "comment", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["number", "summary", "type", "risk", "status", "planned_start", "planned_end"]
+    list_filter = ["status", "type", "risk"]
+    search_fields = ["number", "summary"]
+    date_hierarchy = "planned_start"
+    raw_id_fields = ["requester", "owner", "template"]
+    filter_horizontal = ["problems"]
+    readonly_fields = ["number", "status", "version", "approval_round", "created_at", "updated_at"]
+    inlines = [AffectedItemInline, ApprovalInline]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    list_display = ["change", "round", "slot_name", "decision", "approver", "decided_at"]
+    list_filter = ["decision"]
+    raw_id_fields = ["change", "approver"]
+    list_select_related = ["change", "approver"]
+
+
+@admin.register(ChangeAffectedItem)
+class ChangeAffectedItemAdmin(admin.ModelAdmin):
+    list_display = ["change", "item"]
+    raw_id_fields = ["change", "item"]
+    list_select_related = ["change", "item"]
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "change_number", "item_label", "action", "actor"]
+    list_filter = ["action"]
+    search_fields = ["change_number", "item_label", "description"]
+    raw_id_fields = ["change", "item", "actor"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the change log is a record, not a worksheet

@@ -1,0 +1,212 @@
+"""Demo changes: a dozen across the states, one emergency, two that conflict on the same
+printer, standard change templates and the Spring Festival freeze. Idempotent: skipped
+once any change exists."""
+
+from contextlib import suppress
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cmdb.models import ConfigurationItem
+from problems.models import Problem
+
+from . import services
+from .choices import ChangeType, Risk
+from .models import ChangeRequest, ChangeTemplate, FreezePeriod
+
+# Spring Festival (春节) day by year; the freeze runs from two days before to six after.
+SPRING_FESTIVAL = {
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+}
+
+TEMPLATES = [
+    (
+        "打印机耗材与易损件更换",
+        "更换打印机硒鼓/定影组件",
+        "1. 断电 2. 按说明更换部件 3. 打印测试页",
+        "打印测试页与双面打印各一份",
+        "装回原部件",
+    ),
+    (
+        "新员工电脑标准装机",
+        "按标准镜像安装新员工电脑",
+        "1. 恢复标准镜像 2. 加入域 3. 安装防病毒与办公软件",
+        "登录域账号，检查防病毒状态",
+        "重新恢复镜像",
+    ),
+]
+
+
+def _aware(day: date, hour: int):
+    return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_current_timezone())
+
+
+def seed(*, password: str) -> str:
+    if ChangeRequest.objects.exists():
+        return "changes exist, skipped"
+    users = get_user_model().objects.in_bulk(
+        ["engineer", "engineer2", "supervisor", "approver", "approver2"], field_name="username"
+    )
+    if len(users) < 5:
+        return "no demo staff, skipped"
+    eng, eng2, sup = users["engineer"], users["engineer2"], users["supervisor"]
+    ops, info = users["approver"], users["approver2"]
+    printer = Problem.objects.filter(device__isnull=False).values_list("device", flat=True).first()
+    printer = ConfigurationItem.objects.filter(pk=printer).first() or (
+        ConfigurationItem.objects.filter(ci_class__code="printer").order_by("asset_tag").first()
+    )
+    server = ConfigurationItem.objects.filter(asset_tag="SV-005").first()
+    desktops = list(
+        ConfigurationItem.objects.filter(ci_class__code="desktop").order_by("asset_tag")[:6]
+    )
+    if printer is None or len(desktops) < 6:
+        return "no demo items, skipped"
+
+    for day in SPRING_FESTIVAL.values():
+        FreezePeriod.objects.get_or_create(
+            name=f"{day.year}年春节封网",
+            defaults={
+                "start": _aware(day - timedelta(days=2), 0),
+                "end": _aware(day + timedelta(days=7), 0),
+                "reason": "春节假期值守人员减少，非紧急变更一律暂停。",
+            },
+        )
+    templates = [
+        ChangeTemplate.objects.get_or_create(
+            name=name,
+            defaults={
+                "summary": summary,
+                "implementation_plan": plan,
+                "test_plan": test,
+                "rollback_plan": rollback,
+                "risk": Risk.LOW,
+                "approved_by": "变更咨询会议 2026-01 预批准",
+            },
+        )[0]
+        for name, summary, plan, test, rollback in TEMPLATES
+    ]
+
+    today = timezone.localdate()
+    problem = Problem.objects.filter(device=printer).first()
+
+    def rfc(summary, items, *, start_in, hours=2, kind=ChangeType.NORMAL, owner=eng, **extra):
+        day = today + timedelta(days=start_in)
+        return services.change_create(
+            actor=owner,
+            summary=summary,
+            type=kind,
+            reason=extra.pop("reason", "提升稳定性，消除重复故障。"),
+            risk=extra.pop("risk", Risk.MEDIUM),
+            implementation_plan=extra.pop("plan", "按操作手册分步实施，实施前备份配置。"),
+            test_plan="实施后由工程师与用户共同验证。",
+            rollback_plan="恢复实施前备份的配置或部件。",
+            planned_start=_aware(day, 18),
+            planned_end=_aware(day, 18 + hours),
+            owner=owner,
+            affected_items=items,
+            **extra,
+        )
+
+    def to_approved(change, signers=(sup, ops, info)):
+        services.change_submit(change=change, actor=change.requester)
+        services.change_assess(change=change, actor=sup, assessment="影响范围可控。")
+        services.change_request_approval(change=change, actor=sup)
+        for signer in signers:
+            services.change_approve(change=change, actor=signer, comment="同意。")
+        change.refresh_from_db()
+        return change
+
+    def scheduled(change):
+        # A window that falls in this year's freeze is refused: the change stays approved.
+        with suppress(ValidationError):
+            services.change_schedule(change=change, actor=sup)
+        change.refresh_from_db()
+        return change
+
+    rfc("网络驱动器登录脚本调整", desktops[:2], start_in=10)  # draft
+    services.change_submit(
+        change=rfc("财务处电脑升级办公套件", desktops[2:4], start_in=12), actor=eng
+    )
+    submitted = rfc("域控制器补丁更新", [server] if server else desktops[4:5], start_in=14)
+    services.change_submit(change=submitted, actor=eng)
+    services.change_assess(change=submitted, actor=sup, assessment="需在下班后实施。")
+    waiting = rfc("人事处电脑更换内存", desktops[4:6], start_in=9, owner=eng2)
+    services.change_submit(change=waiting, actor=eng2)
+    services.change_assess(change=waiting, actor=sup)
+    services.change_request_approval(change=waiting, actor=sup)
+    services.change_approve(change=waiting, actor=sup, comment="同意，注意备份。")
+    to_approved(rfc("复印间加装除湿机", [printer], start_in=20, risk=Risk.LOW))
+    rejected = rfc("全员电脑启用 USB 存储", desktops[:3], start_in=15, risk=Risk.HIGH)
+    services.change_submit(change=rejected, actor=eng)
+    services.change_assess(change=rejected, actor=sup)
+    services.change_request_approval(change=rejected, actor=sup)
+    services.change_reject(change=rejected, actor=info, comment="不符合信息安全规定。")
+
+    # Two changes on the same printer in overlapping windows: the calendar flags them.
+    fix = rfc(
+        "更换三楼打印机定影组件",
+        [printer],
+        start_in=5,
+        hours=3,
+        problems=[problem] if problem else (),
+        reason="解决打印机频繁卡纸问题。",
+    )
+    scheduled(to_approved(fix))
+    scheduled(to_approved(rfc("打印机固件升级", [printer], start_in=5, hours=2, owner=eng2)))
+
+    implementing = scheduled(to_approved(rfc("会议室投影电脑重装系统", desktops[5:6], start_in=0)))
+    if implementing.status == "scheduled":
+        services.change_start(change=implementing, actor=eng)
+
+    done = scheduled(to_approved(rfc("财务处打印机驱动统一", [printer, desktops[2]], start_in=1)))
+    if done.status == "scheduled":
+        services.change_start(change=done, actor=eng)
+        services.change_complete(change=done, actor=eng, outcome="驱动已统一，测试页正常。")
+
+    failed = scheduled(to_approved(rfc("邮件客户端升级", desktops[3:5], start_in=2)))
+    if failed.status == "scheduled":
+        services.change_start(change=failed, actor=eng)
+        services.change_fail(change=failed, actor=eng, outcome="新版本与公文系统插件不兼容。")
+        services.change_roll_back(change=failed, actor=eng, outcome="已恢复旧版本。")
+
+    emergency = rfc(
+        "紧急：域控制器证书过期更换",
+        [server] if server else desktops[:1],
+        start_in=0,
+        kind=ChangeType.EMERGENCY,
+        risk=Risk.HIGH,
+        reason="证书今日过期，全员无法登录。",
+    )
+    services.change_submit(change=emergency, actor=eng)
+    services.change_assess(change=emergency, actor=sup, assessment="紧急，口头批准后实施。")
+    services.change_request_approval(change=emergency, actor=sup)
+    services.change_approve(change=emergency, actor=ops, comment="紧急同意。")
+    services.change_schedule(change=emergency, actor=sup)
+    services.change_start(change=emergency, actor=eng)
+    services.change_complete(change=emergency, actor=eng, outcome="证书已更换，登录恢复。")
+    services.change_review(
+        change=emergency, actor=sup, review_notes="应建立证书到期提醒，纳入月度巡检。"
+    )
+
+    standard = services.change_create(
+        actor=eng,
+        template=templates[0],
+        affected_items=[printer],
+        planned_start=_aware(today - timedelta(days=7), 9),
+        planned_end=_aware(today - timedelta(days=7), 10),
+        owner=eng,
+    )
+    services.change_submit(change=standard, actor=eng)
+    services.change_assess(change=standard, actor=sup)
+    standard = scheduled(standard)
+    if standard.status == "scheduled":
+        services.change_start(change=standard, actor=eng)
+        services.change_complete(change=standard, actor=eng, outcome="硒鼓已更换。")
+        services.change_close(change=standard, actor=sup)
+    return f"{ChangeRequest.objects.count()} changes created"

@@ -1,0 +1,170 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from incidents.filters import StaffChoiceField
+from problems.forms import split_tokens
+from servicedesk.choices import Role
+
+from .choices import ChangeType, Risk
+from .models import ChangeTemplate
+
+_text = {"class": "form-control"}
+_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def implementers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.ENGINEER, Role.SUPERVISOR])
+        .select_related("person")
+        .distinct()
+        .order_by("person__name", "username")
+    )
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssetTagsField(forms.CharField):
+    """Configuration items by asset tag, one per line or separated by commas."""
+
+    widget = forms.Textarea(attrs={**_text, "rows": 2})
+
+    def clean(self, value):
+        from cmdb.models import ConfigurationItem
+
+        tags = split_tokens(super().clean(value))
+        found = {
+            i.asset_tag.upper(): i for i in ConfigurationItem.objects.filter(asset_tag__in=tags)
+        }
+        missing = [t for t in tags if t.upper() not in found]
+        if missing:
+            # asset_tag__in is case-sensitive on PostgreSQL: look the rest up one by one.
+            for tag in list(missing):
+                item = ConfigurationItem.objects.filter(asset_tag__iexact=tag).first()
+                if item is not None:
+                    found[item.asset_tag.upper()] = item
+                    missing.remove(tag)
+        if missing:
+            raise forms.ValidationError(
+                gettext("No item with the asset tag %(tags)s.") % {"tags": ", ".join(missing)}
+            )
+        return list(found.values())
+
+
+class ProblemNumbersField(forms.CharField):
+    def clean(self, value):
+        from problems.models import Problem
+
+        numbers = split_tokens(super().clean(value))
+        found = list(Problem.objects.filter(number__in=numbers))
+        missing = sorted(set(numbers) - {p.number for p in found})
+        if missing:
+            raise forms.ValidationError(
+                gettext("No problem numbered %(numbers)s.") % {"numbers": ", ".join(missing)}
+            )
+        return found
+
+
+class ChangeForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[(v, label) for v, label in ChangeType.choices if v != ChangeType.STANDARD],
+        initial=ChangeType.NORMAL,
+    )
+    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices, initial=Risk.MEDIUM)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    affected_items = AssetTagsField(
+        label=_("Affected items (asset tags)"),
+        required=False,
+        help_text=_("One per line, or separated by commas. The impact is listed on the change."),
+    )
+    problems = ProblemNumbersField(
+        label=_("Problems fixed by this change"),
+        required=False,
+        widget=forms.TextInput(attrs=_text),
+        help_text=_("Problem numbers, separated by commas."),
+    )
+    implementation_plan = forms.CharField(
+        label=_("Implementation plan"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 4}),
+    )
+    test_plan = forms.CharField(
+        label=_("Test plan"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    rollback_plan = forms.CharField(
+        label=_("Rollback plan"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    planned_start = forms.DateTimeField(
+        label=_("Planned start"),
+        required=False,
+        input_formats=_DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+    planned_end = forms.DateTimeField(
+        label=_("Planned end"),
+        required=False,
+        input_formats=_DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+    owner = StaffChoiceField(label=_("Implementer"), queryset=None, required=False)
+
+    def __init__(self, *args, template: ChangeTemplate | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = implementers()
+        if template is not None:
+            # A standard change: its type is fixed by the template.
+            del self.fields["type"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", gettext("The planned end must be after the start."))
+        return data
+
+
+class _VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NoteForm(_VersionForm):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class AssessForm(_VersionForm):
+    assessment = forms.CharField(
+        label=_("Assessment (risk, impact, resources)"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 3}),
+    )
+
+
+class DecisionForm(_VersionForm):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class OutcomeForm(_VersionForm):
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class ReviewForm(_VersionForm):
+    review_notes = forms.CharField(
+        label=_("Post-implementation review"), widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )

@@ -1,1 +1,0 @@
-"""Changes and releases: models arrive with the issue that builds this process."""

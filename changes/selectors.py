@@ -1,0 +1,232 @@
+"""Reads of changes that depend on who is asking, impact, conflicts and the calendar."""
+
+import calendar as pycalendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cmdb.models import ConfigurationItem
+
+from . import permissions
+from .choices import CALENDAR_STATUSES
+from .models import ChangeAffectedItem, ChangeLog, ChangeRequest, FreezePeriod
+
+
+def change_list(*, user, status: str = "", query: str = "", type: str = "") -> QuerySet:
+    """Changes for everyone who takes part in change management; none for end users."""
+    if not permissions.can_view(user):
+        return ChangeRequest.objects.none()
+    changes = ChangeRequest.objects.select_related("requester__person", "owner__person").annotate(
+        item_count=Count("affected_item_links", distinct=True)
+    )
+    if status:
+        changes = changes.filter(status=status)
+    if type:
+        changes = changes.filter(type=type)
+    if query:
+        changes = changes.filter(Q(number__icontains=query) | Q(summary__icontains=query))
+    return changes.order_by("-created_at", "-id")
+
+
+def change_get(*, user, number: str) -> ChangeRequest | None:
+    if not permissions.can_view(user):
+        return None
+    lookup = Q(pk=int(number)) if str(number).isdigit() else Q(number=number)
+    return (
+        ChangeRequest.objects.select_related("requester__person", "owner__person", "template")
+        .filter(lookup)
+        .first()
+    )
+
+
+def change_items(*, change) -> list[ConfigurationItem]:
+    return list(
+        change.affected_items.select_related(
+            "ci_class", "department", "responsible__person"
+        ).order_by("asset_tag")
+    )
+
+
+# --- impact ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeImpact:
+    """Everything the change may disturb: the union of cmdb.ci_impact over its items.
+
+    users: VIPs (highest service level) first, then by name; `levels[user.pk]` is each
+    user's effective level.
+    """
+
+    items_changed: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    users: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    levels: dict = field(default_factory=dict)
+
+
+def change_impact(*, change, items=None) -> ChangeImpact:
+    from cmdb.services import ci_impact
+
+    items = change_items(change=change) if items is None else items
+    result = ChangeImpact(items_changed=items)
+    seen_items, users, departments = {i.pk for i in items}, {}, {}
+    for item in items:
+        impact = ci_impact(ci=item)
+        for impacted in impact.items:
+            if impacted.pk not in seen_items:
+                seen_items.add(impacted.pk)
+                result.items.append(impacted)
+        for user in impact.users:
+            if user.pk not in users:
+                users[user.pk] = user
+                result.levels[user.pk] = impact.user_level(user)
+        for department in impact.departments:
+            departments.setdefault(department.pk, department)
+
+    def rank(user):
+        level = result.levels.get(user.pk)
+        return level.rank if level is not None else -1
+
+    def name(user):
+        person = getattr(user, "person", None)
+        return person.name if person is not None else user.get_username()
+
+    result.users = sorted(users.values(), key=lambda u: (-rank(u), name(u)))
+    result.departments = sorted(departments.values(), key=lambda d: d.name)
+    return result
+
+
+# --- conflicts and the calendar ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    first_id: int
+    second_id: int
+    item_id: int
+
+
+def change_conflicts(*, start: datetime, end: datetime, change_id: int | None = None):
+    """Pairs of changes that touch the same item in overlapping windows within [start, end).
+
+    One self-join of the affected-items table on the item, each side joined to its
+    change for the window; indexes: (item, change) and (planned_start, planned_end).
+    With `change_id`, only the pairs that include that change.
+    """
+    items = connection.ops.quote_name(ChangeAffectedItem._meta.db_table)
+    changes = connection.ops.quote_name(ChangeRequest._meta.db_table)
+    statuses = list(CALENDAR_STATUSES)
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"SELECT a.change_id, b.change_id, a.item_id "  # noqa: S608 (table names are ours)
+        f"FROM {items} a "
+        f"JOIN {items} b ON b.item_id = a.item_id AND b.change_id > a.change_id "
+        f"JOIN {changes} ca ON ca.id = a.change_id "
+        f"JOIN {changes} cb ON cb.id = b.change_id "
+        f"WHERE ca.planned_start < %s AND ca.planned_end > %s "
+        f"AND cb.planned_start < %s AND cb.planned_end > %s "
+        f"AND cb.planned_start < ca.planned_end AND ca.planned_start < cb.planned_end "
+        f"AND ca.status IN ({marks}) AND cb.status IN ({marks})"
+    )
+    params = [end, start, end, start, *statuses, *statuses]
+    if change_id is not None:
+        sql += " AND (a.change_id = %s OR b.change_id = %s)"
+        params += [change_id, change_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY a.change_id, b.change_id, a.item_id", params)
+        return [Conflict(*row) for row in cursor.fetchall()]
+
+
+def change_conflicts_for(*, change) -> list[tuple[ChangeRequest, ConfigurationItem]]:
+    """The other changes that touch one of this change's items in an overlapping window."""
+    if not (change.planned_start and change.planned_end):
+        return []
+    pairs = change_conflicts(
+        start=change.planned_start, end=change.planned_end, change_id=change.pk
+    )
+    others = {p.second_id if p.first_id == change.pk else p.first_id for p in pairs}
+    by_id = ChangeRequest.objects.in_bulk(others)
+    items = ConfigurationItem.objects.in_bulk({p.item_id for p in pairs})
+    return [
+        (by_id[p.second_id if p.first_id == change.pk else p.first_id], items[p.item_id])
+        for p in pairs
+    ]
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    first = date(year, month, 1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(datetime.combine(first, time.min), zone),
+        timezone.make_aware(datetime.combine(following, time.min), zone),
+    )
+
+
+@dataclass
+class CalendarMonth:
+    year: int
+    month: int
+    weeks: list  # [[(date, in_month, [changes], [freezes])]]
+    changes: list
+    conflicts: list  # [(first change, second change, item)]
+    conflicting_ids: set
+    freezes: list
+
+
+def change_calendar(*, user, year: int, month: int) -> CalendarMonth:
+    """The month's changes by planned window, day by day, with conflicts and freezes.
+
+    A fixed number of queries however many changes: the changes, the conflict join,
+    the items and the freeze periods.
+    """
+    start, end = month_bounds(year, month)
+    visible = (
+        ChangeRequest.objects.all() if permissions.can_view(user) else ChangeRequest.objects.none()
+    )
+    changes = list(
+        visible.filter(status__in=CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start)
+        .only("id", "number", "summary", "type", "status", "planned_start", "planned_end")
+        .order_by("planned_start", "id")
+    )
+    pairs = change_conflicts(start=start, end=end) if changes else []
+    by_id = {c.pk: c for c in changes}
+    missing = {i for p in pairs for i in (p.first_id, p.second_id)} - set(by_id)
+    by_id.update(ChangeRequest.objects.in_bulk(missing))
+    items = ConfigurationItem.objects.in_bulk({p.item_id for p in pairs})
+    conflicts = [(by_id[p.first_id], by_id[p.second_id], items[p.item_id]) for p in pairs]
+    conflicting = {i for p in pairs for i in (p.first_id, p.second_id)}
+    freezes = list(FreezePeriod.objects.filter(start__lt=end, end__gt=start))
+
+    zone = timezone.get_current_timezone()
+    per_day: dict[date, list] = {}
+    for change in changes:
+        day = max(timezone.localtime(change.planned_start, zone).date(), date(year, month, 1))
+        # A window ending at midnight does not occupy the next day.
+        last = timezone.localtime(change.planned_end - timedelta(microseconds=1), zone).date()
+        last = min(last, timezone.localtime(end, zone).date() - timedelta(days=1))
+        while day <= last:
+            per_day.setdefault(day, []).append(change)
+            day += timedelta(days=1)
+    frozen: dict[date, list] = {}
+    for freeze in freezes:
+        day = timezone.localtime(freeze.start, zone).date()
+        last = timezone.localtime(freeze.end - timedelta(microseconds=1), zone).date()
+        while day <= last:
+            frozen.setdefault(day, []).append(freeze)
+            day += timedelta(days=1)
+    weeks = [
+        [(d, d.month == month, per_day.get(d, []), frozen.get(d, [])) for d in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    return CalendarMonth(year, month, weeks, changes, conflicts, conflicting, freezes)
+
+
+def change_log_list(*, user) -> QuerySet[ChangeLog]:
+    if not permissions.can_view(user):
+        return ChangeLog.objects.none()
+    return ChangeLog.objects.select_related("actor__person", "change").order_by("-at", "-id")

@@ -1,0 +1,57 @@
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_cab_approves_through_the_api(awaiting, supervisor, ops_approver, info_approver):
+    change = awaiting()
+    for signer in (supervisor, ops_approver, info_approver):
+        response = _api(signer).post(
+            f"/api/changes/{change.number}/approve/", {"comment": "同意"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
+    assert [a["decision"] for a in response.json()["approvals"]] == ["approved"] * 3
+
+
+def test_approving_twice_through_the_api_is_a_400_with_the_reason(awaiting, ops_approver):
+    change = awaiting()
+    _api(ops_approver).post(f"/api/changes/{change.number}/approve/")
+    response = _api(ops_approver).post(f"/api/changes/{change.number}/approve/")
+    assert response.status_code == 400
+    assert "already decided" in str(response.json())
+
+
+def test_an_outsider_approving_gets_403(awaiting, agent):
+    change = awaiting()
+    assert _api(agent).post(f"/api/changes/{change.number}/approve/").status_code == 403
+
+
+def test_engineer_raises_and_submits_a_change_through_the_api(engineer, printer):
+    created = _api(engineer).post(
+        "/api/changes/",
+        {
+            "summary": "更换定影组件",
+            "affected_items": ["PR-301"],
+            "implementation_plan": "换",
+            "rollback_plan": "装回",
+            "planned_start": "2031-03-10T18:00:00+08:00",
+            "planned_end": "2031-03-10T20:00:00+08:00",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    response = _api(engineer).post(f"/api/changes/{number}/submit/")
+    assert response.json()["status"] == "submitted"
+
+
+def test_end_users_cannot_read_changes(end_user):
+    assert _api(end_user).get("/api/changes/").status_code == 403
