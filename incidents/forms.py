@@ -273,3 +273,42 @@ class BulkAssignForm(forms.Form):
 
 class EmptyForm(forms.Form):
     pass
+
+
+class TargetForm(NoteForm):
+    target = forms.CharField(
+        label=_("Work order number"),
+        max_length=64,
+        widget=forms.TextInput(attrs={**_text, "placeholder": "D0201-…"}),
+    )
+
+
+class TriageForm(NoteForm):
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=_text))
+    device_tag = forms.CharField(
+        label=_("Device (asset tag)"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={**_text, "autocomplete": "off"}),
+    )
+
+    def clean_device_tag(self):
+        tag = self.cleaned_data["device_tag"].strip()
+        if not tag:
+            return None
+        from cmdb.selectors import ci_find_by_tag
+
+        device = ci_find_by_tag(tag=tag)
+        if device is None:
+            raise forms.ValidationError(_("No asset with tag “%(tag)s”.") % {"tag": tag})
+        return device
+
+
+class ComplaintForm(forms.Form):
+    description = forms.CharField(
+        label=_("What went wrong?"), widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+
+
+class ComplaintHandleForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={**_text, "rows": 2}))

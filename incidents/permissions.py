@@ -121,7 +121,15 @@ RULES = {
         lambda u, w: user_has_role(u, *DESK_ROLES),
         _("Only the service desk or a supervisor can change the priority."),
     ),
+    "triage": (
+        lambda u, w: user_has_role(u, *DESK_ROLES),
+        _("Only the service desk or a supervisor can correct what was reported."),
+    ),
     "rate": (_is_requester, _("Only the requester can rate this work order.")),
+    "complain": (
+        lambda u, w: _is_requester(u, w) or user_has_role(u, *DESK_ROLES),
+        _("Only the requester or the desk can file a complaint about this work order."),
+    ),
     "callback": (
         lambda u, w: user_has_role(u, *DESK_ROLES),
         _("Only the service desk records callbacks."),

@@ -241,7 +241,12 @@ def device_open_work_orders(*, work_order, limit: int = 10) -> list[WorkOrder]:
 
 
 def work_order_links(*, work_order) -> list[WorkOrderLink]:
-    return list(work_order.links.select_related("content_type").order_by("created_at"))
+    # prefetch_related on the generic key: one query per linked model, not per link.
+    return list(
+        work_order.links.select_related("content_type")
+        .prefetch_related("target")
+        .order_by("created_at")
+    )
 
 
 def requester_recent(*, requester, limit: int = 10) -> list[WorkOrder]:
@@ -250,3 +255,12 @@ def requester_recent(*, requester, limit: int = 10) -> list[WorkOrder]:
         .select_related("category", "assignee__person", "device")
         .order_by("-created_at")[:limit]
     )
+
+
+def complaint_list():
+    """Complaints for the supervisor, open first, newest first."""
+    from .models import Complaint
+
+    return Complaint.objects.select_related(
+        "work_order", "engineer__person", "raised_by__person", "handled_by__person"
+    ).order_by("status", "-created_at")

@@ -562,7 +562,7 @@ def work_order_triage(
     """The desk corrects what was reported; a new device may raise the service level,
     and the clocks are replayed with the new targets."""
     work_order = _locked(work_order, expected_version)
-    _check(actor, "reprioritise", work_order)
+    _check(actor, "triage", work_order)
     changes = {}
     if title is not None and title.strip() and title.strip() != work_order.title:
         changes["title"] = [work_order.title, title.strip()]

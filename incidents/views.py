@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from itsm.pagination import slice_page
+from servicedesk.choices import Role
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_list
 
@@ -26,6 +27,19 @@ def _user_devices(user):
     except ImportError:  # the CMDB app may not offer it yet
         return None
     return ci_list_for_user(user=user)
+
+
+def _other(user, number: str):
+    """Another work order the user can see, or a form error naming the number."""
+    try:
+        return selectors.work_order_get(user=user, number=number.strip())
+    except Http404:
+        raise ValidationError(
+            {
+                "target": _("There is no work order %(number)s that you can see.")
+                % {"number": number}
+            }
+        ) from None
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -207,6 +221,35 @@ ACTIONS = {
             work_order=w, actor=u, rating=d["rating"], comment=d["comment"]
         ),
     ),
+    "triage": (
+        forms.TriageForm,
+        lambda w, u, d, v: services.work_order_triage(
+            work_order=w,
+            actor=u,
+            title=d["title"],
+            device=d["device_tag"],
+            note=d["note"],
+            expected_version=v,
+        ),
+    ),
+    "merge": (
+        forms.TargetForm,
+        lambda w, u, d, v: services.work_order_merge(
+            duplicate=w, into=_other(u, d["target"]), actor=u, note=d["note"], expected_version=v
+        ),
+    ),
+    "link": (
+        forms.TargetForm,
+        lambda w, u, d, v: services.work_order_set_parent(
+            child=w, parent=_other(u, d["target"]), actor=u
+        ),
+    ),
+    "complain": (
+        forms.ComplaintForm,
+        lambda w, u, d, v: services.complaint_raise(
+            actor=u, description=d["description"], work_order=w, engineer=w.assignee
+        ),
+    ),
     "comment": (
         forms.CommentForm,
         lambda w, u, d, v: services.work_order_comment(
@@ -235,7 +278,7 @@ _TRANSITION_METHOD = {
     "callback": "close",
     "cancel": "cancel",
 }
-_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise"}
+_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
 
 
 def _available_actions(user, work_order) -> set[str]:
@@ -281,6 +324,16 @@ def _initial_forms(work_order) -> dict:
         ),
         "comment": forms.CommentForm(prefix="comment"),
         "note": forms.CommentForm(prefix="note"),
+        "triage": forms.TriageForm(
+            initial={
+                "title": work_order.title,
+                "device_tag": work_order.device.asset_tag if work_order.device_id else "",
+            },
+            prefix="triage",
+        ),
+        "merge": forms.TargetForm(prefix="merge"),
+        "link": forms.TargetForm(prefix="link"),
+        "complain": forms.ComplaintForm(prefix="complain"),
     }
 
 
@@ -293,8 +346,12 @@ PANELS = [
     ("escalate", gettext_lazy("Escalate")),
     ("forward_to_manager", gettext_lazy("Forward to the manager")),
     ("reprioritise", gettext_lazy("Change priority")),
+    ("triage", gettext_lazy("Correct title or device")),
+    ("merge", gettext_lazy("Merge into another work order")),
+    ("link", gettext_lazy("Part of an outage (parent work order)")),
     ("close", gettext_lazy("Close")),
     ("cancel", gettext_lazy("Cancel")),
+    ("complain", gettext_lazy("Record a complaint")),
 ]
 
 
@@ -343,6 +400,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         ),
         "resolve_sla": _sla(work_order, work_order.resolve_due_at, now),
         "open": work_order.is_open,
+        "bound_action": bound[0] if bound is not None else "",
     }
     if staff:
         context["panels"] = [
@@ -567,3 +625,29 @@ def intake(request):
             devices=list(devices[:20]) if devices is not None else [],
         )
     return render(request, "incidents/intake.html", context)
+
+
+@login_required
+def complaints(request):
+    """The supervisor's complaints: open ones first, each handled with an outcome."""
+    if not permissions.user_has_role(request.user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied(_("Only a supervisor handles complaints."))
+    if request.method == "POST":
+        complaint = get_object_or_404(selectors.complaint_list(), pk=request.POST.get("complaint"))
+        form = forms.ComplaintHandleForm(request.POST, prefix=f"c{complaint.pk}")
+        if form.is_valid():
+            try:
+                services.complaint_handle(
+                    complaint=complaint, actor=request.user, outcome=form.cleaned_data["outcome"]
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("incidents:complaints")
+        else:
+            messages.error(request, _("Record the outcome."))
+    rows = list(selectors.complaint_list()[:200])
+    for row in rows:
+        row.form = forms.ComplaintHandleForm(prefix=f"c{row.pk}")
+    return render(request, "incidents/complaint_list.html", {"complaints": rows})

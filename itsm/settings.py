@@ -216,11 +216,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 60 * 60},
     "send-notification-mail": {"task": "servicedesk.tasks.send_pending_mail", "schedule": 60},
     "incidents-poll-mailbox": {"task": "incidents.tasks.poll_mailbox", "schedule": 60},
+    "changes-notify-upcoming": {
+        "task": "changes.tasks.notify_upcoming_changes",
+        "schedule": 60 * 60,
+    },
     "analyze-database": {"task": "itsm.tasks.analyze_database", "schedule": 60 * 60 * 24},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
         "schedule": 60 * 60 * 24,
     },
+    "cmdb-census-reminders": {"task": "cmdb.tasks.census_reminders", "schedule": 60 * 60 * 24},
+    "cmdb-warranty-alerts": {"task": "cmdb.tasks.warranty_alerts", "schedule": 60 * 60 * 24},
+    "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -299,6 +306,8 @@ ITSM = {
     "CLIENT_NAME": env.str("ITSM_CLIENT_NAME", default=""),
     # Absolute address of the portal, for links in mail (e.g. https://itsm.example.gov.cn).
     "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
+    # Work orders on the same device or fault type within 30 days that suggest a problem.
+    "PROBLEM_SUGGESTION_THRESHOLD": env.int("PROBLEM_SUGGESTION_THRESHOLD", default=3),
     # Fonts embedded in generated PDFs (a TrueType .ttf/.ttc; see NOTES on CJK fonts).
     "PDF_FONT_PATH": env.str(
         "PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"

@@ -157,9 +157,11 @@ def test_scan_queries_do_not_grow_with_the_number_of_due_orders(
         with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
             for _ in range(count):
                 file_order()
-        with time_machine.travel(datetime(2026, 11, 24, 9, 11, tzinfo=SH), tick=False):
-            with django_assert_max_num_queries(200) as captured:
-                assert scans.sla_scan()["dispatch:breach"] == count
+        with (
+            time_machine.travel(datetime(2026, 11, 24, 9, 11, tzinfo=SH), tick=False),
+            django_assert_max_num_queries(200) as captured,
+        ):
+            assert scans.sla_scan()["dispatch:breach"] == count
         return len(captured.captured_queries)
 
     assert overdue(15) == overdue(3)

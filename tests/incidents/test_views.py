@@ -456,3 +456,83 @@ def test_end_user_withdraws_before_dispatch(client, end_user):
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.CANCELLED and order.cancel_reason == "withdrawn"
+
+
+def test_requester_complains_and_the_supervisor_records_the_outcome(
+    client, end_user, agent, supervisor
+):
+    from incidents.models import Complaint
+
+    order = services.work_order_create(actor=end_user, requester=end_user, title="显示器黑屏")
+    services.work_order_resolve(work_order=order, actor=agent, resolution="已处理")
+    client.force_login(end_user)
+    response = client.post(
+        reverse("incidents:act", args=[order.number, "complain"]),
+        {"complain-description": "<b>处理太慢</b>", "version": order.version},
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    client.force_login(supervisor)
+    page = client.get(reverse("incidents:complaints")).content.decode()
+    assert "&lt;b&gt;处理太慢&lt;/b&gt;" in page
+    client.post(
+        reverse("incidents:complaints"),
+        {"complaint": complaint.pk, f"c{complaint.pk}-outcome": "已与工程师谈话"},
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == "handled" and complaint.handled_by == supervisor
+
+
+def test_engineer_cannot_open_the_complaints(client, engineer):
+    client.force_login(engineer)
+    assert client.get(reverse("incidents:complaints")).status_code == 403
+
+
+def test_desk_merges_a_duplicate_from_the_page(client, end_user, agent):
+    original = services.work_order_create(actor=end_user, requester=end_user, title="打印机卡纸")
+    duplicate = services.work_order_create(actor=end_user, requester=end_user, title="打印机又卡纸")
+    client.force_login(agent)
+    response = client.post(
+        reverse("incidents:act", args=[duplicate.number, "merge"]),
+        {"merge-target": original.number, "merge-note": "重复", "version": duplicate.version},
+    )
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == original
+    missing = client.post(
+        reverse("incidents:act", args=[original.number, "merge"]),
+        {"merge-target": "D0201-1999010101", "version": original.version},
+    )
+    assert missing.status_code == 400
+    assert "D0201-1999010101" in missing.content.decode()
+
+
+def test_fault_form_and_work_order_page_offer_knowledge(client, end_user, agent):
+    client.force_login(end_user)
+    form = client.get(reverse("incidents:report")).content.decode()
+    assert reverse("knowledge:suggest") in form
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("knowledge:search") in home
+    order = services.work_order_create(actor=end_user, requester=end_user, title="打印机卡纸")
+    services.work_order_resolve(work_order=order, actor=agent, resolution="取出卡纸")
+    client.force_login(agent)
+    page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()
+    assert reverse("knowledge:from_work_order", args=[order.number]) in page
+
+
+def test_knowledge_suggestions_answer_what_the_user_types(client, end_user, supervisor, engineer):
+    from knowledge.services import record_create, record_publish, record_review
+
+    record = record_create(
+        actor=engineer,
+        title="打印机卡纸处理方法",
+        symptom="打印机卡纸，无法打印",
+        cause="纸张受潮",
+        solution="打开后盖取出卡纸",
+        audience="public",
+    )
+    record = record_review(record=record, actor=supervisor)
+    record_publish(record=record, actor=supervisor)
+    client.force_login(end_user)
+    partial = client.get(reverse("knowledge:suggest"), {"from": "report", "title": "打印机卡纸"})
+    assert reverse("knowledge:detail", args=[record.number]) in partial.content.decode()
