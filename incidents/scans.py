@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -67,14 +67,15 @@ def sla_scan(*, now=None, batch: int = BATCH, max_per_run: int = MAX_PER_RUN) ->
     people = _role_members()
     counts = {}
     for rule in RULES:
-        sent = 0
+        sent, after = 0, None
         while sent < max_per_run:
-            claimed = _scan_batch(rule, now, people, batch)
+            claimed = _scan_batch(rule, now, people, batch, after=after)
             sent += claimed.found_new
             # A short batch is the last; a full one that claimed nothing means another
             # worker is on the same rows: leave them to it.
             if claimed.rows < batch or not claimed.found_new:
                 break
+            after = claimed.last  # keyset: the next batch starts past this one
         counts[f"{rule.clock}:{rule.level}"] = sent
     return counts
 
@@ -83,18 +84,24 @@ def sla_scan(*, now=None, batch: int = BATCH, max_per_run: int = MAX_PER_RUN) ->
 class _Batch:
     rows: int  # due orders read
     found_new: int  # notices this worker inserted (and so acted on)
+    last: tuple | None = None  # (instant, pk) of the last row read
 
 
-def _scan_batch(rule: Rule, now, people: dict, batch: int) -> _Batch:
+def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None = None) -> _Batch:
     already = SlaNotice.objects.filter(
         work_order=OuterRef("pk"), clock=rule.clock, level=rule.level, due_at=OuterRef(rule.due)
     )
+    rows = WorkOrder.objects.filter(
+        status__in=OPEN_STATUSES, **{f"{rule.instant}__lte": now}, **rule.pending
+    )
+    if after is not None:
+        instant, pk = after
+        rows = rows.filter(
+            Q(**{f"{rule.instant}__gt": instant}) | Q(**{rule.instant: instant, "pk__gt": pk})
+        )
     with transaction.atomic():
         due = list(
-            WorkOrder.objects.filter(
-                status__in=OPEN_STATUSES, **{f"{rule.instant}__lte": now}, **rule.pending
-            )
-            .filter(~Exists(already))
+            rows.filter(~Exists(already))
             .select_related("assignee")
             # status too: the concurrency mixin reads it on load, one query per row if deferred.
             .only(
@@ -102,6 +109,7 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int) -> _Batch:
                 "number",
                 "title",
                 "status",
+                rule.instant,
                 rule.due,
                 "assignee__email",
                 "assignee__is_active",
@@ -114,7 +122,8 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int) -> _Batch:
         mine = [wo for wo in due if wo.pk in claimed_ids]
         if mine:
             _act(rule, mine, people, now)
-    return _Batch(len(due), len(mine))
+    last = due[-1]
+    return _Batch(len(due), len(mine), (getattr(last, rule.instant), last.pk))
 
 
 def _claim(rule: Rule, orders, now) -> set[int]:
