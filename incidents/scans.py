@@ -58,7 +58,10 @@ _MESSAGES = {
 BATCH = 1000
 DIGEST_OVER = 5  # more notices than this for one person in one batch become one digest
 DIGEST_LISTED = 50
-MAX_PER_RUN = 20_000  # a backlog (e.g. after an outage of the scanner) drains over runs
+MAX_PER_RUN = 20_000
+ANALYZE_AFTER = (
+    1_000  # notices in one run  # a backlog (e.g. after an outage of the scanner) drains over runs
+)
 
 
 def sla_scan(*, now=None, batch: int = BATCH, max_per_run: int = MAX_PER_RUN) -> dict[str, int]:
@@ -77,7 +80,17 @@ def sla_scan(*, now=None, batch: int = BATCH, max_per_run: int = MAX_PER_RUN) ->
                 break
             after = claimed.last  # keyset: the next batch starts past this one
         counts[f"{rule.clock}:{rule.level}"] = sent
+    if sum(counts.values()) >= ANALYZE_AFTER:
+        # A backlog grows the notice table at once; without fresh statistics PostgreSQL
+        # plans the next scan's NOT EXISTS as a nested loop over the whole table.
+        _analyze_notices()
     return counts
+
+
+def _analyze_notices() -> None:
+    table = connection.ops.quote_name(SlaNotice._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # noqa: S608 (our table)
 
 
 @dataclass(frozen=True)
