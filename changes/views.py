@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -151,55 +151,67 @@ def change_edit(request, number):
 
 # action: (rule or None for CAB decisions, form, service, FSM method or None, label)
 ACTIONS = {
-    "submit": ("submit", forms.NoteForm, services.change_submit, "submit", _lazy("Submit")),
-    "assess": ("assess", forms.AssessForm, services.change_assess, "assess", _lazy("Assess")),
+    "submit": ("submit", forms.NoteForm, services.change_submit, "submit", gettext_lazy("Submit")),
+    "assess": (
+        "assess",
+        forms.AssessForm,
+        services.change_assess,
+        "assess",
+        gettext_lazy("Assess"),
+    ),
     "request_approval": (
         "request_approval",
         forms.NoteForm,
         services.change_request_approval,
         "request_approval",
-        _lazy("Send to the CAB for approval"),
+        gettext_lazy("Send to the CAB for approval"),
     ),
-    "approve": (None, forms.DecisionForm, services.change_approve, None, _lazy("Approve")),
-    "reject": (None, forms.DecisionForm, services.change_reject, None, _lazy("Reject")),
+    "approve": (None, forms.DecisionForm, services.change_approve, None, gettext_lazy("Approve")),
+    "reject": (None, forms.DecisionForm, services.change_reject, None, gettext_lazy("Reject")),
     "revise": (
         "revise",
         forms.NoteForm,
         services.change_revise,
         "revise",
-        _lazy("Revise (back to draft)"),
+        gettext_lazy("Revise (back to draft)"),
     ),
     "schedule": (
         "schedule",
         forms.NoteForm,
         services.change_schedule,
         "schedule",
-        _lazy("Schedule"),
+        gettext_lazy("Schedule"),
     ),
     "start": (
         "start",
         forms.NoteForm,
         services.change_start,
         "start",
-        _lazy("Start implementation"),
+        gettext_lazy("Start implementation"),
     ),
     "complete": (
         "complete",
         forms.OutcomeForm,
         services.change_complete,
         "complete",
-        _lazy("Implemented"),
+        gettext_lazy("Implemented"),
     ),
-    "fail": ("fail", forms.OutcomeForm, services.change_fail, "fail", _lazy("Failed")),
+    "fail": ("fail", forms.OutcomeForm, services.change_fail, "fail", gettext_lazy("Failed")),
     "roll_back": (
         "roll_back",
         forms.OutcomeForm,
         services.change_roll_back,
         "roll_back",
-        _lazy("Rolled back"),
+        gettext_lazy("Rolled back"),
     ),
-    "review": ("review", forms.ReviewForm, services.change_review, "review", _lazy("Review")),
-    "close": ("close", forms.NoteForm, services.change_close, None, _lazy("Close")),
+    "review": (
+        "review",
+        forms.ReviewForm,
+        services.change_review,
+        "review",
+        gettext_lazy("Review"),
+    ),
+    "close": ("close", forms.NoteForm, services.change_close, None, gettext_lazy("Close")),
 }
 
 

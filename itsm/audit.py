@@ -7,11 +7,14 @@ TransitionLog. Both are read with a fixed number of queries however long the his
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from .models import TransitionLog
 
@@ -55,14 +58,7 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
             title=entry.get_action_display(),
             # Why the change was made (e.g. the work order or change number), when recorded.
             note=str((entry.additional_data or {}).get("reason", "")),
-            changes=[
-                (
-                    _field_label(model, name),
-                    _value_label(model, name, old, labels),
-                    _value_label(model, name, new, labels),
-                )
-                for name, (old, new) in (entry.changes_dict or {}).items()
-            ],
+            changes=_changes(model, entry.changes_dict or {}, labels),
         )
         for entry in log_entries
     ]
@@ -77,13 +73,35 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
                 at=row.at,
                 kind="transition",
                 actor=row.actor,
-                title=row.transition,
-                changes=[("status", row.source, row.target)],
+                title=str(_("Status change")),
+                changes=[
+                    (
+                        _field_label(model, "status"),
+                        _value_label(model, "status", row.source, {}),
+                        _value_label(model, "status", row.target, {}),
+                    )
+                ],
                 note=row.note,
             )
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def _changes(model, changes: dict, labels: dict) -> list[tuple[str, str, str]]:
+    """Readable (field, old, new) rows; the key and fields that were and stay empty are left out."""
+    rows = []
+    for name, (old, new) in changes.items():
+        if name == "id":
+            continue
+        before, after = (
+            _value_label(model, name, old, labels),
+            _value_label(model, name, new, labels),
+        )
+        if before == after == "—" or (before == "—" and after == ""):
+            continue
+        rows.append((_field_label(model, name), before, after))
+    return rows
 
 
 def _field(model, name):
@@ -124,4 +142,13 @@ def _value_label(model, name, value, labels) -> str:
         return labels.get((field.related_model, str(value)), f"#{value}")
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if field.get_internal_type() == "DateTimeField":
+        # auditlog stores UTC text with microseconds; show local minutes like the pages do.
+        parsed = parse_datetime(str(value))
+        if parsed is not None:
+            if timezone.is_naive(parsed):
+                parsed = parsed.replace(tzinfo=UTC)
+            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
+    if value == "":
+        return "—"
     return str(value)

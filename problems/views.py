@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -123,12 +124,13 @@ ACTIONS = {
     "close": ("close", forms.NoteForm, services.problem_close, "close"),
 }
 
+# Lazy: built at import time, translated when a page renders in the reader's language.
 ACTION_LABELS = {
-    "investigate": _("Start investigation"),
-    "root_cause": _("Record root cause"),
-    "publish_workaround": _("Publish workaround (known error)"),
-    "resolve": _("Resolve"),
-    "close": _("Close"),
+    "investigate": gettext_lazy("Start investigation"),
+    "root_cause": gettext_lazy("Record root cause"),
+    "publish_workaround": gettext_lazy("Publish workaround (known error)"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close"),
 }
 
 
