@@ -6,8 +6,6 @@ PermissionDenied → 403, bad input → 400, a stale `version` or an impossible 
 in the current state → 409, each with the service's message.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,29 +19,14 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsm.api.permissions import ModelPermissions
+from itsm.api.permissions import ActOnVisible
+from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import permissions, selectors, services
 from ..choices import Channel
 from ..models import WorkOrder
 from . import serializers
 from .filters import WorkOrderFilter
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class ActOnVisible(ModelPermissions):
-    """Actions on one work order need only the right to see it; the service decides the rest.
-
-    DjangoModelPermissions would ask for `add_workorder` on every POST, which engineers
-    (who resolve work orders but do not file them) lack.
-    """
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
-
 
 _REFUSED = {
     403: OpenApiResponse(description="Your role may not do this to this work order."),
@@ -74,6 +57,7 @@ def _act(request_serializer, summary, *, response=serializers.WorkOrderSerialize
     list=extend_schema(summary="Work orders you may see"),
 )
 class WorkOrderViewSet(
+    ServiceRefusalsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -84,6 +68,8 @@ class WorkOrderViewSet(
     The list is sorted by resolution due time, soonest first, unless `ordering` says
     otherwise; `search` looks in number, title, description and the requester's name.
     """
+
+    conflict_errors = (services.WorkOrderConflict, services.IllegalTransition)
 
     queryset = WorkOrder.objects.none()  # for the schema; rows come from the selector
     serializer_class = serializers.WorkOrderSerializer
@@ -111,18 +97,6 @@ class WorkOrderViewSet(
             raise exceptions.NotFound()
         self.check_object_permissions(self.request, work_order)
         return work_order
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.WorkOrderConflict):
-            exc = Conflict(str(exc))
-        elif isinstance(exc, services.IllegalTransition):
-            exc = Conflict(" ".join(exc.messages))
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied(str(exc) or None)
-        elif isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            exc = exceptions.ValidationError(detail)
-        return super().handle_exception(exc)
 
     # --- create -------------------------------------------------------------------------
 

@@ -14,3 +14,10 @@ class ModelPermissions(DjangoModelPermissions):
         "GET": ["%(app_label)s.view_%(model_name)s"],
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+class ActOnVisible(ModelPermissions):
+    """For action endpoints: seeing the model is enough at the API layer; the service
+    then decides per object and per role (approvers hold no `add_…`, yet sign)."""
+
+    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}

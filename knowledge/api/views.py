@@ -5,8 +5,6 @@ become HTTP answers: PermissionDenied → 403, bad input (editing a published re
 included) → 400, a stale `revision` or a transition impossible in the status → 409.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,24 +17,13 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsm.api.permissions import ModelPermissions
+from itsm.api.permissions import ActOnVisible
+from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import permissions, selectors, services
 from ..choices import Status
 from ..models import KnowledgeRecord
 from . import serializers
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class ActOnVisible(ModelPermissions):
-    """Actions on one record need the right to see it; the service decides the rest."""
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
-
 
 _LOOKUP = OpenApiParameter(
     "number",
@@ -82,6 +69,7 @@ def _act(request_serializer, summary, response=serializers.KnowledgeRecordSerial
     retrieve=extend_schema(parameters=[_LOOKUP]),
 )
 class KnowledgeRecordViewSet(
+    ServiceRefusalsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -93,6 +81,8 @@ class KnowledgeRecordViewSet(
     every status in the unsearched list. Writers (desk, engineers) create and edit
     drafts; the curator (service supervisor) reviews, publishes, retires and merges.
     """
+
+    conflict_errors = (services.RecordConflict, services.IllegalTransition)
 
     queryset = KnowledgeRecord.objects.none()  # for the schema; rows come from the selectors
     serializer_class = serializers.KnowledgeRecordSerializer
@@ -130,18 +120,6 @@ class KnowledgeRecordViewSet(
             raise exceptions.NotFound() from exc
         self.check_object_permissions(self.request, record)
         return record
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.RecordConflict):
-            exc = Conflict(str(exc))
-        elif isinstance(exc, services.IllegalTransition):
-            exc = Conflict(" ".join(exc.messages))
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied(str(exc) or None)
-        elif isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            exc = exceptions.ValidationError(detail)
-        return super().handle_exception(exc)
 
     @extend_schema(
         summary="Write a draft",

@@ -4,8 +4,6 @@ The same per-object rules and state machine as the pages: PermissionDenied → 4
 input → 400, a stale `version` or an impossible transition → 409.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,23 +15,12 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsm.api.permissions import ModelPermissions
+from itsm.api.permissions import ActOnVisible
+from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import selectors, services
 from ..models import Problem
 from . import serializers
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class ActOnVisible(ModelPermissions):
-    """Actions need the right to see problems; the service decides the rest per object."""
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
-
 
 _LOOKUP = OpenApiParameter(
     "number",
@@ -63,12 +50,15 @@ def _act(request_serializer, summary, response=serializers.ProblemSerializer, co
     retrieve=extend_schema(parameters=[_LOOKUP]),
 )
 class ProblemViewSet(
+    ServiceRefusalsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Problems (问题 D0301) with one action per transition; IT staff only."""
+
+    conflict_errors = (services.ProblemConflict, services.IllegalTransition)
 
     queryset = Problem.objects.none()
     serializer_class = serializers.ProblemSerializer
@@ -94,18 +84,6 @@ class ProblemViewSet(
             raise exceptions.NotFound()
         self.check_object_permissions(self.request, problem)
         return problem
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.ProblemConflict):
-            exc = Conflict(str(exc))
-        elif isinstance(exc, services.IllegalTransition):
-            exc = Conflict(" ".join(exc.messages))
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied(str(exc) or None)
-        elif isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            exc = exceptions.ValidationError(detail)
-        return super().handle_exception(exc)
 
     @extend_schema(
         summary="Raise a problem",

@@ -1,0 +1,32 @@
+"""The services' refusals as API answers, shared by every process app's viewsets.
+
+Services raise Django's PermissionDenied and ValidationError with messages meant for
+people, plus each app's own "changed since you read it" error and IllegalTransition
+(a ValidationError). The API answers 403, 400 and 409 with those same messages.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ServiceRefusalsMixin:
+    """Set `conflict_errors` to the app's concurrency and illegal-transition exceptions."""
+
+    conflict_errors: tuple[type[Exception], ...] = ()
+
+    def handle_exception(self, exc):
+        # Conflicts first: IllegalTransition is also a ValidationError.
+        if self.conflict_errors and isinstance(exc, self.conflict_errors):
+            exc = Conflict(" ".join(getattr(exc, "messages", None) or [str(exc)]))
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        elif isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            exc = exceptions.ValidationError(detail)
+        return super().handle_exception(exc)
