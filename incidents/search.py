@@ -31,15 +31,17 @@ def terms_index(work_orders: Iterable[WorkOrder], *, replace: bool = True) -> in
 
 
 def keyword_filter(queryset: QuerySet, query: str) -> QuerySet:
-    """Work orders containing every term of `query`; a number is matched as typed."""
+    """Work orders containing every term of `query` (a number by its parts)."""
     query = (query or "").strip()
     if not query:
         return queryset
     terms = query_terms(query)
     if not terms:
         return queryset.filter(Q(number__icontains=query) | Q(title__icontains=query))
-    condition = Q(number__iexact=query)
-    term_match = Q()
+    # A number is indexed as its parts ("d0201", "2026112901"), so it needs no OR here:
+    # an OR with a column test keeps PostgreSQL from driving the query from the index.
     for term in terms:
-        term_match &= Q(pk__in=WorkOrderTerm.objects.filter(term=term).values("work_order_id"))
-    return queryset.filter(condition | term_match)
+        queryset = queryset.filter(
+            pk__in=WorkOrderTerm.objects.filter(term=term).values("work_order_id")
+        )
+    return queryset

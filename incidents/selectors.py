@@ -124,9 +124,9 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
         orders = WorkOrderFilter(filters, queryset=orders).qs
     if queue and queue != "resolved_awaiting_callback":
         # Open work, soonest resolution due first, paused last: the wo_open_queue index.
-        return orders.filter(status__in=OPEN_STATUSES, queue_due_at__lt=QUEUE_NEVER).order_by(
-            "queue_due_at", "pk"
-        )
+        # The queue's own filter already keeps open statuses; repeating it would make
+        # PostgreSQL square the estimate and pick a sort over an index walk.
+        return orders.filter(queue_due_at__lt=QUEUE_NEVER).order_by("queue_due_at", "pk")
     return orders.order_by("-created_at", "-pk")
 
 
