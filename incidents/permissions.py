@@ -54,7 +54,7 @@ def can_view(user, work_order) -> bool:
     if _is_requester(user, work_order):
         return True
     return bool(
-        user.has_perm("incidents.view_department_work_orders")
+        user.has_perm("incidents.see_department_work_orders")
         and getattr(user, "person", None) is not None
         and user.person.department_id
         and user.person.department_id == work_order.department_id

@@ -80,7 +80,7 @@ def work_order_visible(*, user) -> QuerySet[WorkOrder]:
     if (
         person is not None
         and person.department_id
-        and user.has_perm("incidents.view_department_work_orders")
+        and user.has_perm("incidents.see_department_work_orders")
     ):
         visible |= Q(department_id=person.department_id)
     return orders.filter(visible)

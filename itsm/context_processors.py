@@ -2,11 +2,17 @@ from django.conf import settings
 
 from servicedesk.choices import Role
 from servicedesk.roles import is_staff_role, user_has_role, user_roles
+from servicedesk.selectors import notification_unread_count
 
 
 def site(request):
     user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
     return {
+        # Lazy: one COUNT query, and only on pages that show the bell.
+        "unread_notifications": (lambda: notification_unread_count(user=user))
+        if authenticated
+        else 0,
         "SITE_NAME": settings.ITSM["SITE_NAME"],
         "CLIENT_NAME": settings.ITSM["CLIENT_NAME"],
         "user_roles": user_roles(user) if user is not None else set(),

@@ -54,3 +54,15 @@ def calendar_upcoming(*, limit: int = 8) -> list[CalendarDay]:
     from django.utils import timezone
 
     return list(CalendarDay.objects.filter(date__gte=timezone.localdate()).order_by("date")[:limit])
+
+
+def notification_list(*, user, limit: int = 100):
+    from .models import Notification
+
+    return list(Notification.objects.filter(recipient=user).order_by("-created_at")[:limit])
+
+
+def notification_unread_count(*, user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

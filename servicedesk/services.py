@@ -45,3 +45,15 @@ def person_create(
     person.full_clean()
     person.save()
     return person
+
+
+def notifications_mark_read(*, user, pk: int | None = None) -> int:
+    """Mark one (or all) of the user's notifications read; returns how many changed."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return rows.update(read_at=timezone.now())

@@ -8,4 +8,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("people/", views.people, name="people"),
     path("calendar/", views.calendar, name="calendar"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -76,3 +76,22 @@ def calendar(request):
     context = selectors.calendar_year(year=year)
     context.update(year=year, previous_year=year - 1, next_year=year + 1)
     return render(request, "servicedesk/calendar.html", context)
+
+
+@login_required
+def notifications(request):
+    """In-app notifications, newest first; opening one marks it read and follows its link."""
+    if request.method == "POST":
+        pk = request.POST.get("notification")
+        services.notifications_mark_read(
+            user=request.user, pk=int(pk) if pk and pk.isdigit() else None
+        )
+        target = request.POST.get("next", "")
+        if target.startswith("/") and not target.startswith("//"):
+            return redirect(target)
+        return redirect("servicedesk:notifications")
+    return render(
+        request,
+        "servicedesk/notification_list.html",
+        {"notifications": selectors.notification_list(user=request.user)},
+    )

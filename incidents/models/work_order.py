@@ -210,6 +210,11 @@ class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
+        permissions = [
+            # Granted per person or group: e.g. a department head who follows its faults.
+            # Not "view_…": the roles' "incidents.view_*" patterns must not grant it.
+            ("see_department_work_orders", _("Can see the work orders of their department")),
+        ]
         indexes = [
             # Not partial: SQLite cannot match a partial index's condition against bound
             # parameters. Orders that are not open sort last (QUEUE_NEVER) instead.

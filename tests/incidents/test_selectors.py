@@ -125,3 +125,14 @@ def test_a_corrected_title_is_found_by_its_new_words(agent, end_user):
     services.work_order_triage(work_order=order, actor=agent, title="主机无法开机")
     assert list(selectors.work_order_list(user=agent, filters={"q": "开机"})) == [order]
     assert list(selectors.work_order_list(user=agent, filters={"q": "坏了"})) == []
+
+
+def test_department_permission_shows_colleagues_orders(end_user, make_person):
+    from django.contrib.auth.models import Permission
+
+    colleague = make_person(Role.END_USER)
+    theirs = _file(colleague)
+    assert theirs not in selectors.work_order_list(user=end_user)
+    end_user.user_permissions.add(Permission.objects.get(codename="see_department_work_orders"))
+    end_user = type(end_user).objects.get(pk=end_user.pk)  # drop the permission cache
+    assert theirs in selectors.work_order_list(user=end_user)

@@ -68,3 +68,33 @@ def test_forbidden_page_is_the_portals_own_in_chinese(client, end_user):
     response = client.get(reverse("servicedesk:people"))
     assert response.status_code == 403
     assert "您无权执行此操作" in response.content.decode()
+
+
+def test_notifications_bell_page_and_mark_read(client, end_user):
+    from servicedesk.models import Notification
+    from servicedesk.notifications import notify
+
+    notify(
+        recipients=[end_user],
+        subject="[D0201-2026112901] <b>已派单</b>",
+        url="/incidents/D0201-2026112901/",
+        mail=False,
+    )
+    client.force_login(end_user)
+    home = client.get(reverse("home")).content.decode()
+    assert 'text-bg-danger">1<' in home
+    page = client.get(reverse("servicedesk:notifications")).content.decode()
+    assert "&lt;b&gt;已派单&lt;/b&gt;" in page
+    note = Notification.objects.get()
+    response = client.post(
+        reverse("servicedesk:notifications"), {"notification": note.pk, "next": note.url}
+    )
+    assert response.url == "/incidents/D0201-2026112901/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+def test_notifications_never_redirect_off_site(client, end_user):
+    client.force_login(end_user)
+    response = client.post(reverse("servicedesk:notifications"), {"next": "//evil.example.com/"})
+    assert response.url == reverse("servicedesk:notifications")
