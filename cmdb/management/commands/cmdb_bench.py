@@ -57,6 +57,52 @@ class Command(BaseCommand):
                 f"{walk:.3f}s; ci_impact (walk + items, users, departments) {full:.3f}s "
                 f"in {len(connection.queries)} queries, {len(impact.users)} users"
             )
+        self._labels(ids[:1000])
+        self._list_page()
+
+    def _labels(self, ids):
+        from cmdb.labels import labels_pdf
+
+        items = list(ConfigurationItem.objects.filter(pk__in=ids).select_related("supplier"))
+        for layout in ("a4-2x7", "single"):
+            start = time.perf_counter()
+            try:
+                pdf = labels_pdf(items, layout=layout)
+            except (KeyError, ValueError) as exc:  # a layout name this build does not know
+                self.stdout.write(f"labels {layout}: skipped ({exc})")
+                continue
+            self.stdout.write(
+                f"label PDF, {len(items)} items, {layout}: {time.perf_counter() - start:.2f}s, "
+                f"{len(pdf) // 1024} KB"
+            )
+
+    def _list_page(self):
+        """The item list's first page and a search, in-process, with their query counts."""
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, override_settings
+        from django.urls import reverse
+
+        admin = get_user_model().objects.filter(is_superuser=True).first()
+        if admin is None:
+            self.stdout.write("list page: skipped (no superuser; run seed_demo)")
+            return
+        client = Client()
+        client.force_login(admin)
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            for name, params in (("list", {}), ("search BENCH-0004", {"q": "BENCH-0004"})):
+                client.get(reverse("cmdb:ci_list"), params)
+                timings = []
+                for _ in range(10):
+                    with CaptureQueriesContext(connection) as queries:
+                        start = time.perf_counter()
+                        client.get(reverse("cmdb:ci_list"), params)
+                        timings.append((time.perf_counter() - start) * 1000)
+                timings.sort()
+                self.stdout.write(
+                    f"item {name}: median {timings[len(timings) // 2]:.1f} ms, "
+                    f"{len(queries.captured_queries)} queries"
+                )
 
     def _items(self, count) -> list[int]:
         existing = list(
