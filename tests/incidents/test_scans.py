@@ -165,3 +165,17 @@ def test_scan_queries_do_not_grow_with_the_number_of_due_orders(
         return len(captured.captured_queries)
 
     assert overdue(15) == overdue(3)
+
+
+def test_a_run_stops_after_its_time_budget_and_the_next_run_goes_on(
+    file_order, agent, engineer, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=SH), tick=False):
+        for _ in range(5):
+            services.work_order_assign(work_order=file_order(), actor=agent, assignee=engineer)
+    with time_machine.travel(datetime(2026, 11, 24, 10, 31, tzinfo=SH), tick=False):
+        # No time left: each rule still takes one batch, then yields to the next run.
+        first = scans.sla_scan(batch=2, time_budget=0)["response:warning"]
+        second = scans.sla_scan(batch=2, time_budget=0)["response:warning"]
+        rest = scans.sla_scan(batch=2)["response:warning"]
+    assert (first, second, rest) == (2, 2, 1)
