@@ -8,9 +8,7 @@ in the current state → 409, each with the service's message.
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -20,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.permissions import ActOnVisible
-from itsm.api.refusals import ServiceRefusalsMixin
+from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
 
 from .. import permissions, selectors, services
 from ..choices import Channel
@@ -28,6 +26,7 @@ from ..models import WorkOrder
 from . import serializers
 from .filters import WorkOrderFilter
 
+_LOOKUP = number_lookup("work-order", "D0201-2026093001")
 _REFUSED = {
     403: OpenApiResponse(description="Your role may not do this to this work order."),
     404: OpenApiResponse(description="No such work order, or not visible to you."),
@@ -35,21 +34,12 @@ _REFUSED = {
         description="Changed since your `version`, or not possible in its current status."
     ),
 }
-_LOOKUP = OpenApiParameter(
-    "number",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The work-order number (`D0201-2026093001`) or its numeric id.",
+
+_act = action_schema(
+    lookup=_LOOKUP,
+    refused={400: OpenApiResponse(description="Invalid input."), **_REFUSED},
+    response=serializers.WorkOrderSerializer,
 )
-
-
-def _act(request_serializer, summary, *, response=serializers.WorkOrderSerializer, code=200):
-    return extend_schema(
-        summary=summary,
-        parameters=[_LOOKUP],
-        request=request_serializer,
-        responses={code: response, 400: OpenApiResponse(description="Invalid input."), **_REFUSED},
-    )
 
 
 @extend_schema_view(

@@ -7,6 +7,8 @@ people, plus each app's own "changed since you read it" error and IllegalTransit
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 
 
@@ -30,3 +32,28 @@ class ServiceRefusalsMixin:
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             exc = exceptions.ValidationError(detail)
         return super().handle_exception(exc)
+
+
+def number_lookup(noun: str, example: str) -> OpenApiParameter:
+    """The `{number}` path parameter every process API takes (a form number or an id)."""
+    return OpenApiParameter(
+        "number",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=f"The {noun} number (`{example}`) or its numeric id.",
+    )
+
+
+def action_schema(*, lookup: OpenApiParameter, refused: dict, response):
+    """A decorator factory documenting one action endpoint: its request, its answer and
+    the refusals (400/403/404/409) the app describes in `refused`."""
+
+    def act(request_serializer, summary, *, response=response, code=200):
+        return extend_schema(
+            summary=summary,
+            parameters=[lookup],
+            request=request_serializer,
+            responses={code: response, **refused},
+        )
+
+    return act

@@ -18,19 +18,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.permissions import ActOnVisible
-from itsm.api.refusals import ServiceRefusalsMixin
+from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
 
 from .. import permissions, selectors, services
 from ..choices import Status
 from ..models import KnowledgeRecord
 from . import serializers
 
-_LOOKUP = OpenApiParameter(
-    "number",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The record number (`K01-2026093001`) or its numeric id.",
-)
+_LOOKUP = number_lookup("record", "K01-2026093001")
 _REFUSED = {
     400: OpenApiResponse(description="Invalid input, or not possible for this record."),
     403: OpenApiResponse(description="Your role may not do this."),
@@ -38,14 +33,9 @@ _REFUSED = {
     409: OpenApiResponse(description="Changed since your `revision`, or not in this status."),
 }
 
-
-def _act(request_serializer, summary, response=serializers.KnowledgeRecordSerializer, code=200):
-    return extend_schema(
-        summary=summary,
-        parameters=[_LOOKUP],
-        request=request_serializer,
-        responses={code: response, **_REFUSED},
-    )
+_act = action_schema(
+    lookup=_LOOKUP, refused=_REFUSED, response=serializers.KnowledgeRecordSerializer
+)
 
 
 @extend_schema_view(

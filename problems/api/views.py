@@ -4,9 +4,7 @@ The same per-object rules and state machine as the pages: PermissionDenied → 4
 input → 400, a stale `version` or an impossible transition → 409.
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -16,18 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.permissions import ActOnVisible
-from itsm.api.refusals import ServiceRefusalsMixin
+from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
 
 from .. import selectors, services
 from ..models import Problem
 from . import serializers
 
-_LOOKUP = OpenApiParameter(
-    "number",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The problem number (`D0301-2026093001`) or its numeric id.",
-)
+_LOOKUP = number_lookup("problem", "D0301-2026093001")
 _REFUSED = {
     400: OpenApiResponse(description="Invalid input."),
     403: OpenApiResponse(description="Your role may not do this to this problem."),
@@ -35,14 +28,7 @@ _REFUSED = {
     409: OpenApiResponse(description="Changed since your `version`, or not possible now."),
 }
 
-
-def _act(request_serializer, summary, response=serializers.ProblemSerializer, code=200):
-    return extend_schema(
-        summary=summary,
-        parameters=[_LOOKUP],
-        request=request_serializer,
-        responses={code: response, **_REFUSED},
-    )
+_act = action_schema(lookup=_LOOKUP, refused=_REFUSED, response=serializers.ProblemSerializer)
 
 
 @extend_schema_view(
