@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +28,7 @@ from incidents.models import WorkOrder, WorkOrderEvent
 from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
 from incidents.search import terms_index
+from itsm.bench import database_label, p95, timed
 from itsm.maintenance import database_analyze
 from itsm.services import form_code_get
 from servicedesk.calendar import business_calendar
@@ -87,13 +88,7 @@ class Command(BaseCommand):
                 )
 
     def _report(self, agent, repeat):
-        vendor = connection.vendor
-        version = (
-            ".".join(map(str, connection.Database.sqlite_version_info))
-            if vendor == "sqlite"
-            else getattr(connection, "pg_version", "")
-        )
-        self.stdout.write(f"database: {vendor} {version}")
+        self.stdout.write(f"database: {database_label()}")
         self.stdout.write(
             f"rows: {WorkOrder.objects.count()} work orders "
             f"({WorkOrder.objects.filter(status__in=OPEN_STATUSES).count()} open), "
@@ -138,34 +133,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{'operation':<28} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
         for name, operation in operations:
             operation()  # warm caches (calendar, templates, default level) once
-            timings, queries = [], []
-            for _ in range(repeat):
-                counter = _QueryCounter()
-                with connection.execute_wrapper(counter):
-                    began = time.perf_counter()
-                    operation()
-                    timings.append((time.perf_counter() - began) * 1000)
-                queries.append(counter.count)
+            runs = [timed(operation) for _ in range(repeat)]
+            timings = [elapsed for elapsed, _, _ in runs]
+            queries = [count for _, count, _ in runs]
             self.stdout.write(
-                f"{name:<28} {statistics.median(timings):>10.1f} {_p95(timings):>10.1f} "
+                f"{name:<28} {statistics.median(timings):>10.1f} {p95(timings):>10.1f} "
                 f"{max(queries):>8}"
             )
-
-
-class _QueryCounter:
-    """Counts statements; unlike CaptureQueriesContext it has no 9,000-query ceiling."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _p95(values):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _url(name, *args):

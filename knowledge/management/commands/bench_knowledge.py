@@ -17,11 +17,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.demo import numbers_reserve
+from itsm.bench import database_label, p95, timed
 from itsm.services import form_code_get
 from knowledge import selectors, services
 from knowledge.choices import Audience, Status
@@ -148,13 +149,7 @@ class Command(BaseCommand):
                 )
 
     def _report(self, reader, staff, repeat):
-        vendor = connection.vendor
-        version = (
-            ".".join(map(str, connection.Database.sqlite_version_info))
-            if vendor == "sqlite"
-            else getattr(connection, "pg_version", "")
-        )
-        self.stdout.write(f"database: {vendor} {version}")
+        self.stdout.write(f"database: {database_label()}")
         self.stdout.write(
             f"rows: {KnowledgeRecord.objects.count()} records "
             f"({KnowledgeRecord.objects.filter(status=Status.PUBLISHED).count()} published), "
@@ -195,22 +190,15 @@ class Command(BaseCommand):
                 operation()  # warm up once
             for _ in range(repeat):
                 for _label, operation in operations:
-                    with CaptureQueriesContext(connection) as captured:
-                        began = time.perf_counter()
-                        result = operation()
-                        timings.append((time.perf_counter() - began) * 1000)
-                    queries.append(len(captured))
+                    elapsed, count, result = timed(operation)
+                    timings.append(elapsed)
+                    queries.append(count)
                     if isinstance(result, list):
                         hits = max(hits, len(result))
             self.stdout.write(
-                f"{name:<28} {statistics.median(timings):>10.1f} {_p95(timings):>10.1f} "
+                f"{name:<28} {statistics.median(timings):>10.1f} {p95(timings):>10.1f} "
                 f"{max(queries):>8} {hits or '':>6}"
             )
-
-
-def _p95(values):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _get(client, url, params):
