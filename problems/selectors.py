@@ -1,6 +1,6 @@
 """Reads of problems that depend on who is asking, the suggestions and the chart data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -83,6 +83,15 @@ class Suggestion:
     label: str
     count: int
     latest: datetime
+    # An open problem already about this device or category: the recurrences belong on it,
+    # so the page offers to link them there rather than raise a duplicate problem.
+    open_problem: "OpenProblem | None" = None
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    number: str
+    title: str
 
 
 def suggestion_threshold() -> int:
@@ -106,8 +115,9 @@ def problem_suggestions(
 ) -> list[Suggestion]:
     """Devices and categories with at least `threshold` unlinked work orders in the window.
 
-    One grouped query (GROUP BY … HAVING) per grouping, the labels joined in; most
-    work orders first.
+    One grouped query (GROUP BY … HAVING) per grouping, the labels joined in, and one
+    more for the open problems that already cover a suggested device or category (set
+    as `open_problem`, the newest if there are several); most work orders first.
     """
     threshold = suggestion_threshold() if threshold is None else threshold
     since = (now or timezone.now()) - timedelta(days=since_days)
@@ -141,8 +151,40 @@ def problem_suggestions(
         parent = row["category__parent__name"]
         label = f"{parent} / {row['category__name']}" if parent else row["category__name"]
         suggestions.append(Suggestion("category", row["category"], label, row["n"], row["latest"]))
+    suggestions = _with_open_problems(suggestions)
     suggestions.sort(key=lambda s: (-s.count, s.kind, s.label))
     return suggestions
+
+
+def _with_open_problems(suggestions: list[Suggestion]) -> list[Suggestion]:
+    if not suggestions:
+        return suggestions
+    devices = {s.key for s in suggestions if s.kind == "device"}
+    categories = {s.key for s in suggestions if s.kind == "category"}
+    rows = (
+        Problem.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(device_id__in=devices) | Q(category_id__in=categories))
+        .order_by("created_at", "id")
+        .values_list("device_id", "category_id", "number", "title")
+    )
+    covering: dict[tuple[str, int], OpenProblem] = {}
+    for device_id, category_id, number, title in rows:  # oldest first: the newest wins
+        if device_id in devices:
+            covering[("device", device_id)] = OpenProblem(number, title)
+        if category_id in categories:
+            covering[("category", category_id)] = OpenProblem(number, title)
+    return [replace(s, open_problem=covering.get((s.kind, s.key))) for s in suggestions]
+
+
+def open_problem_covering(*, kind: str, key: int) -> Problem | None:
+    """The newest open problem about this device or category, if any."""
+    if kind not in ("device", "category"):
+        return None
+    return (
+        Problem.objects.filter(status__in=OPEN_STATUSES, **{f"{kind}_id": key})
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def suggestion_work_orders(*, kind: str, key: int, since_days: int = 30, now=None):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pareto/", views.pareto, name="pareto"),
     path("<str:number>/", views.problem_detail, name="detail"),
     path("<str:number>/link/", views.problem_link, name="link"),
+    path("<str:number>/link-suggestion/", views.suggestion_link, name="link_suggestion"),
     path("<str:number>/fishbone/", views.fishbone_add, name="fishbone_add"),
     path("<str:number>/fishbone/<int:pk>/delete/", views.fishbone_remove, name="fishbone_remove"),
     path("<str:number>/<slug:action>/", views.problem_act, name="act"),

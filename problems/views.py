@@ -70,8 +70,10 @@ def problem_create(request):
     kind = "device" if request.GET.get("device") else "category"
     key = request.GET.get(kind, "")
     work_orders = None
+    covering = None
     initial = {"owner": request.user.pk}
     if key.isdigit():
+        covering = selectors.open_problem_covering(kind=kind, key=int(key))
         work_orders = selectors.suggestion_work_orders(
             kind=kind, key=int(key), since_days=SUGGESTION_DAYS
         )
@@ -102,7 +104,7 @@ def problem_create(request):
         else:
             messages.success(request, _("Problem %(number)s raised.") % {"number": problem.number})
             return redirect(problem)
-    return render(request, "problems/problem_form.html", {"form": form})
+    return render(request, "problems/problem_form.html", {"form": form, "covering": covering})
 
 
 ACTIONS = {
@@ -228,6 +230,34 @@ def problem_link(request, number):
         messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
     else:
         messages.success(request, _("%(count)d work orders linked.") % {"count": count})
+    return redirect(problem)
+
+
+@login_required
+@require_POST
+def suggestion_link(request, number):
+    """Link a suggestion's unlinked work orders to the open problem that already covers it."""
+    problem = _problem_or_404(request, number)
+    kind = request.POST.get("kind", "")
+    key = request.POST.get("key", "")
+    if kind not in ("device", "category") or not key.isdigit():
+        messages.error(request, _("That suggestion is no longer valid; reload the list."))
+        return redirect("problems:suggestions")
+    work_orders = selectors.suggestion_work_orders(
+        kind=kind, key=int(key), since_days=SUGGESTION_DAYS
+    )
+    try:
+        count = services.problem_link_work_orders(
+            problem=problem, actor=request.user, work_orders=work_orders
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        return redirect(problem)
+    messages.success(
+        request,
+        _("%(count)d work orders linked to %(number)s.")
+        % {"count": count, "number": problem.number},
+    )
     return redirect(problem)
 
 

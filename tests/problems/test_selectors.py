@@ -5,7 +5,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from problems import selectors, services
-from problems.choices import FishboneCategory, ParetoBasis
+from problems.choices import FishboneCategory, ParetoBasis, ProblemStatus
+from problems.models import Problem
 from servicedesk.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +53,48 @@ def test_orders_linked_to_an_open_problem_are_not_suggested_again(file_order, pr
     assert selectors.problem_suggestions() == []  # 2 left: under the threshold
 
 
-def test_suggestions_take_one_query_per_grouping(file_order, printer, django_assert_num_queries):
+def test_suggestions_take_one_query_per_grouping_and_one_for_open_problems(
+    file_order, printer, jam, django_assert_num_queries
+):
     for _ in range(4):
+        file_order(device=printer, category=jam)
+    with django_assert_num_queries(3):
+        assert len(selectors.problem_suggestions()) == 2
+
+
+def test_new_faults_on_a_device_with_an_open_problem_point_at_that_problem(
+    file_order, printer, supervisor
+):
+    problem = services.problem_create(actor=supervisor, title="三楼打印机反复卡纸", device=printer)
+    for _ in range(3):
         file_order(device=printer)
-    with django_assert_num_queries(2):
-        selectors.problem_suggestions()
+    [suggestion] = selectors.problem_suggestions()
+    assert suggestion.open_problem.number == problem.number
+    assert suggestion.open_problem.title == "三楼打印机反复卡纸"
+
+
+def test_a_category_with_an_open_problem_points_at_it_but_other_devices_do_not(
+    file_order, printer, jam, supervisor
+):
+    from cmdb.models import CIClass
+    from cmdb.services import ci_create
+
+    other = ci_create(ci_class=CIClass.objects.get(code="printer"), asset_tag="PR-302", name="四楼")
+    problem = services.problem_create(actor=supervisor, title="卡纸", category=jam, device=other)
+    for _ in range(3):
+        file_order(device=printer, category=jam)
+    found = {s.kind: s.open_problem for s in selectors.problem_suggestions()}
+    assert found["category"].number == problem.number
+    assert found["device"] is None  # the open problem is about another printer
+
+
+def test_closed_problems_do_not_cover_new_recurrences(file_order, printer, supervisor):
+    problem = services.problem_create(actor=supervisor, title="旧问题", device=printer)
+    Problem.objects.filter(pk=problem.pk).update(status=ProblemStatus.CLOSED)
+    for _ in range(3):
+        file_order(device=printer)
+    [suggestion] = selectors.problem_suggestions()
+    assert suggestion.open_problem is None
 
 
 def test_end_users_see_no_problems(end_user, supervisor):

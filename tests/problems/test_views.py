@@ -67,6 +67,51 @@ def test_supervisor_raises_a_problem_from_a_suggestion_with_its_orders_linked(
     assert problem.device == printer
 
 
+def test_a_suggestion_covered_by_an_open_problem_links_its_orders_there(
+    client, supervisor, file_order, printer
+):
+    from problems import services
+
+    problem = services.problem_create(actor=supervisor, title="卡纸 <b>x</b>", device=printer)
+    orders = [file_order(device=printer) for _ in range(3)]
+    _login(client, supervisor)
+    page = client.get(reverse("problems:suggestions")).content.decode()
+    assert reverse("problems:link_suggestion", args=[problem.number]) in page
+    assert f"?device={printer.pk}" not in page  # no second problem offered
+    assert "卡纸 &lt;b&gt;x&lt;/b&gt;" in page
+    form = client.get(reverse("problems:create") + f"?device={printer.pk}").content.decode()
+    assert f"{problem.number}</a>" in form and "already open" in form
+
+    response = client.post(
+        reverse("problems:link_suggestion", args=[problem.number]),
+        {"kind": "device", "key": printer.pk},
+    )
+    assert response.status_code == 302
+    assert set(problem.work_orders.all()) == set(orders)
+    assert Problem.objects.count() == 1
+    assert "No recurring faults" in client.get(reverse("problems:suggestions")).content.decode()
+
+
+def test_linking_a_suggestion_refuses_bad_input_and_engineers(
+    client, settings, supervisor, engineer, file_order, printer
+):
+    from problems import services
+
+    problem = services.problem_create(actor=supervisor, title="卡纸", device=printer)
+    [file_order(device=printer) for _ in range(3)]
+    url = reverse("problems:link_suggestion", args=[problem.number])
+    _login(client, supervisor)
+    response = client.post(url, {"kind": "owner", "key": "1"}, follow=True)
+    assert "no longer valid" in response.content.decode()
+    assert problem.work_orders.count() == 0
+    client.logout()  # drops every cookie, the language one too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    _login(client, engineer)
+    response = client.post(url, {"kind": "device", "key": printer.pk}, follow=True)
+    assert "Only a service supervisor" in response.content.decode()
+    assert problem.work_orders.count() == 0
+
+
 def test_engineer_records_the_root_cause_on_the_page(client, supervisor, engineer):
     problem = services.problem_create(actor=supervisor, title="x")
     services.problem_investigate(problem=problem, actor=engineer)
