@@ -11,16 +11,29 @@ from .models import (
     ChangeRequest,
     ChangeTemplate,
     FreezePeriod,
+    Release,
+    ReleaseApproval,
+    ReleaseTestRecord,
 )
 
 
 def _own_fields(model) -> list[str]:
     """The model's own columns: auditlog would otherwise diff reverse relations too."""
-    skip = {"created_at", "updated_at", "version", "users_notified_at"}
+    skip = {"created_at", "updated_at", "version", "users_notified_at", "build"}
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (ChangeRequest, Approval, ApproverSet, ApproverSlot, ChangeTemplate, FreezePeriod):
+for _model in (
+    ChangeRequest,
+    Approval,
+    ApproverSet,
+    ApproverSlot,
+    ChangeTemplate,
+    FreezePeriod,
+    Release,
+    ReleaseApproval,
+    ReleaseTestRecord,
+):
     auditlog.register(_model, include_fields=_own_fields(_model))
 
 
@@ -32,7 +45,7 @@ class ApproverSlotInline(admin.TabularInline):
 
 @admin.register(ApproverSet)
 class ApproverSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_default"]
+    list_display = ["name", "is_default", "for_releases"]
     inlines = [ApproverSlotInline]
 
 
@@ -96,9 +109,77 @@ class ChangeLogAdmin(admin.ModelAdmin):
     list_display = ["at", "change_number", "item_label", "action", "actor"]
     list_filter = ["action"]
     search_fields = ["change_number", "item_label", "description"]
-    raw_id_fields = ["change", "item", "actor"]
+    raw_id_fields = ["change", "release", "item", "actor"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
 
     def has_change_permission(self, request, obj=None):
         return False  # the change log is a record, not a worksheet
+
+
+class ReleaseTestRecordInline(admin.TabularInline):
+    model = ReleaseTestRecord
+    fields = ["build", "case", "environment", "result", "tester", "tested_at", "notes"]
+    raw_id_fields = ["tester"]
+    extra = 0
+
+
+class ReleaseApprovalInline(admin.TabularInline):
+    model = ReleaseApproval
+    fields = ["round", "slot_name", "decision", "approver", "comment", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "application",
+        "release_version",
+        "title",
+        "type",
+        "status",
+        "planned_start",
+        "users_notified_at",
+    ]
+    list_filter = ["status", "type", "risk"]
+    search_fields = ["number", "application", "release_version", "title"]
+    date_hierarchy = "planned_start"
+    raw_id_fields = ["requester", "manager", "changes", "items"]
+    readonly_fields = [
+        "number",
+        "status",
+        "version",
+        "build",
+        "approval_round",
+        "built_at",
+        "tested_at",
+        "authorised_at",
+        "deployed_at",
+        "failed_at",
+        "rolled_back_at",
+        "closed_at",
+        "created_at",
+        "updated_at",
+    ]
+    list_select_related = ["manager"]
+    inlines = [ReleaseTestRecordInline, ReleaseApprovalInline]
+
+
+@admin.register(ReleaseTestRecord)
+class ReleaseTestRecordAdmin(admin.ModelAdmin):
+    list_display = ["release", "build", "case", "result", "tester", "tested_at"]
+    list_filter = ["result"]
+    search_fields = ["case", "release__number"]
+    raw_id_fields = ["release", "tester"]
+    list_select_related = ["release", "tester"]
+
+
+@admin.register(ReleaseApproval)
+class ReleaseApprovalAdmin(admin.ModelAdmin):
+    list_display = ["release", "round", "slot_name", "decision", "approver", "decided_at"]
+    list_filter = ["decision"]
+    raw_id_fields = ["release", "approver"]
+    list_select_related = ["release", "approver"]

@@ -71,3 +71,59 @@ class ChangeLogAction(models.TextChoices):
     IMPLEMENTED = "implemented", _("Implemented")
     FAILED = "failed", _("Failed")
     ROLLED_BACK = "rolled_back", _("Rolled back")
+    DEPLOYED = "deployed", _("Deployed")
+
+
+# --- releases -------------------------------------------------------------------------
+
+
+class ReleaseType(models.TextChoices):
+    MAJOR = "major", _("Major release")
+    MINOR = "minor", _("Minor release")
+    EMERGENCY = "emergency", _("Emergency release")
+
+
+class ReleaseStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    BUILT = "built", _("Built")
+    TESTED = "tested", _("Tested, awaiting authorisation")
+    AUTHORISED = "authorised", _("Authorised")
+    REJECTED = "rejected", _("Rejected")
+    DEPLOYED = "deployed", _("Deployed")
+    FAILED = "failed", _("Deployment failed")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RELEASE_STATUS_COLOURS = {
+    ReleaseStatus.PLANNED: "secondary",
+    ReleaseStatus.BUILT: "primary",
+    ReleaseStatus.TESTED: "warning",
+    ReleaseStatus.AUTHORISED: "success",
+    ReleaseStatus.REJECTED: "danger",
+    ReleaseStatus.DEPLOYED: "success",
+    ReleaseStatus.FAILED: "danger",
+    ReleaseStatus.ROLLED_BACK: "danger",
+    ReleaseStatus.CLOSED: "dark",
+    ReleaseStatus.CANCELLED: "light",
+}
+
+# Releases whose window is still to come: shown on the calendar as planned.
+RELEASE_OPEN_STATUSES = [
+    ReleaseStatus.PLANNED,
+    ReleaseStatus.BUILT,
+    ReleaseStatus.TESTED,
+    ReleaseStatus.AUTHORISED,
+]
+# On the calendar: everything except the refused and the cancelled.
+RELEASE_CALENDAR_STATUSES = [
+    s for s in ReleaseStatus.values if s not in (ReleaseStatus.REJECTED, ReleaseStatus.CANCELLED)
+]
+
+
+class TestResult(models.TextChoices):
+    __test__ = False  # not a pytest class
+
+    PASSED = "pass", _("Passed")
+    FAILED = "fail", _("Failed")

@@ -1,6 +1,7 @@
 """Demo changes: a dozen across the states, one emergency, two that conflict on the same
-printer, standard change templates and the Spring Festival freeze. Idempotent: skipped
-once any change exists."""
+printer, standard change templates and the Spring Festival freeze; then releases in
+different states (an office-suite patch deployed, a registration-system version awaiting
+authorisation, …). Idempotent: changes are skipped once any exists, releases likewise."""
 
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
@@ -48,6 +49,10 @@ def _aware(day: date, hour: int):
 
 
 def seed(*, password: str) -> str:
+    return f"{_seed_changes()}; {_seed_releases()}"
+
+
+def _seed_changes() -> str:
     if ChangeRequest.objects.exists():
         return "changes exist, skipped"
     users = get_user_model().objects.in_bulk(
@@ -210,3 +215,129 @@ def seed(*, password: str) -> str:
         services.change_complete(change=standard, actor=eng, outcome="硒鼓已更换。")
         services.change_close(change=standard, actor=sup)
     return f"{ChangeRequest.objects.count()} changes created"
+
+
+def _seed_releases() -> str:
+    from . import release_services as releases
+    from .choices import ReleaseType, TestResult
+    from .models import Release
+
+    if Release.objects.exists():
+        return "releases exist, skipped"
+    users = get_user_model().objects.in_bulk(
+        ["engineer", "engineer2", "supervisor", "approver", "approver2"], field_name="username"
+    )
+    if len(users) < 5:
+        return "no demo staff, skipped"
+    eng, eng2, sup = users["engineer"], users["engineer2"], users["supervisor"]
+    ops, info = users["approver"], users["approver2"]
+    desktops = list(
+        ConfigurationItem.objects.filter(ci_class__code="desktop").order_by("asset_tag")[:6]
+    )
+    server = ConfigurationItem.objects.filter(asset_tag="SV-005").first()
+    if len(desktops) < 6:
+        return "no demo items, skipped"
+    today = timezone.localdate()
+    mail_change = ChangeRequest.objects.filter(summary="邮件客户端升级").first()
+
+    def plan(application, version, title, items, *, start_in, owner=eng, **extra):
+        day = today + timedelta(days=start_in)
+        return releases.release_create(
+            actor=owner,
+            application=application,
+            release_version=version,
+            title=title,
+            type=extra.pop("type", ReleaseType.MINOR),
+            description=extra.pop("description", ""),
+            risk=extra.pop("risk", Risk.MEDIUM),
+            risk_assessment=extra.pop(
+                "risk_assessment", "影响办公电脑日常使用，安排在下班后实施，可回退。"
+            ),
+            deployment_plan=extra.pop(
+                "deployment_plan", "1. 备份 2. 通过补丁服务器分批推送 3. 抽查安装结果"
+            ),
+            rollback_plan=extra.pop("rollback_plan", "卸载本次更新，恢复备份。"),
+            planned_start=_aware(day, 18),
+            planned_end=_aware(day, 21),
+            items=items,
+            changes=extra.pop("changes", ()),
+        )
+
+    def tested(release, cases=("安装与启动", "公文模板打开", "打印输出")):
+        releases.release_build(release=release, actor=release.requester)
+        for case in cases:
+            releases.release_test_record_add(
+                release=release,
+                actor=release.requester,
+                case=case,
+                result=TestResult.PASSED,
+                environment="测试机 TEST-PC-01",
+            )
+        return releases.release_mark_tested(release=release, actor=release.requester)
+
+    # Deployed and closed: an office-suite security patch whose window has passed.
+    patch = plan(
+        "办公套件",
+        "2026.11 SP1",
+        "办公套件安全补丁",
+        desktops[:3],
+        start_in=-3,
+        description="修复文档宏漏洞的安全补丁。",
+        risk=Risk.LOW,
+    )
+    tested(patch)
+    releases.release_authorise(release=patch, actor=ops, comment="同意。")
+    releases.release_authorise(release=patch, actor=info, comment="同意。")
+    releases.release_deploy(release=patch, actor=eng, outcome="三台电脑补丁安装成功。")
+    releases.release_close(release=patch, actor=sup)
+
+    # A registration-system version, tested and waiting for the information centre.
+    registration = plan(
+        "登记系统",
+        "V3.2.0",
+        "登记系统年度版本",
+        [server] if server else desktops[3:4],
+        start_in=6,
+        owner=eng2,
+        type=ReleaseType.MAJOR,
+        risk=Risk.HIGH,
+        description="新增电子证照接口，调整登记表单。",
+        risk_assessment="核心业务系统，升级期间停止登记服务约 2 小时；已在仿真库验证数据迁移。",
+    )
+    tested(registration, cases=("登记流程回归", "电子证照接口", "数据迁移（仿真库）"))
+    releases.release_authorise(release=registration, actor=ops, comment="同意，注意提前通知。")
+
+    # Built, one case failed and passed on retest, another still failing: not tested yet.
+    documents = plan("公文系统", "2.4.1", "公文系统客户端更新", desktops[3:5], start_in=9)
+    releases.release_build(release=documents, actor=eng)
+    for case, result in (
+        ("公文流转", TestResult.FAILED),
+        ("公文流转", TestResult.PASSED),
+        ("电子签章", TestResult.FAILED),
+    ):
+        releases.release_test_record_add(
+            release=documents, actor=eng, case=case, result=result, environment="测试机"
+        )
+
+    # Authorised, the window opens tomorrow: the affected users hear about it beforehand.
+    antivirus = plan(
+        "防病毒客户端",
+        "12.1",
+        "防病毒客户端升级",
+        desktops[4:6],
+        start_in=1,
+    )
+    tested(antivirus, cases=("病毒库更新", "全盘扫描"))
+    releases.release_authorise(release=antivirus, actor=ops)
+    releases.release_authorise(release=antivirus, actor=info)
+
+    # Only planned: the mail client release bundling its change.
+    plan(
+        "邮件客户端",
+        "8.0",
+        "邮件客户端版本升级",
+        desktops[3:5],
+        start_in=20,
+        changes=[mail_change] if mail_change else (),
+    )
+    return f"{Release.objects.count()} releases created"

@@ -7,7 +7,7 @@ from incidents.filters import StaffChoiceField
 from problems.forms import split_tokens
 from servicedesk.choices import Role
 
-from .choices import ChangeType, Risk
+from .choices import ChangeType, ReleaseType, Risk, TestResult
 from .models import ChangeTemplate
 
 _text = {"class": "form-control"}
@@ -168,3 +168,127 @@ class ReviewForm(_VersionForm):
     review_notes = forms.CharField(
         label=_("Post-implementation review"), widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
+
+
+# --- releases ---------------------------------------------------------------------------
+
+
+class ChangeNumbersField(forms.CharField):
+    """Bundled changes by number, separated by commas or spaces."""
+
+    widget = forms.TextInput(attrs=_text)
+
+    def clean(self, value):
+        from .models import ChangeRequest
+
+        numbers = split_tokens(super().clean(value))
+        found = list(ChangeRequest.objects.filter(number__in=numbers))
+        missing = sorted(set(numbers) - {c.number for c in found})
+        if missing:
+            raise forms.ValidationError(
+                gettext("No change numbered %(numbers)s.") % {"numbers": ", ".join(missing)}
+            )
+        return found
+
+
+class ReleaseForm(forms.Form):
+    application = forms.CharField(
+        label=_("Application or system"),
+        max_length=100,
+        help_text=_("e.g. 办公套件, 登记系统, 公文系统"),
+    )
+    release_version = forms.CharField(label=_("Version"), max_length=50)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), choices=ReleaseType.choices, initial=ReleaseType.MINOR
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    changes = ChangeNumbersField(
+        label=_("Bundled changes"),
+        required=False,
+        help_text=_("Change numbers, separated by commas."),
+    )
+    items = AssetTagsField(
+        label=_("Configuration items (asset tags)"),
+        required=False,
+        help_text=_(
+            "One per line, or separated by commas. With the bundled changes' items they make "
+            "the affected items and users."
+        ),
+    )
+    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices, initial=Risk.MEDIUM)
+    risk_assessment = forms.CharField(
+        label=_("Risk assessment"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 3}),
+    )
+    deployment_plan = forms.CharField(
+        label=_("Deployment plan"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 4}),
+    )
+    rollback_plan = forms.CharField(
+        label=_("Rollback plan"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
+    )
+    planned_start = forms.DateTimeField(
+        label=_("Planned start"),
+        required=False,
+        input_formats=_DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+    planned_end = forms.DateTimeField(
+        label=_("Planned end"),
+        required=False,
+        input_formats=_DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+    )
+    manager = StaffChoiceField(label=_("Release manager"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = implementers()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", gettext("The planned end must be after the start."))
+        return data
+
+
+class ReleaseTestForm(_VersionForm):
+    case = forms.CharField(label=_("Test case (what was tested)"), max_length=200)
+    environment = forms.CharField(
+        label=_("Environment"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 测试机, 仿真数据库"),
+    )
+    result = forms.ChoiceField(label=_("Result"), choices=TestResult.choices)
+    tested_at = forms.DateTimeField(
+        label=_("Tested at"),
+        required=False,
+        input_formats=_DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=_("Leave empty for now."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+
+
+class RescheduleForm(NoteForm):
+    planned_start = forms.DateTimeField(
+        label=_("Planned start"), input_formats=_DATETIME_FORMATS, widget=DateTimeLocalInput()
+    )
+    planned_end = forms.DateTimeField(
+        label=_("Planned end"), input_formats=_DATETIME_FORMATS, widget=DateTimeLocalInput()
+    )
+
+    field_order = ["planned_start", "planned_end", "note"]
+
+
+class CancelForm(_VersionForm):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={**_text, "rows": 2}))

@@ -22,11 +22,18 @@ READER_ROLES = (
 )
 
 ROLE_PERMISSIONS = {
-    Role.SERVICE_DESK: ["changes.view_changerequest", "changes.view_freezeperiod"],
+    Role.SERVICE_DESK: [
+        "changes.view_changerequest",
+        "changes.view_freezeperiod",
+        "changes.view_release",
+    ],
     Role.ENGINEER: [
         "changes.view_*",
         "changes.add_changerequest",
         "changes.change_changerequest",
+        "changes.add_release",
+        "changes.change_release",
+        "changes.add_releasetestrecord",
     ],
     Role.SUPERVISOR: ["changes.*"],
     Role.APPROVER: [
@@ -34,6 +41,10 @@ ROLE_PERMISSIONS = {
         "changes.view_approval",
         "changes.change_approval",
         "changes.view_freezeperiod",
+        "changes.view_release",
+        "changes.view_releaseapproval",
+        "changes.change_releaseapproval",
+        "changes.view_releasetestrecord",
     ],
     Role.MANAGER: ["changes.view_*"],
 }
@@ -94,3 +105,59 @@ def allowed(user, action: str, change=None) -> bool:
 
 def refusal(action: str) -> str:
     return str(RULES[action][1])
+
+
+# --- releases ---------------------------------------------------------------------------
+# Engineers plan, build and test their own releases; the service supervisor is the release
+# manager's manager (edits, reschedules, cancels, closes any); whoever manages a release
+# deploys it; approvers authorise through the release approver set
+# (release_services.approval_slot_for), never the requester or the release manager.
+
+
+def _release_author(user, release=None) -> bool:
+    if release is None:
+        return user_has_role(user, *AUTHOR_ROLES)
+    return _manager(user) or (
+        user_has_role(user, *AUTHOR_ROLES) and user.pk in (release.requester_id, release.manager_id)
+    )
+
+
+def _release_deployer(user, release) -> bool:
+    return _manager(user) or (user_has_role(user, *AUTHOR_ROLES) and release.manager_id == user.pk)
+
+
+RELEASE_RULES = {
+    "create": (_release_author, _("Only engineers and supervisors can plan releases.")),
+    "edit": (
+        _release_author,
+        _("Only the requester, the release manager or a supervisor can edit this release."),
+    ),
+    "build": (
+        _release_author,
+        _("Only the requester, the release manager or a supervisor can mark the build."),
+    ),
+    "test": (
+        _release_author,
+        _("Only the requester, the release manager or a supervisor can record tests."),
+    ),
+    "revise": (
+        _release_author,
+        _("Only the requester, the release manager or a supervisor can revise this release."),
+    ),
+    "deploy": (
+        _release_deployer,
+        _("Only the release manager or a supervisor can deploy this release."),
+    ),
+    "reschedule": (_manager, _("Only a supervisor can reschedule a release.")),
+    "cancel": (_manager, _("Only a supervisor can cancel a release.")),
+    "close": (_manager, _("Only a supervisor can close a release.")),
+}
+
+
+def release_allowed(user, action: str, release=None) -> bool:
+    test, _message = RELEASE_RULES[action]
+    return bool(user.is_authenticated and test(user, release))
+
+
+def release_refusal(action: str) -> str:
+    return str(RELEASE_RULES[action][1])

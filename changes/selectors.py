@@ -171,19 +171,33 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 class CalendarMonth:
     year: int
     month: int
-    weeks: list  # [[(date, in_month, [changes], [freezes])]]
+    weeks: list  # [[(date, in_month, [changes], [freezes], [releases])]]
     changes: list
     conflicts: list  # [(first change, second change, item)]
     conflicting_ids: set
     freezes: list
+    releases: list = field(default_factory=list)
+
+
+def _days(start, end, zone, first_day, last_day):
+    """The local days a window occupies within [first_day, last_day]; a window ending at
+    midnight does not occupy the next day."""
+    day = max(timezone.localtime(start, zone).date(), first_day)
+    last = min(timezone.localtime(end - timedelta(microseconds=1), zone).date(), last_day)
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
 
 
 def change_calendar(*, user, year: int, month: int) -> CalendarMonth:
-    """The month's changes by planned window, day by day, with conflicts and freezes.
+    """The month's changes and releases by planned window, day by day, with conflicts
+    and freezes.
 
     A fixed number of queries however many changes: the changes, the conflict join,
-    the items and the freeze periods.
+    the items, the freeze periods and the releases.
     """
+    from .release_selectors import release_calendar
+
     start, end = month_bounds(year, month)
     visible = (
         ChangeRequest.objects.all() if permissions.can_view(user) else ChangeRequest.objects.none()
@@ -202,16 +216,19 @@ def change_calendar(*, user, year: int, month: int) -> CalendarMonth:
     conflicting = {i for p in pairs for i in (p.first_id, p.second_id)}
     freezes = list(FreezePeriod.objects.filter(start__lt=end, end__gt=start))
 
+    releases = release_calendar(user=user, start=start, end=end)
+
     zone = timezone.get_current_timezone()
+    first_day = date(year, month, 1)
+    last_day = timezone.localtime(end, zone).date() - timedelta(days=1)
     per_day: dict[date, list] = {}
     for change in changes:
-        day = max(timezone.localtime(change.planned_start, zone).date(), date(year, month, 1))
-        # A window ending at midnight does not occupy the next day.
-        last = timezone.localtime(change.planned_end - timedelta(microseconds=1), zone).date()
-        last = min(last, timezone.localtime(end, zone).date() - timedelta(days=1))
-        while day <= last:
+        for day in _days(change.planned_start, change.planned_end, zone, first_day, last_day):
             per_day.setdefault(day, []).append(change)
-            day += timedelta(days=1)
+    release_days: dict[date, list] = {}
+    for release in releases:
+        for day in _days(release.planned_start, release.planned_end, zone, first_day, last_day):
+            release_days.setdefault(day, []).append(release)
     frozen: dict[date, list] = {}
     for freeze in freezes:
         day = timezone.localtime(freeze.start, zone).date()
@@ -220,13 +237,18 @@ def change_calendar(*, user, year: int, month: int) -> CalendarMonth:
             frozen.setdefault(day, []).append(freeze)
             day += timedelta(days=1)
     weeks = [
-        [(d, d.month == month, per_day.get(d, []), frozen.get(d, [])) for d in week]
+        [
+            (d, d.month == month, per_day.get(d, []), frozen.get(d, []), release_days.get(d, []))
+            for d in week
+        ]
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
-    return CalendarMonth(year, month, weeks, changes, conflicts, conflicting, freezes)
+    return CalendarMonth(year, month, weeks, changes, conflicts, conflicting, freezes, releases)
 
 
 def change_log_list(*, user) -> QuerySet[ChangeLog]:
     if not permissions.can_view(user):
         return ChangeLog.objects.none()
-    return ChangeLog.objects.select_related("actor__person", "change").order_by("-at", "-id")
+    return ChangeLog.objects.select_related("actor__person", "change", "release").order_by(
+        "-at", "-id"
+    )

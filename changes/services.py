@@ -332,6 +332,39 @@ def current_approvals(change) -> list[Approval]:
     )
 
 
+def own_change_refusal(user, change) -> str:
+    """Why `user` may not decide on their own change ("" when it is not theirs)."""
+    if user.pk == change.requester_id:
+        return _("You requested this change; another approver must decide.")
+    if user.pk == change.owner_id:
+        return _("You implement this change; another approver must decide.")
+    return ""
+
+
+def approval_refusal(user, change, approvals=None) -> str:
+    """Why `user`, who would otherwise sign for a slot, cannot decide `change` now ("" when
+    they can, or when they sign for nothing on it anyway)."""
+    if change.status != ChangeStatus.AWAITING_APPROVAL:
+        return ""
+    approvals = current_approvals(change) if approvals is None else approvals
+    if not any(_signs_for(user, a) for a in approvals):
+        return ""
+    own = own_change_refusal(user, change)
+    if own:
+        return own
+    mine = next((a for a in approvals if a.approver_id == user.pk), None)
+    if mine is not None:
+        return _("You have already decided on this change (for %(slot)s: %(decision)s).") % {
+            "slot": mine.slot_name,
+            "decision": mine.get_decision_display(),
+        }
+    if not any(a.decision == Decision.PENDING and _signs_for(user, a) for a in approvals):
+        return _("%(slot)s has already decided on this change.") % {
+            "slot": ", ".join(a.slot_name for a in approvals if _signs_for(user, a))
+        }
+    return ""
+
+
 def approval_slot_for(user, change, approvals=None) -> Approval | None:
     """The pending approval `user` may decide on `change` now, or None."""
     if change.status != ChangeStatus.AWAITING_APPROVAL:
@@ -365,8 +398,9 @@ def approval_decide(
             % {"status": change.get_status_display()},
             code="not_awaiting",
         )
-    if actor.pk in (change.requester_id, change.owner_id):
-        raise PermissionDenied(_("You cannot approve or reject your own change."))
+    own = own_change_refusal(actor, change)
+    if own:
+        raise PermissionDenied(own)
     approvals = list(
         change.approvals.select_for_update().filter(round=change.approval_round).order_by("order")
     )

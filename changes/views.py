@@ -260,6 +260,7 @@ def _render_detail(request, change, *, bound=None, status=200):
             "impact": selectors.change_impact(change=change, items=items),
             "approvals": approvals,
             "slot": services.approval_slot_for(request.user, change, approvals),
+            "approval_refusal": services.approval_refusal(request.user, change, approvals),
             "conflicts": selectors.change_conflicts_for(change=change),
             "freezes": (
                 services.freezes_overlapping(change.planned_start, change.planned_end)

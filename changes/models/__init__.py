@@ -1,5 +1,6 @@
 from .approvals import Approval, ApproverSet, ApproverSlot
 from .changes import ChangeAffectedItem, ChangeLog, ChangeRequest, ChangeTemplate, FreezePeriod
+from .releases import Release, ReleaseApproval, ReleaseTestRecord
 
 __all__ = [
     "Approval",
@@ -10,4 +11,7 @@ __all__ = [
     "ChangeRequest",
     "ChangeTemplate",
     "FreezePeriod",
+    "Release",
+    "ReleaseApproval",
+    "ReleaseTestRecord",
 ]

@@ -11,11 +11,17 @@ from ..choices import Decision
 class ApproverSet(models.Model):
     """The change advisory board (CAB, 变更咨询会议): the slots that must sign a change.
 
-    Admin-edited; the default set applies to every change that asks for approval.
+    Admin-edited; the default set applies to every change that asks for approval, the
+    one marked `for_releases` to authorising releases.
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_default = models.BooleanField(_("default"), default=False)
+    for_releases = models.BooleanField(
+        _("authorises releases"),
+        default=False,
+        help_text=_("The set that authorises releases; without one, the default set does."),
+    )
 
     class Meta:
         verbose_name = _("approver set")
@@ -26,7 +32,12 @@ class ApproverSet(models.Model):
                 fields=["is_default"],
                 condition=models.Q(is_default=True),
                 name="one_default_approver_set",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["for_releases"],
+                condition=models.Q(for_releases=True),
+                name="one_release_approver_set",
+            ),
         ]
 
     def __str__(self):

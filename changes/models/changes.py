@@ -293,8 +293,8 @@ class FreezePeriod(models.Model):
 class ChangeLog(models.Model):
     """The change log (变更日志): who changed what, when, under which change number.
 
-    One row per affected item when a change is implemented (or fails, or is rolled back),
-    kept even if the change or item is later deleted.
+    One row per affected item when a change is implemented (or fails, or is rolled back)
+    or a release is deployed, kept even if the change or item is later deleted.
     """
 
     change = models.ForeignKey(
@@ -304,6 +304,15 @@ class ChangeLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="log_entries",
     )
+    release = models.ForeignKey(
+        "changes.Release",
+        verbose_name=_("release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="log_entries",
+    )
+    # The change's number, or the release's for a deployment.
     change_number = models.CharField(_("change number"), max_length=64, db_index=True)
     item = models.ForeignKey(
         "cmdb.ConfigurationItem",

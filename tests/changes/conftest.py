@@ -96,3 +96,62 @@ def _english():
 def client(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+@pytest.fixture
+def make_release(db, engineer, printer):
+    from changes import release_services
+
+    counter = {"n": 0}
+
+    def make(*, items=None, changes=(), start=None, end=None, actor=None, **fields):
+        counter["n"] += 1
+        fields.setdefault("application", "办公套件")
+        fields.setdefault("release_version", f"2031.{counter['n']}")
+        fields.setdefault("title", "安全补丁")
+        fields.setdefault("deployment_plan", "分批推送")
+        fields.setdefault("rollback_plan", "卸载补丁")
+        return release_services.release_create(
+            actor=actor or engineer,
+            items=[printer] if items is None else items,
+            changes=changes,
+            planned_start=start or at(10, 18),
+            planned_end=end or at(10, 20),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def tested_release(make_release):
+    """A release built, passing its one test, and before the approvers."""
+    from changes import release_services
+    from changes.choices import TestResult
+
+    def make(**fields):
+        release = make_release(**fields)
+        actor = release.requester
+        release_services.release_build(release=release, actor=actor)
+        release_services.release_test_record_add(
+            release=release, actor=actor, case="安装", result=TestResult.PASSED
+        )
+        release_services.release_mark_tested(release=release, actor=actor)
+        release.refresh_from_db()
+        return release
+
+    return make
+
+
+@pytest.fixture
+def authorised_release(tested_release, ops_approver, info_approver):
+    from changes import release_services
+
+    def make(**fields):
+        release = tested_release(**fields)
+        for signer in (ops_approver, info_approver):
+            release_services.release_authorise(release=release, actor=signer)
+        release.refresh_from_db()
+        return release
+
+    return make

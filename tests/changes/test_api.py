@@ -55,3 +55,13 @@ def test_engineer_raises_and_submits_a_change_through_the_api(engineer, printer)
 
 def test_end_users_cannot_read_changes(end_user):
     assert _api(end_user).get("/api/changes/").status_code == 403
+
+
+def test_approving_your_own_change_through_the_api_says_why(awaiting, make_person):
+    from servicedesk.choices import Role
+
+    boss = make_person(Role.SUPERVISOR, username="boss")
+    change = awaiting(actor=boss, owner=boss)
+    response = _api(boss).post(f"/api/changes/{change.number}/approve/")
+    assert response.status_code == 403
+    assert "You requested this change; another approver must decide." in str(response.json())

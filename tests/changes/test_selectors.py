@@ -48,7 +48,10 @@ def test_calendar_places_changes_on_their_days_and_flags_conflicts(
     second = _submitted(make_change, items=[printer], start=at(5, 19), end=at(5, 20))
     cal = selectors.change_calendar(user=supervisor, year=2031, month=3)
     days = {
-        day.day: changes for week in cal.weeks for day, in_month, changes, _f in week if in_month
+        day.day: changes
+        for week in cal.weeks
+        for day, in_month, changes, _f, _r in week
+        if in_month
     }
     assert set(days[5]) == {first, second}
     assert days[6] == [first]

@@ -97,7 +97,14 @@ def test_approving_twice_is_refused(awaiting, ops_approver):
 def test_approving_your_own_change_is_refused(awaiting, make_person, make_change, printer):
     boss = make_person(Role.SUPERVISOR, username="boss")
     change = awaiting(actor=boss, owner=boss)
-    with pytest.raises(PermissionDenied, match="own change"):
+    with pytest.raises(PermissionDenied, match="You requested this change; another approver"):
+        services.change_approve(change=change, actor=boss)
+
+
+def test_the_implementer_cannot_approve_either(awaiting, make_person, engineer):
+    boss = make_person(Role.SUPERVISOR, username="boss")
+    change = awaiting(actor=engineer, owner=boss)
+    with pytest.raises(PermissionDenied, match="You implement this change"):
         services.change_approve(change=change, actor=boss)
 
 

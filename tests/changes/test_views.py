@@ -4,6 +4,7 @@ from django.urls import reverse
 from changes import services
 from changes.choices import ChangeStatus
 from changes.models import ChangeRequest
+from servicedesk.choices import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,18 @@ def test_a_script_in_the_summary_shows_as_text(client, supervisor, make_change):
     client.force_login(supervisor)
     body = client.get(change.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body
+
+
+def test_a_supervisor_sees_why_they_cannot_approve_their_own_change(client, awaiting, make_person):
+    boss = make_person(Role.SUPERVISOR, username="boss")
+    change = awaiting(actor=boss, owner=boss)
+    client.force_login(boss)
+    page = client.get(change.get_absolute_url()).content.decode()
+    assert "You requested this change; another approver must decide." in page
+    assert reverse("changes:act", args=[change.number, "approve"]) not in page
+    response = client.post(
+        reverse("changes:act", args=[change.number, "approve"]),
+        {"approve-comment": ""},
+        follow=True,
+    )
+    assert "You requested this change; another approver must decide." in response.content.decode()

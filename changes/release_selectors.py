@@ -1,0 +1,112 @@
+"""Reads of releases that depend on who is asking, and what a release touches."""
+
+from django.db.models import Count, Q, QuerySet
+
+from cmdb.models import ConfigurationItem
+
+from . import permissions
+from .choices import RELEASE_CALENDAR_STATUSES
+from .models import Release, ReleaseTestRecord
+from .selectors import ChangeImpact, change_impact
+
+
+def release_list(
+    *, user, status: str = "", type: str = "", query: str = "", application: str = ""
+) -> QuerySet[Release]:
+    """Releases for everyone who takes part in change management; none for end users."""
+    if not permissions.can_view(user):
+        return Release.objects.none()
+    releases = Release.objects.select_related("requester__person", "manager__person").annotate(
+        change_count=Count("changes", distinct=True),
+        item_count=Count("items", distinct=True),
+    )
+    if status:
+        releases = releases.filter(status=status)
+    if type:
+        releases = releases.filter(type=type)
+    if application:
+        releases = releases.filter(application__iexact=application)
+    if query:
+        releases = releases.filter(
+            Q(number__icontains=query)
+            | Q(title__icontains=query)
+            | Q(application__icontains=query)
+            | Q(release_version__icontains=query)
+        )
+    return releases.order_by("-created_at", "-id")
+
+
+def release_applications(*, user) -> list[str]:
+    if not permissions.can_view(user):
+        return []
+    return list(
+        Release.objects.order_by("application").values_list("application", flat=True).distinct()
+    )
+
+
+def release_get(*, user, number: str) -> Release | None:
+    if not permissions.can_view(user):
+        return None
+    lookup = Q(pk=int(number)) if str(number).isdigit() else Q(number=number)
+    return (
+        Release.objects.select_related("requester__person", "manager__person")
+        .filter(lookup)
+        .first()
+    )
+
+
+def release_changes(*, release) -> list:
+    return list(
+        release.changes.select_related("owner__person")
+        .annotate(item_count=Count("affected_item_links", distinct=True))
+        .order_by("number")
+    )
+
+
+def release_affected_items(*, release) -> list[ConfigurationItem]:
+    """The release's own items and those of its bundled changes, once each, in one query."""
+    return list(
+        ConfigurationItem.objects.filter(Q(releases=release) | Q(changes__releases=release))
+        .select_related("ci_class", "department", "responsible__person")
+        .distinct()
+        .order_by("asset_tag")
+    )
+
+
+def release_impact(*, release, items=None) -> ChangeImpact:
+    """Who and what the deployment may disturb: cmdb.ci_impact over the affected items,
+    the same reckoning as a change's (VIP users first)."""
+    items = release_affected_items(release=release) if items is None else items
+    return change_impact(change=None, items=items)
+
+
+def release_test_records(*, release) -> list[ReleaseTestRecord]:
+    """Every test record of every build, newest first."""
+    return list(
+        release.test_records.select_related("tester__person").order_by(
+            "-build", "-tested_at", "-id"
+        )
+    )
+
+
+def release_calendar(*, user, start, end) -> list[Release]:
+    """Releases whose planned window overlaps [start, end), for the change calendar."""
+    if not permissions.can_view(user):
+        return []
+    return list(
+        Release.objects.filter(
+            status__in=RELEASE_CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start
+        )
+        .only(
+            "id",
+            "number",
+            "application",
+            "release_version",
+            "title",
+            "type",
+            "status",
+            "planned_start",
+            "planned_end",
+        )
+        .order_by("planned_start", "id")
+    )
