@@ -433,6 +433,12 @@ RECORDS = [
 
 
 def seed(*, password: str) -> str:
+    from .documents.demo import seed_documents
+
+    return f"{seed_records()}; {seed_documents()}"
+
+
+def seed_records() -> str:
     existing = set(KnowledgeRecord.objects.values_list("title", flat=True))
     missing = [row for row in RECORDS if row[2] not in existing]
     if not missing:

@@ -1,3 +1,24 @@
+from .documents import (
+    ControlledDocument,
+    DocumentBackup,
+    DocumentBorrowApplication,
+    DocumentChangeApplication,
+    DocumentScrapApplication,
+    DocumentValidityCheck,
+    DocumentVersion,
+)
 from .records import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm, Visibility
 
-__all__ = ["KnowledgeFeedback", "KnowledgeRecord", "KnowledgeTerm", "Visibility"]
+__all__ = [
+    "ControlledDocument",
+    "DocumentBackup",
+    "DocumentBorrowApplication",
+    "DocumentChangeApplication",
+    "DocumentScrapApplication",
+    "DocumentValidityCheck",
+    "DocumentVersion",
+    "KnowledgeFeedback",
+    "KnowledgeRecord",
+    "KnowledgeTerm",
+    "Visibility",
+]

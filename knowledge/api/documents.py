@@ -1,0 +1,903 @@
+"""The controlled-documents API: thin over knowledge.documents (selectors and services).
+
+The same rules as the pages: IT staff and approvers read, keepers register, lend, back
+up and check, anyone of them applies, approvers decide (never their own application).
+Refusals become 403 (role), 400 (input, with the field) and 409 (stale `revision`, or
+not possible in the current status, e.g. approving twice). Files are sent back only as
+downloads under their original names.
+"""
+
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from itsm.api.permissions import ActOnVisible
+from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
+
+from .. import permissions
+from ..choices import (
+    ApplicationStatus,
+    BackupMedium,
+    BorrowForm,
+    BorrowStatus,
+    CheckResult,
+    DocumentClass,
+    DocumentLevel,
+    DocumentStatus,
+    DocumentType,
+)
+from ..documents import selectors, services
+from ..documents.files import MAX_SIZE
+from ..models import (
+    ControlledDocument,
+    DocumentBackup,
+    DocumentBorrowApplication,
+    DocumentChangeApplication,
+    DocumentScrapApplication,
+    DocumentValidityCheck,
+    DocumentVersion,
+)
+from .serializers import _enum_field
+
+DocumentLevelField = _enum_field(DocumentLevel, "DocumentLevelEnum")
+DocumentClassField = _enum_field(DocumentClass, "DocumentClassEnum")
+DocumentTypeField = _enum_field(DocumentType, "DocumentTypeEnum")
+DocumentStatusField = _enum_field(DocumentStatus, "DocumentStatusEnum")
+ApplicationStatusField = _enum_field(ApplicationStatus, "DocumentApplicationStatusEnum")
+BorrowStatusField = _enum_field(BorrowStatus, "DocumentBorrowStatusEnum")
+BorrowFormField = _enum_field(BorrowForm, "DocumentBorrowFormEnum")
+CheckResultField = _enum_field(CheckResult, "DocumentCheckResultEnum")
+BackupMediumField = _enum_field(BackupMedium, "DocumentBackupMediumEnum")
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return getattr(person, "name", "") or user.get_username()
+
+
+class _PersonField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return _person(serializers.CharField.get_attribute(self, instance))
+
+    def to_representation(self, value):
+        return value
+
+
+# --- read shapes ---------------------------------------------------------------------------
+
+
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    change_application = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    created_by = _PersonField()
+    has_file = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "id",
+            "sequence",
+            "label",
+            "summary",
+            "original_name",
+            "content_type",
+            "size",
+            "has_file",
+            "effective_on",
+            "superseded_on",
+            "change_application",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ControlledDocumentSerializer(serializers.ModelSerializer):
+    level = DocumentLevelField(read_only=True)
+    document_class = DocumentClassField(read_only=True)
+    document_type = DocumentTypeField(read_only=True)
+    status = DocumentStatusField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    procedure = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    version = serializers.CharField(source="version_label", read_only=True)
+    custodian = _PersonField()
+    custodian_id = serializers.IntegerField(read_only=True, allow_null=True)
+    check_due = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ControlledDocument
+        fields = [
+            "id",
+            "number",
+            "level",
+            "procedure",
+            "document_class",
+            "document_type",
+            "name",
+            "description",
+            "version",
+            "release_date",
+            "storage_location",
+            "electronic_location",
+            "retention_years",
+            "custodian",
+            "custodian_id",
+            "status",
+            "status_display",
+            "check_interval_months",
+            "last_checked_on",
+            "next_check_on",
+            "check_due",
+            "revision",
+            "released_at",
+            "scrapped_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _ApplicationSerializer(serializers.ModelSerializer):
+    document = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    requested_by = _PersonField()
+    decided_by = _PersonField()
+
+    BASE = [
+        "id",
+        "number",
+        "document",
+        "status",
+        "requested_by",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "revision",
+        "created_at",
+    ]
+
+
+class DocumentChangeApplicationSerializer(_ApplicationSerializer):
+    status = ApplicationStatusField(read_only=True)
+    has_file = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DocumentChangeApplication
+        fields = [
+            *_ApplicationSerializer.BASE,
+            "reason",
+            "content",
+            "new_version_label",
+            "original_name",
+            "size",
+            "has_file",
+        ]
+        read_only_fields = fields
+
+
+class DocumentScrapApplicationSerializer(_ApplicationSerializer):
+    status = ApplicationStatusField(read_only=True)
+
+    class Meta:
+        model = DocumentScrapApplication
+        fields = [*_ApplicationSerializer.BASE, "reason", "content"]
+        read_only_fields = fields
+
+
+class DocumentBorrowingSerializer(_ApplicationSerializer):
+    status = BorrowStatusField(read_only=True)
+    borrow_form = BorrowFormField(read_only=True)
+    borrower = _PersonField()
+    lent_by = _PersonField()
+    returned_to = _PersonField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DocumentBorrowApplication
+        fields = [
+            *_ApplicationSerializer.BASE,
+            "borrower",
+            "purpose",
+            "borrow_form",
+            "due_on",
+            "is_overdue",
+            "lent_by",
+            "lent_at",
+            "returned_to",
+            "returned_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentValidityCheckSerializer(serializers.ModelSerializer):
+    document = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    result = CheckResultField(read_only=True)
+    checked_by = _PersonField()
+
+    class Meta:
+        model = DocumentValidityCheck
+        fields = [
+            "id",
+            "number",
+            "document",
+            "checked_on",
+            "result",
+            "note",
+            "version_label",
+            "next_check_on",
+            "checked_by",
+        ]
+        read_only_fields = fields
+
+
+class DocumentBackupSerializer(serializers.ModelSerializer):
+    medium = BackupMediumField(read_only=True)
+    documents = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    performed_by = _PersonField()
+    verified_by = _PersonField()
+
+    class Meta:
+        model = DocumentBackup
+        fields = [
+            "id",
+            "number",
+            "content",
+            "documents",
+            "backed_up_on",
+            "medium",
+            "location",
+            "performed_by",
+            "verified",
+            "verified_by",
+            "verified_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+def extend_schema_field_list(serializer_class):
+    return extend_schema_field(serializer_class(many=True))
+
+
+class ControlledDocumentDetailSerializer(ControlledDocumentSerializer):
+    versions = serializers.SerializerMethodField()
+    change_applications = serializers.SerializerMethodField()
+    scrap_applications = serializers.SerializerMethodField()
+    borrowings = serializers.SerializerMethodField()
+    checks = serializers.SerializerMethodField()
+
+    class Meta(ControlledDocumentSerializer.Meta):
+        fields = [
+            *ControlledDocumentSerializer.Meta.fields,
+            "versions",
+            "change_applications",
+            "scrap_applications",
+            "borrowings",
+            "checks",
+        ]
+        read_only_fields = fields
+
+    def _applications(self, document):
+        cache = self.context.setdefault("_applications", {})
+        if document.pk not in cache:
+            cache[document.pk] = selectors.document_applications(document=document)
+        return cache[document.pk]
+
+    @extend_schema_field_list(DocumentVersionSerializer)
+    def get_versions(self, document):
+        return DocumentVersionSerializer(
+            selectors.document_versions(document=document), many=True
+        ).data
+
+    @extend_schema_field_list(DocumentChangeApplicationSerializer)
+    def get_change_applications(self, document):
+        return DocumentChangeApplicationSerializer(
+            self._applications(document)["changes"], many=True
+        ).data
+
+    @extend_schema_field_list(DocumentScrapApplicationSerializer)
+    def get_scrap_applications(self, document):
+        return DocumentScrapApplicationSerializer(
+            self._applications(document)["scraps"], many=True
+        ).data
+
+    @extend_schema_field_list(DocumentBorrowingSerializer)
+    def get_borrowings(self, document):
+        return DocumentBorrowingSerializer(self._applications(document)["borrows"], many=True).data
+
+    @extend_schema_field_list(DocumentValidityCheckSerializer)
+    def get_checks(self, document):
+        return DocumentValidityCheckSerializer(
+            selectors.document_checks(document=document), many=True
+        ).data
+
+
+# --- write shapes ----------------------------------------------------------------------------
+
+
+def _people():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True)
+
+
+_FILE_HELP = f"PDF, OFD, office documents, scans or archives; at most {MAX_SIZE >> 20} MB."
+
+
+class _CatalogueFields(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    document_class = DocumentClassField(default=DocumentClass.OPERATIONS)
+    document_type = DocumentTypeField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    storage_location = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    electronic_location = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
+    retention_years = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Empty: kept permanently."
+    )
+    custodian = serializers.PrimaryKeyRelatedField(
+        queryset=_people(), required=False, allow_null=True, default=None
+    )
+    check_interval_months = serializers.IntegerField(default=12)
+
+
+class DocumentRegisterSerializer(_CatalogueFields):
+    """《文件登记表》: JSON, or multipart with the first version's `file`."""
+
+    level = DocumentLevelField()
+    number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=16,
+        help_text="A01, B01, C0101, D0201 …; empty: the next free number of the level.",
+    )
+    procedure = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=ControlledDocument.objects.filter(level=DocumentLevel.PROCEDURE),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For levels C and D without a number: the B procedure they derive from.",
+    )
+    version_label = serializers.CharField(required=False, default="1.0", max_length=20)
+    file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text=_FILE_HELP
+    )
+
+
+class DocumentUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    document_class = DocumentClassField(required=False)
+    document_type = DocumentTypeField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    storage_location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    electronic_location = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    retention_years = serializers.IntegerField(required=False, allow_null=True)
+    custodian = serializers.PrimaryKeyRelatedField(
+        queryset=_people(), required=False, allow_null=True
+    )
+    check_interval_months = serializers.IntegerField(required=False)
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The revision you last saw; if the document changed since, the answer is 409.",
+    )
+
+
+class DocumentNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    revision = serializers.IntegerField(required=False, min_value=1)
+
+
+class DocumentRejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="Why it is rejected (required).")
+    revision = serializers.IntegerField(required=False, min_value=1)
+
+
+class DocumentRevisionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(required=False, min_value=1)
+
+
+class DocumentCheckInputSerializer(serializers.Serializer):
+    result = CheckResultField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    checked_on = serializers.DateField(required=False, allow_null=True, default=None)
+    revision = serializers.IntegerField(required=False, min_value=1)
+
+
+class DocumentChangeInputSerializer(serializers.Serializer):
+    """《文件更改申请单》 (multipart: `file` is the revised document)."""
+
+    reason = serializers.CharField()
+    content = serializers.CharField()
+    new_version_label = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20
+    )
+    file = serializers.FileField(help_text=_FILE_HELP)
+
+
+class DocumentScrapInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DocumentBorrowInputSerializer(serializers.Serializer):
+    purpose = serializers.CharField()
+    due_on = serializers.DateField()
+    borrow_form = BorrowFormField(default=BorrowForm.COPY)
+    borrower = serializers.PrimaryKeyRelatedField(
+        queryset=_people(), required=False, allow_null=True, default=None
+    )
+
+
+class DocumentBackupInputSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    documents = serializers.SlugRelatedField(
+        slug_field="number",
+        many=True,
+        queryset=ControlledDocument.objects.all(),
+        required=False,
+        default=list,
+    )
+    backed_up_on = serializers.DateField()
+    medium = BackupMediumField()
+    location = serializers.CharField(max_length=200)
+    verified = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- viewsets ------------------------------------------------------------------------------
+
+_DOC_LOOKUP = number_lookup("document", "B02")
+_APP_LOOKUP = number_lookup("application", "D0902-2026120101")
+_REFUSED = {
+    400: OpenApiResponse(description="Invalid input, with the field and a message."),
+    403: OpenApiResponse(description="Your role may not do this (or it is your own application)."),
+    404: OpenApiResponse(description="No such document, or not visible to you."),
+    409: OpenApiResponse(
+        description="Changed since your `revision`, or not possible in this status."
+    ),
+}
+_FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+
+
+class _Plumbing(ServiceRefusalsMixin):
+    conflict_errors = (services.DocumentConflict, services.IllegalTransition)
+    filter_backends = []
+    lookup_field = "number"
+    lookup_value_regex = r"[^/]+"
+
+    def _valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _download(self, stored):
+        response = FileResponse(
+            stored.file.open("rb"),
+            as_attachment=True,
+            filename=stored.original_name or "document",
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+_bool = {"type": "boolean"}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The document catalogue (文件目录清单)",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Number, name or description."),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=list(DocumentLevel.values)),
+            OpenApiParameter("document_type", OpenApiTypes.STR, enum=list(DocumentType.values)),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(DocumentStatus.values)),
+            OpenApiParameter(
+                "check_due", OpenApiTypes.BOOL, description="Validity check due within a week."
+            ),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="With an overdue loan."),
+            OpenApiParameter(
+                "pending", OpenApiTypes.BOOL, description="With an application awaiting approval."
+            ),
+        ],
+    ),
+    retrieve=extend_schema(
+        parameters=[_DOC_LOOKUP], responses={200: ControlledDocumentDetailSerializer}
+    ),
+)
+class ControlledDocumentViewSet(
+    _Plumbing,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Controlled documents (文档管理): draft → effective ⇄ under change → scrapped.
+
+    IT staff and approvers read; keepers register and edit the catalogue, record
+    validity checks; anyone of them applies for changes, scrapping and loans; the
+    approvers (ops department / information centre) release and decide.
+    """
+
+    queryset = ControlledDocument.objects.none()  # for the schema; rows come from the selectors
+    serializer_class = ControlledDocumentSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.document_visible(user=self.request.user).select_related(
+            *selectors.LIST_RELATED
+        )
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "create", "metadata", "partial_update"):
+            return super().get_permissions()
+        return [ActOnVisible()]
+
+    def get_object(self):
+        try:
+            document = selectors.document_get(user=self.request.user, number=self.kwargs["number"])
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        self.check_object_permissions(self.request, document)
+        return document
+
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+
+        def flag(name):
+            return params.get(name, "").lower() in ("1", "true", "yes", "on")
+
+        rows = selectors.document_list(
+            user=request.user,
+            level=params.get("level", "") if params.get("level") in DocumentLevel.values else "",
+            document_type=params.get("document_type", "")
+            if params.get("document_type") in DocumentType.values
+            else "",
+            status=params.get("status", "")
+            if params.get("status") in DocumentStatus.values
+            else "",
+            check_due=flag("check_due"),
+            overdue=flag("overdue"),
+            pending=flag("pending"),
+            query=params.get("q", "").strip()[:100],
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._show(self.get_object()))
+
+    def _show(self, document) -> dict:
+        fresh = selectors.document_get(user=self.request.user, number=document.number)
+        return ControlledDocumentDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        summary="Register a document (文件登记表); a draft until released",
+        request={
+            "application/json": DocumentRegisterSerializer,
+            "multipart/form-data": DocumentRegisterSerializer,
+        },
+        responses={201: ControlledDocumentDetailSerializer, **_REFUSED},
+    )
+    def create(self, request, *args, **kwargs):
+        body = self._valid(DocumentRegisterSerializer)
+        document = services.document_register(actor=request.user, **body)
+        return Response(self._show(document), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct the catalogue entry",
+        parameters=[_DOC_LOOKUP],
+        request=DocumentUpdateSerializer,
+        responses={200: ControlledDocumentDetailSerializer, **_REFUSED},
+    )
+    def partial_update(self, request, number=None):
+        document = self.get_object()
+        body = self._valid(DocumentUpdateSerializer)
+        revision = body.pop("revision", None)
+        document = services.document_update(
+            document=document, actor=request.user, expected_revision=revision, **body
+        )
+        return Response(self._show(document))
+
+    _act = action_schema(
+        lookup=_DOC_LOOKUP, refused=_REFUSED, response=ControlledDocumentDetailSerializer
+    )
+
+    @_act(DocumentNoteSerializer, "Release a registered draft (approvers)")
+    @action(detail=True, methods=["post"])
+    def release(self, request, number=None):
+        body = self._valid(DocumentNoteSerializer)
+        document = services.document_release(
+            document=self.get_object(),
+            actor=request.user,
+            note=body["note"],
+            expected_revision=body.get("revision"),
+        )
+        return Response(self._show(document))
+
+    @_act(
+        DocumentCheckInputSerializer,
+        "Record a validity check (keepers); sets the next check date",
+        response=DocumentValidityCheckSerializer,
+        code=201,
+    )
+    @action(detail=True, methods=["post"])
+    def check(self, request, number=None):
+        body = self._valid(DocumentCheckInputSerializer)
+        revision = body.pop("revision", None)
+        check = services.check_record(
+            document=self.get_object(), actor=request.user, expected_revision=revision, **body
+        )
+        return Response(DocumentValidityCheckSerializer(check).data, status=201)
+
+    @extend_schema(
+        summary="Apply for a change (文件更改申请单) with the revised file",
+        parameters=[_DOC_LOOKUP],
+        request={"multipart/form-data": DocumentChangeInputSerializer},
+        responses={201: DocumentChangeApplicationSerializer, **_REFUSED},
+    )
+    @action(detail=True, methods=["post"], url_path="change-applications")
+    def change_application(self, request, number=None):
+        body = self._valid(DocumentChangeInputSerializer)
+        application = services.change_apply(document=self.get_object(), actor=request.user, **body)
+        return Response(DocumentChangeApplicationSerializer(application).data, status=201)
+
+    @_act(
+        DocumentScrapInputSerializer,
+        "Apply to scrap (报废申请单)",
+        response=DocumentScrapApplicationSerializer,
+        code=201,
+    )
+    @action(detail=True, methods=["post"], url_path="scrap-applications")
+    def scrap_application(self, request, number=None):
+        body = self._valid(DocumentScrapInputSerializer)
+        application = services.scrap_apply(document=self.get_object(), actor=request.user, **body)
+        return Response(DocumentScrapApplicationSerializer(application).data, status=201)
+
+    @_act(
+        DocumentBorrowInputSerializer,
+        "Apply to borrow (文件借阅申请单)",
+        response=DocumentBorrowingSerializer,
+        code=201,
+    )
+    @action(detail=True, methods=["post"], url_path="borrowings")
+    def borrow(self, request, number=None):
+        body = self._valid(DocumentBorrowInputSerializer)
+        application = services.borrow_apply(document=self.get_object(), actor=request.user, **body)
+        return Response(DocumentBorrowingSerializer(application).data, status=201)
+
+    @extend_schema(
+        summary="Download one version's file",
+        parameters=[
+            _DOC_LOOKUP,
+            OpenApiParameter("version_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+        ],
+        responses={200: _FILE, 404: _REFUSED[404]},
+    )
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<version_id>\d+)/file")
+    def version_file(self, request, number=None, version_id=None):
+        document = self.get_object()
+        version = selectors.version_get(user=request.user, document=document, pk=int(version_id))
+        return self._download(version)
+
+
+class _ApplicationViewSet(
+    _Plumbing, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    kind = ""
+
+    def get_queryset(self):
+        if not permissions.can_read_documents(self.request.user):
+            return self.queryset.model.objects.none()
+        qs = self.queryset.model.objects.select_related(
+            "document", "requested_by__person", "decided_by__person"
+        ).order_by("-pk")
+        wanted = self.request.query_params.get("status", "")
+        return qs.filter(status=wanted) if wanted else qs
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "metadata"):
+            return super().get_permissions()
+        return [ActOnVisible()]
+
+    def get_object(self):
+        try:
+            application = selectors.application_get(
+                user=self.request.user, kind=self.kind, number=self.kwargs["number"]
+            )
+        except Http404 as exc:
+            raise exceptions.NotFound() from exc
+        self.check_object_permissions(self.request, application)
+        return application
+
+    def _decide(self, service, body_class):
+        body = self._valid(body_class)
+        kwargs = {"application": self.get_object(), "actor": self.request.user}
+        if "note" in body:
+            kwargs["note"] = body["note"]
+        application = service(expected_revision=body.get("revision"), **kwargs)
+        application.refresh_from_db()
+        return Response(self.get_serializer(application).data)
+
+
+def _application_actions(serializer_class, noun):
+    act = action_schema(lookup=_APP_LOOKUP, refused=_REFUSED, response=serializer_class)
+
+    class Actions:
+        @act(DocumentNoteSerializer, f"Approve the {noun} (approvers; not your own)")
+        @action(detail=True, methods=["post"])
+        def approve(self, request, number=None):
+            return self._decide(services.application_approve, DocumentNoteSerializer)
+
+        @act(DocumentRejectSerializer, f"Reject the {noun} with a reason (approvers)")
+        @action(detail=True, methods=["post"])
+        def reject(self, request, number=None):
+            return self._decide(services.application_reject, DocumentRejectSerializer)
+
+        @act(DocumentNoteSerializer, f"Withdraw your own {noun}")
+        @action(detail=True, methods=["post"])
+        def withdraw(self, request, number=None):
+            return self._decide(services.application_withdraw, DocumentNoteSerializer)
+
+    return Actions
+
+
+_status_param = OpenApiParameter("status", OpenApiTypes.STR, enum=list(ApplicationStatus.values))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Change applications", parameters=[_status_param]),
+    retrieve=extend_schema(parameters=[_APP_LOOKUP]),
+)
+class DocumentChangeApplicationViewSet(
+    _application_actions(DocumentChangeApplicationSerializer, "change application"),
+    _ApplicationViewSet,
+):
+    """Change applications (文件更改申请单); approved, the file becomes the current version."""
+
+    kind = "change"
+    queryset = DocumentChangeApplication.objects.none()
+    serializer_class = DocumentChangeApplicationSerializer
+
+    @extend_schema(
+        summary="Download the proposed file",
+        parameters=[_APP_LOOKUP],
+        responses={200: _FILE, 404: _REFUSED[404]},
+    )
+    @action(detail=True, methods=["get"])
+    def file(self, request, number=None):
+        application = self.get_object()
+        if not application.file:
+            raise exceptions.NotFound()
+        return self._download(application)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Scrap applications", parameters=[_status_param]),
+    retrieve=extend_schema(parameters=[_APP_LOOKUP]),
+)
+class DocumentScrapApplicationViewSet(
+    _application_actions(DocumentScrapApplicationSerializer, "scrap application"),
+    _ApplicationViewSet,
+):
+    """Scrap applications (报废申请单); approved, the document is scrapped and kept."""
+
+    kind = "scrap"
+    queryset = DocumentScrapApplication.objects.none()
+    serializer_class = DocumentScrapApplicationSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Borrowing applications and loans",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(BorrowStatus.values)),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Lent and past due."),
+        ],
+    ),
+    retrieve=extend_schema(parameters=[_APP_LOOKUP]),
+)
+class DocumentBorrowingViewSet(
+    _application_actions(DocumentBorrowingSerializer, "borrowing application"),
+    _ApplicationViewSet,
+):
+    """Borrowing (文件借阅申请单): approved by the ops department, handed over, returned."""
+
+    kind = "borrow"
+    queryset = DocumentBorrowApplication.objects.none()
+    serializer_class = DocumentBorrowingSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("borrower__person", "lent_by__person")
+        qs = qs.select_related("returned_to__person")
+        if self.request.query_params.get("overdue", "").lower() in ("1", "true", "yes"):
+            from django.utils import timezone
+
+            qs = qs.filter(status=BorrowStatus.LENT, due_on__lt=timezone.localdate())
+        return qs
+
+    _act = action_schema(lookup=_APP_LOOKUP, refused=_REFUSED, response=DocumentBorrowingSerializer)
+
+    @_act(DocumentRevisionSerializer, "Hand the document over (keepers)")
+    @action(detail=True, methods=["post"])
+    def lend(self, request, number=None):
+        return self._decide(services.borrow_lend, DocumentRevisionSerializer)
+
+    @_act(DocumentNoteSerializer, "Take the document back (keepers)")
+    @action(detail=True, methods=["post"], url_path="return")
+    def give_back(self, request, number=None):
+        return self._decide(services.borrow_return, DocumentNoteSerializer)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Backup records (文件备份记录)"),
+    retrieve=extend_schema(parameters=[number_lookup("backup", "D0905-2026120101")]),
+)
+class DocumentBackupViewSet(
+    _Plumbing,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Backup records of document material: what, when, medium, where kept, by whom, verified."""
+
+    queryset = DocumentBackup.objects.none()
+    serializer_class = DocumentBackupSerializer
+
+    def get_queryset(self):
+        return (
+            selectors.backup_list(user=self.request.user)
+            .select_related(None)
+            .select_related("performed_by__person", "verified_by__person")
+            .prefetch_related("documents")
+        )
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "create", "metadata"):
+            return super().get_permissions()
+        return [ActOnVisible()]
+
+    @extend_schema(
+        summary="Record a backup",
+        request=DocumentBackupInputSerializer,
+        responses={201: DocumentBackupSerializer, **_REFUSED},
+    )
+    def create(self, request, *args, **kwargs):
+        body = self._valid(DocumentBackupInputSerializer)
+        backup = services.backup_create(actor=request.user, **body)
+        return Response(self.get_serializer(self.get_queryset().get(pk=backup.pk)).data, status=201)
+
+    @extend_schema(
+        summary="Mark the restore verified (keepers)",
+        parameters=[number_lookup("backup", "D0905-2026120101")],
+        request=None,
+        responses={200: DocumentBackupSerializer, **_REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, number=None):
+        backup = self.get_object()
+        services.backup_verify(backup=backup, actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=backup.pk)).data)

@@ -1,0 +1,371 @@
+"""Every read of the controlled documents that depends on who is asking.
+
+IT staff and the approvers see the whole catalogue (scrapped documents included, as
+history); end users see none of it. Each page reads a fixed number of queries however
+many documents, versions, applications or loans there are.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itsm.audit import TimelineEntry, audit_timeline
+from itsm.models import TransitionLog
+
+from .. import permissions
+from ..choices import DOCUMENT_IN_USE, ApplicationStatus, BorrowStatus, DocumentStatus
+from ..models import (
+    ControlledDocument,
+    DocumentBackup,
+    DocumentBorrowApplication,
+    DocumentChangeApplication,
+    DocumentScrapApplication,
+    DocumentVersion,
+)
+from .services import CHECK_REMIND_DAYS
+
+LIST_RELATED = ("current_version", "custodian__person", "procedure")
+
+
+def document_visible(*, user) -> QuerySet[ControlledDocument]:
+    if not permissions.can_read_documents(user):
+        return ControlledDocument.objects.none()
+    return ControlledDocument.objects.all()
+
+
+def _overdue_loans(today):
+    return DocumentBorrowApplication.objects.filter(
+        document=OuterRef("pk"), status=BorrowStatus.LENT, due_on__lt=today
+    )
+
+
+def _pending(model):
+    return model.objects.filter(document=OuterRef("pk"), status=ApplicationStatus.SUBMITTED)
+
+
+def document_list(
+    *,
+    user,
+    level: str = "",
+    document_type: str = "",
+    status: str = "",
+    check_due: bool = False,
+    overdue: bool = False,
+    pending: bool = False,
+    query: str = "",
+) -> QuerySet[ControlledDocument]:
+    """The catalogue, by number, with the flags the list shows (one query per page)."""
+    today = timezone.localdate()
+    documents = (
+        document_visible(user=user)
+        .select_related(*LIST_RELATED)
+        .annotate(
+            has_overdue=Exists(_overdue_loans(today)),
+            has_pending=Exists(_pending(DocumentChangeApplication))
+            | Exists(_pending(DocumentScrapApplication))
+            | Exists(
+                DocumentBorrowApplication.objects.filter(
+                    document=OuterRef("pk"), status=BorrowStatus.SUBMITTED
+                )
+            ),
+        )
+    )
+    if level:
+        documents = documents.filter(level=level)
+    if document_type:
+        documents = documents.filter(document_type=document_type)
+    if status:
+        documents = documents.filter(status=status)
+    if check_due:
+        documents = documents.filter(
+            status__in=DOCUMENT_IN_USE,
+            next_check_on__lte=today + timedelta(days=CHECK_REMIND_DAYS),
+        )
+    if overdue:
+        documents = documents.filter(has_overdue=True)
+    if pending:
+        documents = documents.filter(has_pending=True)
+    if query:
+        documents = documents.filter(
+            Q(number__icontains=query) | Q(name__icontains=query) | Q(description__icontains=query)
+        )
+    return documents.order_by("level", "number")
+
+
+def document_counts(*, user) -> dict[str, int]:
+    """Figures for the list's header, in one query."""
+    today = timezone.localdate()
+    return document_visible(user=user).aggregate(
+        all=Count("pk"),
+        effective=Count("pk", filter=Q(status=DocumentStatus.EFFECTIVE)),
+        under_change=Count("pk", filter=Q(status=DocumentStatus.UNDER_CHANGE)),
+        check_due=Count(
+            "pk",
+            filter=Q(
+                status__in=DOCUMENT_IN_USE,
+                next_check_on__lte=today + timedelta(days=CHECK_REMIND_DAYS),
+            ),
+        ),
+    )
+
+
+def document_get(*, user, number: str) -> ControlledDocument:
+    """One document by number (or id), with what its page shows; 404 when not visible."""
+    lookup = Q(number=number.upper())
+    if number.isdigit():
+        lookup |= Q(pk=int(number))
+    document = (
+        document_visible(user=user)
+        .select_related(*LIST_RELATED, "registered_by__person", "released_by__person")
+        .filter(lookup)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def document_procedures(*, user) -> QuerySet[ControlledDocument]:
+    """Level-2 procedures a new C or D document can derive from."""
+    return (
+        document_visible(user=user)
+        .filter(level="B")
+        .exclude(status=DocumentStatus.SCRAPPED)
+        .order_by("number")
+    )
+
+
+_PEOPLE = ("requested_by__person", "decided_by__person")
+
+
+def document_versions(*, document) -> list[DocumentVersion]:
+    return list(
+        document.versions.select_related("created_by__person", "change_application").order_by(
+            "-sequence"
+        )
+    )
+
+
+def document_applications(*, document) -> dict[str, list]:
+    return {
+        "changes": list(
+            document.documentchangeapplications.select_related(*_PEOPLE).order_by("-pk")
+        ),
+        "scraps": list(document.documentscrapapplications.select_related(*_PEOPLE).order_by("-pk")),
+        "borrows": list(
+            document.documentborrowapplications.select_related(
+                *_PEOPLE, "borrower__person", "lent_by__person", "returned_to__person"
+            ).order_by("-pk")
+        ),
+    }
+
+
+def document_backups(*, document, limit: int = 20) -> list[DocumentBackup]:
+    return list(document.backups.select_related("performed_by__person").order_by("-pk")[:limit])
+
+
+def document_checks(*, document, limit: int = 20):
+    return list(document.checks.select_related("checked_by__person").order_by("-pk")[:limit])
+
+
+def backup_list(*, user) -> QuerySet[DocumentBackup]:
+    if not permissions.can_read_documents(user):
+        return DocumentBackup.objects.none()
+    return (
+        DocumentBackup.objects.select_related("performed_by__person", "verified_by__person")
+        .annotate(document_count=Count("documents"))
+        .order_by("-backed_up_on", "-pk")
+    )
+
+
+def application_get(*, user, kind: str, number: str):
+    """A change, scrap or borrowing application by number; 404 when not visible."""
+    model = APPLICATION_MODELS.get(kind)
+    if model is None or not permissions.can_read_documents(user):
+        raise Http404
+    application = model.objects.select_related("document").filter(number=number).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+APPLICATION_MODELS = {
+    "change": DocumentChangeApplication,
+    "scrap": DocumentScrapApplication,
+    "borrow": DocumentBorrowApplication,
+}
+
+
+def version_get(*, user, document, pk: int) -> DocumentVersion:
+    if not permissions.can_read_documents(user):
+        raise Http404
+    version = document.versions.filter(pk=pk).first()
+    if version is None or not version.file:
+        raise Http404
+    return version
+
+
+# --- timeline ----------------------------------------------------------------------------
+
+TRANSITION_TITLES = {
+    "register": _("Registered"),
+    "release": _("Released"),
+    "change_submitted": _("Change applied for"),
+    "new_version": _("New version current"),
+    "change_rejected": _("Change rejected"),
+    "change_withdrawn": _("Change withdrawn"),
+    "scrap_submitted": _("Scrapping applied for"),
+    "scrapped": _("Scrapped"),
+    "scrap_rejected": _("Scrapping rejected"),
+    "scrap_withdrawn": _("Scrapping withdrawn"),
+    "borrow_submitted": _("Loan applied for"),
+    "borrow_approved": _("Loan approved"),
+    "borrow_rejected": _("Loan rejected"),
+    "borrow_withdrawn": _("Loan withdrawn"),
+    "borrow_lent": _("Handed over"),
+    "borrow_returned": _("Returned"),
+    "borrow_overdue": _("Overdue reminder"),
+    "check": _("Validity checked"),
+    "backup": _("Backed up"),
+}
+
+
+def document_timeline(*, document, limit: int = 200) -> list[TimelineEntry]:
+    """The document's story, newest first: its transitions and events with readable
+    titles, and the catalogue corrections from the field audit (fixed query count)."""
+    entries = [e for e in audit_timeline(subject=document, limit=limit) if e.kind != "transition"]
+    content_type = ContentType.objects.get_for_model(ControlledDocument)
+    rows = (
+        TransitionLog.objects.filter(content_type=content_type, object_id=str(document.pk))
+        .select_related("actor__person")
+        .order_by("-at", "-pk")[:limit]
+    )
+    labels = dict(DocumentStatus.choices)
+    for row in rows:
+        changes = []
+        if row.source and row.source != row.target:
+            changes = [
+                (
+                    str(_("Status")),
+                    str(labels.get(row.source, row.source)),
+                    str(labels.get(row.target, row.target)),
+                )
+            ]
+        entries.append(
+            TimelineEntry(
+                at=row.at,
+                kind="transition",
+                actor=row.actor,
+                title=str(TRANSITION_TITLES.get(row.transition, row.transition)),
+                changes=changes,
+                note=row.note,
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+# --- what the acting user may do, and why not ------------------------------------------------
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    allowed: bool
+    reason: str = ""
+
+
+def document_actions(*, user, document, applications) -> list[Action]:
+    """The document's actions for `user`, each allowed or with the reason it is not."""
+    status = document.status
+    in_use = status in DOCUMENT_IN_USE
+    pending_scrap = any(a.status == ApplicationStatus.SUBMITTED for a in applications["scraps"])
+    actions = []
+
+    def add(name, label, rule, blocked=""):
+        if not permissions.document_allowed(user, rule):
+            actions.append(Action(name, label, False, permissions.document_refusal(rule)))
+        else:
+            actions.append(Action(name, label, not blocked, blocked))
+
+    if status == DocumentStatus.DRAFT:
+        own = document.registered_by_id == user.pk
+        add(
+            "release",
+            _("Release"),
+            "release",
+            _("You registered it: another approver must release it.") if own else "",
+        )
+    add(
+        "edit",
+        _("Edit catalogue entry"),
+        "edit",
+        _("A scrapped document is kept as it was.") if status == DocumentStatus.SCRAPPED else "",
+    )
+    change_block = ""
+    if status == DocumentStatus.UNDER_CHANGE:
+        change_block = _("A change application is awaiting approval.")
+    elif status != DocumentStatus.EFFECTIVE:
+        change_block = _("Only an effective document can be changed.")
+    add("change", _("Apply for a change"), "apply_change", change_block)
+    scrap_block = ""
+    if status == DocumentStatus.SCRAPPED:
+        scrap_block = _("It is scrapped already.")
+    elif status == DocumentStatus.UNDER_CHANGE:
+        scrap_block = _("Decide the pending change first.")
+    elif pending_scrap:
+        scrap_block = _("A scrap application is awaiting approval.")
+    add("scrap", _("Apply to scrap"), "apply_scrap", scrap_block)
+    add(
+        "borrow",
+        _("Apply to borrow"),
+        "borrow",
+        "" if in_use else _("Only documents in use are lent."),
+    )
+    add(
+        "check",
+        _("Record a validity check"),
+        "check",
+        "" if in_use else _("Only documents in use are checked."),
+    )
+    add("backup", _("Record a backup"), "backup")
+    return actions
+
+
+def application_actions(*, user, application) -> list[str]:
+    """The actions `user` can take on one application now (the buttons shown)."""
+    kind = type(application)
+    status = application.status
+    names = []
+    decider = permissions.document_allowed(user, "decide")
+    own = application.requested_by_id == user.pk
+    if status == ApplicationStatus.SUBMITTED and decider and not own:
+        names += ["approve", "reject"]
+    if own and status == ApplicationStatus.SUBMITTED:
+        names.append("withdraw")
+    if kind is DocumentBorrowApplication:
+        if own and status == BorrowStatus.APPROVED:
+            names.append("withdraw")
+        if permissions.document_allowed(user, "lend"):
+            if status == BorrowStatus.APPROVED:
+                names.append("lend")
+            if status == BorrowStatus.LENT:
+                names.append("return")
+    return names
+
+
+def own_decision_note(*, user, application) -> str:
+    """Why an approver sees no approve button on an application (their own)."""
+    if (
+        application.status == ApplicationStatus.SUBMITTED
+        and application.requested_by_id == user.pk
+        and permissions.document_allowed(user, "decide")
+    ):
+        return str(_("You filed it: another approver decides."))
+    return ""
