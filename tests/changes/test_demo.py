@@ -1,8 +1,8 @@
 import pytest
 
 from changes import demo as changes_demo
-from changes.choices import ChangeStatus, ChangeType
-from changes.models import ChangeRequest, FreezePeriod
+from changes.choices import ChangeStatus, ChangeType, ReleaseStatus
+from changes.models import ChangeRequest, FreezePeriod, Release
 from changes.selectors import change_conflicts
 from cmdb import demo as cmdb_demo
 from incidents import demo as incidents_demo
@@ -32,8 +32,12 @@ def test_demo_problems_and_changes_load_once(django_db_blocker):
         start = min(w[0] for w in windows)
         end = max(w[1] for w in windows)
         assert change_conflicts(start=start, end=end)
+    statuses = set(Release.objects.values_list("status", flat=True))
+    assert {ReleaseStatus.CLOSED, ReleaseStatus.TESTED, ReleaseStatus.AUTHORISED} <= statuses
+    assert {ReleaseStatus.BUILT, ReleaseStatus.PLANNED} <= statuses
     assert "skipped" in problems_demo.seed(password=PASSWORD)
-    assert "skipped" in changes_demo.seed(password=PASSWORD)
+    again = changes_demo.seed(password=PASSWORD)
+    assert "changes exist, skipped" in again and "releases exist, skipped" in again
 
 
 def test_every_demo_page_renders(client):
@@ -52,7 +56,9 @@ def test_every_demo_page_renders(client):
         reverse("problems:suggestions"),
         reverse("problems:known_errors"),
         reverse("problems:pareto"),
+        reverse("changes:release_list"),
         *(c.get_absolute_url() for c in ChangeRequest.objects.all()),
+        *(r.get_absolute_url() for r in Release.objects.all()),
         *(p.get_absolute_url() for p in Problem.objects.all()),
     ]
     for url in pages:
@@ -60,3 +66,6 @@ def test_every_demo_page_renders(client):
     client.force_login(users["approver"])
     waiting = ChangeRequest.objects.get(status=ChangeStatus.AWAITING_APPROVAL)
     assert "approve" in client.get(waiting.get_absolute_url()).content.decode()
+    tested = Release.objects.get(status=ReleaseStatus.TESTED)
+    client.force_login(get_user_model().objects.get(username="approver2"))
+    assert "authorise" in client.get(tested.get_absolute_url()).content.decode()
