@@ -17,3 +17,25 @@ def test_demo_seed_is_idempotent_and_searchable(end_user):
     assert titles[0] == "打印机卡纸处理方法"
     assert selectors.record_search(user=end_user, query="蓝屏")
     assert selectors.record_search(user=end_user, query="printer jam")
+
+
+def test_demo_documents_cover_the_catalogue_and_its_flows(agent, engineer, approver):
+    from knowledge.choices import ApplicationStatus, BorrowStatus, DocumentStatus
+    from knowledge.models import (
+        ControlledDocument,
+        DocumentBackup,
+        DocumentBorrowApplication,
+        DocumentChangeApplication,
+    )
+
+    demo.seed(password="x")
+    assert "controlled documents already there" in demo.seed(password="x")
+    numbers = set(ControlledDocument.objects.values_list("number", flat=True))
+    assert {"A01", "B02", "C0101", "D0201"} <= numbers
+    assert ControlledDocument.objects.get(number="A01").name == "运维服务方案"
+    assert ControlledDocument.objects.get(number="D0201").procedure.number == "B02"
+    assert DocumentChangeApplication.objects.filter(status=ApplicationStatus.SUBMITTED).exists()
+    loan = DocumentBorrowApplication.objects.get(status=BorrowStatus.LENT)
+    assert loan.is_overdue
+    assert DocumentBackup.objects.filter(verified=True).exists()
+    assert ControlledDocument.objects.filter(status=DocumentStatus.DRAFT).exists()
