@@ -30,11 +30,20 @@ for _model in (
     ApproverSlot,
     ChangeTemplate,
     FreezePeriod,
-    Release,
     ReleaseApproval,
     ReleaseTestRecord,
 ):
     auditlog.register(_model, include_fields=_own_fields(_model))
+# A release's state and its stamps are on the timeline as transitions already; the audit
+# log keeps what people edit.
+auditlog.register(
+    Release,
+    include_fields=[
+        f
+        for f in _own_fields(Release)
+        if f not in ("status", "approval_round", "number") and not f.endswith("_at")
+    ],
+)
 
 
 class ApproverSlotInline(admin.TabularInline):

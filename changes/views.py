@@ -268,6 +268,8 @@ def _render_detail(request, change, *, bound=None, status=200):
                 else []
             ),
             "problems": change.problems.all(),
+            "releases": change.releases.order_by("-created_at"),
+            "can_plan_release": permissions.release_allowed(request.user, "create"),
             "log_entries": change.log_entries.select_related("actor__person")[:100],
             "actions": actions,
             "can_edit": change.status == ChangeStatus.DRAFT

@@ -307,8 +307,9 @@ def test_only_the_release_manager_or_a_supervisor_deploys(authorised_release, ma
 
 def test_a_failed_deployment_is_rolled_back_and_closed(authorised_release, engineer, supervisor):
     release = authorised_release()
-    with time_machine.travel(at(10, 19), tick=False), pytest.raises(ValidationError):
-        services.release_fail(release=release, actor=engineer, outcome="")
+    with time_machine.travel(at(10, 19), tick=False):
+        with pytest.raises(ValidationError):  # a failure needs its description
+            services.release_fail(release=release, actor=engineer, outcome="")
         services.release_fail(release=release, actor=engineer, outcome="安装报错")
         services.release_roll_back(release=release, actor=engineer, outcome="已卸载")
         services.release_close(release=release, actor=supervisor)
