@@ -54,7 +54,9 @@ CONTENT_FIELDS = (
     "planned_end",
     "manager",
 )
-EDITABLE_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.BUILT, ReleaseStatus.REJECTED)
+# What was built and tested is what the approvers authorise: from the build on, the content
+# is frozen (a supervisor may still move the window); a rejected release is reworked.
+EDITABLE_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.REJECTED)
 # A bundled change counts as cleared for deployment once approved.
 CHANGE_CLEARED = (
     ChangeStatus.APPROVED,
@@ -204,7 +206,7 @@ def release_create(*, actor, changes=(), items=(), **fields) -> Release:
 def release_update(
     *, release, actor, expected_version=None, changes=None, items=None, **fields
 ) -> Release:
-    """Edit a planned, built or rejected release. Moving the window re-arms the notice to
+    """Edit a planned or rejected release. Moving the window re-arms the notice to
     the affected users."""
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
@@ -214,8 +216,9 @@ def release_update(
     if release.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _(
-                "Only a planned, built or rejected release can be edited; this one is "
-                "“%(status)s”. A supervisor can still reschedule it."
+                "Only a planned or rejected release can be edited: what was built and tested "
+                "is what the approvers authorise. This one is “%(status)s”; a supervisor can "
+                "still reschedule it."
             )
             % {"status": release.get_status_display()}
         )

@@ -112,7 +112,7 @@ def release_edit(request, number):
     if not permissions.release_allowed(request.user, "edit", release):
         raise PermissionDenied(permissions.release_refusal("edit"))
     if release.status not in services.EDITABLE_STATUSES:
-        messages.error(request, _("Only a planned, built or rejected release can be edited."))
+        messages.error(request, _("Only a planned or rejected release can be edited."))
         return redirect(release)
     zone = timezone.get_current_timezone()
     initial = {
@@ -275,7 +275,16 @@ def _render_detail(request, release, *, bound=None, status=200):
         if bound is not None and bound[0] == name:
             form = bound[1]
         else:
-            form = form_class(initial={"version": release.version}, prefix=name)
+            initial = {"version": release.version}
+            if name == "reschedule":
+                zone = timezone.get_current_timezone()
+                initial.update(
+                    planned_start=release.planned_start
+                    and timezone.localtime(release.planned_start, zone),
+                    planned_end=release.planned_end
+                    and timezone.localtime(release.planned_end, zone),
+                )
+            form = form_class(initial=initial, prefix=name)
         actions.append((name, str(label), form, reason, name in DANGER))
     items = selectors.release_affected_items(release=release)
     own_items = set(release.items.values_list("pk", flat=True))

@@ -86,7 +86,7 @@ class ReleaseViewSet(
         return Response(self._show(release), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Edit a planned, built or rejected release (only the fields sent)",
+        summary="Edit a planned or rejected release (only the fields sent)",
         parameters=[_LOOKUP],
         request=serializers.ReleaseUpdateSerializer,
         responses={200: serializers.ReleaseSerializer, **_REFUSED},

@@ -366,3 +366,18 @@ def test_the_lead_time_is_configurable(settings, authorised_release):
     settings.ITSM = {**settings.ITSM, "RELEASE_NOTICE_HOURS": 48}
     authorised_release()
     assert services.release_notify_upcoming(now=at(8, 19)) == 1
+
+
+def test_a_built_release_is_frozen_but_a_supervisor_may_move_its_window(
+    make_release, engineer, supervisor
+):
+    release = make_release()
+    services.release_build(release=release, actor=engineer)
+    with pytest.raises(ValidationError, match="what was built and tested"):
+        services.release_update(release=release, actor=engineer, items=[])
+    services.release_reschedule(
+        release=release, actor=supervisor, planned_start=at(11, 18), planned_end=at(11, 19)
+    )
+    release.refresh_from_db()
+    assert release.planned_start == at(11, 18)
+    assert _transitions(release)[-1] == "reschedule"

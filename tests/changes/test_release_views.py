@@ -195,3 +195,27 @@ def test_the_subnav_links_the_releases(client, supervisor):
     client.force_login(supervisor)
     body = client.get(reverse("changes:list")).content.decode()
     assert reverse("changes:release_list") in body
+
+
+def test_a_supervisor_reschedules_on_the_page_and_the_notice_is_re_armed(
+    client, supervisor, authorised_release
+):
+    release = authorised_release()
+    Release.objects.filter(pk=release.pk).update(users_notified_at=at(9, 19))
+    release.refresh_from_db()
+    client.force_login(supervisor)
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert 'value="2031-03-10T18:00"' in page  # the form starts from the current window
+    response = client.post(
+        reverse("changes:release_act", args=[release.number, "reschedule"]),
+        {
+            "reschedule-planned_start": "2031-03-12T18:00",
+            "reschedule-planned_end": "2031-03-12T20:00",
+            "reschedule-note": "避开月底结账",
+            "reschedule-version": release.version,
+        },
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.planned_start == at(12, 18)
+    assert release.users_notified_at is None
