@@ -42,10 +42,14 @@ class Graph:
 def impact_graph(impact, *, per_column: int = 8, max_depth: int = 4) -> Graph:
     """Nodes placed in a column per hop from the failed item, at most `per_column` each."""
     columns: dict[int, list] = {0: [impact.ci]}
-    for item in impact.items:
-        level = impact.depth[item.pk]
-        if level <= max_depth:
-            columns.setdefault(level, []).append(item)
+    nearest = getattr(impact.items, "nearest", None)
+    if nearest is not None:  # builds only the items drawn, not every one reached
+        columns.update(nearest(per_depth=per_column, max_depth=max_depth))
+    else:
+        for item in impact.items:
+            level = impact.depth[item.pk]
+            if level <= max_depth:
+                columns.setdefault(level, []).append(item)
     nodes: dict[int, Node] = {}
     for level, items in sorted(columns.items()):
         for row, item in enumerate(items[:per_column]):

@@ -69,6 +69,11 @@ def ci_detail(request, pk):
     )
 
 
+# What the impact page lists of a large impact (VIPs first, nearest items first).
+USERS_SHOWN = 100
+ITEMS_SHOWN = 500
+
+
 @login_required
 @require_GET
 def ci_impact(request, pk):
@@ -83,7 +88,10 @@ def ci_impact(request, pk):
             "ci": ci,
             "impact": impact,
             "graph": impact_graph(impact),
-            "users": [(user, impact.user_level(user)) for user in impact.users],
+            # The counts are complete; the lists stop where a reader would.
+            "users": [(user, impact.user_level(user)) for user in impact.users[:USERS_SHOWN]],
+            "items": impact.items[:ITEMS_SHOWN],
+            "items_shown": ITEMS_SHOWN,
         },
     )
 

@@ -1,21 +1,27 @@
-"""Benchmark impact analysis and the item list on a large synthetic estate (issue 4).
+"""Benchmark impact analysis, the item list and labels on a large synthetic estate (issue 4).
 
     DEBUG=1 DATABASE_URL=postgres://…/scratch python manage.py cmdb_bench --items 50000 --relationships 200000
 
-Creates BENCH-* items once (kept for re-runs), then times impact from the most connected
-item and from a typical one. Writes to the database: DEBUG only, never on production.
+Creates BENCH-* items once (kept for re-runs): random relationships biased towards a few
+hubs (so the first item's failure reaches nearly the whole estate), bench users (a few
+VIPs) responsible for most items in the demo departments, shared items with named
+users, and a separate shallow case: a server with three applications running on it.
+Then prints median, p95 and best milliseconds and the query count of each operation.
+Writes to the database: DEBUG only, never on production.
 """
 
 import random
-import time
+import statistics
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
 
 from cmdb.choices import RelationshipType
-from cmdb.models import CIClass, CIRelationship, ConfigurationItem
+from cmdb.models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
 from cmdb.services import ci_impact, impacted_ids
+from itsm.bench import database_label, p95, timed
+from servicedesk.models import Department, Person, ServiceLevel
 
 TYPES = [
     RelationshipType.RUNS_ON,
@@ -23,6 +29,7 @@ TYPES = [
     RelationshipType.DEPENDS_ON,
     RelationshipType.USED_BY,
 ]
+SHALLOW_TAG = "BENCH-S-SERVER"
 
 
 class Command(BaseCommand):
@@ -31,82 +38,118 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--items", type=int, default=50_000)
         parser.add_argument("--relationships", type=int, default=200_000)
+        parser.add_argument("--users", type=int, default=3_000, help="bench users (people)")
+        parser.add_argument("--runs", type=int, default=7, help="timed runs per operation")
         parser.add_argument("--seed", type=int, default=4)
+        parser.add_argument(
+            "--skip-labels", action="store_true", help="leave out the label PDFs (slow)"
+        )
 
-    def handle(self, *args, items, relationships, seed, **options):
+    def handle(self, *args, items, relationships, users, runs, seed, skip_labels, **options):
         if not settings.DEBUG:
             raise CommandError("cmdb_bench writes thousands of rows; run it with DEBUG=1.")
         rng = random.Random(seed)  # noqa: S311 (synthetic data)
         ids = self._items(items)
         self._relationships(ids, relationships, rng)
-        hub = ids[0]
-        typical = ids[len(ids) // 2]
-        for label, pk in (("hub", hub), ("typical", typical)):
-            ci = ConfigurationItem.objects.get(pk=pk)
-            settings.DEBUG = True
-            reset_queries()
-            start = time.perf_counter()
-            depth, _ = impacted_ids(ci_id=pk)
-            walk = time.perf_counter() - start
-            reset_queries()
-            start = time.perf_counter()
+        people = self._users(users, rng)
+        self._owners(ids, people, rng)
+        hub = ConfigurationItem.objects.get(pk=ids[0])
+        shallow = self._shallow(people)
+
+        self.stdout.write(
+            f"{database_label()}: {ConfigurationItem.objects.count()} items, "
+            f"{CIRelationship.objects.count()} relationships, {len(people)} bench users"
+        )
+        for label, ci in (("hub", hub), ("shallow", shallow)):
             impact = ci_impact(ci=ci)
-            full = time.perf_counter() - start
             self.stdout.write(
-                f"{connection.vendor} {label}: {len(depth)} items reached; graph walk "
-                f"{walk:.3f}s; ci_impact (walk + items, users, departments) {full:.3f}s "
-                f"in {len(connection.queries)} queries, {len(impact.users)} users"
+                f"impact {label} {ci.asset_tag}: {len(impact.items)} items reached, "
+                f"{len(impact.users)} users ({self._vips(impact)} VIP), "
+                f"{len(impact.departments)} departments, "
+                f"{len(impact.service_levels)} service levels, {len(impact.edges)} edges"
             )
-        self._labels(ids[:1000])
-        self._list_page()
+        operations = [
+            ("impact hub: walk only", lambda: impacted_ids(ci_id=hub.pk)),
+            ("impact hub: ci_impact", lambda: ci_impact(ci=hub)),
+            ("impact hub: + every instance", lambda: _consume(ci_impact(ci=hub))),
+            ("impact shallow: ci_impact", lambda: _consume(ci_impact(ci=shallow))),
+        ]
+        client = self._client()
+        if client is not None:
+            from django.urls import reverse
+
+            operations += [
+                (
+                    "impact hub: page",
+                    lambda: _get(client, reverse("cmdb:ci_impact", args=[hub.pk])),
+                ),
+                (
+                    "impact shallow: page",
+                    lambda: _get(client, reverse("cmdb:ci_impact", args=[shallow.pk])),
+                ),
+                ("item list, first page", lambda: _get(client, reverse("cmdb:ci_list"))),
+                (
+                    "item search BENCH-0004",
+                    lambda: _get(client, reverse("cmdb:ci_list"), {"q": "BENCH-0004"}),
+                ),
+                (
+                    "item search 不存在",
+                    lambda: _get(client, reverse("cmdb:ci_list"), {"q": "不存在"}),
+                ),
+            ]
+        else:
+            self.stdout.write("pages skipped: no superuser (run seed_demo)")
+        if not skip_labels:
+            operations += self._labels(ids[:1000])
+
+        self.stdout.write(
+            f"{'operation':<32} {'median ms':>10} {'p95 ms':>9} {'best ms':>9} {'queries':>8}"
+        )
+        for name, operation, *repeat in operations:
+            operation()  # warm caches (templates, default level, fonts) once
+            measured = [timed(operation) for _ in range(repeat[0] if repeat else runs)]
+            timings = [elapsed for elapsed, _, _ in measured]
+            self.stdout.write(
+                f"{name:<32} {statistics.median(timings):>10.1f} {p95(timings):>9.1f} "
+                f"{min(timings):>9.1f} {max(count for _, count, _ in measured):>8}"
+            )
+
+    @staticmethod
+    def _vips(impact) -> int:
+        return sum(
+            n for level, n in impact.user_counts if level is not None and level.code == "vip"
+        )
 
     def _labels(self, ids):
         from cmdb.labels import labels_pdf
 
         items = list(ConfigurationItem.objects.filter(pk__in=ids).select_related("supplier"))
-        for layout in ("a4-2x7", "single"):
-            start = time.perf_counter()
-            try:
-                pdf = labels_pdf(items, layout=layout)
-            except (KeyError, ValueError) as exc:  # a layout name this build does not know
-                self.stdout.write(f"labels {layout}: skipped ({exc})")
-                continue
-            self.stdout.write(
-                f"label PDF, {len(items)} items, {layout}: {time.perf_counter() - start:.2f}s, "
-                f"{len(pdf) // 1024} KB"
+        return [
+            (
+                f"label PDF {len(items)} items {layout}",
+                lambda layout=layout: labels_pdf(items, layout=layout),
+                3,
             )
+            for layout in ("a4-2x7", "single")
+        ]
 
-    def _list_page(self):
-        """The item list's first page and a search, in-process, with their query counts."""
-        from django.contrib.auth import get_user_model
+    def _client(self):
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext, override_settings
-        from django.urls import reverse
 
         admin = get_user_model().objects.filter(is_superuser=True).first()
         if admin is None:
-            self.stdout.write("list page: skipped (no superuser; run seed_demo)")
-            return
+            return None
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
         client.force_login(admin)
-        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            for name, params in (("list", {}), ("search BENCH-0004", {"q": "BENCH-0004"})):
-                client.get(reverse("cmdb:ci_list"), params)
-                timings = []
-                for _ in range(10):
-                    with CaptureQueriesContext(connection) as queries:
-                        start = time.perf_counter()
-                        client.get(reverse("cmdb:ci_list"), params)
-                        timings.append((time.perf_counter() - start) * 1000)
-                timings.sort()
-                self.stdout.write(
-                    f"item {name}: median {timings[len(timings) // 2]:.1f} ms, "
-                    f"{len(queries.captured_queries)} queries"
-                )
+        return client
+
+    # --- the synthetic estate (created once, reused by later runs) -----------------------
 
     def _items(self, count) -> list[int]:
         existing = list(
-            ConfigurationItem.objects.filter(asset_tag__startswith="BENCH-")
+            ConfigurationItem.objects.filter(asset_tag__startswith="BENCH-0")
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -123,7 +166,8 @@ class Command(BaseCommand):
         return self._items(count)
 
     def _relationships(self, ids, count, rng) -> None:
-        have = CIRelationship.objects.filter(source__asset_tag__startswith="BENCH-").count()
+        bench = CIRelationship.objects.filter(source__asset_tag__startswith="BENCH-0")
+        have = bench.count()
         rows = []
         n = len(ids)
         while have + len(rows) < count:
@@ -136,6 +180,98 @@ class Command(BaseCommand):
                 )
             if len(rows) >= 20_000:
                 CIRelationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-                have = CIRelationship.objects.filter(source__asset_tag__startswith="BENCH-").count()
+                have = bench.count()
                 rows = []
         CIRelationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+
+    def _users(self, count, rng) -> list[int]:
+        """Bench people in the demo departments; one in 30 is a VIP."""
+        User = get_user_model()
+        existing = list(
+            User.objects.filter(username__startswith="bench-u-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(existing) >= count:
+            return existing[:count]
+        departments = list(Department.objects.values_list("pk", flat=True)) or [None]
+        vip = ServiceLevel.objects.filter(code="vip").first()
+        made = User.objects.bulk_create(
+            [User(username=f"bench-u-{n:05d}") for n in range(len(existing), count)],
+            batch_size=2000,
+        )
+        Person.objects.bulk_create(
+            [
+                Person(
+                    user=user,
+                    name=f"测试用户{user.username[-5:]}",
+                    department_id=rng.choice(departments),
+                    service_level=vip if rng.random() < 1 / 30 else None,
+                )
+                for user in made
+            ],
+            batch_size=2000,
+        )
+        return self._users(count, rng)
+
+    def _owners(self, ids, people, rng) -> None:
+        """Four in five items get a responsible user and their department; shared items get users."""
+        if ConfigurationItem.objects.filter(pk=ids[0], responsible__isnull=False).exists():
+            return
+        department_of = dict(
+            Person.objects.filter(user_id__in=people).values_list("user_id", "department_id")
+        )
+        changed = []
+        for pk in ids:
+            if rng.random() < 0.8:
+                owner = rng.choice(people)
+                changed.append(
+                    ConfigurationItem(
+                        pk=pk, responsible_id=owner, department_id=department_of[owner]
+                    )
+                )
+        ConfigurationItem.objects.bulk_update(
+            changed, ["responsible", "department"], batch_size=1000
+        )
+        links = {(rng.choice(ids[:2000]), rng.choice(people)) for _ in range(5000)}
+        ConfigurationItemUser.objects.bulk_create(
+            [ConfigurationItemUser(item_id=i, user_id=u) for i, u in links],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+
+    def _shallow(self, people) -> ConfigurationItem:
+        """A server with three applications on it, outside the random graph."""
+        server = ConfigurationItem.objects.filter(asset_tag=SHALLOW_TAG).first()
+        if server is not None:
+            return server
+        server_class = CIClass.objects.get(code="server")
+        application = CIClass.objects.get(code="application")
+        server = ConfigurationItem.objects.create(
+            asset_tag=SHALLOW_TAG, name="bench server", ci_class=server_class
+        )
+        for n in range(1, 4):
+            app = ConfigurationItem.objects.create(
+                asset_tag=f"BENCH-S-APP-{n}",
+                name=f"bench application {n}",
+                ci_class=application,
+                responsible_id=people[n],
+            )
+            CIRelationship.objects.create(source=app, target=server, type=RelationshipType.RUNS_ON)
+        return server
+
+
+def _consume(impact):
+    """What the change pages and the API do: read every item and every user."""
+    for item in impact.items:
+        item.asset_tag  # noqa: B018
+    for user in impact.users:
+        user.pk  # noqa: B018
+    return impact
+
+
+def _get(client, url, params=None):
+    response = client.get(url, params or {})
+    if response.status_code != 200:
+        raise CommandError(f"GET {url} answered {response.status_code}")
+    return response
