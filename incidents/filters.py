@@ -11,6 +11,7 @@ from servicedesk.models import Category, Team
 
 from .choices import Channel, Priority, Status
 from .search import keyword_filter
+from .widgets import PlainSelect, plain_choices
 
 _select = {"class": "form-select form-select-sm"}
 
@@ -26,6 +27,29 @@ def staff_users():
         .distinct()
         .order_by("person__name", "username")
     )
+
+
+def queue_choices() -> dict[str, list]:
+    """The queue page's category, team and staff options as plain (pk, label) rows.
+
+    Three small queries and no model instance per option; the fields' querysets still
+    validate what is posted.
+    """
+    return {
+        "category": list(Category.objects.filter(is_active=True).values_list("pk", "name")),
+        "team": list(Team.objects.values_list("pk", "name")),
+        "assignee": [
+            (pk, name or username)
+            for pk, name, username in staff_users().values_list("pk", "person__name", "username")
+        ],
+    }
+
+
+def queue_choices_apply(choices, *forms_) -> None:
+    for form in forms_:
+        for name, rows in choices.items():
+            if name in form.fields:
+                form.fields[name].widget.choices = plain_choices(form.fields[name], rows)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -53,25 +77,25 @@ class WorkOrderFilter(django_filters.FilterSet):
         ),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, widget=forms.Select(attrs=_select)
+        label=_("Status"), choices=Status.choices, widget=PlainSelect(attrs=_select)
     )
     priority = django_filters.ChoiceFilter(
-        label=_("Priority"), choices=Priority.choices, widget=forms.Select(attrs=_select)
+        label=_("Priority"), choices=Priority.choices, widget=PlainSelect(attrs=_select)
     )
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         method="filter_category",
-        widget=forms.Select(attrs=_select),
+        widget=PlainSelect(attrs=_select),
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.all(), widget=forms.Select(attrs=_select)
+        label=_("Team"), queryset=Team.objects.all(), widget=PlainSelect(attrs=_select)
     )
     assignee = StaffFilter(
-        label=_("Assignee"), queryset=staff_users(), widget=forms.Select(attrs=_select)
+        label=_("Assignee"), queryset=staff_users(), widget=PlainSelect(attrs=_select)
     )
     channel = django_filters.ChoiceFilter(
-        label=_("Channel"), choices=Channel.choices, widget=forms.Select(attrs=_select)
+        label=_("Channel"), choices=Channel.choices, widget=PlainSelect(attrs=_select)
     )
 
     def filter_text(self, queryset, name, value):

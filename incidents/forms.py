@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from servicedesk.models import Category, Team
 from .attachments import MAX_FILES, attachment_validate
 from .choices import CancelReason, HoldReason, Level3
 from .filters import StaffChoiceField, staff_users
+from .widgets import PlainSelect
 
 _text = {"class": "form-control"}
 _select = {"class": "form-select"}
@@ -81,7 +84,14 @@ class ReportForm(forms.Form):
         label=_("Or the asset tag on its label"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={**_text, "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                **_text,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
     title = forms.CharField(
         label=_("Title"),
@@ -190,12 +200,46 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
-    knowledge_record_id = forms.IntegerField(
-        label=_("Knowledge record used (number)"),
+    # A plain text field for the record's number; knowledge_pick.js turns it into a search.
+    knowledge_record = forms.CharField(
+        label=_("Knowledge record used"),
         required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_text),
+        max_length=64,
+        help_text=_("Type words to find a published record, or its number (K01-…)."),
+        widget=forms.TextInput(
+            attrs={
+                **_text,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-knowledge-pick": reverse_lazy("incidents:knowledge_pick"),
+            }
+        ),
     )
+
+    def clean_knowledge_record(self) -> int | None:
+        """The published record's id, from its number (or its id, as the field once took)."""
+        text = self.cleaned_data["knowledge_record"].strip()
+        if not text:
+            return None
+        from knowledge.choices import Status as RecordStatus
+        from knowledge.models import KnowledgeRecord
+
+        lookup = Q(number__iexact=text)
+        if text.isdigit():
+            lookup |= Q(pk=int(text))
+        pk = (
+            KnowledgeRecord.objects.filter(lookup, status=RecordStatus.PUBLISHED)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise ValidationError(
+                gettext(
+                    "No published knowledge record “%(value)s”: choose one of the suggestions or type its number."
+                )
+                % {"value": text}
+            )
+        return pk
 
 
 class RequiredNoteForm(forms.Form):
@@ -261,13 +305,13 @@ class CallbackForm(forms.Form):
 class BulkAssignForm(forms.Form):
     numbers = forms.MultipleChoiceField(required=False)  # choices: the posted rows
     assignee = StaffChoiceField(
-        label=_("Dispatch to"), queryset=staff_users(), widget=forms.Select(attrs=_select)
+        label=_("Dispatch to"), queryset=staff_users(), widget=PlainSelect(attrs=_select)
     )
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.all(),
         required=False,
-        widget=forms.Select(attrs=_select),
+        widget=PlainSelect(attrs=_select),
     )
 
 

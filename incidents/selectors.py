@@ -130,9 +130,29 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
     return orders.order_by("-created_at", "-pk")
 
 
-def work_order_rows(pks) -> list[WorkOrder]:
+# What a queue row shows, read as plain values: no model instances for fifty rows and
+# their five related objects each (that was a quarter of the page's time).
+ROW_VALUES = (
+    "pk",
+    "number",
+    "title",
+    "status",
+    "priority",
+    "resolve_due_at",
+    "requester__username",
+    "requester__person__name",
+    "department__name",
+    "assignee__username",
+    "assignee__person__name",
+    "team__name",
+    "category__name",
+)
+
+
+def work_order_rows(pks) -> list[dict]:
     """The rows of one page, in the page's order, with what the list shows (one query)."""
-    by_pk = WorkOrder.objects.select_related(*LIST_RELATED).in_bulk(list(pks))
+    pks = list(pks)
+    by_pk = {row["pk"]: row for row in WorkOrder.objects.filter(pk__in=pks).values(*ROW_VALUES)}
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
 

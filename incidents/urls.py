@@ -12,6 +12,7 @@ urlpatterns = [
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("home-panel/", views.home_panel, name="home_panel"),
     path("complaints/", views.complaints, name="complaints"),
+    path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

@@ -18,7 +18,7 @@ from servicedesk.selectors import person_list
 
 from . import forms, permissions, selectors, services
 from .choices import OPEN_STATUSES, Channel, Status
-from .filters import WorkOrderFilter
+from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
 
 
 def _user_devices(user):
@@ -155,7 +155,7 @@ ACTIONS = {
             work_order=w,
             actor=u,
             resolution=d["resolution"],
-            knowledge_record_id=d["knowledge_record_id"],
+            knowledge_record_id=d["knowledge_record"],
             expected_version=v,
         ),
     ),
@@ -366,18 +366,31 @@ def duration_text(minutes: int) -> str:
     return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
 
 
+def _countdown(due, now, *, paused: bool) -> dict:
+    seconds = (due - now).total_seconds()
+    minutes = int(abs(seconds) // 60)
+    return {
+        "due": due,
+        "minutes": minutes,
+        "span": duration_text(minutes),
+        "overdue": seconds < 0,
+        "paused": paused,
+    }
+
+
 def _sla(work_order, due, now, *, done=False):
     """A countdown for a badge: whole minutes left or overdue; None once met or undated."""
     if due is None or done or not work_order.is_open:
         return None
-    seconds = (due - now).total_seconds()
-    return {
-        "due": due,
-        "minutes": int(abs(seconds) // 60),
-        "span": duration_text(int(abs(seconds) // 60)),
-        "overdue": seconds < 0,
-        "paused": work_order.status == Status.ON_HOLD,
-    }
+    return _countdown(due, now, paused=work_order.status == Status.ON_HOLD)
+
+
+def _row_sla(row: dict, now):
+    """_sla for a queue row read as values (selectors.work_order_rows)."""
+    due = row["resolve_due_at"]
+    if due is None or row["status"] not in OPEN_STATUSES:
+        return None
+    return _countdown(due, now, paused=row["status"] == Status.ON_HOLD)
 
 
 def _render_detail(request, work_order, *, bound=None, status=200):
@@ -466,6 +479,24 @@ def act(request, number, action):
 
 
 @login_required
+def knowledge_pick(request):
+    """HTML partial for the resolve form's picker: published records matching `q`.
+
+    The knowledge base's own search decides what `request.user` may find (end users
+    public records only, staff internal ones too).
+    """
+    query = (request.GET.get("q") or "").strip()[:200]
+    if len(query) < 2:
+        query = ""  # one character finds too much to be worth asking
+    records = []
+    if query:
+        from knowledge.selectors import record_suggest
+
+        records = record_suggest(user=request.user, query=query)
+    return render(request, "incidents/_knowledge_pick.html", {"records": records, "query": query})
+
+
+@login_required
 def attachment_download(request, number, pk):
     """Permission-checked download under the original (often Chinese) name, never inline."""
     work_order = selectors.work_order_get(user=request.user, number=number)
@@ -504,7 +535,9 @@ def queue(request):
     page.object_list = selectors.work_order_rows(page.object_list)
     now = timezone.now()
     for row in page.object_list:
-        row.resolve_sla = _sla(row, row.resolve_due_at, now)
+        row["resolve_sla"] = _row_sla(row, now)
+    bulk_form = forms.BulkAssignForm()
+    queue_choices_apply(queue_choices(), filterset.form, bulk_form)
     return render(
         request,
         "incidents/work_order_list.html",
@@ -513,7 +546,7 @@ def queue(request):
             "filter": filterset,
             "tabs": selectors.queue_tabs(request.user),
             "current": current,
-            "bulk_form": forms.BulkAssignForm(),
+            "bulk_form": bulk_form,
         },
     )
 

@@ -120,6 +120,32 @@ def test_keyword_search_finds_chinese_words_inside_titles_and_numbers(agent, end
     ]
 
 
+@pytest.mark.parametrize("common_rows", [2, 1000])
+def test_keyword_search_finds_the_same_orders_whichever_plan_it_takes(
+    agent, end_user, monkeypatch, common_rows
+):
+    """SQLite walks the queue for words many orders share, else reads the matches."""
+    from incidents import search
+
+    monkeypatch.setattr(search, "COMMON_TERM_ROWS", common_rows)
+    jams = {_file(end_user, title=f"{floor}楼打印机卡纸") for floor in "一二三"}
+    paper = _file(end_user, title="打印纸用完")
+    screen = _file(end_user, title="显示器闪烁")
+    services.work_order_cancel(
+        work_order=_file(end_user, title="打印机重复"), actor=agent, reason="duplicate"
+    )
+
+    def found(query, queue="open"):
+        return set(selectors.work_order_list(user=agent, queue=queue, filters={"q": query}))
+
+    assert found("打印") == {*jams, paper}
+    assert found("打印机卡纸") == jams
+    assert found("显示") == {screen}
+    assert found("打印 显示") == set()
+    assert found("传真") == set()
+    assert len(found("打印", queue=None)) == 5  # the cancelled one too, outside the queue
+
+
 def test_a_corrected_title_is_found_by_its_new_words(agent, end_user):
     order = _file(end_user, title="电脑坏了")
     services.work_order_triage(work_order=order, actor=agent, title="主机无法开机")

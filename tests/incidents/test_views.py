@@ -536,3 +536,150 @@ def test_knowledge_suggestions_answer_what_the_user_types(client, end_user, supe
     client.force_login(end_user)
     partial = client.get(reverse("knowledge:suggest"), {"from": "report", "title": "打印机卡纸"})
     assert reverse("knowledge:detail", args=[record.number]) in partial.content.decode()
+
+
+# --- queue rows, camera and knowledge picker -------------------------------------------
+
+
+def test_queue_row_shows_status_people_category_and_countdown(client, agent, engineer, end_user):
+    team = Team.objects.create(name="驻场组")
+    category = Category.objects.filter(parent__parent__isnull=False).first()
+    order = _file(end_user, end_user, title="打印机<b>卡纸</b>", category=category)
+    services.work_order_assign(work_order=order, actor=agent, assignee=engineer, team=team)
+    client.force_login(agent)
+
+    body = client.get(reverse("incidents:queue")).content.decode()
+
+    row = body[body.index(f'value="{order.number}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'href="{_detail(order.number)}"' in row
+    assert "打印机&lt;b&gt;卡纸&lt;/b&gt;" in row and "<b>" not in row
+    assert "text-bg-info" in row  # assigned
+    assert end_user.person.name in row and end_user.person.department.name in row
+    assert engineer.person.name in row and "驻场组" in row
+    assert category.name in row
+    assert 'class="badge text-bg-light border" title="' in row  # hours left on the fix
+
+
+def test_queue_filter_selects_keep_the_chosen_option(client, agent, engineer, end_user):
+    client.force_login(agent)
+    body = client.get(
+        reverse("incidents:queue"), {"queue": "all", "assignee": engineer.pk}
+    ).content.decode()
+    assert f'<option value="{engineer.pk}" selected>{engineer.person.name}</option>' in body
+    assert 'name="assignee" class="form-select form-select-sm" id="id_assignee"' in body
+
+
+def test_fault_forms_offer_the_camera_for_the_asset_tag(client, agent, end_user):
+    client.force_login(end_user)
+    body = client.get(reverse("incidents:report")).content.decode()
+    assert '<div id="tag-camera" hidden data-field="id_asset_tag"' in body
+    assert "incidents/tag_camera" in body and 'id="id_asset_tag"' in body
+    client.force_login(agent)
+    intake = client.get(
+        reverse("incidents:intake"), {"q": "王芳", "caller": end_user.pk}
+    ).content.decode()
+    assert 'id="tag-camera" hidden' in intake and "incidents/tag_camera" in intake
+
+
+def test_resolve_form_has_the_knowledge_picker(client, agent, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    body = client.get(_detail(order.number)).content.decode()
+    assert f'data-knowledge-pick="{reverse("incidents:knowledge_pick")}"' in body
+    assert 'name="resolve-knowledge_record"' in body and "incidents/knowledge_pick" in body
+    client.force_login(end_user)  # no resolve action, no picker script
+    assert "incidents/knowledge_pick" not in client.get(_detail(order.number)).content.decode()
+
+
+@pytest.fixture
+def records(db, engineer, supervisor):
+    from knowledge import services as knowledge
+
+    def publish(title, **fields):
+        record = knowledge.record_create(
+            actor=engineer, title=title, solution="重启打印机", **fields
+        )
+        knowledge.record_review(record=record, actor=supervisor)
+        return knowledge.record_publish(record=record, actor=supervisor)
+
+    return {
+        "public": publish("打印机卡纸处理"),
+        "internal": publish("打印机驱动重装（内部）", audience="internal"),
+        "draft": knowledge.record_create(actor=engineer, title="打印机草稿", solution="待定"),
+    }
+
+
+def _picked(client, query="打印机"):
+    response = client.get(reverse("incidents:knowledge_pick"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_knowledge_picker_shows_end_users_public_records_only(client, end_user, records):
+    client.force_login(end_user)
+    body = _picked(client)
+    assert f'data-pick-number="{records["public"].number}"' in body
+    assert records["internal"].number not in body and records["draft"].number not in body
+
+
+def test_knowledge_picker_shows_staff_internal_records_but_no_drafts(client, engineer, records):
+    client.force_login(engineer)
+    body = _picked(client)
+    assert records["public"].number in body and records["internal"].number in body
+    assert records["draft"].number not in body
+    assert _picked(client, "x").strip() == ""  # one character: nothing asked
+
+
+def test_knowledge_picker_needs_a_login(client, records):
+    assert client.get(reverse("incidents:knowledge_pick"), {"q": "打印机"}).status_code == 302
+
+
+def test_resolving_records_the_picked_knowledge_record(client, agent, end_user, records):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    response = client.post(
+        _act(order.number, "resolve"),
+        {
+            "version": order.version,
+            "resolve-resolution": "按知识库处理",
+            "resolve-knowledge_record": records["internal"].number,
+        },
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.knowledge_record_id == records["internal"].pk
+    assert order.first_contact_resolution
+
+
+def test_resolving_with_an_unknown_or_draft_record_keeps_the_form(client, agent, end_user, records):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    for value in ("K01-1999010101", records["draft"].number, "打印机"):
+        response = client.post(
+            _act(order.number, "resolve"),
+            {
+                "version": order.version,
+                "resolve-resolution": "按知识库处理",
+                "resolve-knowledge_record": value,
+            },
+        )
+        assert response.status_code == 400, value
+        assert "按知识库处理" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Status.NEW and order.knowledge_record_id is None
+
+
+def test_resolving_still_takes_a_record_id(client, agent, end_user, records):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    client.post(
+        _act(order.number, "resolve"),
+        {
+            "version": order.version,
+            "resolve-resolution": "已处理",
+            "resolve-knowledge_record": str(records["public"].pk),
+        },
+    )
+    order.refresh_from_db()
+    assert order.knowledge_record_id == records["public"].pk
