@@ -503,9 +503,6 @@ class _Plumbing(ServiceRefusalsMixin):
         return response
 
 
-_bool = {"type": "boolean"}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="The document catalogue (文件目录清单)",

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.choices import Role
@@ -24,13 +26,22 @@ _ROWS3 = forms.Textarea(attrs={"rows": 3})
 _ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps,.odt,.ods,.odp,.txt,.csv,.rtf,.jpg,.jpeg,.png,.tif,.tiff,.zip,.rar,.7z"
 
 
+def _file_help_text() -> str:
+    return gettext("PDF, OFD, office documents, scans or archives; at most %(max)d MB.") % {
+        "max": MAX_SIZE >> 20
+    }
+
+
+# Formatted when shown, in the language of the request (not at import).
+_file_help = lazy(_file_help_text, str)
+
+
 def _file_field(label, *, required):
     return forms.FileField(
         label=label,
         required=required,
         widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),
-        help_text=_("PDF, OFD, office documents, scans or archives; at most %(max)d MB.")
-        % {"max": MAX_SIZE >> 20},
+        help_text=_file_help(),
     )
 
 
@@ -193,7 +204,7 @@ class BackupForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     backed_up_on = forms.DateField(label=_("Backed up on"), widget=_DATE)
-    medium = forms.ChoiceField(label=_("Medium"), choices=BackupMedium.choices)
+    medium = forms.ChoiceField(label=_("Backup medium"), choices=BackupMedium.choices)
     location = forms.CharField(label=_("Kept at"), max_length=200)
     verified = forms.BooleanField(label=_("Restore verified"), required=False)
     note = forms.CharField(

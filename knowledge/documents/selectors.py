@@ -238,7 +238,8 @@ TRANSITION_TITLES = {
 def document_timeline(*, document, limit: int = 200) -> list[TimelineEntry]:
     """The document's story, newest first: its transitions and events with readable
     titles, and the catalogue corrections from the field audit (fixed query count)."""
-    entries = [e for e in audit_timeline(subject=document, limit=limit) if e.kind != "transition"]
+    # Field corrections only: the creation is the "Registered" transition already.
+    entries = [e for e in audit_timeline(subject=document, limit=limit) if e.kind == "update"]
     content_type = ContentType.objects.get_for_model(ControlledDocument)
     rows = (
         TransitionLog.objects.filter(content_type=content_type, object_id=str(document.pk))

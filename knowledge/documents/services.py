@@ -189,9 +189,7 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("withdrawn"),
     "lend": gettext_lazy("handed over"),
     "return": gettext_lazy("returned"),
-    "start_change": gettext_lazy("changed"),
     "scrap": gettext_lazy("scrapped"),
-    "check": gettext_lazy("checked"),
 }
 ACTION_TARGETS = {
     "release": DocumentStatus.EFFECTIVE,

@@ -91,7 +91,12 @@ def document_list(request):
 def document_register(request):
     _require(request.user, "register")
     procedures = selectors.document_procedures(user=request.user)
-    form = forms.RegisterForm(request.POST or None, request.FILES or None, procedures=procedures)
+    form = forms.RegisterForm(
+        request.POST or None,
+        request.FILES or None,
+        procedures=procedures,
+        initial={"custodian": request.user.pk},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
