@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "changes.tasks.notify_upcoming_changes",
         "schedule": 60 * 60,
     },
+    "changes-notify-upcoming-releases": {
+        "task": "changes.tasks.notify_upcoming_releases",
+        "schedule": 60 * 60,
+    },
     "analyze-database": {"task": "itsm.tasks.analyze_database", "schedule": 60 * 60 * 24},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
@@ -308,6 +312,8 @@ ITSM = {
     "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
     # Work orders on the same device or fault type within 30 days that suggest a problem.
     "PROBLEM_SUGGESTION_THRESHOLD": env.int("PROBLEM_SUGGESTION_THRESHOLD", default=3),
+    # How long before a release's window its affected users are told (hours).
+    "RELEASE_NOTICE_HOURS": env.float("RELEASE_NOTICE_HOURS", default=24),
     # Fonts embedded in generated PDFs (a TrueType .ttf/.ttc; see NOTES on CJK fonts).
     "PDF_FONT_PATH": env.str(
         "PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
