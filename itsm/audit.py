@@ -36,6 +36,18 @@ _ACTION_KIND = {
 }
 
 
+def _action_title(action) -> str:
+    # auditlog ships no Chinese catalogue, so its own labels ("create", "update") would
+    # show in English on every Chinese page.
+    titles = {
+        LogEntry.Action.CREATE: _("Created"),
+        LogEntry.Action.UPDATE: _("Fields changed"),
+        LogEntry.Action.DELETE: _("Deleted"),
+        LogEntry.Action.ACCESS: _("Viewed"),
+    }
+    return titles.get(action, titles[LogEntry.Action.UPDATE])
+
+
 def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
     """Field changes and transitions of `subject`, newest first, in a fixed number of queries.
 
@@ -55,7 +67,7 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
             at=entry.timestamp,
             kind=_ACTION_KIND.get(entry.action, "update"),
             actor=entry.actor,
-            title=entry.get_action_display(),
+            title=_action_title(entry.action),
             # Why the change was made (e.g. the work order or change number), when recorded.
             note=str((entry.additional_data or {}).get("reason", "")),
             changes=_changes(model, entry.changes_dict or {}, labels),
