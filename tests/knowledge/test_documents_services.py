@@ -1,16 +1,18 @@
 """Controlled documents: the rules the services guarantee, whoever calls them."""
 
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from itsm.models import TransitionLog
 from knowledge.choices import ApplicationStatus, BorrowStatus, DocumentStatus
 from knowledge.documents import services
-from knowledge.models import ControlledDocument, DocumentVersion
+from knowledge.models import ControlledDocument, DocumentChangeApplication, DocumentVersion
 from servicedesk.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -472,3 +474,38 @@ def test_application_numbers_use_the_configured_form_codes(make_document, engine
     )
     assert loan.number == "D0999-2026120101"
     assert change.number == "D0902-2026120101"
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_racing_make_one_version_and_one_clear_refusal(
+    make_document, engineer, approver, make_person, upload
+):
+    from servicedesk.choices import Role
+
+    other = make_person(Role.APPROVER, username="approver2")
+    document = make_document("B02")
+    application = services.change_apply(
+        document=document, actor=engineer, reason="r", content="c", file=upload()
+    )
+    refusals, barrier = [], threading.Barrier(2)
+
+    def approve(user):
+        try:
+            barrier.wait()
+            services.application_approve(
+                application=DocumentChangeApplication.objects.get(pk=application.pk), actor=user
+            )
+        except (services.IllegalTransition, services.DocumentConflict) as exc:
+            refusals.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in (approver, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(refusals) == 1
+    assert "already approved" in " ".join(getattr(refusals[0], "messages", [str(refusals[0])]))
+    assert document.versions.count() == 2

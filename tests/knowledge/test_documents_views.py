@@ -309,3 +309,12 @@ def test_script_in_any_field_shows_as_text(client, make_document, engineer, agen
         page = client.get(url).content.decode()
         assert script not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_approvers_sub_navigation_leaves_out_the_staff_only_record_list(client, approver, agent):
+    client.force_login(approver)
+    page = client.get(reverse("knowledge:document_list")).content.decode()
+    assert f'href="{reverse("knowledge:list")}"' not in page
+    client.force_login(agent)
+    page = client.get(reverse("knowledge:document_list")).content.decode()
+    assert f'href="{reverse("knowledge:list")}"' in page
