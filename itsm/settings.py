@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "changes.tasks.notify_upcoming_releases",
         "schedule": 60 * 60,
     },
+    "knowledge-document-reminders": {
+        "task": "knowledge.tasks.document_reminders",
+        "schedule": 60 * 60,
+    },
     "analyze-database": {"task": "itsm.tasks.analyze_database", "schedule": 60 * 60 * 24},
     "sync-public-holidays": {
         "task": "servicedesk.tasks.sync_public_holidays",
