@@ -80,21 +80,40 @@ def clean_attributes(schema: list, values) -> dict:
                 )
             continue
         try:
-            cleaned[key] = _convert(spec, raw)
-        except (ValueError, TypeError, InvalidOperation):
-            errors.setdefault(key, []).append(
-                _("%(label)s: %(value)s is not a valid %(type)s.")
-                % {
-                    "label": spec.get("label") or key,
-                    "value": str(raw)[:50],
-                    "type": AttributeType(spec.get("type", "text")).label,
-                }
-            )
+            cleaned[key] = clean_attribute(spec, raw)
+        except ValidationError as exc:
+            errors.setdefault(key, []).extend(exc.messages)
     if errors:
         raise ValidationError(
             {"attributes": [f"{key}: {message}" for key, ms in errors.items() for message in ms]}
         )
     return cleaned
+
+
+def clean_attribute(spec: dict, raw):
+    """One value converted to the attribute's type (as stored), or ValidationError."""
+    try:
+        return _convert(spec, raw)
+    except (ValueError, TypeError, InvalidOperation):
+        raise ValidationError(
+            _("%(label)s: %(value)s is not a valid %(type)s.")
+            % {
+                "label": spec.get("label") or spec["key"],
+                "value": str(raw)[:50],
+                "type": AttributeType(spec.get("type", "text")).label,
+            }
+        ) from None
+
+
+def display_attribute(spec: dict, value) -> str:
+    """A stored value as a person (and the import) reads it: booleans as 是/否 (Yes/No)."""
+    if value is None or value == "":
+        return ""
+    if spec.get("type") == AttributeType.BOOLEAN and isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _convert(spec: dict, raw):

@@ -1,4 +1,8 @@
-"""Item lists as CSV (streamed) and Excel, in the columns the import reads back."""
+"""Item lists as CSV (streamed) and Excel, in the columns the import reads back.
+
+After the fixed columns come the class attributes of the classes exported, headed so
+that the import maps them back (cmdb.services.imports.attribute_columns).
+"""
 
 import tempfile
 
@@ -6,12 +10,13 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .attributes import display_attribute
 from .tabular import csv_stream, xlsx_write
 
 MAX_XLSX_ROWS = 200_000  # Excel's own limit is 1,048,576; beyond this, use CSV
 
 
-def export_headers() -> list[str]:
+def export_headers(columns=()) -> list[str]:
     return [
         _("Asset tag"),
         _("Asset name"),
@@ -28,6 +33,7 @@ def export_headers() -> list[str]:
         _("Location"),
         _("Parent item"),
         _("Tamper seal"),
+        *(column.header for column in columns),
     ]
 
 
@@ -38,7 +44,7 @@ def _person(user) -> str:
     return f"{person.name} ({user.username})" if person else user.username
 
 
-def export_row(ci) -> list:
+def export_row(ci, columns=()) -> list:
     return [
         ci.asset_tag,
         ci.name,
@@ -55,7 +61,32 @@ def export_row(ci) -> list:
         str(ci.location) if ci.location_id else "",
         ci.parent.asset_tag if ci.parent_id else "",
         ci.get_seal_status_display(),
+        *_attribute_cells(ci, columns),
     ]
+
+
+def _attribute_cells(ci, columns) -> list:
+    if not columns:
+        return []
+    values = ci.attributes or {}
+    specs = {spec["key"]: spec for spec in ci.ci_class.attribute_schema or []}
+    cells = []
+    for column in columns:
+        value = values.get(column.attribute)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            cells.append(value)  # a number cell in Excel
+        else:
+            cells.append(display_attribute(specs.get(column.attribute, {"key": ""}), value))
+    return cells
+
+
+def export_columns(items) -> list:
+    """The attribute columns of the classes among `items` (one query)."""
+    from .models import CIClass
+    from .services.imports import attribute_columns
+
+    class_ids = items.order_by().values_list("ci_class_id", flat=True).distinct()
+    return attribute_columns(CIClass.objects.filter(pk__in=class_ids).order_by("name"))
 
 
 def export_queryset(items):
@@ -74,8 +105,11 @@ def csv_response(items) -> StreamingHttpResponse:
 
     def lines():
         with translation.override(language):
-            rows = (export_row(ci) for ci in export_queryset(items).iterator(chunk_size=2000))
-            yield from csv_stream(export_headers(), rows)
+            columns = export_columns(items)
+            rows = (
+                export_row(ci, columns) for ci in export_queryset(items).iterator(chunk_size=2000)
+            )
+            yield from csv_stream(export_headers(columns), rows)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
@@ -85,10 +119,12 @@ def csv_response(items) -> StreamingHttpResponse:
 def xlsx_response(items) -> FileResponse:
     """An .xlsx written row by row (openpyxl write-only) into a spooled temporary file."""
     target = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    columns = export_columns(items)
     rows = (
-        export_row(ci) for ci in export_queryset(items)[:MAX_XLSX_ROWS].iterator(chunk_size=2000)
+        export_row(ci, columns)
+        for ci in export_queryset(items)[:MAX_XLSX_ROWS].iterator(chunk_size=2000)
     )
-    xlsx_write(target, export_headers(), rows, title=_("Assets"))
+    xlsx_write(target, export_headers(columns), rows, title=_("Assets"))
     target.seek(0)
     return FileResponse(
         target,

@@ -6,6 +6,7 @@ from servicedesk.models import Department, Location
 from .choices import CIStatus, ImportMode, WarrantyStatus
 from .labels import LAYOUTS
 from .models import CensusCampaign, CIClass
+from .services.imports import ATTRIBUTE_PREFIX
 
 
 class CIFilterForm(forms.Form):
@@ -122,6 +123,12 @@ class ImportMappingForm(forms.Form):
         return {
             key: int(value) for key, value in self.cleaned_data.items() if value not in ("", None)
         }
+
+    def fixed_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(ATTRIBUTE_PREFIX)]
+
+    def attribute_fields(self):
+        return [self[name] for name in self.fields if name.startswith(ATTRIBUTE_PREFIX)]
 
 
 class ImportApplyForm(forms.Form):

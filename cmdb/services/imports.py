@@ -7,6 +7,7 @@ each item's timeline. The dry run is recomputed when applying: what is applied i
 what the data says at that moment, never a stale preview.
 """
 
+import contextlib
 import copy
 import re
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from servicedesk.models import Department, Location
 
-from ..choices import CIStatus, ImportAction, ImportMode, ImportStatus
+from ..attributes import clean_attribute, display_attribute
+from ..choices import AttributeType, CIStatus, ImportAction, ImportMode, ImportStatus
 from ..models import CIClass, ConfigurationItem, ImportBatch, Supplier
 from ..tabular import DEFAULT_MAX_ROWS, read_sheet, unescape_cell
 from . import ci_create, ci_update
@@ -57,9 +59,78 @@ FIELDS = (
     ImportField("location", gettext_lazy("Location"), ("位置", "存放位置", "地点", "存放地点", "location")),
     ImportField("ci_class", gettext_lazy("Class"), ("类别", "类型", "分类", "资产类别", "class", "category", "type")),
     ImportField("status", gettext_lazy("Status"), ("状态", "status")),
+    ImportField("parent", gettext_lazy("Parent item"), ("父项", "父项资产编号", "父资产", "父资产编号", "上级资产", "上级设备", "所属设备", "所属主机", "主设备", "parent", "parenttag", "parentitem", "parentassettag")),
 )  # fmt: skip
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
-_FK_FIELDS = {"supplier", "responsible", "department", "location", "ci_class"}
+_FK_FIELDS = {"supplier", "responsible", "department", "location", "ci_class", "parent"}
+
+# A class attribute is mapped as "attr__<key>"; the class of each row decides whether
+# the attribute applies (cmdb.attributes validates the value with its type).
+ATTRIBUTE_PREFIX = "attr__"
+
+
+@dataclass(frozen=True)
+class AttributeColumn:
+    """One attribute key across the classes that define it, as a column of a sheet."""
+
+    key: str  # ATTRIBUTE_PREFIX + attribute key
+    attribute: str
+    label: str
+    header: str  # the export's header: the label, or "label (key)" if that is ambiguous
+    classes: tuple[str, ...]
+
+
+def attribute_columns(classes=None) -> list[AttributeColumn]:
+    """The attributes the classes (default: all) define, in class-name and schema order.
+
+    A label that a fixed field is known by (类型 is also the class) or that two keys
+    share gets its key in the header, so that an export maps back without a doubt.
+    """
+    if classes is None:
+        classes = CIClass.objects.order_by("name")
+    found: dict[str, dict] = {}
+    for cls in classes:
+        for spec in cls.attribute_schema or []:
+            entry = found.setdefault(
+                spec["key"], {"label": spec.get("label") or spec["key"], "classes": []}
+            )
+            entry["classes"].append(cls.name)
+    fixed = set(_fixed_names())
+    by_label: dict[str, int] = {}
+    for entry in found.values():
+        by_label[_norm(entry["label"])] = by_label.get(_norm(entry["label"]), 0) + 1
+    columns = []
+    for key, entry in found.items():
+        label = entry["label"]
+        ambiguous = _norm(label) in fixed or by_label[_norm(label)] > 1
+        columns.append(
+            AttributeColumn(
+                key=ATTRIBUTE_PREFIX + key,
+                attribute=key,
+                label=label,
+                header=f"{label} ({key})" if ambiguous else label,
+                classes=tuple(entry["classes"]),
+            )
+        )
+    return columns
+
+
+def import_fields(columns: list[AttributeColumn] | None = None) -> list[ImportField]:
+    """The fixed fields, then one field per class attribute (for the mapping form)."""
+    if columns is None:
+        columns = attribute_columns()
+    return [
+        *FIELDS,
+        *(
+            ImportField(
+                column.key,
+                _("%(label)s (attribute of %(classes)s)")
+                % {"label": column.label, "classes": "、".join(column.classes)},
+                (column.attribute, column.header, column.label),
+            )
+            for column in columns
+        ),
+    ]
 
 
 def max_rows() -> int:
@@ -75,8 +146,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-*:：()（）/]+", "", str(text)).lower()
 
 
-def guess_mapping(headers: list[str]) -> dict[str, int]:
-    """{field key: column index} for the headers that name a field; first match wins."""
+def _fixed_names() -> dict[str, str]:
+    """{normalised header: field key} for the fixed fields, in both languages."""
     known: dict[str, str] = {}
     for spec in FIELDS:
         names = {spec.key, *spec.synonyms}
@@ -85,6 +156,19 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
                 names.add(str(spec.label))
         for name in names:
             known.setdefault(_norm(name), spec.key)
+    return known
+
+
+def guess_mapping(headers: list[str], columns: list[AttributeColumn] | None = None) -> dict:
+    """{field key: column index} for the headers that name a field; first match wins.
+
+    Fixed fields first: a class attribute is only recognised by a header no fixed field
+    is known by (its label, its key, or the export's "label (key)").
+    """
+    known = _fixed_names()
+    for column in attribute_columns() if columns is None else columns:
+        for name in (column.header, column.attribute, column.label):
+            known.setdefault(_norm(name), column.key)
     mapping: dict[str, int] = {}
     for index, header in enumerate(headers):
         key = known.get(_norm(header))
@@ -111,9 +195,10 @@ def import_upload(*, user, name: str, content: bytes) -> ImportBatch:
 def import_preview(*, batch: ImportBatch, mapping: dict[str, int | None]) -> ImportBatch:
     """Save the chosen mapping and the dry run it gives; nothing else is written."""
     _check_open(batch)
+    known = {spec.key for spec in import_fields()}
     clean = {}
     for key, index in mapping.items():
-        if key in FIELD_BY_KEY and index is not None and 0 <= int(index) < len(batch.headers):
+        if key in known and index is not None and 0 <= int(index) < len(batch.headers):
             clean[key] = int(index)
     if "asset_tag" not in clean:
         raise ImportRefused(_("Choose the column that holds the asset tag."))
@@ -186,7 +271,7 @@ class _Lookups:
 
     def __init__(self, cells_by_field: dict[str, set[str]]):
         self.classes = {}
-        for cls in CIClass.objects.defer("attribute_schema").all():
+        for cls in CIClass.objects.all():
             self.classes[_norm(cls.code)] = cls
             self.classes.setdefault(_norm(cls.name), cls)
         self.suppliers = {_norm(s.name): s for s in Supplier.objects.all()}
@@ -278,11 +363,26 @@ def _parse_date(text: str) -> date:
     return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
 
+class _FileParent(str):
+    """The tag of a parent created by an earlier row of the same file (resolved on apply)."""
+
+    line = 0
+
+
+@dataclass
+class _FileContext:
+    existing: dict  # upper tag → item already in the CMDB
+    first_line: dict  # upper tag → the line it first appears on in the file
+    attribute_labels: dict  # attribute key → label
+
+
 def import_plan(*, batch: ImportBatch) -> Plan:
     """What applying `batch` with its mapping would do, row by row; writes nothing.
 
-    A fixed number of queries for reference data and existing items, plus one
-    validation per row (no query unless the row's class has attribute rules).
+    A fixed number of queries for reference data and existing items (and parents),
+    however many rows; each row is validated in Python.
+    Parents: a tag in the CMDB or on an earlier line of the file; an item is never its
+    own parent, nor its own ancestor through the file's other rows.
     """
     mapping = batch.mapping
     header_of = {key: batch.headers[index] for key, index in mapping.items()}
@@ -294,13 +394,27 @@ def import_plan(*, batch: ImportBatch) -> Plan:
         return unescape_cell(str(cells[index]).strip())
 
     cells_by_field: dict[str, set[str]] = {}
-    for _line, cells in batch.rows:
+    first_line: dict[str, int] = {}
+    for line, cells in batch.rows:
         for key in mapping:
             value = cell(cells, key)
             if value:
                 cells_by_field.setdefault(key, set()).add(value)
+        tag = cell(cells, "asset_tag")
+        if tag:
+            first_line.setdefault(tag.upper(), line)
     lookups = _Lookups(cells_by_field)
-    existing = _existing_items(cells_by_field.get("asset_tag", set()))
+    context = _FileContext(
+        existing=_existing_items(
+            cells_by_field.get("asset_tag", set()) | cells_by_field.get("parent", set())
+        ),
+        first_line=first_line,
+        attribute_labels={
+            spec["key"]: spec.get("label") or spec["key"]
+            for cls in lookups.classes.values()
+            for spec in cls.attribute_schema or []
+        },
+    )
 
     plans, seen = [], {}
     for line, cells in batch.rows:
@@ -318,9 +432,11 @@ def import_plan(*, batch: ImportBatch) -> Plan:
             )
             continue
         seen[tag.upper()] = line
-        row.item = existing.get(tag.upper())
+        row.item = context.existing.get(tag.upper())
         raw = {key: cell(cells, key) for key in mapping if key != "asset_tag"}
-        _plan_row(row, raw, lookups, header_of)
+        _plan_row(row, raw, lookups, header_of, context)
+    if "parent" in mapping:
+        _check_parent_loops(plans, context, header_of["parent"])
     return Plan(rows=plans)
 
 
@@ -333,11 +449,108 @@ def _existing_items(tags: set[str]) -> dict[str, ConfigurationItem]:
             ConfigurationItem.objects.annotate(tag_upper=Upper("asset_tag"))
             .filter(tag_upper__in=chunk)
             .select_related(
-                "ci_class", "supplier", "responsible__person", "department", "location__building"
+                "ci_class",
+                "supplier",
+                "responsible__person",
+                "department",
+                "location__building",
+                "parent",
             )
         ):
             found[ci.asset_tag.upper()] = ci
     return found
+
+
+def _resolve_parent(row: RowPlan, text: str, context: _FileContext):
+    """The parent item named by `text`, or a _FileParent for one made earlier in the file."""
+    upper = text.upper()
+    if upper == row.tag.upper():
+        raise ValueError(_("An item cannot be its own parent."))
+    found = context.existing.get(upper)
+    if found is not None:
+        return found
+    line = context.first_line.get(upper)
+    if line is not None and line < row.line:
+        parent = _FileParent(text)
+        parent.line = line
+        return parent
+    if line is not None:
+        raise ValueError(
+            _(
+                "The parent %(tag)s is on line %(line)s, after this row; "
+                "list parents before their accessories."
+            )
+            % {"tag": text, "line": line}
+        )
+    raise ValueError(
+        _("No item has the asset tag %(tag)s, in the CMDB or earlier in this file.") % {"tag": text}
+    )
+
+
+def _check_parent_loops(plans: list[RowPlan], context: _FileContext, column: str) -> None:
+    """Refuse a parent that makes a loop, and accessories of rows that cannot be imported.
+
+    The chain above each new parent follows the file's rows first, then the CMDB (the
+    parents of parents are read a level per query, usually none or one).
+    """
+
+    def node(row_or_item):
+        if isinstance(row_or_item, RowPlan):
+            return row_or_item.item.pk if row_or_item.item else row_or_item.tag.upper()
+        if isinstance(row_or_item, _FileParent):
+            return row_or_item.upper()
+        return row_or_item.pk
+
+    planned, tag_of = {}, {}
+    for row in plans:
+        if row.action == ImportAction.ERROR or "parent" not in row.values:
+            continue
+        planned[node(row)] = node(row.values["parent"])
+    known = {}  # item id → its parent's id in the CMDB
+    for item in context.existing.values():
+        known[item.pk] = item.parent_id
+        tag_of[item.pk] = item.asset_tag
+    for row in plans:
+        tag_of.setdefault(node(row), row.tag)
+    pending = {p for p in planned.values() if isinstance(p, int) and p not in known}
+    pending |= {p for p in known.values() if p is not None and p not in known}
+    for _round in range(50):  # depth of accessory chains; a corrupted cycle must end
+        if not pending:
+            break
+        found = ConfigurationItem.objects.filter(pk__in=pending).values_list(
+            "pk", "parent_id", "asset_tag"
+        )
+        for pk, parent_id, tag in found:
+            known[pk], tag_of[pk] = parent_id, tag
+        pending = {p for p in known.values() if p is not None and p not in known}
+
+    for row in plans:
+        start = node(row)
+        if start not in planned:
+            continue
+        chain, current = [start], planned[start]
+        while current is not None and current not in chain[1:] and len(chain) < 1000:
+            chain.append(current)
+            if current == start:
+                row.error(
+                    column,
+                    _("This parent would make a loop: %(chain)s.")
+                    % {"chain": " → ".join(str(tag_of.get(n, n)) for n in chain)},
+                )
+                break
+            current = planned[current] if current in planned else known.get(current)
+    by_tag = {row.tag.upper(): row for row in plans if row.tag}
+    for row in plans:
+        parent = row.values.get("parent")
+        if row.action == ImportAction.ERROR or not isinstance(parent, _FileParent):
+            continue
+        parent_row = by_tag.get(parent.upper())
+        if parent_row is None or parent_row.action == ImportAction.ERROR:
+            row.error(
+                column,
+                _("The parent %(tag)s on line %(line)s has errors, so this row cannot be imported.")
+                % {"tag": parent, "line": parent.line},
+            )
 
 
 def _resolve(key: str, text: str, lookups: _Lookups):
@@ -413,6 +626,10 @@ def _display(key: str, value) -> str:
         return f"{person.name} ({value.username})" if person else value.username
     if isinstance(value, _NewSupplier):
         return _("%(name)s (new supplier)") % {"name": value}
+    if isinstance(value, _FileParent):
+        return _("%(tag)s (line %(line)s of this file)") % {"tag": value, "line": value.line}
+    if isinstance(value, ConfigurationItem):
+        return value.asset_tag
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -427,19 +644,27 @@ def _current(item: ConfigurationItem, key: str):
 
 def _same(key: str, old, new) -> bool:
     if key in _FK_FIELDS:
-        if isinstance(new, _NewSupplier):
+        if isinstance(new, _NewSupplier | _FileParent):
             return False
         return (old.pk if old is not None else None) == new.pk
     return str(old) == str(new)
 
 
-def _plan_row(row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict) -> None:
-    values = {}
+def _plan_row(
+    row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict, context: _FileContext
+) -> None:
+    values, attribute_cells = {}, {}
     for key, text in raw.items():
         if not text:
             continue  # an empty cell keeps the current value
+        if key.startswith(ATTRIBUTE_PREFIX):
+            attribute_cells[key.removeprefix(ATTRIBUTE_PREFIX)] = text
+            continue
         try:
-            values[key] = _resolve(key, text, lookups)
+            if key == "parent":
+                values[key] = _resolve_parent(row, text, context)
+            else:
+                values[key] = _resolve(key, text, lookups)
         except ValueError as exc:
             row.error(header_of[key], exc.args[0])
     if row.item is None:
@@ -449,6 +674,8 @@ def _plan_row(row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict) -> No
                     header_of.get(key, FIELD_BY_KEY[key].label),
                     _("Needed to create a new item."),
                 )
+    ci_class = values.get("ci_class") or (row.item.ci_class if row.item else None)
+    attributes = _plan_attributes(row, attribute_cells, ci_class, header_of)
     if row.action == ImportAction.ERROR:
         return
 
@@ -456,6 +683,12 @@ def _plan_row(row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict) -> No
         candidate = ConfigurationItem(asset_tag=row.tag, status=CIStatus.IN_USE)
         row.action = ImportAction.CREATE
         row.changes = [[str(FIELD_BY_KEY[k].label), "", _display(k, v)] for k, v in values.items()]
+        if attributes:
+            values["attributes"] = attributes
+            row.changes += [
+                [context.attribute_labels.get(k, k), "", _attribute_display(ci_class, k, v)]
+                for k, v in attributes.items()
+            ]
     else:
         candidate = copy.copy(row.item)
         changed = {k: v for k, v in values.items() if not _same(k, _current(row.item, k), v)}
@@ -464,26 +697,79 @@ def _plan_row(row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict) -> No
             [str(FIELD_BY_KEY[k].label), _display(k, _current(row.item, k)), _display(k, v)]
             for k, v in changed.items()
         ]
-        row.action = ImportAction.UPDATE if changed else ImportAction.UNCHANGED
+        current = row.item.attributes or {}
+        new_attributes = {k: v for k, v in attributes.items() if current.get(k) != v}
+        if new_attributes:
+            values["attributes"] = {**current, **new_attributes}
+            row.changes += [
+                [
+                    context.attribute_labels.get(k, k),
+                    _attribute_display(ci_class, k, current.get(k)),
+                    _attribute_display(ci_class, k, v),
+                ]
+                for k, v in new_attributes.items()
+            ]
+        row.action = ImportAction.UPDATE if values else ImportAction.UNCHANGED
     row.values = values
     if row.action == ImportAction.UNCHANGED:
         return
     for key, value in values.items():
-        if key != "supplier":
+        if key == "supplier":
+            if not isinstance(value, _NewSupplier):
+                candidate.supplier = value
+        elif key != "parent":  # checked against the whole file in _check_parent_loops
             setattr(candidate, key, value)
-        elif not isinstance(value, _NewSupplier):
-            candidate.supplier = value
     try:
-        candidate.full_clean(validate_unique=False, validate_constraints=False)
+        # Foreign keys come from the look-ups or the item itself, so they exist: checking
+        # each again would cost a query per key and row.
+        candidate.full_clean(
+            exclude=[*_FK_FIELDS, "service_level"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            column = (
-                header_of.get(name)
-                or header_of.get("ci_class" if name == "attributes" else name)
-                or name
-            )
             for message in messages:
-                row.error(column, message)
+                row.error(_error_column(name, message, header_of), message)
+
+
+def _error_column(name: str, message: str, header_of: dict) -> str:
+    """The column a model error belongs to; "cpu: …" attribute errors to that attribute's."""
+    if name == "attributes":
+        key = message.split(":", 1)[0]
+        return header_of.get(ATTRIBUTE_PREFIX + key) or header_of.get("ci_class") or str(_("Class"))
+    return header_of.get(name) or name
+
+
+def _plan_attributes(row: RowPlan, cells: dict, ci_class, header_of: dict) -> dict:
+    """{attribute key: value as stored} for the row's attribute cells, checked by type."""
+    if not cells or ci_class is None:
+        return {}
+    specs = {spec["key"]: spec for spec in ci_class.attribute_schema or []}
+    values = {}
+    for key, text in cells.items():
+        column = header_of[ATTRIBUTE_PREFIX + key]
+        spec = specs.get(key)
+        if spec is None:
+            row.error(
+                column,
+                _("The class %(class)s has no attribute %(key)s; leave this cell empty.")
+                % {"class": ci_class.name, "key": key},
+            )
+            continue
+        if spec.get("type") == AttributeType.DATE:
+            with contextlib.suppress(ValueError):  # clean_attribute words the error
+                text = _parse_date(text).isoformat()  # 2026/3/31 and 2026年3月31日 too
+        try:
+            values[key] = clean_attribute(spec, text)
+        except ValidationError as exc:
+            row.error(column, "; ".join(exc.messages))
+    return values
+
+
+def _attribute_display(ci_class, key: str, value) -> str:
+    specs = {spec["key"]: spec for spec in (ci_class.attribute_schema if ci_class else []) or []}
+    return display_attribute(specs.get(key, {"key": key}), value)
 
 
 # --- Apply ---------------------------------------------------------------------------------
@@ -520,13 +806,13 @@ def import_apply(*, batch: ImportBatch, user, mode: str) -> dict:
             plan = import_plan(batch=batch)
             if mode == ImportMode.ALL_OR_NOTHING and plan.has_errors:
                 raise _AllOrNothingFailed
-            written = 0
+            written, items = 0, {}
             for row in plan.rows:
                 if row.action not in (ImportAction.CREATE, ImportAction.UPDATE):
                     continue
                 try:
                     with transaction.atomic():
-                        _write_row(row, reason)
+                        _write_row(row, reason, items)
                     written += 1
                 except ValidationError as exc:
                     row.changes = []
@@ -555,16 +841,25 @@ def _messages(exc: ValidationError):
     return [("", exc.messages)]
 
 
-def _write_row(row: RowPlan, reason: str) -> None:
+def _write_row(row: RowPlan, reason: str, written: dict) -> None:
+    """Create or update the row's item; `written` maps upper tags to items written so far."""
     values = dict(row.values)
     supplier = values.get("supplier")
     if isinstance(supplier, _NewSupplier):
         values["supplier"], _created = Supplier.objects.get_or_create(name=str(supplier))
+    parent = values.get("parent")
+    if isinstance(parent, _FileParent):
+        values["parent"] = written.get(parent.upper())
+        if values["parent"] is None:
+            raise ValidationError(
+                {"parent": _("The parent %(tag)s was not imported.") % {"tag": parent}}
+            )
     if row.item is None:
         values.setdefault("status", CIStatus.IN_USE)
-        ci_create(asset_tag=row.tag, reason=reason, **values)
+        ci = ci_create(asset_tag=row.tag, reason=reason, **values)
     else:
-        ci_update(ci=row.item, reason=reason, **values)
+        ci = ci_update(ci=row.item, reason=reason, **values)
+    written[row.tag.upper()] = ci
 
 
 def import_batches_expire(*, now=None) -> int:

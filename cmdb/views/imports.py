@@ -71,7 +71,7 @@ def import_detail(request, pk):
     mapping_form = ImportMappingForm(
         request.POST if request.POST.get("action") == "preview" else None,
         headers=batch.headers,
-        fields=imports.FIELDS,
+        fields=imports.import_fields(),
         initial_mapping=batch.mapping,
     )
     apply_form = ImportApplyForm(request.POST if request.POST.get("action") == "apply" else None)
@@ -122,6 +122,9 @@ def import_detail(request, pk):
                 for key, value in (result or {}).get("counts", {}).items()
             ],
             "tag_guessed": "asset_tag" in batch.mapping,
+            "mapped_attributes": sum(
+                1 for key in batch.mapping if key.startswith(imports.ATTRIBUTE_PREFIX)
+            ),
             "preview_rows": batch.rows[:5],
         },
     )

@@ -3,8 +3,13 @@
     python manage.py cmdb_demo_sheet --out var/demo-assets.xlsx --bad-row
 
 Chinese headers as the customer's register has them; a few rows update demo items
-(new IP, new warranty), the rest are new desktops and printers placed in existing
-departments and rooms. With --bad-row one row has an invalid IP address and date.
+(new IP, new warranty), the rest are new desktops, printers and monitors placed in
+existing departments and rooms. Monitors are accessories: their parent's tag is in the
+父项资产编号 column (a desktop earlier in the sheet, the first one an existing PC), and
+their room, department and user are left empty so that they follow the parent. The
+class attributes 品牌型号, CPU, 内存 (GB) and 尺寸 (英寸) are filled where the class has
+them. With --bad-row one row has an invalid IP address and date; with --bad-accessory
+one monitor names a parent that does not exist and a size that is not a number.
 """
 
 from datetime import date, timedelta
@@ -29,6 +34,11 @@ HEADERS = [
     "处室",
     "位置",
     "状态",
+    "父项资产编号",
+    "品牌型号",
+    "CPU",
+    "内存 (GB)",
+    "尺寸 (英寸)",
 ]
 
 
@@ -39,18 +49,51 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="Path of the .xlsx (or .csv) to write")
         parser.add_argument("--rows", type=int, default=20, help="New items to include")
         parser.add_argument("--bad-row", action="store_true", help="Include one invalid row")
+        parser.add_argument(
+            "--bad-accessory",
+            action="store_true",
+            help="Include a monitor with an unknown parent and a size that is not a number",
+        )
 
-    def handle(self, *args, out, rows, bad_row, **options):
+    def handle(self, *args, out, rows, bad_row, bad_accessory, **options):
         departments = list(Department.objects.filter(is_active=True).order_by("code")[:6])
         locations = list(Location.objects.select_related("building").order_by("pk")[:10])
         people = list(Person.objects.select_related("user").order_by("pk")[:20])
         today = date.today()
+        existing_pcs = list(
+            ConfigurationItem.objects.filter(asset_tag__startswith="PC-").order_by("asset_tag")[:3]
+        )
         data = []
         for n in range(1, rows + 1):
             printer = n % 5 == 0
             dept = departments[n % len(departments)] if departments else None
             loc = locations[n % len(locations)] if locations else None
             person = people[n % len(people)] if people else None
+            if n % 4 == 0 and not printer:
+                # The previous desktop (not a printer) is the parent; the first monitor
+                # goes on a PC already in the CMDB.
+                parent = n - 1 if (n - 1) % 5 else n - 2
+                parent_tag = (
+                    existing_pcs[0].asset_tag if n == 4 and existing_pcs else f"IMP-{parent:04d}"
+                )
+                data.append(
+                    [
+                        f"IMP-{n:04d}",
+                        f"显示器 {n:03d}",
+                        "显示器",
+                        f"HT-2025-{100 + n}",
+                        f"SN{2025000 + n}",
+                        (today + timedelta(days=365 * 3 - n)).isoformat(),
+                        *[""] * 6,
+                        "在用",
+                        parent_tag,
+                        "联想 L24e-30",
+                        "",
+                        "",
+                        "23.8",
+                    ]
+                )
+                continue
             data.append(
                 [
                     f"IMP-{n:04d}",
@@ -66,11 +109,14 @@ class Command(BaseCommand):
                     dept.name if dept else "",
                     str(loc) if loc else "",
                     "在用" if n % 7 else "库存",
+                    "",
+                    "HP LaserJet Pro M405dn" if printer else "联想 启天 M430",
+                    "" if printer else "Intel i5-10500",
+                    "" if printer else str(8 if n % 3 else 16),
+                    "",
                 ]
             )
-        for ci in ConfigurationItem.objects.filter(asset_tag__startswith="PC-").order_by(
-            "asset_tag"
-        )[:3]:
+        for ci in existing_pcs:
             # An update: same tag in lower case, a new IP; other cells empty = unchanged.
             data.append(
                 [
@@ -105,6 +151,22 @@ class Command(BaseCommand):
                     "",
                     "",
                     "在用",
+                    *[""] * 5,
+                ]
+            )
+        if bad_accessory:
+            data.append(
+                [
+                    "IMP-BAD2",
+                    "坏的显示器",
+                    "显示器",
+                    *[""] * 9,
+                    "在用",
+                    "PC-9999",
+                    "",
+                    "",
+                    "",
+                    "大",
                 ]
             )
         if out.lower().endswith(".csv"):
