@@ -148,6 +148,26 @@ def png_bytes(width: int = 64, height: int = 48) -> bytes:
     )
 
 
+# A phone browser with a camera and BarcodeDetector, as Chrome on Android offers: the
+# detector "reads" window.__fakeTag from whatever the (canvas) camera shows.
+FAKE_CAMERA_JS = """
+window.__fakeTag = "";
+window.BarcodeDetector = class {
+  constructor(options) { this.options = options; }
+  async detect() { return window.__fakeTag ? [{ rawValue: window.__fakeTag }] : []; }
+};
+const canvas = document.createElement("canvas");
+canvas.width = 64; canvas.height = 48;
+Object.defineProperty(navigator, "mediaDevices", { value: {
+  getUserMedia: async () => {
+    const ctx = canvas.getContext("2d");
+    setInterval(() => { ctx.fillStyle = "#" + Math.floor(Math.random() * 4096).toString(16);
+      ctx.fillRect(0, 0, 64, 48); }, 100);
+    return canvas.captureStream(10);
+  } } });
+"""
+
+
 class Failure(Exception):
     pass
 
@@ -372,6 +392,13 @@ class Run:
             self.note(
                 f"printer not in own devices; typed asset tag {self.asset_tag!r} from its label"
             )
+        supported = page.evaluate("'BarcodeDetector' in window")
+        camera = page.locator("#tag-camera")
+        self.check(
+            camera.count() == 1 and camera.is_visible() == supported,
+            f"camera button {'shown' if supported else 'hidden'}: this browser "
+            f"{'has' if supported else 'lacks'} BarcodeDetector",
+        )
         phone = (
             page.input_value("input[name=contact_phone]")
             if page.locator("input[name=contact_phone]").count()
@@ -413,6 +440,43 @@ class Run:
         self.texts_of(page, "enduser status page (zh)", "zh")
         self.layout(page, "enduser status page")
         self.shot(page, "enduser-status")
+
+    def step1a_camera(self, browser):
+        """The fault form on a phone whose browser reads barcodes: the camera fills the tag."""
+        self.say("STEP 1a enduser on a phone with a barcode-reading camera (simulated)")
+        ctx = browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
+        )
+        ctx.add_init_script(FAKE_CAMERA_JS)
+        self.watch(ctx, "enduser-camera")
+        page = self.new_page(ctx, "enduser-camera")
+        self.login(page, "enduser")
+        page.goto(self.url("/incidents/report/"))
+        page.wait_for_load_state("networkidle")
+        button = page.locator("#tag-camera [data-camera-start]")
+        self.check(button.is_visible(), "camera button shown where BarcodeDetector exists")
+        inside = page.evaluate("""() => { const f = document.getElementById('id_asset_tag');
+            const c = document.getElementById('tag-camera');
+            return !!(f && c && f.closest('.mb-3').contains(c)); }""")
+        self.check(inside, "camera button sits under the asset tag field")
+        self.layout(page, "report form with camera")
+        tag = self.asset_tag or "PR-002"
+        button.click()
+        page.wait_for_selector("#tag-camera video:not([hidden])", timeout=5000)
+        self.shot(page, "enduser-report-camera-on")
+        page.evaluate(f"window.__fakeTag = {json.dumps(tag)}")
+        page.wait_for_function(
+            f"document.getElementById('id_asset_tag').value === {json.dumps(tag)}", timeout=5000
+        )
+        self.check(True, f"camera read {tag!r} into the asset tag field")
+        status = page.locator("#tag-camera [role=status]").inner_text().strip()
+        self.check(tag in status, f"camera says what it read: {status!r}")
+        self.check(
+            page.locator("#tag-camera video").is_hidden(), "camera stops after reading a code"
+        )
+        self.texts_of(page, "report form with camera (zh)", "zh")
+        self.shot(page, "enduser-report-camera-read")
+        ctx.close()
 
     def step1b_bad_uploads(self):
         self.say("STEP 1b enduser: oversized and .html uploads are refused, text kept")
@@ -631,9 +695,33 @@ class Run:
 
         self.open_panel(page, "resolve")
         page.fill('textarea[name="resolve-resolution"]', "已清理卡纸并调整搓纸轮，打印测试页正常。")
+        picker = page.locator('input[name="resolve-knowledge_record"]')
+        chosen = ""
+        if picker.count():
+            picker.fill("打印机卡纸")
+            choice = page.locator("#act-resolve [data-pick-number]").first
+            try:
+                choice.wait_for(timeout=5000)
+            except PlaywrightError:
+                self.warn("no knowledge record suggested for 打印机卡纸")
+            else:
+                self.shot(page, "engineer-resolve-knowledge-suggestions")
+                chosen = choice.get_attribute("data-pick-number")
+                choice.click()
+                self.check(picker.input_value() == chosen, f"picked knowledge record {chosen}")
+        else:
+            self.check(False, "resolve form has a knowledge record field")
         self.shot(page, "engineer-resolve-form")
         self.submit_action(page, "resolve")
-        self.check(self.wo(page)["status"] == "resolved", "status resolved")
+        resolved = self.wo(page)
+        self.check(resolved["status"] == "resolved", "status resolved")
+        if chosen:
+            record = self.api(page, f"/api/knowledge-records/{chosen}/")
+            self.check(
+                resolved.get("knowledge_record_id") == record.get("id"),
+                f"work order records knowledge record {chosen} "
+                f"(id {resolved.get('knowledge_record_id')} = {record.get('id')})",
+            )
         self.texts_of(page, "work order resolved, engineer (zh)", "zh")
         self.shot(page, "engineer-resolved")
         ctx.close()
@@ -732,6 +820,7 @@ class Run:
             )
             steps = [
                 lambda: self.step1_report(browser),
+                lambda: self.step1a_camera(browser),
                 self.step1b_bad_uploads,
                 lambda: self.step2_dispatch(browser),
                 lambda: self.step3_engineer(browser),
@@ -751,7 +840,7 @@ class Run:
                         for pg in ctx.pages:
                             with contextlib.suppress(PlaywrightError):
                                 self.shot(pg, "failure")
-                    if i != 1:  # only the upload checks are independent of the flow
+                    if i not in (1, 2):  # the camera and upload checks stand alone
                         break
             browser.close()
         return self.summary()

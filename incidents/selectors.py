@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +20,7 @@ from .models.work_order import QUEUE_NEVER
 DUE_SOON = timedelta(minutes=30)
 COUNTS_VERSION_KEY = "incidents:queue-counts-version"
 COUNTS_TTL = 15  # seconds; "due within 30 min" may lag this much
+COUNT_CAP = 1000  # a tab shows "999+" beyond: nobody reads a longer queue by its count
 
 # Queue key → label, in the order of the tabs.
 QUEUES = {
@@ -166,22 +168,31 @@ def work_order_list_mine(*, user) -> QuerySet[WorkOrder]:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Rows per queue for the tabs, in one aggregate query (plus the team lookup).
+    """Rows per queue for the tabs, at most COUNT_CAP each (a fixed number of queries).
 
-    Every queue is open or awaiting callback, so the aggregate reads those rows only
-    (the status index), never the closed history. The figures are cached for a few
-    seconds per user and dropped whenever any work order changes.
+    Every queue is open or awaiting callback, so the counts read those rows only, never
+    the closed history. The figures are cached for a few seconds per user and dropped
+    whenever any work order changes.
     """
     key = f"incidents:queue-counts:{user.pk}:{cache.get_or_set(COUNTS_VERSION_KEY, 1, None)}"
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
-        aggregates = {name: Count("pk", filter=_queue_q(user, name, now)) for name in QUEUES}
-        counts = (
-            work_order_visible(user=user)
-            .filter(status__in=[*OPEN_STATUSES, Status.RESOLVED])
-            .aggregate(**aggregates)
-        )
+        visible = work_order_visible(user=user)
+        if connection.vendor == "postgresql":
+            # Each tab through its own index, stopping at the cap: 1-4 ms a tab with
+            # 100,000 open orders, where one aggregate over them all takes ~90 ms.
+            counts = {
+                name: visible.filter(_queue_q(user, name, now)).values("pk")[:COUNT_CAP].count()
+                for name in QUEUES
+            }
+        else:
+            # SQLite's planner, with only per-index averages to go by, scans for several
+            # of the per-tab queries (50-150 ms each); one aggregate reads the rows once.
+            aggregates = {name: Count("pk", filter=_queue_q(user, name, now)) for name in QUEUES}
+            counts = visible.filter(status__in=[*OPEN_STATUSES, Status.RESOLVED]).aggregate(
+                **aggregates
+            )
         cache.set(key, counts, timeout=COUNTS_TTL)
     return counts
 
@@ -195,8 +206,17 @@ def queue_counts_changed() -> None:
 
 
 def queue_tabs(user) -> list[dict]:
+    """The tabs: key, label, count, and the count as shown ("999+" from COUNT_CAP on)."""
     counts = queue_counts(user)
-    return [{"key": key, "label": label, "count": counts[key]} for key, label in QUEUES.items()]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "shown": f"{COUNT_CAP - 1}+" if counts[key] >= COUNT_CAP else str(counts[key]),
+        }
+        for key, label in QUEUES.items()
+    ]
 
 
 def work_order_get(*, user, number: str) -> WorkOrder:

@@ -50,3 +50,15 @@ def test_bench_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         run("--orders", "10")
+
+
+def test_bench_times_rows_seeded_earlier_without_seeding_again(settings):
+    settings.DEBUG = True
+    run("--orders", "100", "--repeat", "1", "--keep")
+    before = WorkOrder.objects.count()
+
+    output = run("--no-seed", "--repeat", "1")
+
+    assert "seeded 0" not in output and "work orders in" not in output
+    assert "queue tab counts" in output and "best ms" in output
+    assert WorkOrder.objects.count() == before  # the faults it filed are removed again

@@ -87,8 +87,23 @@ def test_queue_counts_take_a_fixed_number_of_queries(
 ):
     for _ in range(5):
         _file(end_user)
-    with django_assert_max_num_queries(3):
+    # One aggregate (SQLite) or one capped count per tab (PostgreSQL), plus the teams.
+    with django_assert_max_num_queries(len(selectors.QUEUES) + 2) as few:
         selectors.queue_counts(agent)
+    for _ in range(20):
+        _file(end_user)
+    selectors.queue_counts_changed()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        selectors.queue_counts(agent)
+
+
+def test_tabs_cap_their_counts(agent, end_user, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for _ in range(4):
+        _file(end_user)
+    tabs = {tab["key"]: tab for tab in selectors.queue_tabs(agent)}
+    assert tabs["open"]["shown"] == "2+" and tabs["open"]["count"] >= 3
+    assert tabs["mine"]["shown"] == "0"
 
 
 def test_filters_search_number_and_title(agent, end_user):

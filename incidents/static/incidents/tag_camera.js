@@ -55,7 +55,7 @@
               stop();
               field.value = codes[0].rawValue.trim();
               field.dispatchEvent(new Event("change", { bubbles: true }));
-              status.textContent = box.dataset.read.replace("%(tag)s", field.value);
+              status.textContent = box.dataset.read + " " + field.value;
               field.focus();
             }).catch(function () {});
           }, 250);
