@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CIStatus(models.TextChoices):
@@ -75,7 +76,8 @@ class AttributeType(models.TextChoices):
 
     TEXT = "text", _("Text")
     INTEGER = "integer", _("Whole number")
-    DECIMAL = "decimal", _("Number")
+    # "Number" alone is the form number (编号) elsewhere; this one is a quantity (数字).
+    DECIMAL = "decimal", pgettext_lazy("attribute type", "Number")
     BOOLEAN = "boolean", _("Yes / no")
     DATE = "date", _("Date")
     CHOICE = "choice", _("One of a list")

@@ -143,12 +143,22 @@ def _sheet(rows, *, max_rows: int) -> Sheet:
         )
     while headers and not headers[-1]:
         headers.pop()
-    width = max(len(headers), *(len(cells) for _line, cells in data))
+    # Read-only openpyxl pads every row of an unsized sheet to MAX_COLUMNS: the sheet is
+    # as wide as its last filled cell, not as its padding.
+    width = max(len(headers), *(_filled_width(cells) for _line, cells in data))
     headers = headers + [""] * (width - len(headers))
     headers = [h or _("Column %(n)s") % {"n": i} for i, h in enumerate(headers, start=1)]
     return Sheet(
-        headers=headers, rows=[(line, cells + [""] * (width - len(cells))) for line, cells in data]
+        headers=headers,
+        rows=[(line, (cells + [""] * width)[:width]) for line, cells in data],
     )
+
+
+def _filled_width(cells: list[str]) -> int:
+    for index in range(len(cells) - 1, -1, -1):
+        if cells[index]:
+            return index + 1
+    return 0
 
 
 # --- Writing ------------------------------------------------------------------------

@@ -318,3 +318,19 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_an_xlsx_sheet_is_as_wide_as_its_last_filled_column(engineer):
+    from openpyxl import Workbook
+
+    from cmdb.tabular import read_sheet
+
+    workbook = Workbook(write_only=True)  # write-only sheets carry no dimension
+    sheet = workbook.create_sheet()
+    sheet.append(["资产编号", "资产名称", ""])
+    sheet.append(["PC-1", "电脑", None, "", "extra"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = read_sheet("a.xlsx", buffer.getvalue())
+    assert read.headers == ["资产编号", "资产名称", "Column 3", "Column 4", "Column 5"]
+    assert read.rows == [(2, ["PC-1", "电脑", "", "", "extra"])]
