@@ -85,7 +85,6 @@ def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, lis
             if len(depth) * _BULK_SHARE >= relationship_count:
                 rows = _failure_edges()
                 unreached = set(map(_REACHED, rows)).difference(depth)
-                rows = list(compress(rows, map(unreached.__contains__, map(_REACHED, rows))))
         if rows is not None:
             on_frontier = frontier if isinstance(frontier, set) else set(frontier)
             steps = list(compress(rows, map(on_frontier.__contains__, map(_FAILED, rows))))
@@ -98,13 +97,17 @@ def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, lis
         frontier = new
         if rows is not None:
             unreached -= new
-            rows = list(compress(rows, map(unreached.__contains__, map(_REACHED, rows))))
+            # Edges into reached items are of no further use; dropping them pays off
+            # when a good share of the rest was reached at this level.
+            if len(new) * 8 >= len(unreached):
+                rows = list(compress(rows, map(unreached.__contains__, map(_REACHED, rows))))
     del depth[ci_id]
     # tuple.__new__ straight from C: ImpactEdge._make costs a Python call per edge.
     return depth, list(map(tuple.__new__, repeat(ImpactEdge, len(edges)), edges))
 
 
 _FAILED, _REACHED = itemgetter(0), itemgetter(1)
+_FIRST = _FAILED  # the id in an item row, the item in an item-user row
 
 
 def _table() -> str:
@@ -393,7 +396,8 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     scan = item_count is not None and len(depth) * _SCAN_SHARE >= item_count
     compact = ConfigurationItem.objects.values_list(*_ITEM_FIELDS).order_by()
     if scan:
-        rows = [row for row in _fetch(compact) if row[0] in depth]
+        rows = _fetch(compact)
+        rows = list(compress(rows, map(depth.__contains__, map(_FIRST, rows))))
     else:
         rows = [
             row
@@ -405,16 +409,22 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
             (*row[:-1], date.fromisoformat(row[-1])) if isinstance(row[-1], str) else row
             for row in rows
         ]
-    rows.sort(key=lambda row: (depth[row[0]], row[_TAG]))
+    # Nearest first, then by tag: two sorts on C-level keys (stable), no Python per row.
+    rows.sort(key=itemgetter(_TAG))
+    depths = list(map(depth.__getitem__, map(_FIRST, rows)))
+    rows = list(map(rows.__getitem__, sorted(range(len(rows)), key=depths.__getitem__)))
 
     # Users: responsible for, or named users of, the failed item or an impacted one.
-    user_ids = {row[_RESPONSIBLE] for row in rows if row[_RESPONSIBLE]}
+    user_ids = set(map(itemgetter(_RESPONSIBLE), rows))
+    user_ids.discard(None)
     if ci.responsible_id:
         user_ids.add(ci.responsible_id)
     links = ConfigurationItemUser.objects.values_list("item_id", "user_id").order_by()
     if scan:
+        links = _fetch(links)
+        affected = depth.keys() | {ci.pk}
         user_ids.update(
-            user_id for item_id, user_id in _fetch(links) if item_id in depth or item_id == ci.pk
+            map(itemgetter(1), compress(links, map(affected.__contains__, map(_FIRST, links))))
         )
     else:
         user_ids.update(u for _i, u in _rows_with_ids(links, "item_id", [ci.pk, *depth]))
@@ -446,13 +456,14 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     order = sorted(levels, key=lambda pk: (-ranks.get(levels[pk], -1), names[pk]))
     users = ImpactUsers(order, levels=levels, all_levels=all_levels)
 
-    department_ids.update(row[_DEPARTMENT] for row in rows if row[_DEPARTMENT])
+    department_ids.update(map(itemgetter(_DEPARTMENT), rows))
+    department_ids.discard(None)
     if ci.department_id:
         department_ids.add(ci.department_id)
     departments = Department.objects.in_bulk(department_ids) if department_ids else {}
 
     # An item without an override has its responsible user's level, already among users'.
-    level_ids = {row[_LEVEL] for row in rows if row[_LEVEL] in all_levels}
+    level_ids = all_levels.keys() & set(map(itemgetter(_LEVEL), rows))
     if ci.service_level_id in all_levels:
         level_ids.add(ci.service_level_id)
     per_level = Counter(levels.values())
