@@ -87,10 +87,17 @@ DOCUMENT_IN_USE = [DocumentStatus.EFFECTIVE, DocumentStatus.UNDER_CHANGE]
 
 
 class ApplicationStatus(models.TextChoices):
-    """Change and scrap applications: one decision by the approvers (运维部 / 信息中心)."""
+    """Change and scrap applications, decided by the bodies the plan names (运维部 / 信息中心).
+
+    A scrapping ends at "approved". A change goes on: approved, the ops department has
+    it made and records the result; the result is confirmed; then it is completed and
+    its file is the current version.
+    """
 
     SUBMITTED = "submitted", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
+    CONFIRMING = "confirming", _("Result awaiting confirmation")
+    COMPLETED = "completed", _("Completed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -107,6 +114,8 @@ class BorrowStatus(models.TextChoices):
 APPLICATION_STATUS_COLOURS = {
     "submitted": "warning",
     "approved": "info",
+    "confirming": "warning",
+    "completed": "success",
     "lent": "primary",
     "returned": "success",
     "rejected": "danger",
@@ -133,3 +142,23 @@ class BackupMedium(models.TextChoices):
     NETWORK = "network", _("Network storage")
     PAPER = "paper", _("Paper copy")
     OTHER = "other", _("Other")
+
+
+class ApplicationKind(models.TextChoices):
+    """What a body decides on: the release of a registered document or an application."""
+
+    REGISTRATION = "registration", _("Registration and release (文件登记表)")
+    CHANGE = "change", _("Change (文件更改申请单)")
+    SCRAP = "scrap", _("Scrapping (报废申请单)")
+    BORROW = "borrow", _("Borrowing (文件借阅申请单)")
+
+
+class DecisionStage(models.TextChoices):
+    APPROVAL = "approval", _("Approval")
+    CONFIRMATION = "confirmation", _("Confirmation of the result")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -24,7 +24,9 @@ _WRITE = [
 # and take back, back up and check validity (the desk does "运维项目文档管理"); anyone
 # of them may apply for a change, a scrapping or a loan; the client's ops department
 # and information centre (the approver role) release documents and decide applications,
-# and may apply too (they organise the writing). End users see no documents.
+# each approver for the body on their profile and only where the plan asks that body
+# (knowledge.documents.bodies), and may apply too (they organise the writing). End
+# users see no documents.
 _DOC_MODELS = [
     "controlleddocument",
     "documentversion",
@@ -33,6 +35,7 @@ _DOC_MODELS = [
     "documentborrowapplication",
     "documentbackup",
     "documentvaliditycheck",
+    "documentdecision",
 ]
 _DOC_READ = [f"knowledge.view_{model}" for model in _DOC_MODELS]
 _DOC_APPLY = [

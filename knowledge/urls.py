@@ -36,6 +36,11 @@ urlpatterns = [
         name="document_change_file",
     ),
     path(
+        "documents/changes/<str:number>/result/",
+        documents.change_result,
+        name="document_change_result",
+    ),
+    path(
         "documents/applications/<slug:kind>/<str:number>/<slug:action>/",
         documents.application_act,
         name="document_application_act",
@@ -43,6 +48,18 @@ urlpatterns = [
     path("documents/<str:number>/", documents.document_detail, name="document_detail"),
     path("documents/<str:number>/edit/", documents.document_edit, name="document_edit"),
     path("documents/<str:number>/release/", documents.document_release, name="document_release"),
+    path(
+        "documents/<str:number>/release/reject/",
+        documents.document_release,
+        {"action": "reject"},
+        name="document_release_reject",
+    ),
+    path(
+        "documents/<str:number>/release/resubmit/",
+        documents.document_release,
+        {"action": "resubmit"},
+        name="document_release_resubmit",
+    ),
     path("documents/<str:number>/check/", documents.document_check, name="document_check"),
     path(
         "documents/<str:number>/apply/<slug:kind>/",

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from itsm.api.permissions import ActOnVisible
 from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
+from servicedesk.choices import ApprovalBody
 
 from .. import permissions
 from ..choices import (
@@ -31,6 +32,8 @@ from ..choices import (
     BorrowForm,
     BorrowStatus,
     CheckResult,
+    Decision,
+    DecisionStage,
     DocumentClass,
     DocumentLevel,
     DocumentStatus,
@@ -43,6 +46,7 @@ from ..models import (
     DocumentBackup,
     DocumentBorrowApplication,
     DocumentChangeApplication,
+    DocumentDecision,
     DocumentScrapApplication,
     DocumentValidityCheck,
     DocumentVersion,
@@ -58,6 +62,9 @@ BorrowStatusField = _enum_field(BorrowStatus, "DocumentBorrowStatusEnum")
 BorrowFormField = _enum_field(BorrowForm, "DocumentBorrowFormEnum")
 CheckResultField = _enum_field(CheckResult, "DocumentCheckResultEnum")
 BackupMediumField = _enum_field(BackupMedium, "DocumentBackupMediumEnum")
+ApprovalBodyField = _enum_field(ApprovalBody, "DocumentApprovalBodyEnum")
+DecisionField = _enum_field(Decision, "DocumentDecisionEnum")
+DecisionStageField = _enum_field(DecisionStage, "DocumentDecisionStageEnum")
 
 
 def _person(user) -> str:
@@ -153,10 +160,46 @@ class ControlledDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentDecisionSerializer(serializers.ModelSerializer):
+    """One body's decision (or the pending slot awaiting it)."""
+
+    stage = DecisionStageField(read_only=True)
+    body = ApprovalBodyField(read_only=True)
+    body_display = serializers.CharField(source="get_body_display", read_only=True)
+    decision = DecisionField(read_only=True)
+    decision_display = serializers.CharField(source="decision_label", read_only=True)
+    decided_by = _PersonField()
+
+    class Meta:
+        model = DocumentDecision
+        fields = [
+            "stage",
+            "round",
+            "body",
+            "body_display",
+            "decision",
+            "decision_display",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+def _stage_rows(stages) -> list:
+    return [row for stage in stages or [] for row in stage.rows]
+
+
 class _ApplicationSerializer(serializers.ModelSerializer):
+    """An application with its decisions: every body's row of the latest round, per stage,
+    and the bodies still awaited at the current stage. The viewsets load the decisions
+    (selectors.application_decisions) before serializing."""
+
     document = serializers.SlugRelatedField(slug_field="number", read_only=True)
     requested_by = _PersonField()
     decided_by = _PersonField()
+    decisions = serializers.SerializerMethodField()
+    awaiting = serializers.SerializerMethodField()
 
     BASE = [
         "id",
@@ -167,14 +210,36 @@ class _ApplicationSerializer(serializers.ModelSerializer):
         "decided_by",
         "decided_at",
         "decision_note",
+        "decisions",
+        "awaiting",
         "revision",
         "created_at",
     ]
+
+    def _stages(self, application):
+        if not hasattr(application, "decision_stages"):
+            selectors.application_decisions([application])
+        return application.decision_stages
+
+    @extend_schema_field(DocumentDecisionSerializer(many=True))
+    def get_decisions(self, application):
+        return DocumentDecisionSerializer(_stage_rows(self._stages(application)), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=ApprovalBodyField()))
+    def get_awaiting(self, application):
+        stage = services.decision_stage(application)
+        return [
+            row.body
+            for view in self._stages(application)
+            if view.stage == stage
+            for row in view.awaited
+        ]
 
 
 class DocumentChangeApplicationSerializer(_ApplicationSerializer):
     status = ApplicationStatusField(read_only=True)
     has_file = serializers.BooleanField(read_only=True)
+    carried_out_by = _PersonField()
 
     class Meta:
         model = DocumentChangeApplication
@@ -186,6 +251,12 @@ class DocumentChangeApplicationSerializer(_ApplicationSerializer):
             "original_name",
             "size",
             "has_file",
+            "change_process",
+            "change_made",
+            "change_result",
+            "carried_out_by",
+            "carried_out_at",
+            "completed_at",
         ]
         read_only_fields = fields
 
@@ -275,6 +346,7 @@ def extend_schema_field_list(serializer_class):
 
 
 class ControlledDocumentDetailSerializer(ControlledDocumentSerializer):
+    release_decisions = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
     change_applications = serializers.SerializerMethodField()
     scrap_applications = serializers.SerializerMethodField()
@@ -284,6 +356,7 @@ class ControlledDocumentDetailSerializer(ControlledDocumentSerializer):
     class Meta(ControlledDocumentSerializer.Meta):
         fields = [
             *ControlledDocumentSerializer.Meta.fields,
+            "release_decisions",
             "versions",
             "change_applications",
             "scrap_applications",
@@ -297,6 +370,12 @@ class ControlledDocumentDetailSerializer(ControlledDocumentSerializer):
         if document.pk not in cache:
             cache[document.pk] = selectors.document_applications(document=document)
         return cache[document.pk]
+
+    @extend_schema_field_list(DocumentDecisionSerializer)
+    def get_release_decisions(self, document):
+        """The bodies' decisions on releasing the registration (latest round)."""
+        self._applications(document)
+        return DocumentDecisionSerializer(document.release_stage.rows, many=True).data
 
     @extend_schema_field_list(DocumentVersionSerializer)
     def get_versions(self, document):
@@ -425,14 +504,32 @@ class DocumentCheckInputSerializer(serializers.Serializer):
 
 
 class DocumentChangeInputSerializer(serializers.Serializer):
-    """《文件更改申请单》 (multipart: `file` is the revised document)."""
+    """《文件更改申请单》 (multipart: `file` is an optional draft of the revision)."""
 
     reason = serializers.CharField()
     content = serializers.CharField()
     new_version_label = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=20
     )
-    file = serializers.FileField(help_text=_FILE_HELP)
+    file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text=_FILE_HELP
+    )
+
+
+class DocumentChangeResultInputSerializer(serializers.Serializer):
+    """The change as made (更改过程、更改内容、更改结果), with the revised file."""
+
+    change_process = serializers.CharField(help_text="How the change was made.")
+    change_made = serializers.CharField(help_text="What was changed.")
+    change_result = serializers.CharField(help_text="The result of the change.")
+    file = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=f"The revised document; required unless the application carries one. "
+        f"{_FILE_HELP}",
+    )
+    revision = serializers.IntegerField(required=False, min_value=1)
 
 
 class DocumentScrapInputSerializer(serializers.Serializer):
@@ -622,17 +719,34 @@ class ControlledDocumentViewSet(
         lookup=_DOC_LOOKUP, refused=_REFUSED, response=ControlledDocumentDetailSerializer
     )
 
-    @_act(DocumentNoteSerializer, "Release a registered draft (approvers)")
-    @action(detail=True, methods=["post"])
-    def release(self, request, number=None):
-        body = self._valid(DocumentNoteSerializer)
-        document = services.document_release(
+    def _release(self, service, body_class):
+        body = self._valid(body_class)
+        document = service(
             document=self.get_object(),
-            actor=request.user,
+            actor=self.request.user,
             note=body["note"],
             expected_revision=body.get("revision"),
         )
         return Response(self._show(document))
+
+    @_act(
+        DocumentNoteSerializer,
+        "Approve the release of a registered draft for your body (the information centre); "
+        "released once every body named has approved",
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request, number=None):
+        return self._release(services.document_release, DocumentNoteSerializer)
+
+    @_act(DocumentRejectSerializer, "Turn the release down for your body, with the reason")
+    @action(detail=True, methods=["post"], url_path="reject-release")
+    def reject_release(self, request, number=None):
+        return self._release(services.document_release_reject, DocumentRejectSerializer)
+
+    @_act(DocumentNoteSerializer, "Hand a turned-down draft in again for release (keepers)")
+    @action(detail=True, methods=["post"], url_path="resubmit-release")
+    def resubmit_release(self, request, number=None):
+        return self._release(services.document_release_resubmit, DocumentNoteSerializer)
 
     @_act(
         DocumentCheckInputSerializer,
@@ -650,7 +764,7 @@ class ControlledDocumentViewSet(
         return Response(DocumentValidityCheckSerializer(check).data, status=201)
 
     @extend_schema(
-        summary="Apply for a change (文件更改申请单) with the revised file",
+        summary="Apply for a change (文件更改申请单), optionally with a draft of the revision",
         parameters=[_DOC_LOOKUP],
         request={"multipart/form-data": DocumentChangeInputSerializer},
         responses={201: DocumentChangeApplicationSerializer, **_REFUSED},
@@ -729,26 +843,44 @@ class _ApplicationViewSet(
         self.check_object_permissions(self.request, application)
         return application
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.application_decisions(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._answer(self.get_object())
+
+    def _answer(self, application):
+        application = self.get_queryset().get(pk=application.pk)
+        selectors.application_decisions([application])
+        return Response(self.get_serializer(application).data)
+
     def _decide(self, service, body_class):
         body = self._valid(body_class)
         kwargs = {"application": self.get_object(), "actor": self.request.user}
         if "note" in body:
             kwargs["note"] = body["note"]
         application = service(expected_revision=body.get("revision"), **kwargs)
-        application.refresh_from_db()
-        return Response(self.get_serializer(application).data)
+        return self._answer(application)
 
 
 def _application_actions(serializer_class, noun):
     act = action_schema(lookup=_APP_LOOKUP, refused=_REFUSED, response=serializer_class)
 
     class Actions:
-        @act(DocumentNoteSerializer, f"Approve the {noun} (approvers; not your own)")
+        @act(
+            DocumentNoteSerializer,
+            f"Approve the {noun} for your body (approvers of a body it needs; not your own)",
+        )
         @action(detail=True, methods=["post"])
         def approve(self, request, number=None):
             return self._decide(services.application_approve, DocumentNoteSerializer)
 
-        @act(DocumentRejectSerializer, f"Reject the {noun} with a reason (approvers)")
+        @act(
+            DocumentRejectSerializer,
+            f"Reject the {noun} for your body, with a reason: one rejection rejects it",
+        )
         @action(detail=True, methods=["post"])
         def reject(self, request, number=None):
             return self._decide(services.application_reject, DocumentRejectSerializer)
@@ -777,6 +909,38 @@ class DocumentChangeApplicationViewSet(
     kind = "change"
     queryset = DocumentChangeApplication.objects.none()
     serializer_class = DocumentChangeApplicationSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("carried_out_by__person")
+
+    _act = action_schema(
+        lookup=_APP_LOOKUP, refused=_REFUSED, response=DocumentChangeApplicationSerializer
+    )
+
+    @extend_schema(
+        summary="Record the change as made, with the revised file (step 2, once approved)",
+        parameters=[_APP_LOOKUP],
+        request={"multipart/form-data": DocumentChangeResultInputSerializer},
+        responses={200: DocumentChangeApplicationSerializer, **_REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def result(self, request, number=None):
+        body = self._valid(DocumentChangeResultInputSerializer)
+        revision = body.pop("revision", None)
+        application = services.change_result_record(
+            application=self.get_object(), actor=request.user, expected_revision=revision, **body
+        )
+        return self._answer(application)
+
+    @_act(
+        DocumentNoteSerializer,
+        "Confirm the change's result for your body (step 3); the revised file is current "
+        "once every body named has confirmed",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, number=None):
+        return self._decide(services.change_result_confirm, DocumentNoteSerializer)
 
     @extend_schema(
         summary="Download the proposed file",

@@ -1,5 +1,7 @@
 """Demo document catalogue: the operations plan as A01, procedures, their supporting
-documents and forms, with a pending change, an overdue loan, a due check and a backup.
+documents and forms, released by the information centre; a change approved by the ops
+department and awaiting the information centre, a change carried through both stages
+(approved, made, confirmed by both bodies), an overdue loan, a due check and a backup.
 
 Written through the services (so the timelines are real) and idempotent: nothing is
 added when A01 is already in the catalogue.
@@ -59,10 +61,13 @@ def seed_documents() -> str:
     if ControlledDocument.objects.filter(number="A01").exists():
         return f"{ControlledDocument.objects.count()} controlled documents already there"
     users = get_user_model().objects.in_bulk(
-        ["engineer", "agent", "supervisor", "approver"], field_name="username"
+        ["engineer", "agent", "supervisor", "approver", "approver2"], field_name="username"
     )
-    agent, engineer, approver = users.get("agent"), users.get("engineer"), users.get("approver")
-    if not (agent and engineer and approver):
+    agent, engineer = users.get("agent"), users.get("engineer")
+    # servicedesk.demo: approver signs for the ops department, approver2 for the
+    # information centre.
+    ops, centre = users.get("approver"), users.get("approver2")
+    if not (agent and engineer and ops and centre):
         return "controlled documents skipped (demo users missing)"
     created = {}
     for number, kind, name, description, retention, shelf in DOCUMENTS:
@@ -82,9 +87,9 @@ def seed_documents() -> str:
             check_interval_months=12,
             file=_file(number, name),
         )
-        created[number] = services.document_release(document=document, actor=approver)
+        created[number] = services.document_release(document=document, actor=centre)
 
-    # A draft awaiting release (the scrap application form is being introduced).
+    # A draft awaiting release by the information centre (the scrap form is being introduced).
     services.document_register(
         actor=agent,
         level="D",
@@ -98,13 +103,39 @@ def seed_documents() -> str:
         file=_file("D0903", "报废申请单"),
     )
 
-    # A change of B02 awaiting the approvers: version 2.0 with the revised file.
-    services.change_apply(
+    # A change of C0101 carried through: approved by both bodies, made and recorded by
+    # the desk, the result confirmed by both; version 2.0 is current.
+    done = services.change_apply(
+        document=created["C0101"],
+        actor=engineer,
+        reason="服务级别“高级”的解决时限由 8 小时调整为 4 小时。",
+        content="表 2 中“高级”级别的解决时限改为 4 小时。",
+    )
+    for body_approver in (ops, centre):
+        done = services.application_approve(
+            application=done, actor=body_approver, note="同意按申请更改。"
+        )
+    done = services.change_result_record(
+        application=done,
+        actor=agent,
+        change_process="按批准的申请修改表 2，由服务主管校对。",
+        change_made="表 2 中“高级”级别的解决时限改为 4 小时。",
+        change_result="已完成修改，版本号更新为 2.0。",
+        file=_file("C0101", "服务等级规划", "2.0"),
+    )
+    for body_approver in (ops, centre):
+        services.change_result_confirm(application=done, actor=body_approver, note="确认。")
+
+    # A change of B02 approved by the ops department, awaiting the information centre.
+    pending = services.change_apply(
         document=created["B02"],
         actor=engineer,
         reason="服务台派工时限由 15 分钟调整为 10 分钟，需与服务方案一致。",
         content="第 4 节“派工”中的时限改为 10 分钟；增加电话回访的记录要求。",
         file=_file("B02", "服务台管理程序", "2.0"),
+    )
+    services.application_approve(
+        application=pending, actor=ops, note="同意，与服务方案第 6.3.3 节一致。"
     )
 
     # A loan of C0102 that is overdue: approved, handed over, due five days ago.
@@ -115,7 +146,7 @@ def seed_documents() -> str:
         due_on=timezone.localdate() + timedelta(days=7),
         borrow_form=BorrowForm.ORIGINAL,
     )
-    services.application_approve(application=loan, actor=approver)
+    services.application_approve(application=loan, actor=ops)
     services.borrow_lend(application=loan, actor=agent)
     DocumentBorrowApplication.objects.filter(pk=loan.pk).update(
         due_on=timezone.localdate() - timedelta(days=5)

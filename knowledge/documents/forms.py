@@ -152,7 +152,27 @@ class ChangeApplicationForm(forms.Form):
         max_length=20,
         help_text=_("Empty: the next major version (2.0 after 1.0)."),
     )
-    file = _file_field(_("Revised document"), required=True)
+    file = _file_field(_("Draft of the revision (optional)"), required=False)
+
+
+class ChangeResultForm(forms.Form):
+    """The change as made (更改过程、更改内容、更改结果), with the revised file."""
+
+    change_process = forms.CharField(label=_("How the change was made"), widget=_ROWS3)
+    change_made = forms.CharField(label=_("Content changed"), widget=_ROWS3)
+    change_result = forms.CharField(label=_("Result of the change"), widget=_ROWS3)
+    file = _file_field(_("Revised document"), required=False)
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, has_file=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_file:
+            self.fields["file"].help_text = "{} {}".format(
+                _file_help(),
+                _("Empty: the file attached to the application is the revised document."),
+            )
+        else:
+            self.fields["file"].required = True
 
 
 class ScrapApplicationForm(forms.Form):

@@ -5,7 +5,8 @@ history); end users see none of it. Each page reads a fixed number of queries ho
 many documents, versions, applications or loans there are.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,16 +19,26 @@ from itsm.audit import TimelineEntry, audit_timeline
 from itsm.models import TransitionLog
 
 from .. import permissions
-from ..choices import DOCUMENT_IN_USE, ApplicationStatus, BorrowStatus, DocumentStatus
+from ..choices import (
+    DOCUMENT_IN_USE,
+    ApplicationKind,
+    ApplicationStatus,
+    BorrowStatus,
+    Decision,
+    DecisionStage,
+    DocumentStatus,
+)
 from ..models import (
     ControlledDocument,
     DocumentBackup,
     DocumentBorrowApplication,
     DocumentChangeApplication,
+    DocumentDecision,
     DocumentScrapApplication,
     DocumentVersion,
 )
-from .services import CHECK_REMIND_DAYS
+from . import bodies as approval_bodies
+from .services import CHANGE_OPEN, CHECK_REMIND_DAYS, application_kind, decision_stage
 
 LIST_RELATED = ("current_version", "custodian__person", "procedure")
 
@@ -44,8 +55,8 @@ def _overdue_loans(today):
     )
 
 
-def _pending(model):
-    return model.objects.filter(document=OuterRef("pk"), status=ApplicationStatus.SUBMITTED)
+def _pending(model, statuses=(ApplicationStatus.SUBMITTED,)):
+    return model.objects.filter(document=OuterRef("pk"), status__in=list(statuses))
 
 
 def document_list(
@@ -66,7 +77,7 @@ def document_list(
         .select_related(*LIST_RELATED)
         .annotate(
             has_overdue=Exists(_overdue_loans(today)),
-            has_pending=Exists(_pending(DocumentChangeApplication))
+            has_pending=Exists(_pending(DocumentChangeApplication, CHANGE_OPEN))
             | Exists(_pending(DocumentScrapApplication))
             | Exists(
                 DocumentBorrowApplication.objects.filter(
@@ -151,10 +162,68 @@ def document_versions(*, document) -> list[DocumentVersion]:
     )
 
 
+@dataclass
+class DecisionStageView:
+    """One stage of decisions on an application (or a registration), latest round."""
+
+    stage: str
+    title: str
+    rows: list = field(default_factory=list)
+    # The bodies that will decide once the stage opens (shown before its rows exist).
+    planned: list = field(default_factory=list)
+
+    @property
+    def awaited(self) -> list:
+        return [row for row in self.rows if row.is_pending]
+
+    @property
+    def planned_label(self) -> str:
+        return approval_bodies.bodies_label(self.planned)
+
+
+def _latest_round(rows: list) -> list:
+    if not rows:
+        return []
+    latest = max(row.round for row in rows)
+    return [row for row in rows if row.round == latest]
+
+
+def _stages(kind: str, by_stage: dict) -> list[DecisionStageView]:
+    approval = DecisionStageView(
+        DecisionStage.APPROVAL,
+        str(_("Approval")),
+        _latest_round(by_stage.get(DecisionStage.APPROVAL, [])),
+    )
+    if not approval.rows:
+        approval.planned = approval_bodies.required_bodies(kind)
+    stages = [approval]
+    if kind == ApplicationKind.CHANGE:
+        confirmation = DecisionStageView(
+            DecisionStage.CONFIRMATION,
+            str(_("Confirmation of the result")),
+            _latest_round(by_stage.get(DecisionStage.CONFIRMATION, [])),
+        )
+        if not confirmation.rows:
+            confirmation.planned = approval_bodies.required_bodies(kind, DecisionStage.CONFIRMATION)
+        stages.append(confirmation)
+    return stages
+
+
 def document_applications(*, document) -> dict[str, list]:
-    return {
+    """The document's applications, newest first, each with `decision_stages` (who has
+    decided, who is awaited); the registration's decisions go on `document.release_stage`.
+    Five queries however many applications and decisions."""
+    decisions = defaultdict(lambda: defaultdict(list))
+    for row in document.decisions.select_related("decided_by__person").order_by(
+        "stage", "round", "order", "pk"
+    ):
+        subject = row.change_application_id or row.scrap_application_id or row.borrow_application_id
+        decisions[(row.kind, subject)][row.stage].append(row)
+    applications = {
         "changes": list(
-            document.documentchangeapplications.select_related(*_PEOPLE).order_by("-pk")
+            document.documentchangeapplications.select_related(
+                *_PEOPLE, "carried_out_by__person"
+            ).order_by("-pk")
         ),
         "scraps": list(document.documentscrapapplications.select_related(*_PEOPLE).order_by("-pk")),
         "borrows": list(
@@ -163,6 +232,35 @@ def document_applications(*, document) -> dict[str, list]:
             ).order_by("-pk")
         ),
     }
+    for items in applications.values():
+        for application in items:
+            kind = application_kind(application)
+            application.decision_stages = _stages(kind, decisions[(kind, application.pk)])
+    document.release_stage = _stages(
+        ApplicationKind.REGISTRATION, decisions[(ApplicationKind.REGISTRATION, None)]
+    )[0]
+    return applications
+
+
+def application_decisions(applications) -> None:
+    """Set `decision_stages` on each of `applications` (one kind) in one query."""
+    applications = list(applications)
+    if not applications:
+        return
+    kind = application_kind(applications[0])
+    field_name = f"{kind}_application_id"
+    decisions = defaultdict(lambda: defaultdict(list))
+    rows = (
+        DocumentDecision.objects.filter(
+            kind=kind, **{f"{kind}_application__in": [a.pk for a in applications]}
+        )
+        .select_related("decided_by__person")
+        .order_by("stage", "round", "order", "pk")
+    )
+    for row in rows:
+        decisions[getattr(row, field_name)][row.stage].append(row)
+    for application in applications:
+        application.decision_stages = _stages(kind, decisions[application.pk])
 
 
 def document_backups(*, document, limit: int = 20) -> list[DocumentBackup]:
@@ -215,15 +313,24 @@ def version_get(*, user, document, pk: int) -> DocumentVersion:
 TRANSITION_TITLES = {
     "register": _("Registered"),
     "release": _("Released"),
+    "release_approved_by_body": _("Release approved by a body"),
+    "release_rejected": _("Release turned down"),
+    "release_resubmitted": _("Handed in again for release"),
     "change_submitted": _("Change applied for"),
+    "change_approved_by_body": _("Change approved by a body"),
+    "change_approved": _("Change approved"),
+    "change_result_recorded": _("Change made, result recorded"),
+    "change_confirmed_by_body": _("Change result confirmed by a body"),
     "new_version": _("New version current"),
     "change_rejected": _("Change rejected"),
     "change_withdrawn": _("Change withdrawn"),
     "scrap_submitted": _("Scrapping applied for"),
+    "scrap_approved_by_body": _("Scrapping approved by a body"),
     "scrapped": _("Scrapped"),
     "scrap_rejected": _("Scrapping rejected"),
     "scrap_withdrawn": _("Scrapping withdrawn"),
     "borrow_submitted": _("Loan applied for"),
+    "borrow_approved_by_body": _("Loan approved by a body"),
     "borrow_approved": _("Loan approved"),
     "borrow_rejected": _("Loan rejected"),
     "borrow_withdrawn": _("Loan withdrawn"),
@@ -282,8 +389,44 @@ class Action:
     reason: str = ""
 
 
+def _body_block(user, stage: DecisionStageView, number: str) -> str:
+    """Why `user` cannot decide at this stage ('' when they can): their body is not
+    asked, they sign for none, or their body has decided already."""
+    body = approval_bodies.body_of(user)
+    asked = [row.body for row in stage.rows] or list(stage.planned)
+    wanted = approval_bodies.bodies_label(asked)
+    if body not in asked and not body:
+        return str(
+            _(
+                "Your approver profile names no body you sign for; %(bodies)s must "
+                "decide %(number)s. An administrator sets it on your profile."
+            )
+            % {"bodies": wanted, "number": number}
+        )
+    if body not in asked:
+        return str(
+            _("%(number)s is for %(bodies)s to decide; you sign for %(body)s.")
+            % {"number": number, "bodies": wanted, "body": approval_bodies.body_label(body)}
+        )
+    row = next((row for row in stage.rows if row.body == body), None)
+    if row is not None and not row.is_pending:
+        person = getattr(row.decided_by, "person", None)
+        return str(
+            _("%(body)s has decided: %(decision)s by %(name)s.")
+            % {
+                "body": row.get_body_display(),
+                "decision": str(row.decision_label).lower(),
+                "name": getattr(person, "name", "") or row.decided_by or "—",
+            }
+        )
+    return ""
+
+
 def document_actions(*, user, document, applications) -> list[Action]:
-    """The document's actions for `user`, each allowed or with the reason it is not."""
+    """The document's actions for `user`, each allowed or with the reason it is not.
+
+    `applications` is document_applications' answer (it sets `document.release_stage`).
+    """
     status = document.status
     in_use = status in DOCUMENT_IN_USE
     pending_scrap = any(a.status == ApplicationStatus.SUBMITTED for a in applications["scraps"])
@@ -296,13 +439,18 @@ def document_actions(*, user, document, applications) -> list[Action]:
             actions.append(Action(name, label, not blocked, blocked))
 
     if status == DocumentStatus.DRAFT:
-        own = document.registered_by_id == user.pk
-        add(
-            "release",
-            _("Release"),
-            "release",
-            _("You registered it: another approver must release it.") if own else "",
-        )
+        stage = getattr(document, "release_stage", None)
+        rows = stage.rows if stage else []
+        turned_down = any(row.decision == Decision.REJECTED for row in rows)
+        if turned_down:
+            add("resubmit", _("Hand in again for release"), "edit")
+        else:
+            block = ""
+            if document.registered_by_id == user.pk:
+                block = _("You registered it: another approver must release it.")
+            elif stage is not None:
+                block = _body_block(user, stage, document.number)
+            add("release", _("Release"), "release", block)
     add(
         "edit",
         _("Edit catalogue entry"),
@@ -311,7 +459,7 @@ def document_actions(*, user, document, applications) -> list[Action]:
     )
     change_block = ""
     if status == DocumentStatus.UNDER_CHANGE:
-        change_block = _("A change application is awaiting approval.")
+        change_block = _("A change application is in progress.")
     elif status != DocumentStatus.EFFECTIVE:
         change_block = _("Only an effective document can be changed.")
     add("change", _("Apply for a change"), "apply_change", change_block)
@@ -339,34 +487,44 @@ def document_actions(*, user, document, applications) -> list[Action]:
     return actions
 
 
-def application_actions(*, user, application) -> list[str]:
-    """The actions `user` can take on one application now (the buttons shown)."""
+def application_actions(*, user, application) -> tuple[list[str], str]:
+    """The actions `user` can take on one application now (the buttons shown), and why
+    they cannot decide it when they are an approver but see no decision buttons.
+
+    Needs `application.decision_stages` (document_applications or application_decisions).
+    """
     kind = type(application)
     status = application.status
     names = []
+    note = ""
     decider = permissions.document_allowed(user, "decide")
     own = application.requested_by_id == user.pk
-    if status == ApplicationStatus.SUBMITTED and decider and not own:
-        names += ["approve", "reject"]
-    if own and status == ApplicationStatus.SUBMITTED:
-        names.append("withdraw")
-    if kind is DocumentBorrowApplication:
-        if own and status == BorrowStatus.APPROVED:
-            names.append("withdraw")
-        if permissions.document_allowed(user, "lend"):
-            if status == BorrowStatus.APPROVED:
-                names.append("lend")
-            if status == BorrowStatus.LENT:
-                names.append("return")
-    return names
-
-
-def own_decision_note(*, user, application) -> str:
-    """Why an approver sees no approve button on an application (their own)."""
+    stage = decision_stage(application)
+    if stage and decider:
+        view = next(s for s in application.decision_stages if s.stage == stage)
+        if own:
+            note = str(_("You filed it: another approver decides."))
+        elif stage == DecisionStage.CONFIRMATION and application.carried_out_by_id == user.pk:
+            note = str(_("You recorded the result: another approver confirms it."))
+        else:
+            note = _body_block(user, view, application.number)
+            if not note:
+                names += ["approve" if stage == DecisionStage.APPROVAL else "confirm", "reject"]
     if (
-        application.status == ApplicationStatus.SUBMITTED
-        and application.requested_by_id == user.pk
-        and permissions.document_allowed(user, "decide")
+        kind is DocumentChangeApplication
+        and status == ApplicationStatus.APPROVED
+        and permissions.document_allowed(user, "apply_change")
     ):
-        return str(_("You filed it: another approver decides."))
-    return ""
+        names.append("result")
+    if own and (
+        status == ApplicationStatus.SUBMITTED
+        or (kind is DocumentChangeApplication and status in CHANGE_OPEN)
+        or (kind is DocumentBorrowApplication and status == BorrowStatus.APPROVED)
+    ):
+        names.append("withdraw")
+    if kind is DocumentBorrowApplication and permissions.document_allowed(user, "lend"):
+        if status == BorrowStatus.APPROVED:
+            names.append("lend")
+        if status == BorrowStatus.LENT:
+            names.append("return")
+    return names, note

@@ -25,11 +25,14 @@ from servicedesk.notifications import notify, notify_many
 from .. import permissions
 from ..choices import (
     DOCUMENT_IN_USE,
+    ApplicationKind,
     ApplicationStatus,
     BackupMedium,
     BorrowForm,
     BorrowStatus,
     CheckResult,
+    Decision,
+    DecisionStage,
     DocumentClass,
     DocumentLevel,
     DocumentStatus,
@@ -40,14 +43,22 @@ from ..models import (
     DocumentBackup,
     DocumentBorrowApplication,
     DocumentChangeApplication,
+    DocumentDecision,
     DocumentScrapApplication,
     DocumentValidityCheck,
     DocumentVersion,
 )
+from . import bodies as approval_bodies
 from . import numbering
 from .files import file_store
 
 BORROW_MAX_DAYS = 90
+# A change application still under way: the document is under change meanwhile.
+CHANGE_OPEN = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.CONFIRMING,
+]
 # Custodians hear of a validity check this many days before it is due.
 CHECK_REMIND_DAYS = 7
 
@@ -152,15 +163,6 @@ def _log(subject, transition: str, source: str, actor, note: str = "") -> None:
     )
 
 
-def _approvers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.APPROVER, is_active=True)
-        .select_related(None)
-        .distinct()
-    )
-
-
 def _keepers(document):
     """Who looks after a document: its custodian, or the supervisors when it has none."""
     if document.custodian_id:
@@ -187,6 +189,7 @@ ACTION_LABELS = {
     "approve": gettext_lazy("approved"),
     "reject": gettext_lazy("rejected"),
     "withdraw": gettext_lazy("withdrawn"),
+    "confirm": gettext_lazy("confirmed"),
     "lend": gettext_lazy("handed over"),
     "return": gettext_lazy("returned"),
     "scrap": gettext_lazy("scrapped"),
@@ -196,6 +199,7 @@ ACTION_TARGETS = {
     "approve": ApplicationStatus.APPROVED,
     "reject": ApplicationStatus.REJECTED,
     "withdraw": ApplicationStatus.WITHDRAWN,
+    "confirm": ApplicationStatus.COMPLETED,
     "lend": BorrowStatus.LENT,
     "return": BorrowStatus.RETURNED,
     "scrap": DocumentStatus.SCRAPPED,
@@ -356,7 +360,8 @@ def document_register(
     version_label: str = "1.0",
     file=None,
 ) -> ControlledDocument:
-    """Register a document (《文件登记表》): a draft with version 1, awaiting release.
+    """Register a document (《文件登记表》): a draft with version 1, awaiting release by
+    the bodies the plan names (the information centre).
 
     The number is checked against the scheme (or the next free one is taken); the file,
     when given, is checked for type and size before anything is stored.
@@ -395,7 +400,14 @@ def document_register(
     version.save()
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
+    rows = _open_decisions(document=document, kind=ApplicationKind.REGISTRATION)
     _log(document, "register", "", actor)
+    notify(
+        recipients=_approvers(row.body for row in rows),
+        subject=_("Document to release: %(document)s") % {"document": document},
+        body=document.description,
+        url=document.get_absolute_url(),
+    )
     return document
 
 
@@ -426,11 +438,122 @@ def document_update(*, document, actor, expected_revision=None, **fields) -> Con
     return document
 
 
+# --- decisions by the client bodies ----------------------------------------------------------
+
+_SUBJECT_FIELD = {
+    "change": "change_application",
+    "scrap": "scrap_application",
+    "borrow": "borrow_application",
+}
+
+
+def _open_decisions(*, document, kind, stage=DecisionStage.APPROVAL, application=None, round=1):
+    """One pending row per body the plan requires, frozen from the configuration now."""
+    subject = {_SUBJECT_FIELD[kind]: application} if application is not None else {}
+    rows = [
+        DocumentDecision(
+            document=document,
+            kind=kind,
+            stage=stage,
+            round=round,
+            body=body,
+            order=order,
+            **subject,
+        )
+        for order, body in enumerate(approval_bodies.required_bodies(kind, stage))
+    ]
+    DocumentDecision.objects.bulk_create(rows)
+    return rows
+
+
+def _current_decisions(*, document, kind, stage=DecisionStage.APPROVAL, application=None):
+    """The latest round's rows, locked; opened now for what was filed before they existed."""
+    rows = DocumentDecision.objects.select_for_update().filter(kind=kind, stage=stage)
+    if application is not None:
+        rows = rows.filter(**{_SUBJECT_FIELD[kind]: application})
+    else:
+        rows = rows.filter(document=document)
+    rows = list(rows.order_by("round", "order", "pk"))
+    if not rows:
+        return _open_decisions(document=document, kind=kind, stage=stage, application=application)
+    latest = rows[-1].round
+    return [row for row in rows if row.round == latest]
+
+
+def _record_decision(rows, *, actor, number: str, decision: str, comment: str) -> str:
+    """Fill in the acting approver's body's row; 'approved' once every body has approved,
+    'rejected' on a rejection, '' while bodies are still awaited.
+
+    An approver of another body (or of none) and a body that has decided already are
+    refused, with the bodies that must decide named.
+    """
+    body = approval_bodies.body_of(actor)
+    wanted = approval_bodies.bodies_label(row.body for row in rows)
+    row = next((row for row in rows if row.body == body), None)
+    if row is None:
+        if not body:
+            raise PermissionDenied(
+                _(
+                    "Your approver profile names no body you sign for; %(bodies)s must "
+                    "decide %(number)s. An administrator sets it on your profile."
+                )
+                % {"bodies": wanted, "number": number}
+            )
+        raise PermissionDenied(
+            _("%(number)s is for %(bodies)s to decide; you sign for %(body)s.")
+            % {"number": number, "bodies": wanted, "body": approval_bodies.body_label(body)}
+        )
+    if not row.is_pending:
+        raise IllegalTransition(
+            _(
+                "%(body)s has already decided %(number)s (%(decision)s by %(name)s); "
+                "nothing was changed."
+            )
+            % {
+                "body": row.get_body_display(),
+                "number": number,
+                "decision": str(row.decision_label).lower(),
+                "name": _name(row.decided_by) if row.decided_by_id else "—",
+            },
+            code="status",
+        )
+    row.decision = decision
+    row.decided_by = actor
+    row.decided_at = timezone.now()
+    row.comment = comment
+    row.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
+    if decision == Decision.REJECTED:
+        return Decision.REJECTED
+    if all(other.decision == Decision.APPROVED for other in rows):
+        return Decision.APPROVED
+    return ""
+
+
+def _body_note(row_body: str, number: str, verb: str, comment: str) -> str:
+    text = _("%(number)s: %(verb)s by %(body)s.") % {
+        "number": number,
+        "verb": verb,
+        "body": approval_bodies.body_label(row_body),
+    }
+    return f"{text} {comment}".strip()
+
+
+def _approvers(bodies=None):
+    """Active approvers, only those signing for `bodies` when given."""
+    users = get_user_model().objects.filter(groups__name=Role.APPROVER, is_active=True)
+    if bodies is not None:
+        users = users.filter(person__approval_body__in=list(bodies))
+    return users.select_related(None).distinct()
+
+
 @transaction.atomic
 def document_release(*, document, actor, note: str = "", expected_revision=None):
-    """The approvers release a registered draft: it becomes effective and its checks start.
+    """Record a body's approval of a registered draft (《文件登记表》); once every body the
+    plan names has approved (the information centre), the document is effective and its
+    validity checks start.
 
-    Whoever registered the document cannot release it.
+    Whoever registered the document cannot release it; an approver of another body is
+    refused, and so is a body deciding twice.
     """
     _check(actor, "release")
     document = _locked_document(document, expected_revision)
@@ -439,6 +562,20 @@ def document_release(*, document, actor, note: str = "", expected_revision=None)
             _("You registered %(number)s yourself: another approver must release it.")
             % {"number": document.number}
         )
+    if document.status != DocumentStatus.DRAFT:
+        raise IllegalTransition(_impossible(document, "release"), code="status")
+    rows = _current_decisions(document=document, kind=ApplicationKind.REGISTRATION)
+    _refuse_turned_down(document, rows)
+    note = (note or "").strip()
+    actor_body = approval_bodies.body_of(actor)
+    outcome = _record_decision(
+        rows, actor=actor, number=document.number, decision=Decision.APPROVED, comment=note
+    )
+    summary = _body_note(actor_body, document.number, _("approved"), note)
+    if outcome != Decision.APPROVED:
+        _save(document)
+        _log(document, "release_approved_by_body", document.status, actor, summary)
+        return document
     source = document.status
     now = timezone.now()
     _fire(
@@ -454,7 +591,87 @@ def document_release(*, document, actor, note: str = "", expected_revision=None)
         DocumentVersion.objects.filter(pk=document.current_version_id).update(
             effective_on=document.release_date
         )
-    _log(document, "release", source, actor, note)
+    _log(document, "release", source, actor, summary)
+    return document
+
+
+def _refuse_turned_down(document, rows) -> None:
+    if any(row.decision == Decision.REJECTED for row in rows):
+        raise IllegalTransition(
+            _(
+                "The release of %(number)s was turned down; the keepers correct it and "
+                "hand it in again first."
+            )
+            % {"number": document.number},
+            code="status",
+        )
+
+
+@transaction.atomic
+def document_release_reject(*, document, actor, note: str, expected_revision=None):
+    """A body turns the release of a draft down, with the reason; the draft stays a draft
+    until the keepers hand it in again (a new round of decisions)."""
+    _check(actor, "release")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the release is turned down.")})
+    document = _locked_document(document, expected_revision)
+    if document.registered_by_id == actor.pk:
+        raise PermissionDenied(
+            _("You registered %(number)s yourself: another approver must release it.")
+            % {"number": document.number}
+        )
+    if document.status != DocumentStatus.DRAFT:
+        raise IllegalTransition(_impossible(document, "release"), code="status")
+    rows = _current_decisions(document=document, kind=ApplicationKind.REGISTRATION)
+    _refuse_turned_down(document, rows)
+    actor_body = approval_bodies.body_of(actor)
+    _record_decision(
+        rows, actor=actor, number=document.number, decision=Decision.REJECTED, comment=note
+    )
+    _save(document)
+    _log(
+        document,
+        "release_rejected",
+        document.status,
+        actor,
+        _body_note(actor_body, document.number, _("turned down"), note),
+    )
+    if document.registered_by_id:
+        notify(
+            recipients=[document.registered_by],
+            subject=_("Release of %(document)s turned down") % {"document": document},
+            body=note,
+            url=document.get_absolute_url(),
+        )
+    return document
+
+
+@transaction.atomic
+def document_release_resubmit(*, document, actor, note: str = "", expected_revision=None):
+    """The keepers hand a turned-down draft in again: the bodies decide it afresh."""
+    _check(actor, "edit")
+    document = _locked_document(document, expected_revision)
+    if document.status != DocumentStatus.DRAFT:
+        raise IllegalTransition(_impossible(document, "release"), code="status")
+    rows = _current_decisions(document=document, kind=ApplicationKind.REGISTRATION)
+    if not any(row.decision == Decision.REJECTED for row in rows):
+        raise IllegalTransition(
+            _("%(number)s is awaiting its release decision already; nothing was changed.")
+            % {"number": document.number},
+            code="status",
+        )
+    fresh = _open_decisions(
+        document=document, kind=ApplicationKind.REGISTRATION, round=rows[0].round + 1
+    )
+    _save(document)
+    _log(document, "release_resubmitted", document.status, actor, (note or "").strip())
+    notify(
+        recipients=_approvers(row.body for row in fresh),
+        subject=_("Document to release: %(document)s") % {"document": document},
+        body=(note or "").strip() or document.description,
+        url=document.get_absolute_url(),
+    )
     return document
 
 
@@ -472,28 +689,25 @@ def _next_label(document) -> str:
 
 @transaction.atomic
 def change_apply(
-    *, document, actor, reason: str, content: str, file, new_version_label: str = ""
+    *, document, actor, reason: str, content: str, file=None, new_version_label: str = ""
 ) -> DocumentChangeApplication:
-    """File a change application (《文件更改申请单》) with the revised file.
+    """File a change application (《文件更改申请单》), optionally with a draft of the
+    revision; the ops department and the information centre approve it.
 
-    The document is under change until the application is decided: one change at a
-    time, and a draft or scrapped document cannot be changed.
+    The document is under change until the change is completed, rejected or withdrawn:
+    one change at a time, and a draft or scrapped document cannot be changed.
     """
     _check(actor, "apply_change")
     errors: dict[str, str] = {}
     reason = _text(reason, "reason", errors, required=True, message=_("Say why it must change."))
     content = _text(content, "content", errors, required=True, message=_("Describe what changes."))
-    if file is None:
-        errors["file"] = _("Attach the revised document.")
     if errors:
         raise ValidationError(errors)
     document = _locked_document(document)
     if document.status == DocumentStatus.UNDER_CHANGE:
-        pending = document.documentchangeapplications.filter(
-            status=ApplicationStatus.SUBMITTED
-        ).first()
+        pending = document.documentchangeapplications.filter(status__in=CHANGE_OPEN).first()
         raise ValidationError(
-            _("%(document)s already has change application %(number)s awaiting approval.")
+            _("%(document)s already has change application %(number)s in progress.")
             % {"document": document.number, "number": pending.number if pending else "—"},
             code="status",
         )
@@ -515,8 +729,10 @@ def change_apply(
         content=content,
         new_version_label=label,
     )
-    file_store(application, file)
+    if file is not None:
+        file_store(application, file)
     application.save()
+    rows = _open_decisions(document=document, kind="change", application=application)
     source = document.status
     document.start_change()
     _save(document)
@@ -530,7 +746,7 @@ def change_apply(
         % {"number": application.number, "label": label, "reason": reason},
     )
     notify(
-        recipients=_approvers(),
+        recipients=_approvers(row.body for row in rows),
         subject=_("Document change to approve: %(document)s") % {"document": document},
         body=reason,
         url=document.get_absolute_url(),
@@ -566,6 +782,7 @@ def scrap_apply(*, document, actor, reason: str, content: str = "") -> DocumentS
     application = DocumentScrapApplication.objects.create(
         document=document, requested_by=actor, reason=reason, content=(content or "").strip()
     )
+    rows = _open_decisions(document=document, kind="scrap", application=application)
     _log(application, "submit", "", actor)
     _log(
         document,
@@ -575,7 +792,7 @@ def scrap_apply(*, document, actor, reason: str, content: str = "") -> DocumentS
         f"{application.number}: {reason}",
     )
     notify(
-        recipients=_approvers(),
+        recipients=_approvers(row.body for row in rows),
         subject=_("Document scrapping to approve: %(document)s") % {"document": document},
         body=reason,
         url=document.get_absolute_url(),
@@ -590,10 +807,10 @@ def _approve_change(application, document, actor) -> None:
         document=document,
         sequence=sequence,
         label=application.new_version_label,
-        summary=application.content,
+        summary=application.change_made or application.content,
         change_application=application,
         effective_on=today,
-        created_by=application.requested_by,
+        created_by=application.carried_out_by or application.requested_by,
         file=application.file.name,
         original_name=application.original_name,
         content_type=application.content_type,
@@ -606,7 +823,7 @@ def _approve_change(application, document, actor) -> None:
     _fire(
         document,
         document.finish_change,
-        "approve",
+        "confirm",
         version=version,
         on=today,
         next_check_on=numbering.add_months(today, document.check_interval_months),
@@ -639,25 +856,83 @@ def _kind(application) -> str:
     }[type(application)]
 
 
-@transaction.atomic
-def application_approve(*, application, actor, note: str = "", expected_revision=None):
-    """Approve a change, scrap or borrowing application (approvers; never one's own).
-
-    A change makes its file the document's current version; a scrapping scraps the
-    document (kept in the catalogue); a loan may then be handed over. Approving an
-    application that is no longer awaiting approval is refused and changes nothing.
-    """
+def _lock_for_decision(application, actor, expected_revision):
     _check(actor, "decide")
     document = _locked_document(application.document)
     application = _locked_application(application, expected_revision)
     _not_own(application, actor)
-    source = application.status
+    return document, application
+
+
+def _stage(application) -> str:
+    """The stage a still-open application is being decided at ('' when none)."""
+    if application.status == ApplicationStatus.SUBMITTED:  # == BorrowStatus.SUBMITTED
+        return DecisionStage.APPROVAL
+    if _kind(application) == "change" and application.status == ApplicationStatus.CONFIRMING:
+        return DecisionStage.CONFIRMATION
+    return ""
+
+
+# For the selectors: what an application is, and the stage it is decided at.
+application_kind = _kind
+decision_stage = _stage
+
+
+def _decisions_of(application, document, stage):
+    return _current_decisions(
+        document=document, kind=_kind(application), stage=stage, application=application
+    )
+
+
+@transaction.atomic
+def application_approve(*, application, actor, note: str = "", expected_revision=None):
+    """Record a body's approval of a change, scrap or borrowing application.
+
+    The application is approved once every body the plan names for its kind has
+    approved (change and scrap: ops department and information centre; borrowing: ops
+    department). Then a scrapping scraps the document (kept in the catalogue), a loan
+    may be handed over, and a change is made and its result recorded (see
+    change_result_record). Refused: one's own application, an approver of a body that is
+    not asked, a body deciding twice, an application no longer awaiting approval.
+    """
+    document, application = _lock_for_decision(application, actor, expected_revision)
     kind = _kind(application)
+    if _stage(application) == DecisionStage.CONFIRMATION:
+        raise IllegalTransition(
+            _("%(number)s is approved and its result awaits confirmation: confirm it instead.")
+            % {"number": application.number},
+            code="status",
+        )
+    if _stage(application) != DecisionStage.APPROVAL:
+        raise IllegalTransition(_impossible(application, "approve"), code="status")
+    note = (note or "").strip()
+    rows = _decisions_of(application, document, DecisionStage.APPROVAL)
+    actor_body = approval_bodies.body_of(actor)
+    outcome = _record_decision(
+        rows, actor=actor, number=application.number, decision=Decision.APPROVED, comment=note
+    )
+    summary = _body_note(actor_body, application.number, _("approved"), note)
+    source = application.status
+    if outcome != Decision.APPROVED:
+        _save(application)
+        _log(application, "approved_by_body", source, actor, summary)
+        _log(document, f"{kind}_approved_by_body", document.status, actor, summary)
+        return application
     _fire(application, application.approve, "approve", by=actor, at=timezone.now(), note=note)
     _save(application)
-    _log(application, "approve", source, actor, note)
+    _log(application, "approve", source, actor, summary)
     if kind == "change":
-        _approve_change(application, document, actor)
+        _log(
+            document,
+            "change_approved",
+            document.status,
+            actor,
+            _("%(number)s approved by %(bodies)s: make the change and record its result.")
+            % {
+                "number": application.number,
+                "bodies": approval_bodies.bodies_label(row.body for row in rows),
+            },
+        )
     elif kind == "scrap":
         if document.status not in (DocumentStatus.DRAFT, DocumentStatus.EFFECTIVE):
             raise ValidationError(
@@ -695,19 +970,26 @@ def application_approve(*, application, actor, note: str = "", expected_revision
 
 @transaction.atomic
 def application_reject(*, application, actor, note: str, expected_revision=None):
-    """Reject an application (approvers, with a reason; never one's own)."""
+    """A body rejects an application, with the reason: one rejection rejects it, at the
+    approval stage or (for a change) at the confirmation of its result."""
     _check(actor, "decide")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the application is rejected.")})
-    document = _locked_document(application.document)
-    application = _locked_application(application, expected_revision)
-    _not_own(application, actor)
+    document, application = _lock_for_decision(application, actor, expected_revision)
+    stage = _stage(application)
+    if not stage:
+        raise IllegalTransition(_impossible(application, "reject"), code="status")
+    rows = _decisions_of(application, document, stage)
+    actor_body = approval_bodies.body_of(actor)
+    _record_decision(
+        rows, actor=actor, number=application.number, decision=Decision.REJECTED, comment=note
+    )
     source = application.status
     _fire(application, application.reject, "reject", by=actor, at=timezone.now(), note=note)
     _save(application)
-    _log(application, "reject", source, actor, note)
-    summary = f"{application.number}: {note}"
+    summary = _body_note(actor_body, application.number, _("rejected"), note)
+    _log(application, "reject", source, actor, summary)
     if _kind(application) == "change":
         _end_change(document, actor, "change_rejected", summary)
     else:
@@ -722,8 +1004,141 @@ def application_reject(*, application, actor, note: str, expected_revision=None)
 
 
 @transaction.atomic
+def change_result_record(
+    *,
+    application,
+    actor,
+    change_process: str,
+    change_made: str,
+    change_result: str,
+    file=None,
+    expected_revision=None,
+) -> DocumentChangeApplication:
+    """Record how an approved change was made, what changed and the result, with the
+    revised file (required unless the application already carries one; a new file
+    replaces it). The result then awaits confirmation by the bodies the plan names."""
+    _check(actor, "apply_change")
+    errors: dict[str, str] = {}
+    change_process = _text(
+        change_process,
+        "change_process",
+        errors,
+        required=True,
+        message=_("Say how the change was made."),
+    )
+    change_made = _text(
+        change_made, "change_made", errors, required=True, message=_("Say what was changed.")
+    )
+    change_result = _text(
+        change_result,
+        "change_result",
+        errors,
+        required=True,
+        message=_("Say what the result of the change is."),
+    )
+    document = _locked_document(application.document)
+    application = _locked_application(application, expected_revision)
+    if file is None and not application.file:
+        errors["file"] = _("Attach the revised document.")
+    if errors:
+        raise ValidationError(errors)
+    if application.status != ApplicationStatus.APPROVED:
+        raise IllegalTransition(
+            _(
+                "Only an approved change is carried out and its result recorded; "
+                "%(number)s is %(status)s."
+            )
+            % {"number": application.number, "status": application.get_status_display().lower()},
+            code="status",
+        )
+    if file is not None:
+        file_store(application, file)
+    source = application.status
+    _fire(
+        application,
+        application.record_result,
+        "record_result",
+        by=actor,
+        at=timezone.now(),
+        process=change_process,
+        made=change_made,
+        result=change_result,
+    )
+    _save(application)
+    rows = _open_decisions(
+        document=document,
+        kind=ApplicationKind.CHANGE,
+        stage=DecisionStage.CONFIRMATION,
+        application=application,
+    )
+    _log(application, "record_result", source, actor, change_result)
+    _log(
+        document,
+        "change_result_recorded",
+        document.status,
+        actor,
+        _("%(number)s: change made, awaiting confirmation by %(bodies)s. %(result)s")
+        % {
+            "number": application.number,
+            "bodies": approval_bodies.bodies_label(row.body for row in rows),
+            "result": change_result,
+        },
+    )
+    notify(
+        recipients=_approvers(row.body for row in rows),
+        subject=_("Document change result to confirm: %(document)s") % {"document": document},
+        body=change_result,
+        url=document.get_absolute_url(),
+    )
+    return application
+
+
+@transaction.atomic
+def change_result_confirm(*, application, actor, note: str = "", expected_revision=None):
+    """Record a body's confirmation of a change's result; once every body the plan names
+    has confirmed (ops department and information centre), the revised file is the
+    document's current version and the application is completed.
+
+    Whoever recorded the result does not confirm it, nor does the applicant.
+    """
+    document, application = _lock_for_decision(application, actor, expected_revision)
+    if application.carried_out_by_id == actor.pk:
+        raise PermissionDenied(
+            _("You recorded the result of %(number)s yourself: another approver confirms it.")
+            % {"number": application.number}
+        )
+    if _stage(application) != DecisionStage.CONFIRMATION:
+        raise IllegalTransition(_impossible(application, "confirm"), code="status")
+    note = (note or "").strip()
+    rows = _decisions_of(application, document, DecisionStage.CONFIRMATION)
+    actor_body = approval_bodies.body_of(actor)
+    outcome = _record_decision(
+        rows, actor=actor, number=application.number, decision=Decision.APPROVED, comment=note
+    )
+    summary = _body_note(actor_body, application.number, _("result confirmed"), note)
+    source = application.status
+    if outcome != Decision.APPROVED:
+        _save(application)
+        _log(application, "confirmed_by_body", source, actor, summary)
+        _log(document, "change_confirmed_by_body", document.status, actor, summary)
+        return application
+    _fire(application, application.complete, "confirm", by=actor, at=timezone.now(), note=note)
+    _save(application)
+    _log(application, "complete", source, actor, summary)
+    _approve_change(application, document, actor)
+    notify(
+        recipients=[application.requested_by],
+        subject=_("%(number)s completed: version %(label)s is current")
+        % {"number": application.number, "label": application.new_version_label},
+        body=note,
+        url=document.get_absolute_url(),
+    )
+    return application
+
+
+@transaction.atomic
 def application_withdraw(*, application, actor, note: str = "", expected_revision=None):
-    """The applicant takes an undecided application back (admins may too)."""
+    """The applicant takes an unfinished application back (admins may too)."""
     if not permissions.can_read_documents(actor):
         raise PermissionDenied(permissions.document_refusal("read"))
     if application.requested_by_id != actor.pk and not actor.is_superuser:
@@ -795,6 +1210,7 @@ def borrow_apply(
         due_on=due_on,
         borrow_form=borrow_form,
     )
+    rows = _open_decisions(document=document, kind="borrow", application=application)
     _log(application, "submit", "", actor)
     _log(
         document,
@@ -810,7 +1226,7 @@ def borrow_apply(
         },
     )
     notify(
-        recipients=_approvers(),
+        recipients=_approvers(row.body for row in rows),
         subject=_("Document loan to approve: %(document)s") % {"document": document},
         body=purpose,
         url=document.get_absolute_url(),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions
 from ..models import DocumentBackup
-from . import forms, selectors, services
+from . import bodies, forms, selectors, services
 
 PAGE_SIZE = 50
 
@@ -114,7 +114,11 @@ def document_register(request):
         else:
             messages.success(
                 request,
-                _("%(number)s registered: the approvers release it.") % {"number": document.number},
+                _("%(number)s registered: awaiting the release decision of %(bodies)s.")
+                % {
+                    "number": document.number,
+                    "bodies": bodies.bodies_label(bodies.required_bodies("registration")),
+                },
             )
             return redirect(document)
     if request.method == "POST" and request.FILES:
@@ -158,8 +162,9 @@ def document_detail(request, number):
     applications = selectors.document_applications(document=document)
     for items in applications.values():
         for application in items:
-            application.actions = selectors.application_actions(user=user, application=application)
-            application.own_note = selectors.own_decision_note(user=user, application=application)
+            application.actions, application.own_note = selectors.application_actions(
+                user=user, application=application
+            )
     actions = selectors.document_actions(user=user, document=document, applications=applications)
     return render(
         request,
@@ -175,18 +180,32 @@ def document_detail(request, number):
             "allowed": {a.name for a in actions if a.allowed},
             "check_form": forms.CheckForm(initial={"revision": document.revision}),
             "can_download": permissions.can_read_documents(user),
+            "user_body_label": bodies.body_label(bodies.body_of(user)),
         },
     )
 
 
+_RELEASE = {
+    "release": (services.document_release, gettext_lazy("Approval recorded.")),
+    "reject": (services.document_release_reject, gettext_lazy("Release turned down.")),
+    "resubmit": (
+        services.document_release_resubmit,
+        gettext_lazy("Handed in again: the approvers decide its release."),
+    ),
+}
+
+
 @login_required
 @require_POST
-def document_release(request, number):
+def document_release(request, number, action="release"):
+    """A body's decision on a registered draft (release or turn down), or the keepers
+    handing a turned-down draft in again."""
     document = selectors.document_get(user=request.user, number=number)
+    service, done = _RELEASE[action]
     form = forms.DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.document_release(
+        document = service(
             document=document, actor=request.user, note=note, expected_revision=_revision(request)
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -194,7 +213,9 @@ def document_release(request, number):
     except services.DocumentConflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Released: the document is effective."))
+        if action == "release" and document.status != "draft":
+            done = _("Released: the document is effective.")
+        messages.success(request, done)
     return redirect(document)
 
 
@@ -263,7 +284,11 @@ def application_create(request, number, kind):
         else:
             messages.success(
                 request,
-                _("%(number)s filed: the approvers decide it.") % {"number": application.number},
+                _("%(number)s filed: awaiting the decision of %(bodies)s.")
+                % {
+                    "number": application.number,
+                    "bodies": bodies.bodies_label(bodies.required_bodies(kind)),
+                },
             )
             return redirect(document)
     if request.method == "POST" and request.FILES:
@@ -282,7 +307,8 @@ def application_create(request, number, kind):
 
 
 _ACT = {
-    "approve": (services.application_approve, gettext_lazy("Approved.")),
+    "approve": (services.application_approve, gettext_lazy("Approval recorded.")),
+    "confirm": (services.change_result_confirm, gettext_lazy("Confirmation recorded.")),
     "reject": (services.application_reject, gettext_lazy("Rejected.")),
     "withdraw": (services.application_withdraw, gettext_lazy("Withdrawn.")),
     "lend": (services.borrow_lend, gettext_lazy("Handed over: due back on the return date.")),
@@ -294,7 +320,10 @@ _ACT = {
 @require_POST
 def application_act(request, kind, number, action):
     application = selectors.application_get(user=request.user, kind=kind, number=number)
-    if action not in _ACT or (action in ("lend", "return") and kind != "borrow"):
+    if action not in _ACT or (
+        (action in ("lend", "return") and kind != "borrow")
+        or (action == "confirm" and kind != "change")
+    ):
         raise Http404
     service, done = _ACT[action]
     form = forms.DecisionForm(request.POST)
@@ -317,6 +346,51 @@ def application_act(request, kind, number, action):
     else:
         messages.success(request, done)
     return redirect(application.document)
+
+
+@login_required
+def change_result(request, number):
+    """Record the change as made (process, content, result) with the revised file."""
+    _require(request.user, "apply_change")
+    application = selectors.application_get(user=request.user, kind="change", number=number)
+    document = application.document
+    form = forms.ChangeResultForm(
+        request.POST or None,
+        request.FILES or None,
+        has_file=bool(application.file),
+        initial={"change_made": application.content, "revision": application.revision},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_result_record(
+                application=application,
+                actor=request.user,
+                change_process=data["change_process"],
+                change_made=data["change_made"],
+                change_result=data["change_result"],
+                file=data["file"],
+                expected_revision=data["revision"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except services.DocumentConflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(number)s: result recorded; the approvers confirm it.")
+                % {"number": application.number},
+            )
+            return redirect(document)
+    if request.method == "POST" and request.FILES:
+        messages.warning(request, _("Your text was kept, but the file must be chosen again."))
+    selectors.application_decisions([application])
+    return render(
+        request,
+        "knowledge/document_change_result_form.html",
+        {"form": form, "document": document, "application": application, "multipart": True},
+    )
 
 
 @login_required

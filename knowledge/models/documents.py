@@ -18,15 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from servicedesk.choices import ApprovalBody
 
 from ..choices import (
     APPLICATION_STATUS_COLOURS,
     DOCUMENT_STATUS_COLOURS,
+    ApplicationKind,
     ApplicationStatus,
     BackupMedium,
     BorrowForm,
     BorrowStatus,
     CheckResult,
+    Decision,
+    DecisionStage,
     DocumentClass,
     DocumentLevel,
     DocumentStatus,
@@ -296,9 +300,12 @@ class _Application(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
 
 
 class DocumentChangeApplication(StoredFile, _Application):
-    """《文件更改申请单》: why and what to change, with the revised file.
+    """《文件更改申请单》: why and what to change, decided in two stages.
 
-    Approved, the file becomes the document's new current version (the old one is kept).
+    The bodies approve the change (a draft of the revision may be attached); the ops
+    department then has it made and records the process, content and result with the
+    revised file; the bodies confirm that result, and only then is the file the
+    document's new current version (the old one is kept).
     """
 
     FORM_KEY = "document_change"
@@ -314,6 +321,12 @@ class DocumentChangeApplication(StoredFile, _Application):
         default=ApplicationStatus.SUBMITTED,
         db_index=True,
     )
+    change_process = models.TextField(_("how the change was made"), blank=True)
+    change_made = models.TextField(_("content changed"), blank=True)
+    change_result = models.TextField(_("result of the change"), blank=True)
+    carried_out_by = _user(_("change recorded by"))
+    carried_out_at = models.DateTimeField(_("change recorded at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta(_Application.Meta):
         verbose_name = _("document change application")
@@ -323,12 +336,39 @@ class DocumentChangeApplication(StoredFile, _Application):
     def approve(self, *, by, at, note=""):
         self._decide(by=by, at=at, note=note)
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.REJECTED)
+    @transition(
+        field=status,
+        source=[ApplicationStatus.SUBMITTED, ApplicationStatus.CONFIRMING],
+        target=ApplicationStatus.REJECTED,
+    )
     def reject(self, *, by, at, note):
         self._decide(by=by, at=at, note=note)
 
     @transition(
-        field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.WITHDRAWN
+        field=status, source=ApplicationStatus.APPROVED, target=ApplicationStatus.CONFIRMING
+    )
+    def record_result(self, *, by, at, process, made, result):
+        self.change_process = process
+        self.change_made = made
+        self.change_result = result
+        self.carried_out_by = by
+        self.carried_out_at = at
+
+    @transition(
+        field=status, source=ApplicationStatus.CONFIRMING, target=ApplicationStatus.COMPLETED
+    )
+    def complete(self, *, by, at, note=""):
+        self._decide(by=by, at=at, note=note)
+        self.completed_at = at
+
+    @transition(
+        field=status,
+        source=[
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.CONFIRMING,
+        ],
+        target=ApplicationStatus.WITHDRAWN,
     )
     def withdraw(self):
         pass
@@ -434,6 +474,142 @@ class DocumentBorrowApplication(_Application):
     def give_back(self, *, to, at):
         self.returned_to = to
         self.returned_at = at
+
+
+class DocumentDecision(models.Model):
+    """One client body's decision on a registration or an application, at one stage.
+
+    Filing an application (or registering a document, or handing in a change's result)
+    writes one pending row per body the plan requires (knowledge.documents.bodies); the
+    body's approver fills it in with who, when and a comment. A registration that was
+    turned down and handed in again starts a new `round`.
+    """
+
+    document = models.ForeignKey(
+        ControlledDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ApplicationKind.choices)
+    change_application = models.ForeignKey(
+        DocumentChangeApplication,
+        verbose_name=_("change application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    scrap_application = models.ForeignKey(
+        DocumentScrapApplication,
+        verbose_name=_("scrap application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    borrow_application = models.ForeignKey(
+        DocumentBorrowApplication,
+        verbose_name=_("borrowing application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=DecisionStage.choices, default=DecisionStage.APPROVAL
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    body = models.CharField(_("approval body"), max_length=30, choices=ApprovalBody.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = _user(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("document decision")
+        verbose_name_plural = _("document decisions")
+        ordering = ["document", "kind", "stage", "round", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "round", "body"],
+                condition=models.Q(kind="registration"),
+                name="docdecision_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["change_application", "stage", "round", "body"],
+                condition=models.Q(kind="change"),
+                name="docdecision_change",
+            ),
+            models.UniqueConstraint(
+                fields=["scrap_application", "stage", "round", "body"],
+                condition=models.Q(kind="scrap"),
+                name="docdecision_scrap",
+            ),
+            models.UniqueConstraint(
+                fields=["borrow_application", "stage", "round", "body"],
+                condition=models.Q(kind="borrow"),
+                name="docdecision_borrow",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="registration",
+                        change_application__isnull=True,
+                        scrap_application__isnull=True,
+                        borrow_application__isnull=True,
+                    )
+                    | models.Q(
+                        kind="change",
+                        change_application__isnull=False,
+                        scrap_application__isnull=True,
+                        borrow_application__isnull=True,
+                    )
+                    | models.Q(
+                        kind="scrap",
+                        change_application__isnull=True,
+                        scrap_application__isnull=False,
+                        borrow_application__isnull=True,
+                    )
+                    | models.Q(
+                        kind="borrow",
+                        change_application__isnull=True,
+                        scrap_application__isnull=True,
+                        borrow_application__isnull=False,
+                    )
+                ),
+                name="docdecision_one_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_body_display()}: {self.get_decision_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == Decision.PENDING
+
+    @property
+    def decision_label(self) -> str:
+        """What the body said, in the words of its stage ("confirmed" for a result)."""
+        if self.stage == DecisionStage.CONFIRMATION:
+            return {
+                Decision.PENDING: _("Awaiting confirmation"),
+                Decision.APPROVED: _("Confirmed"),
+                Decision.REJECTED: _("Not confirmed"),
+            }[self.decision]
+        return self.get_decision_display()
+
+    @property
+    def decision_colour(self) -> str:
+        return {
+            Decision.PENDING: "warning",
+            Decision.APPROVED: "success",
+            Decision.REJECTED: "danger",
+        }[self.decision]
 
 
 class DocumentBackup(NumberedModel, TimeStampedModel):

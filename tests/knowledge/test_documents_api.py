@@ -37,7 +37,9 @@ def test_end_user_gets_403_and_staff_read_the_catalogue(make_document, end_user,
         assert [row["number"] for row in response.json()["results"]] == ["A01"]
 
 
-def test_register_by_multipart_and_release(agent, approver, upload):
+def test_register_by_multipart_and_release_by_the_information_centre(
+    agent, approver, info_centre, upload
+):
     response = _api(agent).post(
         "/api/documents/",
         {
@@ -53,13 +55,54 @@ def test_register_by_multipart_and_release(agent, approver, upload):
     assert body["number"] == "A01"
     assert body["status"] == "draft"
     assert body["versions"][0]["original_name"] == "运维服务方案.pdf"
+    assert [(d["body"], d["decision"]) for d in body["release_decisions"]] == [
+        ("information_centre", "pending")
+    ]
     assert _api(agent).post("/api/documents/A01/release/", {}).status_code == 403
     response = _api(approver).post("/api/documents/A01/release/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "A01 is for Information centre to decide; you sign for Operations department."
+    )
+    response = _api(info_centre).post(
+        "/api/documents/A01/release/", {"note": "同意发布"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "effective"
-    response = _api(approver).post("/api/documents/A01/release/", {}, format="json")
+    decision = response.json()["release_decisions"][0]
+    assert (decision["decision"], decision["decided_by"], decision["comment"]) == (
+        "approved",
+        "孙磊",
+        "同意发布",
+    )
+    assert decision["decided_at"].startswith("2026-12-01T10:00:00")
+    response = _api(info_centre).post("/api/documents/A01/release/", {}, format="json")
     assert response.status_code == 409
     assert "already effective" in response.json()["detail"]
+
+
+def test_release_turned_down_and_handed_in_again_opens_a_new_round(agent, info_centre):
+    services.document_register(actor=agent, level="A", name="运维服务方案", document_type="plan")
+    response = _api(info_centre).post("/api/documents/A01/reject-release/", {}, format="json")
+    assert response.status_code == 400 and "note" in response.json()
+    response = _api(info_centre).post(
+        "/api/documents/A01/reject-release/", {"note": "缺少附录"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["release_decisions"][0]["decision"] == "rejected"
+    response = _api(info_centre).post("/api/documents/A01/release/", {}, format="json")
+    assert response.status_code == 409
+    assert "turned down" in response.json()["detail"]
+    assert _api(info_centre).post("/api/documents/A01/resubmit-release/", {}).status_code == 403
+    response = _api(agent).post(
+        "/api/documents/A01/resubmit-release/", {"note": "已补充附录"}, format="json"
+    )
+    assert response.status_code == 200
+    assert [(d["round"], d["decision"]) for d in response.json()["release_decisions"]] == [
+        (2, "pending")
+    ]
+    response = _api(info_centre).post("/api/documents/A01/release/", {}, format="json")
+    assert response.json()["status"] == "effective"
 
 
 def test_bad_number_is_a_400_naming_the_field(agent):
@@ -77,28 +120,83 @@ def test_bad_number_is_a_400_naming_the_field(agent):
     assert "level" in response.json()
 
 
-def test_change_application_approval_and_own_refusal(make_document, engineer, approver, upload):
+def test_change_application_two_bodies_result_and_confirmation(
+    make_document, engineer, agent, approver, info_centre, upload
+):
     make_document("B02")
     response = _api(engineer).post(
         "/api/documents/B02/change-applications/",
-        {"reason": "调整", "content": "第 4 节", "file": upload("B02 V2.0.pdf", b"v2")},
+        {"reason": "调整", "content": "第 4 节"},
         format="multipart",
     )
     assert response.status_code == 201, response.json()
     number = response.json()["number"]
     assert response.json()["status"] == "submitted"
+    assert response.json()["awaiting"] == ["ops_department", "information_centre"]
+    url = f"/api/document-change-applications/{number}"
 
-    own = _api(engineer).post(f"/api/document-change-applications/{number}/approve/", {})
+    own = _api(engineer).post(f"{url}/approve/", {})
     assert own.status_code == 403
 
-    response = _api(approver).post(
-        f"/api/document-change-applications/{number}/approve/", {"note": "同意"}, format="json"
-    )
+    response = _api(approver).post(f"{url}/approve/", {"note": "同意"}, format="json")
     assert response.status_code == 200
-    assert response.json()["status"] == "approved"
-    again = _api(approver).post(f"/api/document-change-applications/{number}/approve/", {})
+    assert response.json()["status"] == "submitted"
+    assert response.json()["awaiting"] == ["information_centre"]
+    again = _api(approver).post(f"{url}/approve/", {})
     assert again.status_code == 409
-    assert again.json()["detail"] == f"{number} is already approved; nothing was changed."
+    assert again.json()["detail"] == (
+        f"Operations department has already decided {number} (approved by 赵敏); "
+        "nothing was changed."
+    )
+    early = _api(agent).post(
+        f"{url}/result/",
+        {"change_process": "p", "change_made": "m", "change_result": "r", "file": upload()},
+        format="multipart",
+    )
+    assert early.status_code == 409
+    response = _api(info_centre).post(f"{url}/approve/", {}, format="json")
+    assert response.json()["status"] == "approved"
+
+    response = _api(agent).post(
+        f"{url}/result/",
+        {"change_process": "p", "change_made": "m", "change_result": "r"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["file"] == ["Attach the revised document."]
+    response = _api(agent).post(
+        f"{url}/result/",
+        {
+            "change_process": "按申请修改",
+            "change_made": "第 4 节",
+            "change_result": "已完成",
+            "file": upload("B02 V2.0.pdf", b"v2"),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["carried_out_by"], body["change_result"]) == (
+        "confirming",
+        "李静",
+        "已完成",
+    )
+    assert body["awaiting"] == ["ops_department", "information_centre"]
+    response = _api(approver).post(f"{url}/approve/", {})
+    assert response.status_code == 409
+    assert "confirm it instead" in response.json()["detail"]
+    response = _api(approver).post(f"{url}/confirm/", {"note": "确认"}, format="json")
+    assert response.json()["status"] == "confirming"
+    assert _api(engineer).get("/api/documents/B02/").json()["version"] == "1.0"
+    response = _api(info_centre).post(f"{url}/confirm/", {}, format="json")
+    assert response.json()["status"] == "completed"
+    stages = [(d["stage"], d["body"], d["decision"]) for d in response.json()["decisions"]]
+    assert stages == [
+        ("approval", "ops_department", "approved"),
+        ("approval", "information_centre", "approved"),
+        ("confirmation", "ops_department", "approved"),
+        ("confirmation", "information_centre", "approved"),
+    ]
 
     detail = _api(engineer).get("/api/documents/B02/").json()
     assert detail["version"] == "2.0"
@@ -108,6 +206,31 @@ def test_change_application_approval_and_own_refusal(make_document, engineer, ap
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_application_list_reads_a_flat_number_of_queries(make_document, engineer, approver, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(start, n):
+        for i in range(start, start + n):
+            document = make_document(f"A{i:02d}")
+            loan = services.borrow_apply(
+                document=document, actor=engineer, purpose="p", due_on=date(2026, 12, 3)
+            )
+            if i % 2:
+                services.application_approve(application=loan, actor=approver)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = _api(agent).get("/api/document-borrowings/")
+        assert response.status_code == 200
+        return len(captured), len(response.json()["results"])
+
+    grow(1, 2)
+    few, rows = count()
+    grow(3, 6)
+    assert count() == (few, rows + 6)
 
 
 def test_approver_cannot_approve_their_own_application(make_document, approver, upload):
@@ -158,7 +281,7 @@ def test_past_due_date_is_a_400(make_document, engineer):
     assert response.json()["due_on"] == ["The return date cannot be in the past."]
 
 
-def test_scrap_check_and_backup(make_document, engineer, approver, agent):
+def test_scrap_check_and_backup(make_document, engineer, approver, info_centre, agent):
     document = make_document("B03")
     response = _api(agent).post(
         "/api/documents/B03/check/", {"result": "obsolete", "note": "已被 B05 取代"}, format="json"
@@ -173,10 +296,9 @@ def test_scrap_check_and_backup(make_document, engineer, approver, agent):
         f"/api/document-scrap-applications/{number}/reject/", {"note": ""}, format="json"
     )
     assert response.status_code == 400
-    assert (
-        _api(approver).post(f"/api/document-scrap-applications/{number}/approve/", {}).status_code
-        == 200
-    )
+    for user in (approver, info_centre):
+        response = _api(user).post(f"/api/document-scrap-applications/{number}/approve/", {})
+        assert response.status_code == 200
     document.refresh_from_db()
     assert document.status == DocumentStatus.SCRAPPED
 

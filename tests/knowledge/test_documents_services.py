@@ -66,7 +66,7 @@ def test_wrong_number_for_the_level_is_refused_with_the_expected_pattern(agent):
 
 
 def test_blank_number_takes_the_next_free_one_and_numbers_are_never_reused(
-    make_document, agent, approver
+    make_document, agent, approve_all
 ):
     make_document("B01")
     procedure = make_document("B02")
@@ -76,9 +76,7 @@ def test_blank_number_takes_the_next_free_one_and_numbers_are_never_reused(
     )
     assert document.number == "D0202"
     services.scrap_apply(document=document, actor=agent, reason="不再使用")
-    services.application_approve(
-        application=document.documentscrapapplications.get(), actor=approver
-    )
+    approve_all(document.documentscrapapplications.get())
     with pytest.raises(ValidationError) as exc:
         make_document("D0202")
     assert "already in the catalogue" in _messages(exc)
@@ -111,20 +109,22 @@ def test_html_file_is_refused_before_anything_is_stored(agent, upload):
 # --- release ---------------------------------------------------------------------------
 
 
-def test_approver_releases_and_the_first_check_is_due_after_the_interval(make_document, approver):
+def test_information_centre_releases_and_the_first_check_is_due_after_the_interval(
+    make_document, info_centre
+):
     document = make_document("A01")
     assert document.status == DocumentStatus.EFFECTIVE
     assert document.release_date == date(2026, 12, 1)
     assert document.next_check_on == date(2027, 12, 1)
-    assert document.released_by == approver
+    assert document.released_by == info_centre
     assert document.current_version.effective_on is None  # the instance; the row is updated
     assert DocumentVersion.objects.get(pk=document.current_version_id).effective_on == date(
         2026, 12, 1
     )
 
 
-def test_only_approvers_release_and_never_their_own_registration(
-    make_document, supervisor, approver, admin_user
+def test_only_the_information_centre_releases_and_never_its_own_registration(
+    make_document, supervisor, approver, info_centre, admin_user
 ):
     document = make_document("A01", release=False)
     with pytest.raises(PermissionDenied):
@@ -133,17 +133,22 @@ def test_only_approvers_release_and_never_their_own_registration(
     with pytest.raises(PermissionDenied) as exc:
         services.document_release(document=own, actor=admin_user)
     assert "another approver" in str(exc.value)
-    services.document_release(document=document, actor=approver)
-    with pytest.raises(services.IllegalTransition) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         services.document_release(document=document, actor=approver)
+    assert str(exc.value) == (
+        "A01 is for Information centre to decide; you sign for Operations department."
+    )
+    services.document_release(document=document, actor=info_centre)
+    with pytest.raises(services.IllegalTransition) as exc:
+        services.document_release(document=document, actor=info_centre)
     assert "already effective" in _messages(exc)
 
 
 # --- change applications ---------------------------------------------------------------
 
 
-def test_approved_change_makes_version_two_current_and_keeps_version_one(
-    make_document, engineer, approver, upload
+def test_completed_change_makes_version_two_current_and_keeps_version_one(
+    make_document, engineer, approver, info_centre, complete_change, upload
 ):
     document = make_document("B02")
     first = document.current_version
@@ -158,8 +163,9 @@ def test_approved_change_makes_version_two_current_and_keeps_version_one(
     assert document.status == DocumentStatus.UNDER_CHANGE
     assert application.new_version_label == "2.0"
     assert Notification.objects.filter(recipient=approver).exists()
+    assert Notification.objects.filter(recipient=info_centre).exists()
 
-    services.application_approve(application=application, actor=approver, note="同意")
+    complete_change(application, file=upload("服务台管理程序 V2.0.pdf"))
     document.refresh_from_db()
     assert document.status == DocumentStatus.EFFECTIVE
     assert document.current_version.label == "2.0"
@@ -173,6 +179,7 @@ def test_approved_change_makes_version_two_current_and_keeps_version_one(
         "2.0",
     ]
     assert Notification.objects.filter(recipient=engineer, subject__contains="approved").exists()
+    assert Notification.objects.filter(recipient=engineer, subject__contains="completed").exists()
 
 
 def test_requester_cannot_approve_their_own_application(
@@ -190,20 +197,30 @@ def test_requester_cannot_approve_their_own_application(
 
 
 def test_approving_twice_is_refused_with_a_clear_message(
-    make_document, engineer, approver, make_person, upload
+    make_document, engineer, approver, info_centre, make_person, upload
 ):
-    from servicedesk.choices import Role
+    from servicedesk.choices import ApprovalBody, Role
 
-    second_approver = make_person(Role.APPROVER, username="approver2")
+    second_ops = make_person(
+        Role.APPROVER, username="ops2", approval_body=ApprovalBody.OPS_DEPARTMENT
+    )
     document = make_document("B02")
     application = services.change_apply(
         document=document, actor=engineer, reason="r", content="c", file=upload()
     )
     services.application_approve(application=application, actor=approver)
+    for user in (approver, second_ops):  # the same body again, by anyone of it
+        with pytest.raises(services.IllegalTransition) as exc:
+            services.application_approve(application=application, actor=user)
+        assert _messages(exc) == (
+            f"Operations department has already decided {application.number} "
+            "(approved by 赵敏); nothing was changed."
+        )
+    services.application_approve(application=application, actor=info_centre)
     with pytest.raises(services.IllegalTransition) as exc:
-        services.application_approve(application=application, actor=second_approver)
+        services.application_approve(application=application, actor=second_ops)
     assert _messages(exc) == f"{application.number} is already approved; nothing was changed."
-    assert document.versions.count() == 2
+    assert document.versions.count() == 1
 
 
 def test_only_one_change_at_a_time_and_rejection_returns_the_document_to_effective(
@@ -228,11 +245,25 @@ def test_only_one_change_at_a_time_and_rejection_returns_the_document_to_effecti
     assert document.versions.count() == 1
 
 
-def test_change_needs_reason_content_and_file(make_document, engineer):
+def test_change_needs_reason_and_content_and_its_result_the_revised_file(
+    make_document, engineer, agent, approve_all
+):
     document = make_document("B02")
     with pytest.raises(ValidationError) as exc:
         services.change_apply(document=document, actor=engineer, reason=" ", content="", file=None)
-    assert set(exc.value.message_dict) == {"reason", "content", "file"}
+    assert set(exc.value.message_dict) == {"reason", "content"}
+    application = approve_all(
+        services.change_apply(document=document, actor=engineer, reason="r", content="c")
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.change_result_record(
+            application=application,
+            actor=agent,
+            change_process="",
+            change_made="",
+            change_result="",
+        )
+    assert set(exc.value.message_dict) == {"change_process", "change_made", "change_result", "file"}
 
 
 def test_a_draft_cannot_be_changed_and_a_version_label_is_never_repeated(
@@ -283,10 +314,10 @@ def test_stale_revision_is_a_conflict(make_document, engineer, approver, upload)
 # --- scrapping -------------------------------------------------------------------------
 
 
-def test_approved_scrap_keeps_the_document_as_history(make_document, engineer, approver):
+def test_approved_scrap_keeps_the_document_as_history(make_document, engineer, approve_all):
     document = make_document("B02")
     application = services.scrap_apply(document=document, actor=engineer, reason="程序合并")
-    services.application_approve(application=application, actor=approver)
+    approve_all(application)
     document.refresh_from_db()
     assert document.status == DocumentStatus.SCRAPPED
     assert document.next_check_on is None
@@ -476,36 +507,67 @@ def test_application_numbers_use_the_configured_form_codes(make_document, engine
     assert change.number == "D0902-2026120101"
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True)
-def test_two_approvers_racing_make_one_version_and_one_clear_refusal(
-    make_document, engineer, approver, make_person, upload
-):
-    from servicedesk.choices import Role
-
-    other = make_person(Role.APPROVER, username="approver2")
-    document = make_document("B02")
-    application = services.change_apply(
-        document=document, actor=engineer, reason="r", content="c", file=upload()
+def _confirming(document, engineer, agent, approve_all, upload):
+    application = approve_all(
+        services.change_apply(document=document, actor=engineer, reason="r", content="c")
     )
-    refusals, barrier = [], threading.Barrier(2)
+    return services.change_result_record(
+        application=application,
+        actor=agent,
+        change_process="p",
+        change_made="m",
+        change_result="r",
+        file=upload("v2.pdf"),
+    )
 
-    def approve(user):
+
+def _race(users, application_pk, service):
+    refusals, barrier = [], threading.Barrier(len(users))
+
+    def run(user):
         try:
             barrier.wait()
-            services.application_approve(
-                application=DocumentChangeApplication.objects.get(pk=application.pk), actor=user
+            service(
+                application=DocumentChangeApplication.objects.get(pk=application_pk), actor=user
             )
         except (services.IllegalTransition, services.DocumentConflict) as exc:
             refusals.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(u,)) for u in (approver, other)]
+    threads = [threading.Thread(target=run, args=(u,)) for u in users]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return [" ".join(getattr(r, "messages", [str(r)])) for r in refusals]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_of_one_body_racing_make_one_version_and_one_clear_refusal(
+    make_document, engineer, agent, approver, info_centre, make_person, approve_all, upload
+):
+    from servicedesk.choices import ApprovalBody, Role
+
+    other = make_person(Role.APPROVER, username="ops2", approval_body=ApprovalBody.OPS_DEPARTMENT)
+    document = make_document("B02")
+    application = _confirming(document, engineer, agent, approve_all, upload)
+    services.change_result_confirm(application=application, actor=info_centre)
+    refusals = _race([approver, other], application.pk, services.change_result_confirm)
     assert len(refusals) == 1
-    assert "already approved" in " ".join(getattr(refusals[0], "messages", [str(refusals[0])]))
+    assert "is already completed" in refusals[0] or "has already decided" in refusals[0]
+    assert document.versions.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_both_bodies_confirming_at_once_make_exactly_one_version(
+    make_document, engineer, agent, approver, info_centre, approve_all, upload
+):
+    document = make_document("B02")
+    application = _confirming(document, engineer, agent, approve_all, upload)
+    assert _race([approver, info_centre], application.pk, services.change_result_confirm) == []
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.COMPLETED
     assert document.versions.count() == 2

@@ -86,7 +86,7 @@ def test_backup_list_query_count_is_flat(client, make_document, engineer, approv
 
 
 def test_detail_query_count_is_flat_as_history_grows(
-    client, make_document, engineer, approver, agent, upload, supervisor
+    client, make_document, engineer, approver, agent, upload, supervisor, complete_change
 ):
     make_document("B01")
     document = make_document("C0101")
@@ -97,7 +97,9 @@ def test_detail_query_count_is_flat_as_history_grows(
         change = services.change_apply(
             document=document, actor=engineer, reason="r", content="c", file=upload()
         )
-        services.application_approve(application=change, actor=approver)
+        complete_change(change)
+        scrap = services.scrap_apply(document=document, actor=engineer, reason="r")
+        services.application_reject(application=scrap, actor=approver, note="仍在使用")
         loan = services.borrow_apply(
             document=document, actor=engineer, purpose="p", due_on=date(2026, 12, 5)
         )
@@ -116,9 +118,15 @@ def test_detail_query_count_is_flat_as_history_grows(
         services.document_update(document=document, actor=agent, description=f"d{upload().size}")
 
     round_of_history()
+    # And one change under way (approved by the ops department, awaiting the centre).
+    pending = services.change_apply(document=document, actor=engineer, reason="r", content="c")
+    services.application_approve(application=pending, actor=approver)
     few = _queries(client, url)
+    services.application_withdraw(application=pending, actor=engineer)
     for _ in range(4):
         round_of_history()
+    pending = services.change_apply(document=document, actor=engineer, reason="r", content="c")
+    services.application_approve(application=pending, actor=approver)
     assert _queries(client, url) == few
 
 
@@ -139,7 +147,14 @@ def test_knowledge_list_links_to_the_documents_for_staff(client, agent):
     assert reverse("knowledge:document_list").encode() in response.content
 
 
-def test_register_change_approve_flow_keeps_version_one(client, agent, engineer, approver, upload):
+def _act(client, kind, number, action, **data):
+    url = reverse("knowledge:document_application_act", args=[kind, number, action])
+    return client.post(url, data)
+
+
+def test_change_goes_through_both_bodies_on_the_pages_and_keeps_version_one(
+    client, agent, engineer, approver, info_centre, upload
+):
     client.force_login(agent)
     response = client.post(
         reverse("knowledge:document_register"),
@@ -156,45 +171,105 @@ def test_register_change_approve_flow_keeps_version_one(client, agent, engineer,
         },
     )
     assert response.status_code == 302, response.content[:800]
+    assert (
+        _messages(response)[-1]
+        == "B02 registered: awaiting the release decision of Information centre."
+    )
     document = ControlledDocument.objects.get(number="B02")
     assert document.status == DocumentStatus.DRAFT
 
+    # The ops department is not asked to release: it is told who is.
     client.force_login(approver)
-    client.post(
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "B02 is for Information centre to decide; you sign for Operations department." in page
+    response = client.post(
         reverse("knowledge:document_release", args=["B02"]), {"revision": document.revision}
     )
+    assert (
+        _messages(response)[-1]
+        == "B02 is for Information centre to decide; you sign for Operations department."
+    )
+    client.force_login(info_centre)
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Approve the release for Information centre" in page
+    response = client.post(
+        reverse("knowledge:document_release", args=["B02"]), {"revision": document.revision}
+    )
+    assert _messages(response)[-1] == "Released: the document is effective."
     document.refresh_from_db()
     assert document.status == DocumentStatus.EFFECTIVE
 
     client.force_login(engineer)
     response = client.post(
         reverse("knowledge:document_apply", args=["B02", "change"]),
+        {"reason": "派工时限调整", "content": "第 4 节改为 10 分钟"},
+    )
+    assert response.status_code == 302, response.content[:800]
+    assert (
+        "awaiting the decision of Operations department and Information centre"
+        in (_messages(response)[-1])
+    )
+    application = DocumentChangeApplication.objects.get()
+
+    # Stage 1: the ops department approves; the centre is still awaited.
+    client.force_login(approver)
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "1. Approval of the change" in page and "3. Confirmation of the result" in page
+    assert "Approve for Operations department" in page
+    response = _act(
+        client, "change", application.number, "approve", note="同意", revision=application.revision
+    )
+    assert _messages(response)[-1] == "Approval recorded."
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Operations department has decided: approved by 赵敏." in page
+    assert 'data-body="information_centre" data-decision="pending"' in page
+
+    client.force_login(info_centre)
+    response = _act(client, "change", application.number, "approve", revision=application.revision)
+    assert _messages(response)[-1] == "Approval recorded."
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.APPROVED
+    document.refresh_from_db()
+    assert document.current_version.label == "1.0"
+
+    # Stage 2: the desk records the change made, with the revised file.
+    client.force_login(agent)
+    page = client.get(document.get_absolute_url()).content.decode()
+    result_url = reverse("knowledge:document_change_result", args=[application.number])
+    assert result_url in page
+    response = client.post(result_url, {"change_process": "修改第 4 节", "change_made": "时限"})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    response = client.post(
+        result_url,
         {
-            "reason": "派工时限调整",
-            "content": "第 4 节改为 10 分钟",
+            "change_process": "按批准的申请修改第 4 节",
+            "change_made": "第 4 节改为 10 分钟",
+            "change_result": "已修改并校对",
             "file": upload("服务台管理程序 V2.0.docx", b"PK docx"),
+            "revision": application.revision,
         },
     )
     assert response.status_code == 302, response.content[:800]
-    application = DocumentChangeApplication.objects.get()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.CONFIRMING
 
+    # Stage 3: both bodies confirm; the version is current only after the second.
     client.force_login(approver)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert (
-        reverse(
-            "knowledge:document_application_act", args=["change", application.number, "approve"]
-        )
-        in page
-    )
-    response = client.post(
-        reverse(
-            "knowledge:document_application_act", args=["change", application.number, "approve"]
-        ),
-        {"revision": application.revision, "note": "同意"},
-    )
-    assert _messages(response) == ["Approved."]
+    assert "Confirm the result for Operations department" in page
+    response = _act(client, "change", application.number, "confirm", note="确认")
+    assert _messages(response)[-1] == "Confirmation recorded."
+    document.refresh_from_db()
+    assert document.current_version.label == "1.0"
+    client.force_login(info_centre)
+    response = _act(client, "change", application.number, "confirm")
+    assert _messages(response)[-1] == "Confirmation recorded."
     document.refresh_from_db()
     assert document.current_version.label == "2.0"
+    assert document.status == DocumentStatus.EFFECTIVE
     page = client.get(document.get_absolute_url()).content.decode()
     assert "服务台管理程序 V1.0.pdf" in page and "服务台管理程序 V2.0.docx" in page
 
@@ -208,15 +283,14 @@ def test_register_change_approve_flow_keeps_version_one(client, agent, engineer,
     assert b"".join(response.streaming_content) == b"%PDF-1.4 demo"
 
     # Approving again from a stale page is refused and says why.
-    response = client.post(
-        reverse(
-            "knowledge:document_application_act", args=["change", application.number, "approve"]
-        ),
-        {},
+    response = _act(client, "change", application.number, "approve")
+    assert _messages(response)[-1] == f"{application.number} is completed and cannot be approved."
+    # A stale revision gives the reload message.
+    response = _act(client, "change", application.number, "confirm", revision=1)
+    assert (
+        _messages(response)[-1]
+        == "This document was changed by someone else. Please reload the page and try again."
     )
-    assert _messages(response) == [
-        f"{application.number} is already approved; nothing was changed."
-    ]
 
 
 def test_approver_cannot_approve_own_application_on_the_page(
@@ -273,7 +347,7 @@ def test_unavailable_actions_say_why(client, make_document, manager, engineer, u
     services.change_apply(document=document, actor=engineer, reason="r", content="c", file=upload())
     client.force_login(engineer)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "A change application is awaiting approval." in page
+    assert "A change application is in progress." in page
     client.force_login(manager)
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Only the document keepers (IT staff) can edit the catalogue." in page
