@@ -1,6 +1,8 @@
 """Layout of the small impact graph: columns by distance from the failed item (no database)."""
 
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
 from .choices import RelationshipType
 
@@ -62,7 +64,8 @@ def impact_graph(impact, *, per_column: int = 8, max_depth: int = 4) -> Graph:
                 root=level == 0,
             )
     edges = []
-    for edge in impact.edges:
+    drawn = compress(impact.edges, map(nodes.__contains__, map(itemgetter(1), impact.edges)))
+    for edge in drawn:  # of tens of thousands of edges, the few between drawn nodes
         a, b = nodes.get(edge.from_id), nodes.get(edge.to_id)
         if a and b:
             edges.append(

@@ -14,6 +14,7 @@ also for a hub whose failure reaches nearly the whole estate, so:
   shows the first 500 items builds 500; a caller that iterates them all gets them all.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -315,20 +316,20 @@ class ImpactItems(_LazyInstances):
     def __init__(self, rows: list, *, depth: dict, departments: dict, users: ImpactUsers):
         super().__init__(rows)  # _ITEM_FIELDS tuples, sorted by (depth, asset tag)
         self._depth = depth
+        self._depths = list(map(depth.__getitem__, map(_FIRST, rows)))  # ascending
         self._departments = departments
         self._users = users
         self._classes = None
 
     def nearest(self, *, per_depth: int, max_depth: int) -> dict[int, list]:
         """{depth: the first `per_depth` items at that depth} up to `max_depth`; one build."""
-        picked, counts = [], Counter()
-        for row in self.rows:
-            level = self._depth[row[0]]
-            if level > max_depth:
-                break
-            if counts[level] < per_depth:
-                counts[level] += 1
-                picked.append(row)
+        # Rows are sorted by depth: each depth's first rows are found by bisection.
+        depths = self._depths
+        picked = []
+        for level in range(1, max_depth + 1):
+            start = bisect_left(depths, level)
+            stop = min(bisect_right(depths, level, lo=start), start + per_depth)
+            picked += self.rows[start:stop]
         columns: dict[int, list] = {}
         for item in self._build(picked):
             columns.setdefault(item.impact_depth, []).append(item)
