@@ -14,6 +14,7 @@ from .models import (
     DocumentBackup,
     DocumentBorrowApplication,
     DocumentChangeApplication,
+    DocumentDecision,
     DocumentScrapApplication,
     DocumentValidityCheck,
     DocumentVersion,
@@ -115,6 +116,38 @@ class DocumentVersionInline(admin.TabularInline):
         return False
 
 
+class _DecisionInline(admin.TabularInline):
+    """The bodies' decisions, read-only: they are made on the pages (or the API)."""
+
+    model = DocumentDecision
+    extra = 0
+    can_delete = False
+    fields = ["stage", "round", "body", "decision", "decided_by", "decided_at", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RegistrationDecisionInline(_DecisionInline):
+    fk_name = "document"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind="registration")
+
+
+class ChangeDecisionInline(_DecisionInline):
+    fk_name = "change_application"
+
+
+class ScrapDecisionInline(_DecisionInline):
+    fk_name = "scrap_application"
+
+
+class BorrowDecisionInline(_DecisionInline):
+    fk_name = "borrow_application"
+
+
 @admin.register(ControlledDocument)
 class ControlledDocumentAdmin(admin.ModelAdmin):
     list_display = [
@@ -131,7 +164,7 @@ class ControlledDocumentAdmin(admin.ModelAdmin):
     search_fields = ["number", "name", "description"]
     list_select_related = ["custodian"]
     raw_id_fields = ["custodian", "registered_by", "released_by", "procedure"]
-    inlines = [DocumentVersionInline]
+    inlines = [DocumentVersionInline, RegistrationDecisionInline]
     readonly_fields = [
         "level",
         "status",
@@ -170,12 +203,21 @@ class _ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentChangeApplication)
 class DocumentChangeApplicationAdmin(_ApplicationAdmin):
-    readonly_fields = [*_ApplicationAdmin.readonly_fields, "file", "original_name", "size"]
+    readonly_fields = [
+        *_ApplicationAdmin.readonly_fields,
+        "file",
+        "original_name",
+        "size",
+        "carried_out_by",
+        "carried_out_at",
+        "completed_at",
+    ]
+    inlines = [ChangeDecisionInline]
 
 
 @admin.register(DocumentScrapApplication)
 class DocumentScrapApplicationAdmin(_ApplicationAdmin):
-    pass
+    inlines = [ScrapDecisionInline]
 
 
 @admin.register(DocumentBorrowApplication)
@@ -183,6 +225,7 @@ class DocumentBorrowApplicationAdmin(_ApplicationAdmin):
     list_display = ["number", "document", "status", "borrower", "due_on", "created_at"]
     list_filter = ["status", "borrow_form"]
     raw_id_fields = [*_ApplicationAdmin.raw_id_fields, "borrower"]
+    inlines = [BorrowDecisionInline]
     readonly_fields = [
         *_ApplicationAdmin.readonly_fields,
         "lent_by",
