@@ -87,8 +87,10 @@ def work_order_visible(*, user) -> QuerySet[WorkOrder]:
     return orders.filter(visible)
 
 
-def _queue_q(user, queue: str, now) -> Q:
-    open_ = Q(status__in=OPEN_STATUSES)
+def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
+    """The rows of `queue`; `open_` is how "still open" is tested (the status by default)."""
+    if open_ is None:
+        open_ = Q(status__in=OPEN_STATUSES)
     return {
         "open": open_,
         "unassigned": Q(status__in=[Status.NEW, Status.REOPENED], assignee__isnull=True),
@@ -115,18 +117,23 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
     # No joins here: SQLite would drive the query from a joined table and sort; the
     # page's rows get their related objects afterwards (work_order_rows).
     orders = work_order_visible(user=user)
+    in_queue_order = queue and queue != "resolved_awaiting_callback"
     if queue:
         if queue not in QUEUES:
             raise ValueError(queue)
-        orders = orders.filter(_queue_q(user, queue, timezone.now()))
+        # queue_due_at is below QUEUE_NEVER exactly while an order is open (services keep
+        # it so), so the queues of open work test that instead of the status: testing
+        # both makes PostgreSQL multiply the two (the same) selectivities, expect a
+        # fifth of the open rows, and choose a parallel plan or a sort over the walk
+        # down the wo_open_queue index (18 ms instead of 2 for 打印 at 100k orders).
+        open_ = Q() if in_queue_order else None
+        orders = orders.filter(_queue_q(user, queue, timezone.now(), open_=open_))
     if filters:
         from .filters import WorkOrderFilter
 
         orders = WorkOrderFilter(filters, queryset=orders).qs
-    if queue and queue != "resolved_awaiting_callback":
+    if in_queue_order:
         # Open work, soonest resolution due first, paused last: the wo_open_queue index.
-        # The queue's own filter already keeps open statuses; repeating it would make
-        # PostgreSQL square the estimate and pick a sort over an index walk.
         return orders.filter(queue_due_at__lt=QUEUE_NEVER).order_by("queue_due_at", "pk")
     return orders.order_by("-created_at", "-pk")
 
