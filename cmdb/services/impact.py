@@ -285,11 +285,11 @@ _TAG, _CLASS, _DEPARTMENT, _RESPONSIBLE, _LEVEL = 1, 4, 5, 7, 8
 class ImpactUsers(_LazyInstances):
     """Affected users, VIPs first; `levels[user id]` is each one's level id (or None)."""
 
-    def __init__(self, rows: list, *, levels: dict, all_levels: dict):
+    def __init__(self, rows: list, *, levels: dict, all_levels: dict, loaded: dict | None = None):
         super().__init__(rows)  # user ids, sorted
         self.levels = levels
         self._all_levels = all_levels
-        self._cache: dict = {}
+        self._cache: dict = dict(loaded or {})
 
     def level_of(self, user_id):
         return self._all_levels.get(self.levels.get(user_id))
@@ -298,10 +298,7 @@ class ImpactUsers(_LazyInstances):
         """{id: user with person, department and levels} for `ids`, loading the missing."""
         missing = [pk for pk in dict.fromkeys(ids) if pk not in self._cache]
         if missing:
-            queryset = get_user_model().objects.select_related(
-                "person__service_level", "person__department__service_level"
-            )
-            for user in _rows_with_ids(queryset, "pk", missing):
+            for user in _rows_with_ids(_users(), "pk", missing):
                 self._cache[user.pk] = user
         return {pk: self._cache[pk] for pk in ids if pk in self._cache}
 
@@ -434,19 +431,24 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     default = ServiceLevel.default()
     default_id = default.pk if default is not None else None
     ranks = {pk: level.rank for pk, level in all_levels.items()}
-    people = get_user_model().objects.values_list(
-        "pk",
-        "username",
-        "person__pk",
-        "person__name",
-        "person__service_level_id",
-        "person__department_id",
-        "person__department__service_level_id",
-    )
     levels, names, department_ids = {}, {}, set()
-    for pk, username, person, name, own, department, inherited in _rows_with_ids(
-        people.order_by(), "pk", list(user_ids)
-    ):
+    loaded = {}
+    if len(user_ids) <= _BUILD_CHUNK:
+        # Few users (the usual case): load them whole at once, as they will be read.
+        loaded = {user.pk: user for user in _rows_with_ids(_users(), "pk", list(user_ids))}
+        people = [_person_row(user) for user in loaded.values()]
+    else:
+        compact = get_user_model().objects.values_list(
+            "pk",
+            "username",
+            "person__pk",
+            "person__name",
+            "person__service_level_id",
+            "person__department_id",
+            "person__department__service_level_id",
+        )
+        people = _rows_with_ids(compact.order_by(), "pk", list(user_ids))
+    for pk, username, person, name, own, department, inherited in people:
         if person is None:
             levels[pk], names[pk] = None, username
             continue
@@ -455,7 +457,7 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
         if department:
             department_ids.add(department)
     order = sorted(levels, key=lambda pk: (-ranks.get(levels[pk], -1), names[pk]))
-    users = ImpactUsers(order, levels=levels, all_levels=all_levels)
+    users = ImpactUsers(order, levels=levels, all_levels=all_levels, loaded=loaded)
 
     department_ids.update(map(itemgetter(_DEPARTMENT), rows))
     department_ids.discard(None)
@@ -514,6 +516,29 @@ def _fetch(queryset) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _users():
+    return get_user_model().objects.select_related(
+        "person__service_level", "person__department__service_level"
+    )
+
+
+def _person_row(user) -> tuple:
+    """The compact row of a loaded user: what the values_list in ci_impact reads."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return (user.pk, user.get_username(), None, None, None, None, None)
+    inherited = person.department.service_level_id if person.department_id else None
+    return (
+        user.pk,
+        user.get_username(),
+        person.pk,
+        person.name,
+        person.service_level_id,
+        person.department_id,
+        inherited,
+    )
 
 
 def _user_level(user):

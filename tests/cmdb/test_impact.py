@@ -126,7 +126,7 @@ def test_impact_items_are_a_complete_sequence_built_on_reading(
     with pytest.raises(IndexError):
         impact.items[7]
     fresh = ci_impact(ci=server)
-    with django_assert_num_queries(2):  # classes, responsible users (with person, levels)
+    with django_assert_num_queries(1):  # classes; the few users came with the answer
         items = list(fresh.items)
     with django_assert_num_queries(0):
         assert {i.ci_class.code for i in items} == {"application"}
@@ -181,3 +181,22 @@ def test_impact_page_query_count_is_flat_and_lists_are_capped(
         body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The first 3 of 25 users are shown" in body
     assert body.count('class="list-group-item small d-flex') == 3
+
+
+def test_many_users_come_as_compact_rows_and_are_built_in_chunks(
+    make_ci, make_person, vip_level, monkeypatch
+):
+    server = make_ci(ci_class="server")
+    people = [make_person(name=f"人{n:02d}") for n in range(7)]
+    people.append(make_person(name="局长", service_level=vip_level))
+    for person in people:
+        app = make_ci(ci_class="application", responsible=person)
+        relationship_create(source=app, target=server, type=T.RUNS_ON)
+    eager = ci_impact(ci=server)
+    monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 3)
+    lazy = ci_impact(ci=server)
+    assert [u.pk for u in lazy.users] == [u.pk for u in eager.users]
+    assert lazy.users[0].person.name == "局长"
+    assert [i.pk for i in lazy.items] == [i.pk for i in eager.items]
+    assert [i.responsible.pk for i in lazy.items] == [i.responsible.pk for i in eager.items]
+    assert lazy.user_counts == eager.user_counts
