@@ -318,7 +318,7 @@ TRANSITION_TITLES = {
     "release_resubmitted": _("Handed in again for release"),
     "change_submitted": _("Change applied for"),
     "change_approved_by_body": _("Change approved by a body"),
-    "change_approved": _("Change approved"),
+    "change_approved": _("Change application approved"),
     "change_result_recorded": _("Change made, result recorded"),
     "change_confirmed_by_body": _("Change result confirmed by a body"),
     "new_version": _("New version current"),
