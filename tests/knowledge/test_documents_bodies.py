@@ -283,3 +283,36 @@ def test_each_approver_sees_on_the_page_what_they_may_do_and_why_not(
         in page
     )
     assert "“同意”" in page  # the ops department's comment is shown
+
+
+def test_migration_opens_decisions_for_what_awaits_and_completes_old_approved_changes(
+    make_document, engineer, agent
+):
+    """0005 on a database from before the bodies: drafts and submitted applications get
+    pending rows for the plan's bodies; a change approved under the single decision had
+    made its version current already, so it is completed."""
+    import importlib
+
+    from django.apps import apps
+
+    from knowledge.models import DocumentChangeApplication
+
+    migration = importlib.import_module("knowledge.migrations.0005_document_decisions")
+    draft = make_document("A01", release=False)
+    document = make_document("B02")
+    old = services.change_apply(document=document, actor=engineer, reason="r", content="c")
+    loan = _file(make_document("A02"), "borrow", engineer)
+    DocumentDecision.objects.all().delete()
+    DocumentChangeApplication.objects.filter(pk=old.pk).update(status="approved")
+    other = make_document("B03")
+    waiting = services.change_apply(document=other, actor=agent, reason="r", content="c")
+    DocumentDecision.objects.filter(change_application=waiting).delete()
+
+    migration.forwards(apps, None)
+
+    old.refresh_from_db()
+    assert old.status == ApplicationStatus.COMPLETED
+    assert not old.decisions.exists()
+    assert [(d.body, d.decision) for d in draft.decisions.all()] == [(CENTRE, "pending")]
+    assert _bodies(waiting) == [("approval", OPS, "pending"), ("approval", CENTRE, "pending")]
+    assert _bodies(loan) == [("approval", OPS, "pending")]
