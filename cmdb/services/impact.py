@@ -14,9 +14,11 @@ also for a hub whose failure reaches nearly the whole estate, so:
   shows the first 500 items builds 500; a caller that iterates them all gets them all.
 """
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
@@ -60,6 +62,24 @@ class ImpactEdge(NamedTuple):
 # --- The walk ----------------------------------------------------------------------------
 
 
+@contextmanager
+def _many_objects():
+    """Pause the cyclic garbage collector while tens of thousands of rows are built.
+
+    Rows, sets and model instances here form no reference cycles, and reference
+    counting still frees them; but each collection walks every live object, and with
+    200,000 edge rows alive that costs a third of the time. Restored on the way out.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_many_objects()
 def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, list]:
     """{item id: depth} of everything that depends on `ci_id`, and the edges followed.
 
@@ -230,7 +250,8 @@ class _LazyInstances(Sequence):
     def _ensure(self, stop: int) -> None:
         stop = min(stop, len(self.rows))
         if len(self._built) < stop:
-            self._built.extend(self._build(self.rows[len(self._built) : stop]))
+            with _many_objects():
+                self._built.extend(self._build(self.rows[len(self._built) : stop]))
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -380,6 +401,7 @@ def _instances(model, attnames: tuple, rows: list, alias: str) -> list:
     return built
 
 
+@_many_objects()
 def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     """The items, users, departments and service levels affected if `ci` fails.
 

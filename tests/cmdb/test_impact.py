@@ -200,3 +200,19 @@ def test_many_users_come_as_compact_rows_and_are_built_in_chunks(
     assert [i.pk for i in lazy.items] == [i.pk for i in eager.items]
     assert [i.responsible.pk for i in lazy.items] == [i.responsible.pk for i in eager.items]
     assert lazy.user_counts == eager.user_counts
+
+
+def test_the_garbage_collector_is_back_on_after_an_impact(make_ci):
+    import gc
+
+    server = make_ci(ci_class="server")
+    relationship_create(source=make_ci(), target=server, type=T.RUNS_ON)
+    impact = ci_impact(ci=server)
+    list(impact.items)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ci_impact(ci=server)
+        assert not gc.isenabled(), "a caller's choice is left alone"
+    finally:
+        gc.enable()
