@@ -55,7 +55,9 @@
               stop();
               field.value = codes[0].rawValue.trim();
               field.dispatchEvent(new Event("change", { bubbles: true }));
-              status.textContent = box.dataset.read + " " + field.value;
+              // "已从标签读取：PR-002", "Read from the label: PR-002"
+              var read = box.dataset.read;
+              status.textContent = read + (/[\uff1a\u3000-\u303f]$/.test(read) ? "" : " ") + field.value;
               field.focus();
             }).catch(function () {});
           }, 250);
