@@ -1,7 +1,7 @@
 """Impact analysis: what stops working, and for whom, when a configuration item fails.
 
-Other processes call `ci_impact` (the incident and change pages, the change reminders,
-the API). It has to answer within a second at 50,000 items and 200,000 relationships,
+`ci_impact` answers the CMDB impact page and API, the change pages and the change
+reminders (changes.selectors.change_impact). It has to answer within a second at 50,000 items and 200,000 relationships,
 also for a hub whose failure reaches nearly the whole estate, so:
 
 - the walk queries one graph level at a time while the reached set is small (a real
