@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from incidents.models import WorkOrder
+from servicedesk.models import Category
 
 from . import services
 from .choices import FishboneCategory
@@ -42,11 +43,13 @@ def seed(*, password: str) -> str:
             .order_by("-created_at")[:3]
         )
         device = orders[0].device
+        # A paper-jam problem files under 打印机 / 卡纸, whatever the printer's latest order said.
+        jam = Category.objects.filter(name="卡纸", parent__name="打印机").first()
         problem = services.problem_create(
             actor=supervisor,
             title=f"{device.name}频繁卡纸",
             description="同一台打印机一个月内多次报卡纸，更换纸张后仍复发。",
-            category=orders[0].category,
+            category=jam or orders[0].category,
             device=device,
             work_orders=orders[:2],
         )
