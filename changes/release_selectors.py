@@ -74,7 +74,7 @@ def release_affected_items(*, release) -> list[ConfigurationItem]:
 
 
 def release_impact(*, release, items=None) -> ChangeImpact:
-    """Who and what the deployment may disturb: cmdb.ci_impact over the affected items,
+    """Who and what the deployment may disturb: cmdb.cis_impact over the affected items,
     the same reckoning as a change's (VIP users first)."""
     items = release_affected_items(release=release) if items is None else items
     return change_impact(change=None, items=items)

@@ -21,6 +21,7 @@ from . import release_selectors as selectors
 from . import release_services as services
 from .choices import ReleaseStatus, ReleaseType
 from .models.releases import PRE_DEPLOYMENT
+from .views import impact_shown
 
 PAGE_SIZE = 50
 
@@ -287,6 +288,7 @@ def _render_detail(request, release, *, bound=None, status=200):
             form = form_class(initial=initial, prefix=name)
         actions.append((name, str(label), form, reason, name in DANGER))
     items = selectors.release_affected_items(release=release)
+    impact = selectors.release_impact(release=release, items=items)
     own_items = set(release.items.values_list("pk", flat=True))
     current_ids = {r.pk for r in summary.latest.values()}
     return render(
@@ -297,7 +299,8 @@ def _render_detail(request, release, *, bound=None, status=200):
             "changes": selectors.release_changes(release=release),
             "items": items,
             "own_items": own_items,
-            "impact": selectors.release_impact(release=release, items=items),
+            "impact": impact,
+            **impact_shown(request.user, impact),
             "records": records,
             "current_ids": current_ids,
             "summary": summary,

@@ -1,6 +1,7 @@
 """Reads of changes that depend on who is asking, impact, conflicts and the calendar."""
 
 import calendar as pycalendar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -53,51 +54,67 @@ def change_items(*, change) -> list[ConfigurationItem]:
 # --- impact ---------------------------------------------------------------------------
 
 
+class _UserLevels(Mapping):
+    """{user id: effective service level} of the affected users, read from the answer."""
+
+    def __init__(self, impact):
+        self._users = impact.users
+        self._levels = getattr(impact.users, "levels", {})
+
+    def __getitem__(self, pk):
+        if pk not in self._levels:
+            raise KeyError(pk)
+        return self._users.level_of(pk)
+
+    def __iter__(self):
+        return iter(self._levels)
+
+    def __len__(self):
+        return len(self._levels)
+
+
 @dataclass
 class ChangeImpact:
-    """Everything the change may disturb: the union of cmdb.ci_impact over its items.
+    """Everything the change may disturb: cmdb.cis_impact over its items together.
 
+    items_changed: the change's own items (a list of instances).
+    items: every item that depends on one of them (not themselves), nearest first.
     users: VIPs (highest service level) first, then by name; `levels[user.pk]` is each
-    user's effective level.
+    user's effective level; user_counts [(level or None, n)] highest level first.
+    `items` and `users` are complete sequences built on reading (cmdb.services.Impact):
+    a page shows their first rows, a notice reads them all.
     """
 
     items_changed: list = field(default_factory=list)
-    items: list = field(default_factory=list)
-    users: list = field(default_factory=list)
+    items: Sequence = field(default_factory=list)
+    users: Sequence = field(default_factory=list)
     departments: list = field(default_factory=list)
-    levels: dict = field(default_factory=dict)
+    levels: Mapping = field(default_factory=dict)
+    user_counts: list = field(default_factory=list)
+    service_levels: list = field(default_factory=list)
+    impact: object = None  # the cmdb.services.Impact it was read from
+
+    def user_level(self, user):
+        return self.impact.user_level(user) if self.impact is not None else None
 
 
 def change_impact(*, change, items=None) -> ChangeImpact:
-    from cmdb.services import ci_impact
+    """The union impact of the change's items: one cmdb walk from all of them, so a
+    fixed number of queries however many items the change touches."""
+    from cmdb.services import cis_impact
 
-    items = change_items(change=change) if items is None else items
-    result = ChangeImpact(items_changed=items)
-    seen_items, users, departments = {i.pk for i in items}, {}, {}
-    for item in items:
-        impact = ci_impact(ci=item)
-        for impacted in impact.items:
-            if impacted.pk not in seen_items:
-                seen_items.add(impacted.pk)
-                result.items.append(impacted)
-        for user in impact.users:
-            if user.pk not in users:
-                users[user.pk] = user
-                result.levels[user.pk] = impact.user_level(user)
-        for department in impact.departments:
-            departments.setdefault(department.pk, department)
-
-    def rank(user):
-        level = result.levels.get(user.pk)
-        return level.rank if level is not None else -1
-
-    def name(user):
-        person = getattr(user, "person", None)
-        return person.name if person is not None else user.get_username()
-
-    result.users = sorted(users.values(), key=lambda u: (-rank(u), name(u)))
-    result.departments = sorted(departments.values(), key=lambda d: d.name)
-    return result
+    items = change_items(change=change) if items is None else list(items)
+    impact = cis_impact(cis=items)
+    return ChangeImpact(
+        items_changed=items,
+        items=impact.items,
+        users=impact.users,
+        departments=impact.departments,
+        levels=_UserLevels(impact),
+        user_counts=impact.user_counts,
+        service_levels=impact.service_levels,
+        impact=impact,
+    )
 
 
 # --- conflicts and the calendar ---------------------------------------------------------

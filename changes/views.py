@@ -240,6 +240,23 @@ def _available(user, change, approvals) -> list[str]:
     return names
 
 
+# What a change or release page lists of its impact (VIPs first, nearest items first);
+# the counts above the lists are complete, each item links to its full impact page.
+IMPACT_ITEMS_SHOWN = 50
+IMPACT_USERS_SHOWN = 100
+
+
+def impact_shown(user, impact) -> dict:
+    """The capped lists of a ChangeImpact for a detail page."""
+    from cmdb.selectors import sees_all_items
+
+    return {
+        "impact_items": impact.items[:IMPACT_ITEMS_SHOWN],
+        "impact_users": [(u, impact.user_level(u)) for u in impact.users[:IMPACT_USERS_SHOWN]],
+        "can_see_impact": sees_all_items(user),
+    }
+
+
 def _render_detail(request, change, *, bound=None, status=200):
     approvals = services.current_approvals(change)
     actions = []
@@ -251,13 +268,15 @@ def _render_detail(request, change, *, bound=None, status=200):
             form = form_class(initial={"version": change.version}, prefix=name)
         actions.append((name, str(label), form))
     items = selectors.change_items(change=change)
+    impact = selectors.change_impact(change=change, items=items)
     return render(
         request,
         "changes/change_detail.html",
         {
             "change": change,
             "items": items,
-            "impact": selectors.change_impact(change=change, items=items),
+            "impact": impact,
+            **impact_shown(request.user, impact),
             "approvals": approvals,
             "slot": services.approval_slot_for(request.user, change, approvals),
             "approval_refusal": services.approval_refusal(request.user, change, approvals),

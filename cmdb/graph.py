@@ -43,7 +43,7 @@ class Graph:
 
 def impact_graph(impact, *, per_column: int = 8, max_depth: int = 4) -> Graph:
     """Nodes placed in a column per hop from the failed item, at most `per_column` each."""
-    columns: dict[int, list] = {0: [impact.ci]}
+    columns: dict[int, list] = {0: list(getattr(impact, "cis", None) or [impact.ci])}
     nearest = getattr(impact.items, "nearest", None)
     if nearest is not None:  # builds only the items drawn, not every one reached
         columns.update(nearest(per_depth=per_column, max_depth=max_depth))
@@ -83,7 +83,7 @@ def impact_graph(impact, *, per_column: int = 8, max_depth: int = 4) -> Graph:
         edges=edges,
         width=2 * MARGIN + (len(columns) - 1) * COLUMN_WIDTH + NODE_WIDTH,
         height=2 * MARGIN + tallest * ROW_HEIGHT,
-        hidden=1 + len(impact.items) - len(nodes),
+        hidden=len(columns[0]) + len(impact.items) - len(nodes),
     )
 
 

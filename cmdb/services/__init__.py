@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from ..models import CIRelationship, ConfigurationItem
-from .impact import Impact, ImpactEdge, ci_impact, impacted_ids  # the analysis lives there
+from .impact import (  # the analysis lives there
+    Impact,
+    ImpactEdge,
+    ci_impact,
+    cis_impact,
+    impacted_ids,
+    impacted_ids_from,
+)
 
 # --- Items ------------------------------------------------------------------------------
 
@@ -111,7 +118,9 @@ __all__ = [
     "ci_create",
     "ci_impact",
     "ci_save",
+    "cis_impact",
     "ci_update",
     "impacted_ids",
+    "impacted_ids_from",
     "relationship_create",
 ]

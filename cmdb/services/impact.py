@@ -1,7 +1,8 @@
 """Impact analysis: what stops working, and for whom, when a configuration item fails.
 
-`ci_impact` answers the CMDB impact page and API, the change pages and the change
-reminders (changes.selectors.change_impact). It has to answer within a second at 50,000 items and 200,000 relationships,
+`ci_impact` answers the CMDB impact page and API; `cis_impact`, the same answer for
+several items failing together in one walk, answers the change and release pages and
+their notices (changes.selectors.change_impact). It has to answer within a second at 50,000 items and 200,000 relationships,
 also for a hub whose failure reaches nearly the whole estate, so:
 
 - the walk queries one graph level at a time while the reached set is small (a real
@@ -79,9 +80,22 @@ def _many_objects():
             gc.enable()
 
 
-@_many_objects()
 def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, list]:
     """{item id: depth} of everything that depends on `ci_id`, and the edges followed.
+
+    See impacted_ids_from, of which this is the one-start case.
+    """
+    return impacted_ids_from(ci_ids=[ci_id], max_depth=max_depth)
+
+
+@_many_objects()
+def impacted_ids_from(*, ci_ids, max_depth: int | None = None) -> tuple[dict, list]:
+    """{item id: depth} of everything that depends on any of `ci_ids`, and the edges followed.
+
+    One walk from all the starts together (depth 0), so the queries do not grow with
+    their number: an item reached from two starts is listed once, at its smallest
+    depth, and the starts themselves are never listed (not even when one depends on
+    another), as a single start is not.
 
     Breadth first: the relationships whose far end is on the frontier, in the direction
     failure travels for their type (cmdb.choices.IMPACT_FLOWS_TO_SOURCE / _TO_TARGET).
@@ -92,9 +106,10 @@ def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, lis
     passes of C-level iterators over the edges still useful (those leading to an item
     not reached yet), so no Python code runs per edge.
     """
-    depth = {ci_id: 0}
+    starts = list(dict.fromkeys(ci_ids))
+    depth = dict.fromkeys(starts, 0)
     edges: list = []
-    frontier: list | set = [ci_id]
+    frontier: list | set = starts
     level = 0
     rows = unreached = None  # every failure edge still useful, once loaded
     relationship_count = None
@@ -122,7 +137,8 @@ def impacted_ids(*, ci_id: int, max_depth: int | None = None) -> tuple[dict, lis
             # when a good share of the rest was reached at this level.
             if len(new) * 8 >= len(unreached):
                 rows = list(compress(rows, map(unreached.__contains__, map(_REACHED, rows))))
-    del depth[ci_id]
+    for start in starts:
+        del depth[start]
     # tuple.__new__ straight from C: ImpactEdge._make costs a Python call per edge.
     return depth, list(map(tuple.__new__, repeat(ImpactEdge, len(edges)), edges))
 
@@ -202,7 +218,7 @@ def _failure_edges() -> list[tuple]:
 
 @dataclass
 class Impact:
-    """What is affected when `ci` fails.
+    """What is affected when `ci` fails (or all of `cis` together, see cis_impact).
 
     items: every item that depends on `ci`, directly or through others (not `ci` itself),
         nearest first, then by asset tag; `depth[item.pk]` is the number of hops and
@@ -217,7 +233,8 @@ class Impact:
     `items` and `users` are sequences (len, index, slice, iterate) built on reading.
     """
 
-    ci: ConfigurationItem
+    ci: ConfigurationItem | None
+    cis: list = field(default_factory=list)  # every start (cis_impact); [ci] for ci_impact
     items: Sequence = field(default_factory=list)
     users: Sequence = field(default_factory=list)
     departments: list = field(default_factory=list)
@@ -401,7 +418,6 @@ def _instances(model, attnames: tuple, rows: list, alias: str) -> list:
     return built
 
 
-@_many_objects()
 def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     """The items, users, departments and service levels affected if `ci` fails.
 
@@ -409,7 +425,31 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     impacted_ids) plus a fixed handful of queries on compact rows. Items and users
     become model instances only when read (see Impact).
     """
-    depth, edges = impacted_ids(ci_id=ci.pk, max_depth=max_depth)
+    return cis_impact(cis=[ci], max_depth=max_depth)
+
+
+@_many_objects()
+def cis_impact(*, cis, max_depth: int | None = None) -> Impact:
+    """What is affected if all of `cis` fail together (a change or a release on them).
+
+    The union of ci_impact over `cis`, in one walk and the same fixed handful of
+    queries however many items start it: an item reached from several starts is
+    listed once at its smallest depth; the starts are not listed among the items (also
+    when one depends on another), but their users, departments and service levels
+    count, as a single start's do. `Impact.ci` is the first start, `Impact.cis` all of
+    them. No query at all without starts.
+    """
+    starts = list({ci.pk: ci for ci in cis}.values())
+    if not starts:
+        users = ImpactUsers([], levels={}, all_levels={})
+        return Impact(
+            ci=None,
+            cis=[],
+            items=ImpactItems([], depth={}, departments={}, users=users),
+            users=users,
+        )
+    start_ids = [ci.pk for ci in starts]
+    depth, edges = impacted_ids_from(ci_ids=start_ids, max_depth=max_depth)
     item_count = None
     if len(depth) > _CHUNK:
         item_count = ConfigurationItem.objects.count()
@@ -436,18 +476,17 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
 
     # Users: responsible for, or named users of, the failed item or an impacted one.
     user_ids = set(map(itemgetter(_RESPONSIBLE), rows))
+    user_ids.update(ci.responsible_id for ci in starts)
     user_ids.discard(None)
-    if ci.responsible_id:
-        user_ids.add(ci.responsible_id)
     links = ConfigurationItemUser.objects.values_list("item_id", "user_id").order_by()
     if scan:
         links = _fetch(links)
-        affected = depth.keys() | {ci.pk}
+        affected = depth.keys() | set(start_ids)
         user_ids.update(
             map(itemgetter(1), compress(links, map(affected.__contains__, map(_FIRST, links))))
         )
     else:
-        user_ids.update(u for _i, u in _rows_with_ids(links, "item_id", [ci.pk, *depth]))
+        user_ids.update(u for _i, u in _rows_with_ids(links, "item_id", [*start_ids, *depth]))
 
     all_levels = {level.pk: level for level in ServiceLevel.objects.all()}
     default = ServiceLevel.default()
@@ -482,19 +521,18 @@ def ci_impact(*, ci: ConfigurationItem, max_depth: int | None = None) -> Impact:
     users = ImpactUsers(order, levels=levels, all_levels=all_levels, loaded=loaded)
 
     department_ids.update(map(itemgetter(_DEPARTMENT), rows))
+    department_ids.update(ci.department_id for ci in starts)
     department_ids.discard(None)
-    if ci.department_id:
-        department_ids.add(ci.department_id)
     departments = Department.objects.in_bulk(department_ids) if department_ids else {}
 
     # An item without an override has its responsible user's level, already among users'.
     level_ids = all_levels.keys() & set(map(itemgetter(_LEVEL), rows))
-    if ci.service_level_id in all_levels:
-        level_ids.add(ci.service_level_id)
+    level_ids.update(all_levels.keys() & {ci.service_level_id for ci in starts})
     per_level = Counter(levels.values())
     level_ids.update(pk for pk in per_level if pk is not None)
     return Impact(
-        ci=ci,
+        ci=starts[0],
+        cis=starts,
         items=ImpactItems(rows, depth=depth, departments=departments, users=users),
         users=users,
         departments=sorted(departments.values(), key=lambda d: d.name),
