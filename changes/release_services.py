@@ -38,7 +38,8 @@ from . import permissions
 from .choices import ChangeLogAction, ChangeStatus, Decision, ReleaseStatus, TestResult
 from .models import ApproverSet, ChangeLog, Release, ReleaseApproval, ReleaseTestRecord
 from .models.releases import PRE_DEPLOYMENT
-from .services import IllegalTransition, _signs_for, _slot_users
+from .services import IllegalTransition
+from .signoff import open_round, signs_for, slot_users
 
 CONTENT_FIELDS = (
     "application",
@@ -425,21 +426,11 @@ def release_mark_tested(*, release, actor, note: str = "", expected_version=None
         raise ValidationError(errors)
     approver_set = _release_approver_set()
     _fire(release, actor, "test", release.mark_tested, note=note, at=timezone.now())
-    approvals = ReleaseApproval.objects.bulk_create(
-        [
-            ReleaseApproval(
-                release=release,
-                round=release.approval_round,
-                slot_name=slot.name,
-                role=slot.role,
-                approval_body=slot.approval_body,
-                order=slot.order,
-            )
-            for slot in approver_set.slots.all()
-        ]
+    approvals = open_round(
+        ReleaseApproval, approver_set=approver_set, round=release.approval_round, release=release
     )
     _tell(
-        _slot_users(approvals, exclude=(release.requester_id, release.manager_id)),
+        slot_users(approvals, exclude=(release.requester_id, release.manager_id)),
         release,
         _("Release awaiting your authorisation"),
     )
@@ -476,7 +467,7 @@ def approval_refusal(user, release, approvals=None) -> str:
             "slot": mine.slot_name,
             "decision": mine.get_decision_display(),
         }
-    matching = [a for a in approvals if _signs_for(user, a)]
+    matching = [a for a in approvals if signs_for(user, a)]
     if not matching:
         return _("You do not sign for any body that authorises this release (%(slots)s).") % {
             "slots": ", ".join(a.slot_name for a in approvals)
@@ -494,7 +485,7 @@ def approval_slot_for(user, release, approvals=None) -> ReleaseApproval | None:
     if approval_refusal(user, release, approvals):
         return None
     return next(
-        (a for a in approvals if a.decision == Decision.PENDING and _signs_for(user, a)), None
+        (a for a in approvals if a.decision == Decision.PENDING and signs_for(user, a)), None
     )
 
 
@@ -518,22 +509,17 @@ def release_decide(
         # Not theirs to decide (their own release, or no slot of theirs) is a 403; the
         # rest (not awaiting, decided already) is a 400 with the same message.
         own = actor.pk in (release.requester_id, release.manager_id)
-        outsider = not any(_signs_for(actor, a) for a in approvals)
+        outsider = not any(signs_for(actor, a) for a in approvals)
         if release.status == ReleaseStatus.TESTED and (own or outsider):
             raise PermissionDenied(refusal)
         raise ValidationError(refusal, code="refused")
-    approval = next(a for a in approvals if a.decision == Decision.PENDING and _signs_for(actor, a))
+    approval = next(a for a in approvals if a.decision == Decision.PENDING and signs_for(actor, a))
     if not approve and not comment:
         raise ValidationError({"comment": _("Give a reason for the rejection.")})
     now = timezone.now()
-    approval.decision = Decision.APPROVED if approve else Decision.REJECTED
-    approval.approver = actor
-    approval.comment = comment
-    approval.decided_at = now
+    approval.record(approver=actor, approve=approve, comment=comment, at=now)
     approval.save()
-    note = f"{approval.slot_name}: {approval.get_decision_display()}" + (
-        f" — {comment}" if comment else ""
-    )
+    note = approval.timeline_note
     if not approve:
         _fire(release, actor, "reject", release.reject, note=note)
         _tell([release.requester, release.manager], release, _("Release rejected"), note)

@@ -8,19 +8,15 @@ queues notifications. All in one transaction, so a refusal leaves nothing half-d
 from datetime import timedelta
 
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from itsm.services import transition_record
-from servicedesk.choices import Role
 from servicedesk.notifications import notify, notify_many
-from servicedesk.roles import user_has_role
 
 from . import permissions
 from .choices import ChangeLogAction, ChangeStatus, ChangeType, Decision
@@ -33,6 +29,7 @@ from .models import (
     ChangeTemplate,
     FreezePeriod,
 )
+from .signoff import open_round, signs_for, slot_users
 
 # Affected users hear about a change this long before its window opens.
 NOTICE_AHEAD = timedelta(hours=24)
@@ -265,21 +262,6 @@ def _default_approver_set() -> ApproverSet:
     return approver_set
 
 
-def _slot_users(approvals, exclude=()):
-    roles = {a.role for a in approvals if a.role}
-    bodies = {a.approval_body for a in approvals if a.approval_body}
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__name__in=roles)
-            | Q(groups__name=Role.APPROVER, person__approval_body__in=bodies)
-        )
-        .exclude(pk__in=[pk for pk in exclude if pk])
-        .distinct()
-    )
-
-
 @transaction.atomic
 def change_request_approval(
     *, change, actor, note: str = "", expected_version=None
@@ -292,36 +274,15 @@ def change_request_approval(
         raise ValidationError(_("A standard change is pre-approved and skips the CAB."))
     approver_set = _default_approver_set()
     _fire(change, actor, "request_approval", change.request_approval, note=note)
-    approvals = Approval.objects.bulk_create(
-        [
-            Approval(
-                change=change,
-                round=change.approval_round,
-                slot_name=slot.name,
-                role=slot.role,
-                approval_body=slot.approval_body,
-                order=slot.order,
-            )
-            for slot in approver_set.slots.all()
-        ]
+    approvals = open_round(
+        Approval, approver_set=approver_set, round=change.approval_round, change=change
     )
     _tell(
-        _slot_users(approvals, exclude=(change.requester_id, change.owner_id)),
+        slot_users(approvals, exclude=(change.requester_id, change.owner_id)),
         change,
         _("Awaiting your approval"),
     )
     return change
-
-
-def _signs_for(user, approval: Approval) -> bool:
-    if approval.role:
-        return user_has_role(user, approval.role)
-    person = getattr(user, "person", None)
-    return bool(
-        user_has_role(user, Role.APPROVER)
-        and person is not None
-        and person.approval_body == approval.approval_body
-    )
 
 
 def current_approvals(change) -> list[Approval]:
@@ -347,7 +308,7 @@ def approval_refusal(user, change, approvals=None) -> str:
     if change.status != ChangeStatus.AWAITING_APPROVAL:
         return ""
     approvals = current_approvals(change) if approvals is None else approvals
-    if not any(_signs_for(user, a) for a in approvals):
+    if not any(signs_for(user, a) for a in approvals):
         return ""
     own = own_change_refusal(user, change)
     if own:
@@ -358,9 +319,9 @@ def approval_refusal(user, change, approvals=None) -> str:
             "slot": mine.slot_name,
             "decision": mine.get_decision_display(),
         }
-    if not any(a.decision == Decision.PENDING and _signs_for(user, a) for a in approvals):
+    if not any(a.decision == Decision.PENDING and signs_for(user, a) for a in approvals):
         return _("%(slot)s has already decided on this change.") % {
-            "slot": ", ".join(a.slot_name for a in approvals if _signs_for(user, a))
+            "slot": ", ".join(a.slot_name for a in approvals if signs_for(user, a))
         }
     return ""
 
@@ -375,7 +336,7 @@ def approval_slot_for(user, change, approvals=None) -> Approval | None:
     if any(a.approver_id == user.pk for a in approvals):
         return None
     return next(
-        (a for a in approvals if a.decision == Decision.PENDING and _signs_for(user, a)), None
+        (a for a in approvals if a.decision == Decision.PENDING and signs_for(user, a)), None
     )
 
 
@@ -412,10 +373,10 @@ def approval_decide(
             code="twice",
         )
     approval = next(
-        (a for a in approvals if a.decision == Decision.PENDING and _signs_for(actor, a)), None
+        (a for a in approvals if a.decision == Decision.PENDING and signs_for(actor, a)), None
     )
     if approval is None:
-        matching = [a for a in approvals if _signs_for(actor, a)]
+        matching = [a for a in approvals if signs_for(actor, a)]
         if matching:
             raise ValidationError(
                 _("%(slot)s has already decided on this change.")
@@ -429,14 +390,9 @@ def approval_decide(
     if not approve and not comment:
         raise ValidationError({"comment": _("Give a reason for the rejection.")})
     now = timezone.now()
-    approval.decision = Decision.APPROVED if approve else Decision.REJECTED
-    approval.approver = actor
-    approval.comment = comment
-    approval.decided_at = now
+    approval.record(approver=actor, approve=approve, comment=comment, at=now)
     approval.save()
-    note = f"{approval.slot_name}: {approval.get_decision_display()}" + (
-        f" — {comment}" if comment else ""
-    )
+    note = approval.timeline_note
     if not approve:
         _fire(change, actor, "reject", change.reject, note=note)
         _tell([change.requester, change.owner], change, _("Change rejected"), note)

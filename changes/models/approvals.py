@@ -72,15 +72,13 @@ class ApproverSlot(models.Model):
             raise ValidationError(_("Choose either a role or an approval body for the slot."))
 
 
-class Approval(models.Model):
-    """One slot's decision on one change, in one approval round."""
+class SlotDecision(models.Model):
+    """One slot's decision in one approval round: the part changes and releases share.
 
-    change = models.ForeignKey(
-        "changes.ChangeRequest",
-        verbose_name=_("change"),
-        on_delete=models.CASCADE,
-        related_name="approvals",
-    )
+    Subclasses add the foreign key to what is decided and the approver (whose reverse
+    name differs); `record` stamps a decision, the services decide whether it may.
+    """
+
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     slot_name = models.CharField(_("slot"), max_length=100)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
@@ -91,6 +89,37 @@ class Approval(models.Model):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.slot_name}: {self.get_decision_display()}"
+
+    def record(self, *, approver, approve: bool, comment: str, at) -> None:
+        self.decision = Decision.APPROVED if approve else Decision.REJECTED
+        self.approver = approver
+        self.comment = comment
+        self.decided_at = at
+
+    @property
+    def timeline_note(self) -> str:
+        """ "运维部: 批准 — comment", as the subject's timeline shows the signature."""
+        text = f"{self.slot_name}: {self.get_decision_display()}"
+        return f"{text} — {self.comment}" if self.comment else text
+
+
+class Approval(SlotDecision):
+    """One slot's decision on one change, in one approval round."""
+
+    change = models.ForeignKey(
+        "changes.ChangeRequest",
+        verbose_name=_("change"),
+        on_delete=models.CASCADE,
+        related_name="approvals",
+    )
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approver"),
@@ -99,14 +128,9 @@ class Approval(models.Model):
         on_delete=models.SET_NULL,
         related_name="change_approvals",
     )
-    comment = models.TextField(_("comment"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
         ordering = ["change", "round", "order", "pk"]
         indexes = [models.Index(fields=["change", "round"], name="approval_change_round")]
-
-    def __str__(self):
-        return f"{self.slot_name}: {self.get_decision_display()}"

@@ -7,16 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
-from servicedesk.choices import ApprovalBody, Role
 
 from ..choices import (
     RELEASE_STATUS_COLOURS,
-    Decision,
     ReleaseStatus,
     ReleaseType,
     Risk,
     TestResult,
 )
+from .approvals import SlotDecision
 
 # States from which a release has not yet gone out, and so may be rescheduled or cancelled.
 PRE_DEPLOYMENT = [
@@ -259,21 +258,11 @@ class ReleaseTestRecord(TimeStampedModel):
         return self.result == TestResult.PASSED
 
 
-class ReleaseApproval(models.Model):
+class ReleaseApproval(SlotDecision):
     """One slot's decision on authorising one release, in one approval round."""
 
     release = models.ForeignKey(
         Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="approvals"
-    )
-    round = models.PositiveSmallIntegerField(_("round"), default=1)
-    slot_name = models.CharField(_("slot"), max_length=100)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    approval_body = models.CharField(
-        _("approval body"), max_length=30, choices=ApprovalBody.choices, blank=True
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -283,14 +272,9 @@ class ReleaseApproval(models.Model):
         on_delete=models.SET_NULL,
         related_name="release_approvals",
     )
-    comment = models.TextField(_("comment"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("release authorisation")
         verbose_name_plural = _("release authorisations")
         ordering = ["release", "round", "order", "pk"]
         indexes = [models.Index(fields=["release", "round"], name="release_approval_round")]
-
-    def __str__(self):
-        return f"{self.slot_name}: {self.get_decision_display()}"
