@@ -29,9 +29,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
-from itsm.services import transition_record
+from itsm.services import fire_transition, lock_versioned, save_versioned, transition_record
 from servicedesk.notifications import notify, notify_many
 
 from . import permissions
@@ -94,15 +93,7 @@ def _check(actor, action: str, release=None) -> None:
 
 
 def _locked(release: Release, expected_version: int | None) -> Release:
-    current = Release.objects.select_for_update().get(pk=release.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ReleaseConflict()
-    return current
-
-
-def _save(release: Release) -> None:
-    release.version += 1
-    release.save()
+    return lock_versioned(release, expected_version=expected_version, conflict=ReleaseConflict)
 
 
 def _log(release, actor, name: str, source: str, note: str = "") -> None:
@@ -117,16 +108,15 @@ def _log(release, actor, name: str, source: str, note: str = "") -> None:
 
 
 def _fire(release, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    source = release.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(
-            _("A release that is “%(status)s” cannot do this.")
-            % {"status": release.get_status_display()}
-        ) from exc
-    _save(release)
-    _log(release, actor, name, source, note)
+    fire_transition(
+        release,
+        actor=actor,
+        name=name,
+        method=method,
+        refused=_("A release that is “%(status)s” cannot do this."),
+        note=note,
+        **kwargs,
+    )
 
 
 def release_url(release) -> str:
@@ -229,7 +219,7 @@ def release_update(
     _validate(release)
     if (release.planned_start, release.planned_end) != window:
         release.users_notified_at = None
-    _save(release)
+    save_versioned(release)
     if changes is not None:
         release.changes.set(changes)
     if items is not None:
@@ -258,7 +248,7 @@ def release_reschedule(
     release.planned_start, release.planned_end = planned_start, planned_end
     if old != (planned_start, planned_end):
         release.users_notified_at = None
-    _save(release)
+    save_versioned(release)
     window = f"{_local(planned_start)} – {_local(planned_end)}"
     _log(
         release,
@@ -359,7 +349,7 @@ def release_test_record_add(
         tested_at=tested_at,
         notes=(notes or "").strip(),
     )
-    _save(release)
+    save_versioned(release)
     _log(
         release,
         actor,
@@ -527,7 +517,7 @@ def release_decide(
         _fire(release, actor, "authorise", release.authorise, note=note, at=now)
         _tell([release.requester, release.manager], release, _("Release authorised"), note)
     else:
-        _save(release)
+        save_versioned(release)
         _log(release, actor, "approval", release.status, note)
     return approval
 

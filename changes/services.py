@@ -13,9 +13,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
-from itsm.services import transition_record
+from itsm.services import IllegalTransition as IllegalTransition  # raised by this process too
+from itsm.services import (
+    fire_transition,
+    lock_versioned,
+    save_versioned,
+    transition_record,
+)
 from servicedesk.notifications import notify, notify_many
 
 from . import permissions
@@ -57,10 +63,6 @@ class ChangeConflict(Exception):
         )
 
 
-class IllegalTransition(ValidationError):
-    pass
-
-
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -70,29 +72,18 @@ def _check(actor, action: str, change=None) -> None:
 
 
 def _locked(change: ChangeRequest, expected_version: int | None) -> ChangeRequest:
-    current = ChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ChangeConflict()
-    return current
-
-
-def _save(change: ChangeRequest) -> None:
-    change.version += 1
-    change.save()
+    return lock_versioned(change, expected_version=expected_version, conflict=ChangeConflict)
 
 
 def _fire(change, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    source = change.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(
-            _("A change that is “%(status)s” cannot do this.")
-            % {"status": change.get_status_display()}
-        ) from exc
-    _save(change)
-    transition_record(
-        subject=change, transition=name, source=source, target=change.status, actor=actor, note=note
+    fire_transition(
+        change,
+        actor=actor,
+        name=name,
+        method=method,
+        refused=_("A change that is “%(status)s” cannot do this."),
+        note=note,
+        **kwargs,
     )
 
 
@@ -194,7 +185,7 @@ def change_update(
     for name, value in fields.items():
         setattr(change, name, value.strip() if isinstance(value, str) else value)
     _validate(change)
-    _save(change)
+    save_versioned(change)
     if affected_items is not None:
         _items_set(change, affected_items)
     if problems is not None:
@@ -401,7 +392,7 @@ def approval_decide(
         _tell([change.requester, change.owner], change, _("Change approved"), note)
     else:
         # A signature that does not yet decide the change: on the timeline all the same.
-        _save(change)
+        save_versioned(change)
         transition_record(
             subject=change,
             transition="approval",

@@ -13,10 +13,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from incidents.services import work_order_link, work_order_url
-from itsm.services import transition_record
+from itsm.services import IllegalTransition as IllegalTransition  # raised by this process too
+from itsm.services import (
+    fire_transition,
+    lock_versioned,
+    save_versioned,
+    transition_record,
+)
 from servicedesk.notifications import notify_many
 
 from . import permissions
@@ -35,10 +40,6 @@ class ProblemConflict(Exception):
         )
 
 
-class IllegalTransition(ValidationError):
-    pass
-
-
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -48,15 +49,7 @@ def _check(actor, action: str, problem=None) -> None:
 
 
 def _locked(problem: Problem, expected_version: int | None) -> Problem:
-    current = Problem.objects.select_for_update().get(pk=problem.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ProblemConflict()
-    return current
-
-
-def _save(problem: Problem) -> None:
-    problem.version += 1
-    problem.save()
+    return lock_versioned(problem, expected_version=expected_version, conflict=ProblemConflict)
 
 
 def _required(text: str, field: str, message: str) -> str:
@@ -67,22 +60,14 @@ def _required(text: str, field: str, message: str) -> str:
 
 
 def _transition(problem, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    source = problem.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(
-            _("A problem that is “%(status)s” cannot do this.")
-            % {"status": problem.get_status_display()}
-        ) from exc
-    _save(problem)
-    transition_record(
-        subject=problem,
-        transition=name,
-        source=source,
-        target=problem.status,
+    fire_transition(
+        problem,
         actor=actor,
+        name=name,
+        method=method,
+        refused=_("A problem that is “%(status)s” cannot do this."),
         note=note,
+        **kwargs,
     )
 
 
@@ -140,7 +125,7 @@ def problem_update(*, problem, actor, expected_version=None, **fields) -> Proble
     for name, value in fields.items():
         setattr(problem, name, value)
     problem.full_clean(exclude=["number"])
-    _save(problem)
+    save_versioned(problem)
     return problem
 
 
