@@ -5,21 +5,27 @@
 Seeds the changes (random windows of 1–8 hours in next month, random affected items)
 inside a transaction that is rolled back unless --keep, then runs the conflict query
 and the whole calendar read several times and prints the times. Target: under 1 s.
+On cmdb_bench's estate it also times the pages of a change and a release on its hubs
+(`--hubs 5`, whose impact is nearly the whole estate): they too must stay under 1 s.
 """
 
 import random
+import statistics
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
 from changes import selectors
 from changes.choices import ChangeStatus
-from changes.models import ChangeAffectedItem, ChangeRequest
+from changes.models import ChangeAffectedItem, ChangeRequest, Release
 from cmdb.models import CIClass, ConfigurationItem
+from itsm.bench import p95, timed
 
 
 class _Rollback(Exception):
@@ -35,6 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--per-change", type=int, default=3)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--keep", action="store_true", help="keep the seeded rows")
+        parser.add_argument(
+            "--hubs",
+            type=int,
+            default=5,
+            help="time the pages of a change and a release on this many cmdb_bench hubs",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -105,6 +117,56 @@ class Command(BaseCommand):
         )
         verdict = "OK" if max(timings) < 1 else "TOO SLOW"
         self.stdout.write(self.style.SUCCESS(verdict) if verdict == "OK" else verdict)
+        self._hub_pages(options, admin, user, stamp)
+
+    def _hub_pages(self, options, admin, requester, stamp):
+        """The change and release pages of a change on the hubs of cmdb_bench's estate,
+        whose union impact is nearly the whole estate (skipped without that estate)."""
+        hubs = list(
+            ConfigurationItem.objects.filter(asset_tag__regex=r"^BENCH-[0-9]{6}$").order_by("pk")[
+                : options["hubs"]
+            ]
+        )
+        if not hubs or not options["hubs"]:
+            self.stdout.write("Hub pages skipped: no cmdb_bench estate (BENCH-000000…).")
+            return
+        change = ChangeRequest.objects.create(
+            number=f"BENCH-{stamp}-HUBS",
+            summary=f"bench change on {len(hubs)} hubs",
+            requester=requester,
+            status=ChangeStatus.SCHEDULED,
+        )
+        change.affected_items.set(hubs)
+        release = Release.objects.create(
+            number=f"BENCH-R-{stamp}",
+            application="bench",
+            release_version="1",
+            title=f"bench release on {len(hubs)} hubs",
+            requester=requester,
+        )
+        release.items.set(hubs)
+        impact = selectors.change_impact(change=change)
+        self.stdout.write(
+            f"Change on {len(hubs)} hubs: {len(impact.items)} dependent items, "
+            f"{len(impact.users)} users affected."
+        )
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.force_login(admin)
+        for label, url in (
+            ("change page", change.get_absolute_url()),
+            ("release page", release.get_absolute_url()),
+        ):
+            client.get(url)  # warm the templates once
+            measured = [timed(lambda url=url: client.get(url)) for _ in range(options["runs"])]
+            ms = [elapsed for elapsed, _count, _response in measured]
+            status = {response.status_code for _ms, _count, response in measured}
+            self.stdout.write(
+                f"{label.capitalize()} on {len(hubs)} hubs: median {statistics.median(ms):.1f} ms, "
+                f"p95 {p95(ms):.1f} ms, best {min(ms):.1f} ms, "
+                f"{max(count for _ms, count, _r in measured)} queries, status {sorted(status)}."
+            )
 
     def _items(self, count: int) -> list:
         items = list(ConfigurationItem.objects.order_by("pk")[:count])

@@ -5,7 +5,8 @@
 Creates BENCH-* items once (kept for re-runs): random relationships biased towards a few
 hubs (so the first item's failure reaches nearly the whole estate), bench users (a few
 VIPs) responsible for most items in the demo departments, shared items with named
-users, and a separate shallow case: a server with three applications running on it.
+users, and a separate shallow case: a server with three applications running on it;
+the multi-start case is the impact of the first five hubs together (a change on them).
 Then prints median, p95 and best milliseconds and the query count of each operation.
 Writes to the database: DEBUG only, never on production.
 """
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
-from cmdb.services import ci_impact, impacted_ids
+from cmdb.services import ci_impact, cis_impact, impacted_ids
 from itsm.bench import database_label, p95, timed
 from servicedesk.models import Department, Person, ServiceLevel
 
@@ -30,6 +31,7 @@ TYPES = [
     RelationshipType.USED_BY,
 ]
 SHALLOW_TAG = "BENCH-S-SERVER"
+HUBS = 5  # items of the multi-start case (a change on several hubs)
 
 
 class Command(BaseCommand):
@@ -54,6 +56,8 @@ class Command(BaseCommand):
         people = self._users(users, rng)
         self._owners(ids, people, rng)
         hub = ConfigurationItem.objects.get(pk=ids[0])
+        # The first ids are the hubs (relationships point at low ids): a change on several.
+        hubs = list(ConfigurationItem.objects.filter(pk__in=ids[:HUBS]).order_by("pk"))
         shallow = self._shallow(people)
 
         self.stdout.write(
@@ -68,11 +72,23 @@ class Command(BaseCommand):
                 f"{len(impact.departments)} departments, "
                 f"{len(impact.service_levels)} service levels, {len(impact.edges)} edges"
             )
+        together = cis_impact(cis=hubs)
+        self.stdout.write(
+            f"impact of {len(hubs)} hubs together: {len(together.items)} items reached, "
+            f"{len(together.users)} users ({self._vips(together)} VIP), "
+            f"{len(together.edges)} edges"
+        )
         operations = [
             ("impact hub: walk only", lambda: impacted_ids(ci_id=hub.pk)),
             ("impact hub: ci_impact", lambda: ci_impact(ci=hub)),
             ("impact hub: + every instance", lambda: _consume(ci_impact(ci=hub))),
             ("impact shallow: ci_impact", lambda: _consume(ci_impact(ci=shallow))),
+            (f"impact {len(hubs)} hubs: cis_impact", lambda: cis_impact(cis=hubs)),
+            (f"impact {len(hubs)} hubs: first 50+100", lambda: _first(cis_impact(cis=hubs))),
+            (
+                f"impact {len(hubs)} hubs + shallow",
+                lambda: _first(cis_impact(cis=[*hubs, shallow])),
+            ),
         ]
         client = self._client()
         if client is not None:
@@ -267,6 +283,13 @@ def _consume(impact):
         item.asset_tag  # noqa: B018
     for user in impact.users:
         user.pk  # noqa: B018
+    return impact
+
+
+def _first(impact, items=50, users=100):
+    """What a change or release page reads: the counts and the first rows."""
+    impact.items[:items]  # noqa: B018
+    [impact.user_level(user) for user in impact.users[:users]]
     return impact
 
 
