@@ -143,10 +143,11 @@ def test_keyword_search_finds_chinese_words_inside_titles_and_numbers(agent, end
 def test_keyword_search_finds_the_same_orders_whichever_plan_it_takes(
     agent, end_user, monkeypatch, common_rows
 ):
-    """SQLite walks the queue for words many orders share, else reads the matches."""
+    """Both databases walk the queue for words many orders share, else read the matches."""
     from incidents import search
 
     monkeypatch.setattr(search, "COMMON_TERM_ROWS", common_rows)
+    monkeypatch.setattr(search, "FEW_MATCHES", common_rows)
     jams = {_file(end_user, title=f"{floor}楼打印机卡纸") for floor in "一二三"}
     paper = _file(end_user, title="打印纸用完")
     screen = _file(end_user, title="显示器闪烁")
@@ -163,6 +164,20 @@ def test_keyword_search_finds_the_same_orders_whichever_plan_it_takes(
     assert found("打印 显示") == set()
     assert found("传真") == set()
     assert len(found("打印", queue=None)) == 5  # the cancelled one too, outside the queue
+
+
+def test_orders_having_every_word_are_read_only_while_they_are_few(end_user, monkeypatch):
+    from incidents import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 3)
+    jams = {_file(end_user, title=f"{floor}楼打印机卡纸").pk for floor in "一二"}
+    _file(end_user, title="打印纸用完")
+    _file(end_user, title="显示器卡住")
+
+    assert set(search._few_with_all(["打印", "卡纸"])) == jams
+    assert search._few_with_all(["打印", "显示"]) == []
+    _file(end_user, title="四楼打印机卡纸")
+    assert search._few_with_all(["打印", "卡纸"]) is None  # three: walk the queue instead
 
 
 def test_a_corrected_title_is_found_by_its_new_words(agent, end_user):
