@@ -1,3 +1,6 @@
+from itertools import compress
+from operator import itemgetter
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -117,9 +120,51 @@ class ImpactEdgeSerializer(serializers.Serializer):
     type = serializers.CharField()
 
 
-class ImpactSerializer(serializers.Serializer):
-    """What is affected if the item fails: items nearest first, users VIP first."""
+# The impact API answers in pages: a hub can reach 50,000 items and 3,000 users.
+IMPACT_LIMIT_DEFAULT = 500
+IMPACT_LIMIT_MAX = 5000
 
+
+class ImpactQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        min_value=1,
+        max_value=IMPACT_LIMIT_MAX,
+        default=IMPACT_LIMIT_DEFAULT,
+        help_text=f"Items and users per answer (at most {IMPACT_LIMIT_MAX}).",
+    )
+    offset = serializers.IntegerField(
+        min_value=0,
+        default=0,
+        help_text="Skip this many items and users: pass `next_offset` to read on.",
+    )
+
+
+class ImpactLevelCountSerializer(serializers.Serializer):
+    service_level = serializers.CharField(allow_null=True, help_text="Code, e.g. vip.")
+    count = serializers.IntegerField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    """What is affected if the item fails: items nearest first, users VIP first.
+
+    Counts are complete; `items` and `users` are the page [offset, offset + limit) of
+    each list, `edges` those leading into the items of the page (paging through the
+    items gives every edge once).
+    """
+
+    item_count = serializers.IntegerField(help_text="Every dependent item.")
+    user_count = serializers.IntegerField(help_text="Every affected user.")
+    edge_count = serializers.IntegerField(help_text="Every relationship the failure travels.")
+    user_counts = ImpactLevelCountSerializer(
+        many=True, help_text="Affected users per effective service level, highest first."
+    )
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    items_truncated = serializers.BooleanField(help_text="More items after this page.")
+    users_truncated = serializers.BooleanField(help_text="More users after this page.")
+    next_offset = serializers.IntegerField(
+        allow_null=True, help_text="The offset of the next page; null on the last."
+    )
     items = ImpactItemSerializer(many=True)
     users = ImpactUserSerializer(many=True)
     departments = serializers.ListField(child=serializers.CharField())
@@ -127,11 +172,28 @@ class ImpactSerializer(serializers.Serializer):
     edges = ImpactEdgeSerializer(many=True)
 
     @staticmethod
-    def from_impact(impact) -> dict:
+    def from_impact(impact, *, limit: int = IMPACT_LIMIT_DEFAULT, offset: int = 0) -> dict:
         def person(user):
             return getattr(user, "person", None)
 
+        items = impact.items[offset : offset + limit]
+        users = impact.users[offset : offset + limit]
+        shown = {item.pk for item in items}
+        more_items = offset + len(items) < len(impact.items)
+        more_users = offset + len(users) < len(impact.users)
         return {
+            "item_count": len(impact.items),
+            "user_count": len(impact.users),
+            "edge_count": len(impact.edges),
+            "user_counts": [
+                {"service_level": level.code if level is not None else None, "count": n}
+                for level, n in impact.user_counts
+            ],
+            "limit": limit,
+            "offset": offset,
+            "items_truncated": more_items,
+            "users_truncated": more_users,
+            "next_offset": offset + limit if more_items or more_users else None,
             "items": [
                 {
                     "id": item.pk,
@@ -140,7 +202,7 @@ class ImpactSerializer(serializers.Serializer):
                     "ci_class_code": item.ci_class.code,
                     "depth": impact.depth[item.pk],
                 }
-                for item in impact.items
+                for item in items
             ],
             "users": [
                 {
@@ -156,14 +218,18 @@ class ImpactSerializer(serializers.Serializer):
                         level.code if (level := impact.user_level(user)) is not None else None
                     ),
                 }
-                for user in impact.users
+                for user in users
             ],
             "departments": [d.name for d in impact.departments],
             "service_levels": [level.code for level in impact.service_levels],
             "edges": [
-                {"from_id": e.from_id, "to_id": e.to_id, "type": e.type} for e in impact.edges
+                {"from_id": e.from_id, "to_id": e.to_id, "type": e.type}
+                for e in compress(impact.edges, map(shown.__contains__, map(_TO, impact.edges)))
             ],
         }
+
+
+_TO = itemgetter(1)
 
 
 class CIRelationshipSerializer(serializers.ModelSerializer):

@@ -95,14 +95,24 @@ class ConfigurationItemViewSet(viewsets.ModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
 
-    @extend_schema(responses=serializers.ImpactSerializer)
+    @extend_schema(
+        parameters=[serializers.ImpactQuerySerializer],
+        responses=serializers.ImpactSerializer,
+    )
     @action(detail=True, methods=["get"])
     def impact(self, request, pk=None):
-        """What depends on this item, transitively; affected users VIP first."""
+        """What depends on this item, transitively; affected users VIP first.
+
+        Complete counts; the items (nearest first) and users (VIP first) come a page at
+        a time: `?limit=` (default 500, at most 5000) and `?offset=`; read on with
+        `next_offset` while `items_truncated` or `users_truncated`.
+        """
         if not selectors.sees_all_items(request.user):
             raise PermissionDenied
+        query = serializers.ImpactQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         impact = services.ci_impact(ci=self.get_object())
-        return Response(serializers.ImpactSerializer.from_impact(impact))
+        return Response(serializers.ImpactSerializer.from_impact(impact, **query.validated_data))
 
 
 class CIRelationshipViewSet(viewsets.ModelViewSet):

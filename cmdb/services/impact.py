@@ -272,7 +272,11 @@ class _LazyInstances(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            _start, stop, _step = index.indices(len(self.rows))
+            start, stop, step = index.indices(len(self.rows))
+            if step == 1 and start > len(self._built) and stop > start:
+                # A later page (the API's offset): build only its rows, not those before.
+                with _many_objects():
+                    return self._build(self.rows[start:stop])
             self._ensure(len(self.rows) if index.step and index.step < 0 else stop)
             return self._built[index]
         if index < 0:

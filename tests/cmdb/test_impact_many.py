@@ -205,3 +205,24 @@ def test_the_queries_do_not_grow_with_the_number_of_starts(make_ci, make_person)
     assert len(small.items) == 4 and len(large.items) == 24
     assert len(large.users) == 6 * 3
     assert many == few
+
+
+def test_a_later_slice_builds_only_its_own_rows(make_ci, make_person, monkeypatch):
+    server = make_ci(ci_class="server")
+    for n in range(8):
+        app = make_ci(ci_class="application", asset_tag=f"APP-{n}", responsible=make_person())
+        relationship_create(source=app, target=server, type=T.RUNS_ON)
+    monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 2)  # users as compact rows too
+    impact = cis_impact(cis=[server])
+    built = []
+    for sequence in (impact.items, impact.users):
+        real = sequence._build
+        monkeypatch.setattr(
+            sequence, "_build", lambda rows, real=real: built.append(rows) or real(rows)
+        )
+    page = impact.items[5:7]
+    users = impact.users[6:9]
+    assert [i.asset_tag for i in page] == ["APP-5", "APP-6"]
+    assert [len(rows) for rows in built] == [2, 2], "only the page's rows"
+    assert [u.pk for u in users] == [u.pk for u in list(impact.users)[6:9]]
+    assert [i.pk for i in impact.items[:3]] == [i.pk for i in list(impact.items)[:3]]
