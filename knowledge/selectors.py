@@ -12,7 +12,7 @@ from django.http import Http404
 
 from itsm import search
 
-from . import permissions
+from . import permissions, ranking
 from .choices import Audience, Status
 from .models import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm, Visibility
 
@@ -91,8 +91,9 @@ def record_list(*, user, status: str | None = None, query: str = "") -> QuerySet
         records = records.filter(status=status)
         where &= Q(record__status=status)
     if query:
-        ranked = _ranked_ids(query, where=where, limit=SEARCH_LIMIT)
-        return _in_rank_order(records, ranked)
+        parsed = ranking.parse(query)
+        ranked = _ranked_ids(parsed, where=where, limit=_pool(SEARCH_LIMIT))
+        return _in_rank_order(records, ranked, parsed, SEARCH_LIMIT)
     return records.order_by("-updated_at", "-pk")
 
 
@@ -114,55 +115,76 @@ class SearchHit:
     matched: int
 
 
-def _ranked_ids(query: str, *, where: Q, limit: int) -> list[tuple[int, int, int]]:
-    """[(record id, score, matched terms)] best first: one GROUP BY query on the term index.
+def _ranked_ids(query, *, where: Q, limit: int) -> list[tuple[int, int, int]]:
+    """[(record id, rank, matched terms)] best first: one GROUP BY query on the term index.
 
-    Records holding every query term come first; only when none holds them all do
-    the records holding some of them (the OR fallback) count. Score is the sum of the
-    matched terms' weights (title 3, symptom and fault type 2, the rest 1).
+    `query` is a string or a parsed ranking.Query. Records holding more than half of the
+    query's terms qualify, ranked by their matched terms' weights plus a share for each
+    matched term (knowledge.ranking). The SQL returns a few more than `limit`, so the
+    phrase bonus (applied by the caller) can reorder them.
     """
-    terms = search.query_terms(query)
-    if not terms:
+    if isinstance(query, str):
+        query = ranking.parse(query)
+    if not query.terms:
         return []
-    rows = _term_rows(terms, where=where, limit=limit)
-    if rows and rows[0][2] == len(terms):
-        rows = [row for row in rows if row[2] == len(terms)]
-    return rows
+    return _term_rows(query.terms, where=where, limit=limit, needed=query.needed)
 
 
-def _term_rows(terms: list[str], *, where: Q, limit: int) -> list[tuple[int, int, int]]:
-    """`where` filters the term rows: on their `visibility`, or through the join (`record__…`)."""
+def _term_rows(
+    terms: list[str], *, where: Q, limit: int, needed: int = 1
+) -> list[tuple[int, int, int]]:
+    """`where` filters the term rows: on their `visibility`, or through the join (`record__…`).
+
+    Integer rank and a tie-break on the id: the same order on SQLite and PostgreSQL.
+    """
     return list(
         KnowledgeTerm.objects.filter(where, term__in=terms)
         .values("record_id")
-        .annotate(score=Sum("weight"), matched=Count("pk"))
-        .order_by("-matched", "-score", "-record_id")
-        .values_list("record_id", "score", "matched")[:limit]
+        .annotate(matched=Count("pk"), rank=Sum("weight") + Count("pk") * ranking.COVERAGE)
+        .filter(matched__gte=needed)
+        .order_by("-rank", "-matched", "-record_id")
+        .values_list("record_id", "rank", "matched")[:limit]
     )
 
 
-def _in_rank_order(records: QuerySet, ranked) -> list[KnowledgeRecord]:
+def _pool(limit: int) -> int:
+    """Candidates read for the phrase bonus: the page and fifteen more."""
+    return limit + 15
+
+
+def _in_rank_order(records: QuerySet, ranked, query=None, limit=None) -> list[KnowledgeRecord]:
+    """The ranked records, with `score` (rank plus phrase bonus) and `matched`, best first."""
     by_pk = records.in_bulk([pk for pk, _score, _matched in ranked])
     hits = []
     for pk, score, matched in ranked:
         record = by_pk.get(pk)
         if record is not None:
+            if query is not None:
+                score += ranking.phrase_bonus(
+                    query, {"title": record.title, "symptom": record.symptom}
+                )
             record.score, record.matched = score, matched
             hits.append(record)
-    return hits
+    if query is not None:
+        hits.sort(key=lambda r: (-r.score, -r.matched, -r.pk))
+    return hits[:limit] if limit is not None else hits
 
 
 def record_search(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[KnowledgeRecord]:
     """Published records `user` may read, ranked for `query` (Chinese or English).
 
-    Two queries whatever the number of rows: the ranking over the term index, then the
-    records of the page with their categories. Each record carries `score` and `matched`.
+    A record qualifies by holding more than half of the query's terms, so "打印机卡纸"
+    finds the records that say 打印机 … 卡纸 apart, or 卡纸 under the fault type 打印机
+    (knowledge.ranking). Two queries whatever the number of rows: the ranking over the
+    term index, then the candidates with their categories. Each record carries `score`
+    and `matched`.
     """
-    readable = KnowledgeRecord.objects.filter(_readable_q(user))
-    ranked = _ranked_ids(query, where=_findable_q(user), limit=limit)
+    parsed = ranking.parse(query)
+    ranked = _ranked_ids(parsed, where=_findable_q(user), limit=_pool(limit))
     if not ranked:
         return []
-    return _in_rank_order(readable.select_related(*LIST_RELATED), ranked)
+    readable = KnowledgeRecord.objects.filter(_readable_q(user))
+    return _in_rank_order(readable.select_related(*LIST_RELATED), ranked, parsed, limit)
 
 
 def record_suggest(*, user, query: str) -> list[KnowledgeRecord]:
@@ -191,10 +213,9 @@ def record_similar(*, record, user, limit: int = 5) -> list[KnowledgeRecord]:
     where = (
         _visible_q(user, "record__") & ~Q(record__status=Status.RETIRED) & ~Q(record__pk=record.pk)
     )
-    rows = _term_rows(terms, where=where, limit=limit * 4)
     # Similar means most of the title's terms are shared, not one common bigram.
     needed = max(1, (len(terms) + 1) // 2)
-    rows = [row for row in rows if row[2] >= needed][:limit]
+    rows = _term_rows(terms, where=where, limit=limit, needed=needed)
     return _in_rank_order(candidates.select_related(*LIST_RELATED), rows)
 
 

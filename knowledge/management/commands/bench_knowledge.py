@@ -43,6 +43,8 @@ CHINESE_QUERIES = [
     "邮箱已满",
     "卡",
 ]
+# What the fault form sends as the user types: its title and description together.
+FAULT_FORM_TEXT = "三楼打印机卡纸 今天上午打印机一直卡纸，纸张取不出来，指示灯闪烁怎么办"
 ENGLISH_QUERIES = ["printer jam", "outlook", "vpn connection", "blue screen", "password reset"]
 
 PLACES = [
@@ -177,6 +179,19 @@ class Command(BaseCommand):
                     (
                         "suggest",
                         lambda: _get(client, reverse("knowledge:suggest"), {"q": "打印机卡纸"}),
+                    )
+                ],
+            ),
+            (
+                "suggestions, fault form",
+                [
+                    (
+                        "suggest",
+                        lambda: _get(
+                            client,
+                            reverse("knowledge:suggest"),
+                            {"title": FAULT_FORM_TEXT[:7], "description": FAULT_FORM_TEXT[8:]},
+                        ),
                     )
                 ],
             ),
