@@ -252,6 +252,7 @@ def record_new_version(*, record: KnowledgeRecord, actor) -> KnowledgeRecord:
     draft = KnowledgeRecord(
         **{name: getattr(record, name) for name in CONTENT_FIELDS},
         source_work_order_number=record.source_work_order_number,
+        source_problem_number=record.source_problem_number,
         version=record.version + 1,
         previous_version=record,
         author=actor,
@@ -268,6 +269,88 @@ def record_new_version(*, record: KnowledgeRecord, actor) -> KnowledgeRecord:
         % {"version": draft.version, "number": record.number},
     )
     return draft
+
+
+# --- known errors from problem management -------------------------------------------
+
+
+def _problem_record(*, number: str, record_id: int | None) -> KnowledgeRecord | None:
+    """The live record publishing problem `number`'s workaround: its newest version.
+
+    Records written before `source_problem_number` existed are found by the id the
+    problem remembers (`record_id`). Retired records (withdrawn or merged by the curator)
+    are not revived.
+    """
+    live = KnowledgeRecord.objects.exclude(status=Status.RETIRED)
+    record = live.filter(source_problem_number=number).order_by("-version", "-pk").first()
+    if record is None and record_id:
+        record = live.filter(pk=record_id).first()
+        if record is not None:
+            newer = live.filter(previous_version=record).order_by("-version", "-pk").first()
+            record = newer or record
+    return record
+
+
+@transaction.atomic
+def record_upsert_from_problem(
+    *,
+    number: str,
+    title: str,
+    workaround: str,
+    actor,
+    symptom: str = "",
+    cause: str = "",
+    category=None,
+    public: bool = True,
+    related_numbers=(),
+    record_id: int | None = None,
+) -> KnowledgeRecord:
+    """The knowledge record of a problem's workaround (a known error, 已知错误), created or updated.
+
+    Idempotent per problem `number`: the first call creates the record; a later one
+    updates the same record (in place while it is a draft or reviewed, as a new version
+    once published), never a second record. Published at once when `actor` is the
+    knowledge curator; otherwise it waits for review as a draft. `category` becomes the
+    fault type when it is one (a third-level category), `public` lets end users find it,
+    `related_numbers` (the problem's work orders) follow the problem's own number.
+    `record_id` is the record the problem linked before records carried their problem.
+
+    Problem management calls this with plain values, so knowledge needs nothing of it.
+    """
+    _check(actor, "create")
+    number = (number or "").strip()
+    if not number:
+        raise ValueError("a problem number is required")
+    content = _clean(
+        {
+            "title": _("Known error: %(title)s") % {"title": title},
+            "symptom": symptom,
+            "cause": cause,
+            "solution": workaround,
+            "related_numbers": "\n".join([number, *related_numbers]),
+            "audience": Audience.PUBLIC if public else Audience.INTERNAL,
+            "fault_type": (
+                category
+                if category is not None and category.level == CategoryLevel.FAULT_TYPE
+                else None
+            ),
+        }
+    )
+    record = _problem_record(number=number, record_id=record_id)
+    if record is not None and record.status == Status.PUBLISHED:
+        record = record_new_version(record=record, actor=actor)
+    if record is None:
+        record = record_create(actor=actor, **content)
+    else:
+        record = record_update(record=record, actor=actor, **content)
+    if record.source_problem_number != number:
+        record.source_problem_number = number
+        KnowledgeRecord.objects.filter(pk=record.pk).update(source_problem_number=number)
+    if permissions.can_curate(actor):
+        if record.status == Status.DRAFT:
+            record = record_review(record=record, actor=actor, note=number)
+        record = record_publish(record=record, actor=actor, note=number)
+    return record
 
 
 # --- transitions ---------------------------------------------------------------------

@@ -220,48 +220,29 @@ def problem_publish_workaround(
 
 
 def _knowledge_record_publish(*, problem, actor, public: bool) -> int | None:
-    """The knowledge record for the problem's workaround; its id, or None without the app.
+    """The knowledge record of the problem's workaround; its id, or None without the app.
 
-    Imported late: knowledge comes after problems in the dependency order, and the
-    problem must not break if the knowledge app is absent.
+    Knowledge owns the contract (knowledge.services.record_upsert_from_problem: one
+    record per problem, updated as new versions). Imported late: knowledge is the later
+    process and depends on nothing here; problems only hands it plain values and keeps
+    the record's id, so it works without the knowledge app too.
     """
     try:
-        from knowledge import permissions as kb_permissions
-        from knowledge import services as kb
-        from knowledge.choices import EDITABLE_STATUSES, Audience
-        from knowledge.choices import Status as KbStatus
-        from knowledge.models import KnowledgeRecord
+        from knowledge.services import record_upsert_from_problem
     except ImportError:  # pragma: no cover (the knowledge app is optional here)
         return None
-    from servicedesk.choices import CategoryLevel
-
-    numbers = [problem.number, *problem.work_orders.values_list("number", flat=True)]
-    content = {
-        "title": _("Known error: %(title)s") % {"title": problem.title},
-        "symptom": problem.description,
-        "cause": problem.root_cause,
-        "solution": problem.workaround,
-        "related_numbers": "\n".join(numbers),
-        "audience": Audience.PUBLIC if public else Audience.INTERNAL,
-        "fault_type": (
-            problem.category
-            if problem.category is not None and problem.category.level == CategoryLevel.FAULT_TYPE
-            else None
-        ),
-    }
-    record = None
-    if problem.knowledge_record_id:
-        record = KnowledgeRecord.objects.filter(pk=problem.knowledge_record_id).first()
-    if record is not None and record.status == KbStatus.PUBLISHED:
-        record = kb.record_new_version(record=record, actor=actor)
-    if record is not None and record.status in EDITABLE_STATUSES:
-        record = kb.record_update(record=record, actor=actor, **content)
-    else:
-        record = kb.record_create(actor=actor, **content)
-    if kb_permissions.can_curate(actor):
-        if record.status == KbStatus.DRAFT:
-            record = kb.record_review(record=record, actor=actor, note=problem.number)
-        record = kb.record_publish(record=record, actor=actor, note=problem.number)
+    record = record_upsert_from_problem(
+        number=problem.number,
+        title=problem.title,
+        symptom=problem.description,
+        cause=problem.root_cause,
+        workaround=problem.workaround,
+        category=problem.category,
+        public=public,
+        related_numbers=list(problem.work_orders.values_list("number", flat=True)),
+        actor=actor,
+        record_id=problem.knowledge_record_id,
+    )
     return record.pk
 
 

@@ -64,6 +64,14 @@ class KnowledgeRecord(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel
     source_work_order_number = models.CharField(
         _("source work order"), max_length=64, blank=True, db_index=True
     )
+    source_problem_number = models.CharField(
+        _("source problem"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("The problem whose workaround this record publishes as a known error."),
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),

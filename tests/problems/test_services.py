@@ -142,3 +142,41 @@ def test_desk_cannot_edit_the_fishbone(supervisor, agent):
     problem = services.problem_create(actor=supervisor, title="x")
     with pytest.raises(PermissionDenied):
         services.fishbone_cause_add(problem=problem, actor=agent, category="people", text="t")
+
+
+def test_publishing_the_workaround_hands_knowledge_one_call_with_plain_values(
+    supervisor, engineer, monkeypatch
+):
+    from knowledge import services as knowledge_services
+
+    calls = []
+    real = knowledge_services.record_upsert_from_problem
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(knowledge_services, "record_upsert_from_problem", spy)
+    problem = _known_error(supervisor, engineer)
+    assert len(calls) == 1
+    call = calls[0]
+    assert call["number"] == problem.number and call["title"] == "打印机卡纸"
+    assert (call["cause"], call["workaround"]) == ("定影组件老化", "取出卡纸后重新打印")
+    assert call["actor"] == supervisor and call["record_id"] is None
+
+
+def test_republishing_the_workaround_keeps_one_live_knowledge_record(supervisor, engineer):
+    from knowledge.choices import Status
+    from knowledge.models import KnowledgeRecord
+
+    problem = _known_error(supervisor, engineer)
+    for workaround in ("改用 80g 纸", "更换定影组件"):
+        problem = services.problem_publish_workaround(
+            problem=problem, actor=supervisor, workaround=workaround
+        )
+    problem.refresh_from_db()
+    live = KnowledgeRecord.objects.filter(source_problem_number=problem.number).exclude(
+        status=Status.RETIRED
+    )
+    assert [r.pk for r in live] == [problem.knowledge_record_id]
+    assert live[0].version == 3 and live[0].solution == "更换定影组件"
