@@ -113,7 +113,7 @@ class _Builder:
                 "service_level", "department__service_level", "location"
             ).filter(user__in=requesters)
         }
-        self.devices = _devices_by_user(requesters)
+        self.estate = _Estate(requesters)
         self.targets = sla_target_table()
         self.recent = itertools.cycle(RECENT_STATUSES)
 
@@ -175,7 +175,7 @@ class _Builder:
         person = self.people.get(requester.pk)
         fault = rng.choice(self.faults)
         system = fault.parent.name if fault.parent_id else ""
-        devices = self.devices.get(requester.pk, [])
+        devices = self.estate.devices(system, requester, person)
         device = rng.choice(devices) if devices and rng.random() < 0.8 else None
         impact, urgency = _impact_urgency(rng)
         priority = priority_for(impact, urgency)
@@ -389,18 +389,84 @@ def _effective_level(person, device) -> ServiceLevel:
     return max(levels, key=lambda level: level.rank) if levels else ServiceLevel.default()
 
 
-def _devices_by_user(users) -> dict[int, list]:
-    """Each requester's own devices, if the CMDB has any yet (its demo may run later)."""
-    from cmdb.models import ConfigurationItem
+# What each system type's faults are about, by the CMDB demo's classes and names: a
+# printer jam is on a printer, a login failure in the registration system is on that
+# application, a question about passwords is on no device.
+OWN_DEVICE = {"台式机": "desktop", "Windows": "desktop", "办公软件": "desktop", "笔记本": "laptop"}
+APPLICATION = {"登记系统": "不动产登记系统", "电子邮件": "电子邮件系统"}
+SERVER = {  # which servers
+    "服务器": lambda server: True,
+    "Linux": lambda server: not (server.attributes or {}).get("os", "").startswith("Windows"),
+    "数据库": lambda server: "数据库" in server.name,
+}
 
-    devices = defaultdict(list)
-    items = ConfigurationItem.objects.filter(responsible__in=users, parent__isnull=True)
-    for item in items.select_related(
-        "service_level", "responsible__person__service_level",
-        "responsible__person__department__service_level",
-    ):  # fmt: skip
-        devices[item.responsible_id].append(item)
-    return devices
+
+class _Estate:
+    """The devices the requesters' faults can be about, if the CMDB has any yet (its demo
+    runs first in a full seed_demo, but may not have run)."""
+
+    def __init__(self, users):
+        from cmdb.models import ConfigurationItem
+
+        self.own = defaultdict(lambda: defaultdict(list))  # user id → class code → items
+        self.printers_at = defaultdict(list)  # location id → printers standing there
+        self.printers_on = defaultdict(list)  # (building id, floor) → printers
+        self.switches_on = defaultdict(list)  # (building id, floor) → network devices
+        self.servers, self.applications = [], {}
+        items = ConfigurationItem.objects.filter(
+            parent__isnull=True,
+            ci_class__code__in=["desktop", "laptop", "printer", "network", "server", "application"],
+        ).select_related(
+            "ci_class", "location", "service_level", "responsible__person__service_level",
+            "responsible__person__department__service_level",
+        )  # fmt: skip
+        user_ids = {user.pk for user in users}
+        for item in items.order_by("asset_tag"):
+            code = item.ci_class.code
+            if item.responsible_id in user_ids and code in ("desktop", "laptop", "printer"):
+                self.own[item.responsible_id][code].append(item)
+            floor = (item.location.building_id, item.location.floor) if item.location else None
+            if code == "printer" and floor:
+                self.printers_at[item.location_id].append(item)
+                self.printers_on[floor].append(item)
+            elif code == "network" and floor:
+                self.switches_on[floor].append(item)
+            elif code == "server":
+                self.servers.append(item)
+            elif code == "application":
+                self.applications[item.name] = item
+
+    def devices(self, system: str, requester, person) -> list:
+        """What a fault of `system` reported by `requester` can be on (empty: no device)."""
+        if system in OWN_DEVICE:
+            return self.own[requester.pk][OWN_DEVICE[system]]
+        if system == "打印机":
+            return self._printers(requester, person)
+        if system == "网络设备":
+            floor = _floor(person)
+            return self.switches_on[floor] if floor else []
+        if system in APPLICATION:
+            application = self.applications.get(APPLICATION[system])
+            return [application] if application else []
+        if system in SERVER:
+            return [server for server in self.servers if SERVER[system](server)]
+        return []  # consultations, accounts, other
+
+    def _printers(self, requester, person) -> list:
+        """Their own printer or one in their room, else a shared one on their floor."""
+        near = list(self.own[requester.pk]["printer"])
+        if person and person.location_id:
+            near += [p for p in self.printers_at[person.location_id] if p not in near]
+        if near:
+            return near
+        floor = _floor(person)
+        return self.printers_on[floor] if floor else []
+
+
+def _floor(person):
+    if person is None or person.location is None:
+        return None
+    return (person.location.building_id, person.location.floor)
 
 
 def sla_target_table() -> dict[tuple[int, str], tuple[timedelta, timedelta]]:

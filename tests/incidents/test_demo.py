@@ -66,3 +66,53 @@ def test_numbers_allocated_after_the_demo_do_not_collide(seeded):
     user = get_user_model().objects.get(username="enduser")
     order = services.work_order_create(actor=user, requester=user, title="新报障")
     assert WorkOrder.objects.filter(number=order.number).count() == 1
+
+
+# The CMDB classes a system type's faults may be on (None: on no device).
+FAULT_DEVICES = {
+    "台式机": {"desktop"},
+    "Windows": {"desktop"},
+    "办公软件": {"desktop"},
+    "笔记本": {"laptop"},
+    "打印机": {"printer"},
+    "网络设备": {"network"},
+    "服务器": {"server"},
+    "Linux": {"server"},
+    "数据库": {"server"},
+    "登记系统": {"application"},
+    "电子邮件": {"application"},
+}
+
+
+def test_demo_faults_are_on_the_kind_of_device_they_name():
+    from cmdb import demo as cmdb_demo
+
+    servicedesk_demo.seed(password="Demo@2026")
+    cmdb_demo.seed(password="Demo@2026")
+    demo.seed(password="Demo@2026")
+
+    orders = WorkOrder.objects.select_related(
+        "category__parent", "device__ci_class", "device__location", "requester__person__location"
+    )
+    on_device = 0
+    for order in orders:
+        system = order.category.parent.name
+        if order.device is None:
+            continue
+        on_device += 1
+        assert order.device.ci_class.code in FAULT_DEVICES.get(system, set()), (
+            system,
+            order.device,
+        )
+        if order.device.ci_class.code in ("desktop", "laptop"):
+            assert order.device.responsible_id == order.requester_id
+        if order.device.ci_class.code == "printer":
+            person = order.requester.person
+            assert order.device.responsible_id == order.requester_id or (
+                order.device.location.floor == person.location.floor
+            )
+        if system == "数据库":
+            assert "数据库" in order.device.name
+    assert on_device > orders.count() / 3  # most faults name their device
+    printers = orders.filter(category__parent__name="打印机")
+    assert printers.filter(device__isnull=False).count() > printers.count() / 2
