@@ -122,3 +122,13 @@ def test_the_full_impact_link_is_only_for_who_may_open_it(
         assert (link in body) == sees_all_items(reader), role
         if link in body:
             assert client.get(link).status_code == 200
+
+
+def test_a_change_without_items_has_an_empty_impact_without_impact_queries(
+    make_change, django_assert_num_queries
+):
+    change = make_change(items=[])
+    with django_assert_num_queries(0):
+        impact = selectors.change_impact(change=change, items=[])
+    assert len(impact.items) == 0 and len(impact.users) == 0 and dict(impact.levels) == {}
+    assert impact.user_counts == [] and impact.departments == []
