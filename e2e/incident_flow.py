@@ -284,12 +284,12 @@ class Run:
                 f"{res['smallTargets'][:8]}"
             )
 
-    def login(self, page, username: str) -> None:
+    def login(self, page, username: str, submit: str = "form button[type=submit]") -> None:
         page.goto(self.url("/accounts/login/"))
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
         with page.expect_navigation():
-            page.click("form button[type=submit]")
+            page.click(submit)
         self.check(
             "/accounts/login/" not in page.url, f"{username} logged in (at {page.url})", hard=True
         )
@@ -363,18 +363,13 @@ class Run:
         self.layout(page, "report form")
         self.shot(page, "enduser-report-empty")
 
-        # category: 打印机 / 卡纸 if present
-        value = page.evaluate("""() => {
-          for (const o of document.querySelectorAll('select[name=category] option')) {
-            const g = o.parentElement.tagName === 'OPTGROUP' ? o.parentElement.label : '';
-            if (o.textContent.trim() === '卡纸' && g.includes('打印机')) return o.value;
-          }
-          return null; }""")
-        if value:
-            page.select_option("select[name=category]", value)
-            self.check(True, "category 打印机 / 卡纸 chosen")
+        # category: 硬件 → 打印机 → 卡纸 through the cascading picker, if present
+        self.category = self.pick_category(page, ["硬件", "打印机", "卡纸"])
+        if self.category:
+            self.check(True, "category 硬件 → 打印机 → 卡纸 chosen step by step")
         else:
             self.warn("category 打印机 / 卡纸 not offered; left as 'not sure'")
+        self.shot(page, "enduser-report-category")
         devices = page.locator("select[name=device] option").all()
         device_opts = [
             (o.get_attribute("value"), o.inner_text()) for o in devices if o.get_attribute("value")
@@ -441,6 +436,41 @@ class Run:
         self.layout(page, "enduser status page")
         self.shot(page, "enduser-status")
 
+    def pick_category(self, page, names: list[str]) -> str | None:
+        """Choose `names` one level at a time in the linked selects; the fault type's id
+        must land in the (hidden) grouped select that is submitted."""
+        grouped = page.locator("select[name=category]")
+        if page.locator("#id_category-0").count() == 0:
+            self.check(False, "category picker drawn as linked selects (script ran)")
+            return None
+        self.check(not grouped.is_visible(), "grouped category select hidden behind the picker")
+        for depth, name in enumerate(names):
+            step = page.locator(f"#id_category-{depth}")
+            if step.count() == 0 or name not in step.locator("option").all_inner_texts():
+                return None
+            step.select_option(label=name)
+        self.check(
+            page.locator(f"#id_category-{len(names)}").count() == 0,
+            f"no step after the fault type {names[-1]}",
+        )
+        value = grouped.input_value()
+        label = page.evaluate(
+            """(v) => { const o = document.querySelector(
+                 `select[name=category] option[value="${v}"]`);
+               return o ? o.parentElement.label + ' / ' + o.textContent.trim() : ''; }""",
+            value,
+        )
+        self.check(
+            bool(value) and label == " / ".join(names),
+            f"submitted category is the fault type: {value!r} ({label!r})",
+        )
+        return value or None
+
+    def picked_path(self, page) -> list[str]:
+        return page.evaluate("""() => [...document.querySelectorAll('[id^="id_category-"]')]
+            .filter(s => s.tagName === 'SELECT' && s.value)
+            .map(s => s.options[s.selectedIndex].text)""")
+
     def step1a_camera(self, browser):
         """The fault form on a phone whose browser reads barcodes: the camera fills the tag."""
         self.say("STEP 1a enduser on a phone with a barcode-reading camera (simulated)")
@@ -504,6 +534,7 @@ class Run:
             desc = f"上传测试（{name}）：这段描述应该在出错后保留。"
             page.fill("input[name=title]", f"上传测试 {name}")
             page.fill("textarea[name=description]", desc)
+            chosen = self.pick_category(page, ["应用软件", "登记系统", "无法登录"])
             page.set_input_files("input[name=files]", files=[upload])
             with page.expect_response(
                 lambda r: r.url.endswith("/incidents/report/") and r.request.method == "POST",
@@ -528,9 +559,69 @@ class Run:
                 else ""
             )
             self.check(kept == desc, f"{name}: typed description kept")
+            if chosen:
+                path = self.picked_path(page)
+                self.check(
+                    path == ["应用软件", "登记系统", "无法登录"]
+                    and page.input_value("select[name=category]") == chosen,
+                    f"{name}: chosen category path kept: {path}",
+                )
             self.note(f"{name}: other messages: {self.alerts(page, 'warning')}")
             self.layout(page, f"upload error {name}")
             self.shot(page, f"enduser-upload-{name}")
+
+    def step1c_picker_without_script_and_in_english(self, browser):
+        """Without scripts the grouped select is the picker; in English the steps are named."""
+        self.say("STEP 1c enduser: category picker without JavaScript, and in English")
+        ctx = browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+            locale="zh-CN", java_script_enabled=False,
+        )  # fmt: skip
+        self.watch(ctx, "enduser (no script)")
+        page = self.new_page(ctx, "enduser (no script)")
+        # Without scripts the navbar's language form shows its own submit button first.
+        self.login(page, "enduser", submit="main form button[type=submit]")
+        page.goto(self.url("/incidents/report/"))
+        grouped = page.locator("select[name=category]")
+        self.check(
+            grouped.is_visible() and page.locator("#id_category-0").count() == 0,
+            "without scripts the grouped category select is shown, no linked selects",
+        )
+        groups = page.evaluate(
+            "() => [...document.querySelectorAll('select[name=category] optgroup')]"
+            ".map(g => g.label)"
+        )
+        self.check(
+            "硬件 / 打印机" in groups, f"grouped select offers 硬件 / 打印机 ({len(groups)} groups)"
+        )
+        self.layout(page, "report form without script")
+        self.shot(page, "enduser-report-noscript")
+        ctx.close()
+
+        ctx = browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-US"
+        )
+        self.watch(ctx, "enduser (en)")
+        page = self.new_page(ctx, "enduser (en)")
+        self.login(page, "enduser")
+        page.goto(self.url("/incidents/report/"))
+        if not (page.locator("html").get_attribute("lang") or "").startswith("en"):
+            with page.expect_navigation():
+                page.select_option("#language-select", "en")
+            page.goto(self.url("/incidents/report/"))
+        self.pick_category(page, ["硬件", "打印机", "卡纸"])
+        captions = page.locator("[data-category-cascade] label").all_inner_texts()
+        self.check(
+            [c.strip() for c in captions] == ["Problem type", "System type", "Fault type"],
+            f"English step captions: {captions}",
+        )
+        self.texts_of(page, "report form (en)", "en")
+        self.layout(page, "report form (en)")
+        self.shot(page, "enduser-report-en")
+        if page.locator("#language-select").count():
+            with page.expect_navigation():  # leave enduser in Chinese
+                page.select_option("#language-select", "zh-hans")
+        ctx.close()
 
     def step2_dispatch(self, browser):
         self.say("STEP 2  agent dispatches from the queue (1280x900); stale second tab")
@@ -822,6 +913,7 @@ class Run:
                 lambda: self.step1_report(browser),
                 lambda: self.step1a_camera(browser),
                 self.step1b_bad_uploads,
+                lambda: self.step1c_picker_without_script_and_in_english(browser),
                 lambda: self.step2_dispatch(browser),
                 lambda: self.step3_engineer(browser),
                 self.step4_callback,
@@ -840,7 +932,7 @@ class Run:
                         for pg in ctx.pages:
                             with contextlib.suppress(PlaywrightError):
                                 self.shot(pg, "failure")
-                    if i not in (1, 2):  # the camera and upload checks stand alone
+                    if i not in (1, 2, 3):  # the camera, upload and picker checks stand alone
                         break
             browser.close()
         return self.summary()

@@ -10,7 +10,7 @@ from servicedesk.models import Category, Team
 from .attachments import MAX_FILES, attachment_validate
 from .choices import CancelReason, HoldReason, Level3
 from .filters import StaffChoiceField, staff_users
-from .widgets import PlainSelect
+from .widgets import CategoryCascadeSelect, PlainSelect
 
 _text = {"class": "form-control"}
 _select = {"class": "form-select"}
@@ -46,13 +46,17 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-def category_choices():
-    """Fault types grouped under “problem type / system type”, so one select works without JS."""
-    categories = list(
+def _active_categories() -> list[Category]:
+    return list(
         Category.objects.filter(is_active=True)
         .select_related("parent__parent")
         .order_by("sort_order", "name")
     )
+
+
+def category_choices(categories=None):
+    """Fault types grouped under “problem type / system type”, so one select works without JS."""
+    categories = _active_categories() if categories is None else categories
     parents = {c.parent_id for c in categories if c.parent_id}
     groups: dict[str, list] = {}
     for category in categories:
@@ -63,6 +67,30 @@ def category_choices():
     return [("", gettext("Not sure")), *sorted(groups.items())]
 
 
+def category_tree(categories=None) -> dict:
+    """The active categories as nested nodes, for the cascading picker (one step a level).
+
+    Nodes are [id, name, children]; a node without children is what gets chosen. A
+    category whose parent is inactive starts a tree of its own.
+    """
+    categories = _active_categories() if categories is None else categories
+    active = {c.pk for c in categories}
+    children: dict[int | None, list] = {}
+    for category in categories:
+        parent = category.parent_id if category.parent_id in active else None
+        children.setdefault(parent, []).append(category)
+
+    def nodes(parent):
+        return [[c.pk, c.name, nodes(c.pk)] for c in children.get(parent, [])]
+
+    return {
+        "levels": [gettext("Problem type"), gettext("System type"), gettext("Fault type")],
+        "empty": gettext("Not sure"),
+        "choose": gettext("Choose…"),
+        "nodes": nodes(None),
+    }
+
+
 class ReportForm(forms.Form):
     """The fault form (报障): what broke, on which device, how urgent, how to reach you."""
 
@@ -71,7 +99,7 @@ class ReportForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=_select),
+        widget=CategoryCascadeSelect(attrs=_select),
     )
     device = forms.ModelChoiceField(
         label=_("Device"),
@@ -122,7 +150,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, devices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        categories = _active_categories()
+        self.fields["category"].choices = category_choices(categories)
+        self.fields["category"].widget.tree = category_tree(categories)
         if devices is None:
             from cmdb.models import ConfigurationItem
 

@@ -8,7 +8,7 @@ Same markup, same attributes, same selected option; only the renderer differs.
 from html import escape
 
 from django import forms
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
 
@@ -56,3 +56,20 @@ def plain_choices(field, rows) -> list:
     """A model choice field's options from (pk, label) rows, with its empty label first."""
     empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
     return [*empty, *rows]
+
+
+class CategoryCascadeSelect(forms.Select):
+    """The fault category as one grouped select (works without scripts), carrying the
+    category tree as JSON for category_cascade.js, which turns it into linked selects:
+    problem type → system type → fault type. The select stays the submitted field."""
+
+    def __init__(self, attrs=None, choices=(), *, tree=None):
+        super().__init__(attrs, choices)
+        self.tree = tree or {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        data_id = f"{(attrs or {}).get('id') or self.attrs.get('id') or name}-tree"
+        # json_script escapes <, > and & so a category name cannot end the script element.
+        data = json_script(self.tree, data_id)
+        return format_html('<div data-category-cascade="{}">{}{}</div>', data_id, select, data)

@@ -582,6 +582,80 @@ def test_fault_forms_offer_the_camera_for_the_asset_tag(client, agent, end_user)
     assert 'id="tag-camera" hidden' in intake and "incidents/tag_camera" in intake
 
 
+def _category_tree(body: str, field="id_category") -> dict:
+    import json
+    import re
+
+    found = re.search(rf'<script id="{field}-tree" type="application/json">(.*?)</script>', body)
+    assert found, "no category tree in the page"
+    return json.loads(found.group(1))
+
+
+def _tree_path(tree: dict, names: list[str]) -> list[int]:
+    ids, nodes = [], tree["nodes"]
+    for name in names:
+        node = next(node for node in nodes if node[1] == name)
+        ids.append(node[0])
+        nodes = node[2]
+    assert nodes == [], "the last step is a fault type, with nothing under it"
+    return ids
+
+
+def test_fault_forms_carry_the_category_tree_for_the_cascading_picker(client, agent, end_user):
+    from servicedesk.models import Category
+
+    jam = Category.objects.get(name="卡纸", parent__name="打印机")
+    client.force_login(end_user)
+    body = client.get(reverse("incidents:report")).content.decode()
+    tree = _category_tree(body)
+    assert tree["levels"] == ["问题类型", "系统类型", "故障类型"]
+    assert tree["empty"] == "不确定" and tree["choose"] == "请选择…"
+    assert _tree_path(tree, ["硬件", "打印机", "卡纸"])[-1] == jam.pk
+    # Without scripts the grouped select is the whole picker, and it is what is submitted.
+    assert '<select name="category" class="form-select" id="id_category">' in body
+    assert f'<optgroup label="硬件 / 打印机">\n  <option value="{jam.pk}">卡纸</option>' in body
+    assert "incidents/category_cascade.js" in body
+    client.force_login(agent)
+    intake = client.get(
+        reverse("incidents:intake"), {"q": "王芳", "caller": end_user.pk}
+    ).content.decode()
+    assert _tree_path(_category_tree(intake), ["硬件", "打印机", "卡纸"])[-1] == jam.pk
+    assert "incidents/category_cascade.js" in intake
+
+
+def test_a_refused_fault_form_keeps_the_chosen_category(client, end_user):
+    from servicedesk.models import Category
+
+    login = Category.objects.get(name="无法登录", parent__name="登记系统")
+    client.force_login(end_user)
+    response = client.post(reverse("incidents:report"), {"category": login.pk, "title": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and not WorkOrder.objects.exists()
+    # The picker redraws its path (应用软件 → 登记系统 → 无法登录) from the selected option.
+    assert f'<option value="{login.pk}" selected>无法登录</option>' in body
+    assert '<option value="" selected>不确定</option>' not in body
+    assert _tree_path(_category_tree(body), ["应用软件", "登记系统", "无法登录"])[-1] == login.pk
+
+    client.post(
+        reverse("incidents:report"),
+        {"category": login.pk, "title": "登录不了", "urgency": "medium"},
+    )
+    assert WorkOrder.objects.get().category == login  # the submitted value is the fault type
+
+
+def test_category_names_cannot_break_out_of_the_picker_data(client, end_user):
+    from servicedesk.models import Category
+
+    printer = Category.objects.get(name="打印机", parent__name="硬件")
+    name = '</script><b onclick="x">卡纸&amp;</b>'
+    odd = Category.objects.create(parent=printer, level="fault_type", name=name)
+    client.force_login(end_user)
+    body = client.get(reverse("incidents:report")).content.decode()
+    assert "<b onclick" not in body and "</script><b" not in body
+    assert _tree_path(_category_tree(body), ["硬件", "打印机", name])[-1] == odd.pk
+    assert f'<option value="{odd.pk}">&lt;/script&gt;&lt;b onclick=&quot;x&quot;&gt;' in body
+
+
 def test_resolve_form_has_the_knowledge_picker(client, agent, end_user):
     order = _file(end_user, end_user)
     client.force_login(agent)
