@@ -94,10 +94,24 @@ class Command(BaseCommand):
         if client is not None:
             from django.urls import reverse
 
+            answer = _get(client, f"/api/cis/{hub.pk}/impact/")
+            self.stdout.write(
+                f"impact API for the hub: {len(answer.content) // 1024} KB a page of "
+                f"{len(answer.json()['items'])} items"
+            )
+
             operations += [
                 (
                     "impact hub: page",
                     lambda: _get(client, reverse("cmdb:ci_impact", args=[hub.pk])),
+                ),
+                (
+                    "impact hub: API, 500 a page",
+                    lambda: _get(client, f"/api/cis/{hub.pk}/impact/"),
+                ),
+                (
+                    "impact hub: API, last page",
+                    lambda: _get(client, f"/api/cis/{hub.pk}/impact/", {"offset": 48500}),
                 ),
                 (
                     "impact shallow: page",
