@@ -6,7 +6,7 @@ from cmdb.models import ConfigurationItem
 
 from . import permissions
 from .choices import RELEASE_CALENDAR_STATUSES
-from .models import Release, ReleaseTestRecord
+from .models import ChangeAffectedItem, Release, ReleaseTestRecord
 from .selectors import ChangeImpact, change_impact
 
 
@@ -64,11 +64,16 @@ def release_changes(*, release) -> list:
 
 
 def release_affected_items(*, release) -> list[ConfigurationItem]:
-    """The release's own items and those of its bundled changes, once each, in one query."""
+    """The release's own items and those of its bundled changes, once each, in one query.
+
+    Two id subqueries on the link tables, not an OR over joins with DISTINCT: at 50,000
+    items that one scanned the item table.
+    """
+    own = Release.items.through.objects.filter(release=release).values("configurationitem_id")
+    bundled = ChangeAffectedItem.objects.filter(change__releases=release).values("item_id")
     return list(
-        ConfigurationItem.objects.filter(Q(releases=release) | Q(changes__releases=release))
+        ConfigurationItem.objects.filter(Q(pk__in=own) | Q(pk__in=bundled))
         .select_related("ci_class", "department", "responsible__person")
-        .distinct()
         .order_by("asset_tag")
     )
 
