@@ -14,7 +14,9 @@ DEMO_LOGINS = [
     ("agent", "服务台 service desk"),
     ("engineer", "运维工程师 engineer"),
     ("supervisor", "服务主管 service supervisor"),
-    ("approver", "审批人 approver (运维部)"),
+    ("approver", "审批人 approver (运维部 ops department)"),
+    # Documents and releases need both bodies: the information centre signs as approver2.
+    ("approver2", "审批人 approver (信息中心 information centre)"),
     ("manager", "项目经理 manager"),
     ("admin", "管理员 administrator (Django admin)"),
 ]
