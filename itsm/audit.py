@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
@@ -132,8 +133,16 @@ def _related_labels(model, log_entries) -> dict:
             if field is not None and (field.many_to_one or field.one_to_one):
                 wanted[field.related_model].update(v for v in values if v not in (None, "None"))
     labels = {}
-    # select_related() follows non-null keys, which is what most __str__ methods read.
+    user_model = get_user_model()
     for related_model, pks in wanted.items():
+        if related_model is user_model:
+            # People by their names, as everywhere else on the page, not by login name.
+            users = related_model._default_manager.select_related("person").in_bulk(list(pks))
+            for pk, user in users.items():
+                person = getattr(user, "person", None)
+                labels[(related_model, str(pk))] = (person and person.name) or user.get_username()
+            continue
+        # select_related() follows non-null keys, which is what most __str__ methods read.
         for pk, obj in related_model._default_manager.select_related().in_bulk(list(pks)).items():
             labels[(related_model, str(pk))] = str(obj)
     return labels

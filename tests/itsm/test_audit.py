@@ -78,3 +78,19 @@ def test_field_change_titles_are_translated(end_user):
     with translation.override("zh-hans"):
         titles = [e.title for e in audit_timeline(subject=person)]
     assert titles == ["字段变更", "创建"]
+
+
+def test_people_in_field_changes_are_shown_by_name_not_login(make_person):
+    from cmdb.models import CIClass
+    from cmdb.services import ci_create
+    from servicedesk.choices import Role
+
+    engineer = make_person(Role.ENGINEER, username="eng7", name="张伟")
+    item = ci_create(
+        ci_class=CIClass.objects.get(code="printer"), asset_tag="PR-777", name="打印机"
+    )
+    item.responsible = engineer
+    item.save()
+    changes = [c for e in audit_timeline(subject=item) for c in e.changes]
+    assert any(new == "张伟" for _, _, new in changes)
+    assert not any(new == "eng7" for _, _, new in changes)
