@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
@@ -59,7 +60,7 @@ class Release(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
     planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("requester"),
+        verbose_name=pgettext_lazy("change or release", "requester"),
         on_delete=models.PROTECT,
         related_name="requested_releases",
     )
