@@ -47,7 +47,7 @@ def release_applications(*, user) -> list[str]:
 def release_get(*, user, number: str) -> Release | None:
     if not permissions.can_view(user):
         return None
-    lookup = Q(pk=int(number)) if str(number).isdigit() else Q(number=number)
+    lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
         Release.objects.select_related("requester__person", "manager__person")
         .filter(lookup)

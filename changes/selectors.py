@@ -35,7 +35,7 @@ def change_list(*, user, status: str = "", query: str = "", type: str = "") -> Q
 def change_get(*, user, number: str) -> ChangeRequest | None:
     if not permissions.can_view(user):
         return None
-    lookup = Q(pk=int(number)) if str(number).isdigit() else Q(number=number)
+    lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
         ChangeRequest.objects.select_related("requester__person", "owner__person", "template")
         .filter(lookup)
@@ -268,4 +268,19 @@ def change_log_list(*, user) -> QuerySet[ChangeLog]:
         return ChangeLog.objects.none()
     return ChangeLog.objects.select_related("actor__person", "change", "release").order_by(
         "-at", "-id"
+    )
+
+
+def implementers():
+    """Who may implement a change or manage a release: active engineers and supervisors."""
+    from django.contrib.auth import get_user_model
+
+    from servicedesk.choices import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.ENGINEER, Role.SUPERVISOR])
+        .select_related("person")
+        .distinct()
+        .order_by("person__name", "username")
     )

@@ -69,7 +69,7 @@ def change_create(request):
         raise PermissionDenied(permissions.refusal("create"))
     template = None
     template_id = request.GET.get("template", "")
-    if template_id.isdigit():
+    if template_id.isdecimal():
         template = ChangeTemplate.objects.filter(pk=int(template_id), is_active=True).first()
     initial = {"owner": request.user.pk}
     if template is not None:

@@ -82,7 +82,7 @@ class LabelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any ids: the selector decides which of them the user may print.
-        self.fields["id"].valid_value = lambda value: str(value).isdigit()
+        self.fields["id"].valid_value = lambda value: str(value).isdecimal()
 
 
 # --- Import --------------------------------------------------------------------------

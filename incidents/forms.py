@@ -255,7 +255,7 @@ class ResolveForm(forms.Form):
         from knowledge.models import KnowledgeRecord
 
         lookup = Q(number__iexact=text)
-        if text.isdigit():
+        if text.isdecimal():
             lookup |= Q(pk=int(text))
         pk = (
             KnowledgeRecord.objects.filter(lookup, status=RecordStatus.PUBLISHED)

@@ -451,7 +451,7 @@ def act(request, number, action):
     form_class, call = ACTIONS[action]
     form = form_class(request.POST, request.FILES or None, prefix=action)
     version = request.POST.get("version", "")
-    expected_version = int(version) if version.isdigit() else None
+    expected_version = int(version) if version.isdecimal() else None
     if not form.is_valid():
         _files_lost_warning(request, form)
         return _render_detail(request, work_order, bound=(action, form), status=400)
@@ -610,7 +610,7 @@ def intake(request):
                     people.insert(0, responsible)
     caller = None
     caller_id = request.POST.get("caller") or request.GET.get("caller")
-    if caller_id and caller_id.isdigit():
+    if caller_id and caller_id.isdecimal():
         caller = get_object_or_404(
             get_user_model().objects.select_related("person__department"), pk=caller_id
         )

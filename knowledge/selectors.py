@@ -51,7 +51,7 @@ def record_visible(*, user) -> QuerySet[KnowledgeRecord]:
 def record_get(*, user, number: str) -> KnowledgeRecord:
     """One record (by number, or by id) with what its page shows; 404 when not visible."""
     lookup = Q(number=number)
-    if number.isdigit():
+    if number.isdecimal():
         lookup |= Q(pk=int(number))
     record = (
         record_visible(user=user)

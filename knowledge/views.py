@@ -332,7 +332,7 @@ def act(request, number, action):
             record=record,
             actor=request.user,
             note=note,
-            expected_revision=int(revision) if revision and revision.isdigit() else None,
+            expected_revision=int(revision) if revision and revision.isdecimal() else None,
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))

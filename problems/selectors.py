@@ -36,7 +36,7 @@ def problem_list(*, user, status: str = "", query: str = "") -> QuerySet[Problem
 def problem_get(*, user, number: str) -> Problem | None:
     if not permissions.can_view(user):
         return None
-    lookup = Q(pk=int(number)) if str(number).isdigit() else Q(number=number)
+    lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
         Problem.objects.select_related(
             "owner__person", "created_by__person", "category__parent__parent", "device"

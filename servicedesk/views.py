@@ -51,7 +51,7 @@ def people(request):
         raise PermissionDenied
     query = request.GET.get("q", "")
     department = request.GET.get("department") or None
-    department_id = int(department) if department and department.isdigit() else None
+    department_id = int(department) if department and department.isdecimal() else None
     people_qs = selectors.person_list(user=request.user, query=query, department_id=department_id)
     page = Paginator(people_qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -71,7 +71,7 @@ def calendar(request):
     if not is_staff_role(request.user):
         raise PermissionDenied
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else None
+    year = int(year_param) if year_param.isdecimal() and 2000 <= int(year_param) <= 2100 else None
     year = year or timezone.localdate().year
     context = selectors.calendar_year(year=year)
     context.update(year=year, previous_year=year - 1, next_year=year + 1)
@@ -84,7 +84,7 @@ def notifications(request):
     if request.method == "POST":
         pk = request.POST.get("notification")
         services.notifications_mark_read(
-            user=request.user, pk=int(pk) if pk and pk.isdigit() else None
+            user=request.user, pk=int(pk) if pk and pk.isdecimal() else None
         )
         target = request.POST.get("next", "")
         if target.startswith("/") and not target.startswith("//"):

@@ -162,7 +162,9 @@ def census_scan(request, pk):
         return redirect(_scan_url(campaign, at=at_value, last=line.pk))
     if request.method == "POST" and action == "unknown":
         unknown_form = CensusUnknownForm(request.POST)
-        at = form.fields["at"].queryset.filter(pk=at_value).first() if at_value.isdigit() else None
+        at = (
+            form.fields["at"].queryset.filter(pk=at_value).first() if at_value.isdecimal() else None
+        )
         if unknown_form.is_valid():
             try:
                 line = services.census_record_unknown(
@@ -177,7 +179,7 @@ def census_scan(request, pk):
 
     last = None
     last_id = request.GET.get("last", "")
-    if last_id.isdigit():
+    if last_id.isdecimal():
         last = selectors.census_lines(campaign=campaign).filter(pk=last_id).first()
     unknown = request.GET.get("unknown", "").strip()[:50]
     return render(
@@ -203,7 +205,7 @@ def census_review(request, pk):
     _require(request.user, services.MANAGE_PERM)
     campaign = _campaign(pk)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("line") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("line") if i.isdecimal()]
         dismiss = request.POST.get("action") == "dismiss"
         try:
             outcome = services.census_confirm(

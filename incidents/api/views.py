@@ -81,7 +81,7 @@ class WorkOrderViewSet(
 
     def get_object(self):
         value = self.kwargs[self.lookup_field]
-        lookup = Q(pk=int(value)) if value.isdigit() else Q(number=value)
+        lookup = Q(pk=int(value)) if value.isdecimal() else Q(number=value)
         work_order = self.get_queryset().filter(lookup).first()
         if work_order is None:
             raise exceptions.NotFound()

@@ -128,7 +128,7 @@ def document_counts(*, user) -> dict[str, int]:
 def document_get(*, user, number: str) -> ControlledDocument:
     """One document by number (or id), with what its page shows; 404 when not visible."""
     lookup = Q(number=number.upper())
-    if number.isdigit():
+    if number.isdecimal():
         lookup |= Q(pk=int(number))
     document = (
         document_visible(user=user)

@@ -36,7 +36,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 def _revision(request) -> int | None:
     value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _download(stored):

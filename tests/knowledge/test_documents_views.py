@@ -392,3 +392,15 @@ def test_approvers_sub_navigation_leaves_out_the_staff_only_record_list(client, 
     client.force_login(agent)
     page = client.get(reverse("knowledge:document_list")).content.decode()
     assert f'href="{reverse("knowledge:list")}"' in page
+
+
+def test_a_revision_of_odd_digits_is_ignored_not_a_crash(client, make_document, info_centre):
+    """'²' passes str.isdigit() but not int(): the form field is treated as absent."""
+    document = make_document("B07", release=False)
+    client.force_login(info_centre)
+    response = client.post(
+        reverse("knowledge:document_release", args=[document.number]), {"revision": "²"}
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == "effective"
