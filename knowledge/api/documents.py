@@ -825,7 +825,8 @@ class _ApplicationViewSet(
         qs = self.queryset.model.objects.select_related(
             "document", "requested_by__person", "decided_by__person"
         ).order_by("-pk")
-        wanted = self.request.query_params.get("status", "")
+        # Filters narrow the list only: an action's answer re-reads its own row through here.
+        wanted = self.request.query_params.get("status", "") if self.action == "list" else ""
         return qs.filter(status=wanted) if wanted else qs
 
     def get_permissions(self):
@@ -993,7 +994,8 @@ class DocumentBorrowingViewSet(
     def get_queryset(self):
         qs = super().get_queryset().select_related("borrower__person", "lent_by__person")
         qs = qs.select_related("returned_to__person")
-        if self.request.query_params.get("overdue", "").lower() in ("1", "true", "yes"):
+        overdue = self.request.query_params.get("overdue", "").lower() in ("1", "true", "yes")
+        if overdue and self.action == "list":
             from django.utils import timezone
 
             qs = qs.filter(status=BorrowStatus.LENT, due_on__lt=timezone.localdate())

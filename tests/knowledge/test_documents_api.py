@@ -357,3 +357,20 @@ def test_list_query_count_is_flat(make_document, agent, engineer):
     assert response.json()["count"] == 12
     assert len(many) == len(few)
     assert ControlledDocument.objects.count() == 12
+
+
+def test_list_filters_in_the_query_string_do_not_hide_an_actions_answer(
+    make_document, engineer, approver
+):
+    """`?status=` narrows the list; an action answered through the same URL still finds its row."""
+    make_document("A01")
+    response = _api(engineer).post(
+        "/api/documents/A01/borrowings/",
+        {"purpose": "月报", "due_on": "2026-12-20", "borrow_form": "copy"},
+        format="json",
+    )
+    number = response.json()["number"]
+    url = f"/api/document-borrowings/{number}/approve/?status=lent&overdue=1"
+    response = _api(approver).post(url, {})
+    assert response.status_code == 200, response.content
+    assert response.json()["number"] == number
