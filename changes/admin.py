@@ -98,8 +98,22 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     inlines = [AffectedItemInline, ApprovalInline]
 
 
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """Signatures and test results are written by the services, which check who may sign
+    or test; in admin they are read, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(RecordOnlyAdmin):
     list_display = ["change", "round", "slot_name", "decision", "approver", "decided_at"]
     list_filter = ["decision"]
     raw_id_fields = ["change", "approver"]
@@ -129,8 +143,12 @@ class ChangeLogAdmin(admin.ModelAdmin):
 class ReleaseTestRecordInline(admin.TabularInline):
     model = ReleaseTestRecord
     fields = ["build", "case", "environment", "result", "tester", "tested_at", "notes"]
-    raw_id_fields = ["tester"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # recorded on the release page, which checks the build and the tester
 
 
 class ReleaseApprovalInline(admin.TabularInline):
@@ -178,7 +196,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReleaseTestRecord)
-class ReleaseTestRecordAdmin(admin.ModelAdmin):
+class ReleaseTestRecordAdmin(RecordOnlyAdmin):
     list_display = ["release", "build", "case", "result", "tester", "tested_at"]
     list_filter = ["result"]
     search_fields = ["case", "release__number"]
@@ -187,7 +205,7 @@ class ReleaseTestRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReleaseApproval)
-class ReleaseApprovalAdmin(admin.ModelAdmin):
+class ReleaseApprovalAdmin(RecordOnlyAdmin):
     list_display = ["release", "round", "slot_name", "decision", "approver", "decided_at"]
     list_filter = ["decision"]
     raw_id_fields = ["release", "approver"]
