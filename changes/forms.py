@@ -1,27 +1,16 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incidents.filters import StaffChoiceField
 from problems.forms import split_tokens
-from servicedesk.choices import Role
 
 from .choices import ChangeType, ReleaseType, Risk, TestResult
 from .models import ChangeTemplate
+from .selectors import implementers
 
 _text = {"class": "form-control"}
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-def implementers():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[Role.ENGINEER, Role.SUPERVISOR])
-        .select_related("person")
-        .distinct()
-        .order_by("person__name", "username")
-    )
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -1,6 +1,5 @@
 """The release as the API shows it, and the small bodies of each action."""
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from cmdb.models import ConfigurationItem
@@ -8,6 +7,7 @@ from problems.api.serializers import _enum_field
 
 from ..choices import ReleaseStatus, ReleaseType, TestResult
 from ..models import ChangeRequest, Release, ReleaseApproval, ReleaseTestRecord
+from ..selectors import implementers
 from .serializers import ChangeNoteSerializer, ChangeVersionSerializer, DecisionField, RiskField
 
 ReleaseStatusField = _enum_field(ReleaseStatus)
@@ -105,10 +105,10 @@ class ReleaseWriteSerializer(serializers.Serializer):
     planned_start = serializers.DateTimeField(required=False, allow_null=True)
     planned_end = serializers.DateTimeField(required=False, allow_null=True)
     manager = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+        # The page's choice: an approver as manager could never sign, and none could deploy.
+        queryset=implementers(),
         required=False,
-        allow_null=True,
-        help_text="The release manager (user id); you, unless given.",
+        help_text="The release manager (user id, an engineer or supervisor); you, unless given.",
     )
     changes = serializers.SlugRelatedField(
         slug_field="number", queryset=ChangeRequest.objects.all(), many=True, required=False

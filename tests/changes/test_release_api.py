@@ -103,3 +103,23 @@ def test_an_approver_cannot_plan_a_release(approver):
     )
     assert response.status_code == 403
     assert not Release.objects.exists()
+
+
+@pytest.mark.parametrize("manager", ["approver", None])
+def test_the_release_manager_is_an_engineer_or_supervisor_as_on_the_page(
+    engineer, ops_approver, manager
+):
+    """An approver as manager could never sign their own release; none could deploy it."""
+    response = _api(engineer).post(
+        "/api/releases/",
+        {
+            "application": "登记系统",
+            "release_version": "V9.9",
+            "title": "年度版本",
+            "manager": ops_approver.pk if manager == "approver" else None,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "manager" in response.json()
+    assert not Release.objects.filter(release_version="V9.9").exists()
