@@ -72,7 +72,7 @@ def problem_create(request):
     work_orders = None
     covering = None
     initial = {"owner": request.user.pk}
-    if key.isdigit():
+    if key.isdecimal():
         covering = selectors.open_problem_covering(kind=kind, key=int(key))
         work_orders = selectors.suggestion_work_orders(
             kind=kind, key=int(key), since_days=SUGGESTION_DAYS
@@ -240,7 +240,12 @@ def suggestion_link(request, number):
     problem = _problem_or_404(request, number)
     kind = request.POST.get("kind", "")
     key = request.POST.get("key", "")
-    if kind not in ("device", "category") or not key.isdigit():
+    if kind not in ("device", "category") or not key.isdecimal():
+        messages.error(request, _("That suggestion is no longer valid; reload the list."))
+        return redirect("problems:suggestions")
+    if selectors.open_problem_covering(kind=kind, key=int(key)) != problem:
+        # Only the problem the suggestion names takes its work orders (a crafted form could
+        # name another, even a resolved one).
         messages.error(request, _("That suggestion is no longer valid; reload the list."))
         return redirect("problems:suggestions")
     work_orders = selectors.suggestion_work_orders(

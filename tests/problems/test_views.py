@@ -140,3 +140,21 @@ def test_known_errors_page_lists_the_workaround_for_the_desk(client, supervisor,
     services.problem_publish_workaround(problem=problem, actor=supervisor, workaround="重新装纸")
     _login(client, agent)
     assert "重新装纸" in client.get(reverse("problems:known_errors")).content.decode()
+
+
+def test_a_suggestion_links_only_to_the_problem_that_covers_it(
+    client, supervisor, file_order, printer
+):
+    from problems import services
+
+    covering = services.problem_create(actor=supervisor, title="卡纸", device=printer)
+    other = services.problem_create(actor=supervisor, title="别的问题")
+    [file_order(device=printer) for _ in range(3)]
+    _login(client, supervisor)
+    response = client.post(
+        reverse("problems:link_suggestion", args=[other.number]),
+        {"kind": "device", "key": printer.pk},
+        follow=True,
+    )
+    assert "no longer valid" in response.content.decode()
+    assert other.work_orders.count() == 0 and covering.work_orders.count() == 0
