@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from itsm.services import transition_record
-from servicedesk.choices import Role
+from servicedesk.choices import ApprovalBody, Role
 from servicedesk.notifications import notify, notify_many
 
 from .. import permissions
@@ -94,6 +94,27 @@ class IllegalTransition(ValidationError):
 def _check(actor, action: str) -> None:
     if not permissions.document_allowed(actor, action):
         raise PermissionDenied(permissions.document_refusal(action))
+
+
+def _may_record_result(application, actor) -> None:
+    person = getattr(actor, "person", None)
+    ops_department = (
+        permissions.document_allowed(actor, "decide")
+        and person is not None
+        and person.approval_body == ApprovalBody.OPS_DEPARTMENT
+    )
+    if (
+        application.requested_by_id == actor.pk
+        or permissions.document_allowed(actor, "edit")
+        or ops_department
+    ):
+        return
+    raise PermissionDenied(
+        _(
+            "Only whoever applied, the document keepers or the operations department can "
+            "record how this change was made."
+        )
+    )
 
 
 def _not_own(application, actor) -> None:
@@ -681,7 +702,7 @@ def document_release_resubmit(*, document, actor, note: str = "", expected_revis
 def _next_label(document) -> str:
     current = document.current_version.label if document.current_version_id else ""
     major = current.split(".")[0]
-    if major.isdigit():
+    if major.isdecimal():
         return f"{int(major) + 1}.0"
     count = document.versions.count()
     return str(count + 1)
@@ -1016,8 +1037,12 @@ def change_result_record(
 ) -> DocumentChangeApplication:
     """Record how an approved change was made, what changed and the result, with the
     revised file (required unless the application already carries one; a new file
-    replaces it). The result then awaits confirmation by the bodies the plan names."""
+    replaces it). The result then awaits confirmation by the bodies the plan names.
+
+    Recorded by whoever applied, the document keepers, or the ops department, which the
+    plan has organise the change (§3.2); refused to anyone else holding `apply_change`."""
     _check(actor, "apply_change")
+    _may_record_result(application, actor)
     errors: dict[str, str] = {}
     change_process = _text(
         change_process,

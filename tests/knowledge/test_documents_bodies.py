@@ -316,3 +316,22 @@ def test_migration_opens_decisions_for_what_awaits_and_completes_old_approved_ch
     assert [(d.body, d.decision) for d in draft.decisions.all()] == [(CENTRE, "pending")]
     assert _bodies(waiting) == [("approval", OPS, "pending"), ("approval", CENTRE, "pending")]
     assert _bodies(loan) == [("approval", OPS, "pending")]
+
+
+def test_only_the_applicant_keepers_or_ops_department_record_a_changes_result(
+    make_document, engineer, agent, approver, info_centre, approve_all, upload
+):
+    document = make_document("B02")
+    change = approve_all(_file(document, "change", engineer))
+    fields = {"change_process": "按申请修改", "change_made": "第 4 节", "change_result": "已完成"}
+    with pytest.raises(PermissionDenied) as exc:
+        services.change_result_record(
+            application=change, actor=info_centre, file=upload("x.pdf"), **fields
+        )
+    assert "operations department" in _messages(exc)
+    change.refresh_from_db()
+    assert change.status == ApplicationStatus.APPROVED
+    change = services.change_result_record(
+        application=change, actor=approver, file=upload("B02 V2.0.pdf"), **fields
+    )
+    assert change.status == ApplicationStatus.CONFIRMING
