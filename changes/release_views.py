@@ -117,20 +117,7 @@ def release_edit(request, number):
         return redirect(release)
     zone = timezone.get_current_timezone()
     initial = {
-        **{
-            name: getattr(release, name)
-            for name in (
-                "application",
-                "release_version",
-                "title",
-                "type",
-                "description",
-                "risk",
-                "risk_assessment",
-                "deployment_plan",
-                "rollback_plan",
-            )
-        },
+        **{name: getattr(release, name) for name in services.CONTENT_FIELDS},
         "changes": ", ".join(c.number for c in release.changes.order_by("number")),
         "items": "\n".join(i.asset_tag for i in release.items.order_by("asset_tag")),
         "planned_start": release.planned_start and timezone.localtime(release.planned_start, zone),
