@@ -905,6 +905,27 @@ def _decisions_of(application, document, stage):
     )
 
 
+def _sign_for_body(application, document, stage, *, actor, note, done, log_names):
+    """The actor's body approves at `stage` (approval or result confirmation).
+
+    Returns (decisive, the stage's decision rows, the timeline summary). When other
+    bodies are still awaited the signature is saved and logged on the application and
+    the document (`log_names`) and the caller stops there.
+    """
+    rows = _decisions_of(application, document, stage)
+    outcome = _record_decision(
+        rows, actor=actor, number=application.number, decision=Decision.APPROVED, comment=note
+    )
+    summary = _body_note(approval_bodies.body_of(actor), application.number, done, note)
+    if outcome == Decision.APPROVED:
+        return True, rows, summary
+    application_log, document_log = log_names
+    _save(application)
+    _log(application, application_log, application.status, actor, summary)
+    _log(document, document_log, document.status, actor, summary)
+    return False, rows, summary
+
+
 @transaction.atomic
 def application_approve(*, application, actor, note: str = "", expected_revision=None):
     """Record a body's approval of a change, scrap or borrowing application.
@@ -927,17 +948,17 @@ def application_approve(*, application, actor, note: str = "", expected_revision
     if _stage(application) != DecisionStage.APPROVAL:
         raise IllegalTransition(_impossible(application, "approve"), code="status")
     note = (note or "").strip()
-    rows = _decisions_of(application, document, DecisionStage.APPROVAL)
-    actor_body = approval_bodies.body_of(actor)
-    outcome = _record_decision(
-        rows, actor=actor, number=application.number, decision=Decision.APPROVED, comment=note
-    )
-    summary = _body_note(actor_body, application.number, _("approved"), note)
     source = application.status
-    if outcome != Decision.APPROVED:
-        _save(application)
-        _log(application, "approved_by_body", source, actor, summary)
-        _log(document, f"{kind}_approved_by_body", document.status, actor, summary)
+    decisive, rows, summary = _sign_for_body(
+        application,
+        document,
+        DecisionStage.APPROVAL,
+        actor=actor,
+        note=note,
+        done=_("approved"),
+        log_names=("approved_by_body", f"{kind}_approved_by_body"),
+    )
+    if not decisive:
         return application
     _fire(application, application.approve, "approve", by=actor, at=timezone.now(), note=note)
     _save(application)
@@ -1135,17 +1156,17 @@ def change_result_confirm(*, application, actor, note: str = "", expected_revisi
     if _stage(application) != DecisionStage.CONFIRMATION:
         raise IllegalTransition(_impossible(application, "confirm"), code="status")
     note = (note or "").strip()
-    rows = _decisions_of(application, document, DecisionStage.CONFIRMATION)
-    actor_body = approval_bodies.body_of(actor)
-    outcome = _record_decision(
-        rows, actor=actor, number=application.number, decision=Decision.APPROVED, comment=note
-    )
-    summary = _body_note(actor_body, application.number, _("result confirmed"), note)
     source = application.status
-    if outcome != Decision.APPROVED:
-        _save(application)
-        _log(application, "confirmed_by_body", source, actor, summary)
-        _log(document, "change_confirmed_by_body", document.status, actor, summary)
+    decisive, _rows, summary = _sign_for_body(
+        application,
+        document,
+        DecisionStage.CONFIRMATION,
+        actor=actor,
+        note=note,
+        done=_("result confirmed"),
+        log_names=("confirmed_by_body", "change_confirmed_by_body"),
+    )
+    if not decisive:
         return application
     _fire(application, application.complete, "confirm", by=actor, at=timezone.now(), note=note)
     _save(application)
