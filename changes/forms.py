@@ -20,6 +20,23 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def _moment_field(label, *, required=False):
+    return forms.DateTimeField(
+        label=label, required=required, input_formats=_DATETIME_FORMATS, widget=DateTimeLocalInput()
+    )
+
+
+class _WindowCheck:
+    """A planned window (planned_start, planned_end) must end after it starts."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", gettext("The planned end must be after the start."))
+        return data
+
+
 class AssetTagsField(forms.CharField):
     """Configuration items by asset tag, one per line or separated by commas."""
 
@@ -61,7 +78,7 @@ class ProblemNumbersField(forms.CharField):
         return found
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(_WindowCheck, forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     type = forms.ChoiceField(
         label=_("Type"),
@@ -94,18 +111,8 @@ class ChangeForm(forms.Form):
     rollback_plan = forms.CharField(
         label=_("Rollback plan"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
-    planned_start = forms.DateTimeField(
-        label=_("Planned start"),
-        required=False,
-        input_formats=_DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-    )
-    planned_end = forms.DateTimeField(
-        label=_("Planned end"),
-        required=False,
-        input_formats=_DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-    )
+    planned_start = _moment_field(_("Planned start"))
+    planned_end = _moment_field(_("Planned end"))
     owner = StaffChoiceField(label=_("Implementer"), queryset=None, required=False)
 
     def __init__(self, *args, template: ChangeTemplate | None = None, **kwargs):
@@ -114,13 +121,6 @@ class ChangeForm(forms.Form):
         if template is not None:
             # A standard change: its type is fixed by the template.
             del self.fields["type"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("planned_start"), data.get("planned_end")
-        if start and end and end <= start:
-            self.add_error("planned_end", gettext("The planned end must be after the start."))
-        return data
 
 
 class _VersionForm(forms.Form):
@@ -180,7 +180,7 @@ class ChangeNumbersField(forms.CharField):
         return found
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(_WindowCheck, forms.Form):
     application = forms.CharField(
         label=_("Application or system"),
         max_length=100,
@@ -221,30 +221,13 @@ class ReleaseForm(forms.Form):
     rollback_plan = forms.CharField(
         label=_("Rollback plan"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
-    planned_start = forms.DateTimeField(
-        label=_("Planned start"),
-        required=False,
-        input_formats=_DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-    )
-    planned_end = forms.DateTimeField(
-        label=_("Planned end"),
-        required=False,
-        input_formats=_DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-    )
+    planned_start = _moment_field(_("Planned start"))
+    planned_end = _moment_field(_("Planned end"))
     manager = StaffChoiceField(label=_("Release manager"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = implementers()
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("planned_start"), data.get("planned_end")
-        if start and end and end <= start:
-            self.add_error("planned_end", gettext("The planned end must be after the start."))
-        return data
 
 
 class ReleaseTestForm(_VersionForm):
@@ -269,12 +252,8 @@ class ReleaseTestForm(_VersionForm):
 
 
 class RescheduleForm(NoteForm):
-    planned_start = forms.DateTimeField(
-        label=_("Planned start"), input_formats=_DATETIME_FORMATS, widget=DateTimeLocalInput()
-    )
-    planned_end = forms.DateTimeField(
-        label=_("Planned end"), input_formats=_DATETIME_FORMATS, widget=DateTimeLocalInput()
-    )
+    planned_start = _moment_field(_("Planned start"), required=True)
+    planned_end = _moment_field(_("Planned end"), required=True)
 
     field_order = ["planned_start", "planned_end", "note"]
 

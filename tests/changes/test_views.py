@@ -114,3 +114,19 @@ def test_a_supervisor_sees_why_they_cannot_approve_their_own_change(client, awai
         follow=True,
     )
     assert "You requested this change; another approver must decide." in response.content.decode()
+
+
+def test_the_change_form_refuses_a_window_that_ends_before_it_starts(db):
+    from changes.forms import ChangeForm
+
+    form = ChangeForm(
+        {
+            "summary": "打印机驱动升级",
+            "type": "normal",
+            "risk": "low",
+            "planned_start": "2031-03-10 20:00",
+            "planned_end": "2031-03-10 18:00",
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors["planned_end"] == ["The planned end must be after the start."]
