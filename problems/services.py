@@ -152,6 +152,23 @@ def problem_link_work_orders(*, problem, actor, work_orders) -> int:
     return _link(problem, list(work_orders), actor)
 
 
+@transaction.atomic
+def problem_link_suggestion(*, problem, actor, kind: str, key: str, since_days: int) -> int:
+    """Link a recurring-fault suggestion's unlinked work orders to `problem`, which must
+    be the open problem covering that device or category (a crafted form could name
+    another, even a resolved one). Returns how many were new."""
+    from . import selectors
+
+    _check(actor, "link", problem)
+    stale = ValidationError(_("That suggestion is no longer valid; reload the list."))
+    if kind not in ("device", "category") or not str(key).isdecimal():
+        raise stale
+    if selectors.open_problem_covering(kind=kind, key=int(key)) != problem:
+        raise stale
+    work_orders = selectors.suggestion_work_orders(kind=kind, key=int(key), since_days=since_days)
+    return _link(problem, list(work_orders), actor)
+
+
 # --- transitions ---------------------------------------------------------------------
 
 

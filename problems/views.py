@@ -238,26 +238,20 @@ def problem_link(request, number):
 def suggestion_link(request, number):
     """Link a suggestion's unlinked work orders to the open problem that already covers it."""
     problem = _problem_or_404(request, number)
-    kind = request.POST.get("kind", "")
-    key = request.POST.get("key", "")
-    if kind not in ("device", "category") or not key.isdecimal():
-        messages.error(request, _("That suggestion is no longer valid; reload the list."))
-        return redirect("problems:suggestions")
-    if selectors.open_problem_covering(kind=kind, key=int(key)) != problem:
-        # Only the problem the suggestion names takes its work orders (a crafted form could
-        # name another, even a resolved one).
-        messages.error(request, _("That suggestion is no longer valid; reload the list."))
-        return redirect("problems:suggestions")
-    work_orders = selectors.suggestion_work_orders(
-        kind=kind, key=int(key), since_days=SUGGESTION_DAYS
-    )
     try:
-        count = services.problem_link_work_orders(
-            problem=problem, actor=request.user, work_orders=work_orders
+        count = services.problem_link_suggestion(
+            problem=problem,
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            key=request.POST.get("key", ""),
+            since_days=SUGGESTION_DAYS,
         )
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
         return redirect(problem)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("problems:suggestions")
     messages.success(
         request,
         _("%(count)d work orders linked to %(number)s.")

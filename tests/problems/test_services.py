@@ -180,3 +180,24 @@ def test_republishing_the_workaround_keeps_one_live_knowledge_record(supervisor,
     )
     assert [r.pk for r in live] == [problem.knowledge_record_id]
     assert live[0].version == 3 and live[0].solution == "更换定影组件"
+
+
+def test_a_suggestion_is_linked_only_to_the_open_problem_covering_it(
+    file_order, printer, supervisor
+):
+    covering = services.problem_create(actor=supervisor, title="卡纸", device=printer)
+    other = services.problem_create(actor=supervisor, title="别的问题")
+    orders = [file_order(device=printer) for _ in range(3)]
+    with pytest.raises(ValidationError):
+        services.problem_link_suggestion(
+            problem=other, actor=supervisor, kind="device", key=str(printer.pk), since_days=30
+        )
+    with pytest.raises(ValidationError):
+        services.problem_link_suggestion(
+            problem=covering, actor=supervisor, kind="owner", key="1", since_days=30
+        )
+    assert other.work_orders.count() == 0
+    count = services.problem_link_suggestion(
+        problem=covering, actor=supervisor, kind="device", key=str(printer.pk), since_days=30
+    )
+    assert count == 3 and set(covering.work_orders.all()) == set(orders)
