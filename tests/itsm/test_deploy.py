@@ -59,3 +59,86 @@ def test_seed_demo_refuses_with_debug_off():
 )
 def test_every_production_setting_is_documented_in_the_readme(name):
     assert name in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_production_build_serves_pages_and_hashed_static_under_gunicorn(tmp_path):
+    """What the Dockerfile runs, run here: the static build with the production storage
+    (CompressedManifestStaticFilesStorage fails on a file naming a missing source map), then
+    gunicorn with DEBUG=0 serving the login page, whose CSS link must resolve to a hashed,
+    compressed file that whitenoise serves."""
+    import re
+    import time
+    import urllib.request
+
+    overrides = {
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_TLS_PROXY": "1",
+    }
+    for command in (("compiletranslations",), ("collectstatic", "--noinput"), ("migrate", "-v0")):
+        result = _manage(*command, env_overrides=overrides)
+        assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+    port = _free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(PRODUCTION_ENV)
+    env.update(overrides)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "itsm.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+    def get(path):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            return response.status, response.read().decode("utf-8", "replace")
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _ = get("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert status == 200
+        status, page = get("/accounts/login/")
+        assert status == 200
+        assert "<form" in page
+        css = re.search(r'href="(/static/itsm/site\.[0-9a-f]{12}\.css)"', page)
+        assert css, "the page links the hashed CSS of the manifest storage"
+        status, body = get(css.group(1))
+        assert status == 200 and body
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0].decode("utf-8", "replace")
+    assert "Traceback" not in output, output
