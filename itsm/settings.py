@@ -60,6 +60,10 @@ PROJECT_APPS = [
     "problems",
     "changes",
     "knowledge",
+    "inspections",
+    "antivirus",
+    "repairs",
+    "emergencies",
     "reports",
 ]
 INSTALLED_APPS += PROJECT_APPS

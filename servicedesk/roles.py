@@ -8,18 +8,12 @@ admin adds to a group by hand stays; the ones listed here are always present.
 
 from fnmatch import fnmatchcase
 
+from django.conf import settings
+
 from .choices import Role
 
-PROJECT_APPS = (
-    "itsm",
-    "servicedesk",
-    "incidents",
-    "problems",
-    "changes",
-    "cmdb",
-    "knowledge",
-    "reports",
-)
+# The one list of project apps lives in settings (dependency order).
+PROJECT_APPS = tuple(settings.PROJECT_APPS)
 
 _ORG_READ = [
     "servicedesk.view_person",
