@@ -1,7 +1,7 @@
 """The services' refusals as API answers, shared by every process app's viewsets.
 
 Services raise Django's PermissionDenied and ValidationError with messages meant for
-people, plus each app's own "changed since you read it" error and IllegalTransition
+people, plus the pipeline's Conflict ("changed since you read it") and IllegalTransition
 (a ValidationError). The API answers 403, 400 and 409 with those same messages.
 """
 
@@ -11,6 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 
+from itsm import workflow
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -18,9 +20,9 @@ class Conflict(exceptions.APIException):
 
 
 class ServiceRefusalsMixin:
-    """Set `conflict_errors` to the app's concurrency and illegal-transition exceptions."""
+    """Maps the pipeline's errors to 409 and the services' refusals to 403/400."""
 
-    conflict_errors: tuple[type[Exception], ...] = ()
+    conflict_errors: tuple[type[Exception], ...] = (workflow.Conflict, workflow.IllegalTransition)
 
     def handle_exception(self, exc):
         # Conflicts first: IllegalTransition is also a ValidationError.
