@@ -102,3 +102,78 @@ def vip_level(db):
 @pytest.fixture
 def roles_exist(db):
     return {group.name for group in Group.objects.all()}
+
+
+# --- browser tests ----------------------------------------------------------------------
+# Headless Debian Chromium driven by Playwright against pytest-django's live server.
+# CI installs `chromium` (.ci/run); on a machine without it the browser tests skip, except
+# under CI, where a missing browser fails them.
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test code beside it
+    # still touches the database synchronously, which Django allows only when told.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium_browser, live_server, settings):
+    """A fresh browser profile (Chinese, 1280 px); `browser_login(user)` signs a user in."""
+    settings.ITSM = {**settings.ITSM, "BASE_URL": live_server.url}
+    context = chromium_browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_context(chromium_browser, live_server):
+    """A 390 px phone profile with touch, Chinese."""
+    context = chromium_browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """browser_login(context, user): the context's pages are now signed in as `user`."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    def login(context, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context
+
+    return login
