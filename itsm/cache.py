@@ -1,0 +1,106 @@
+"""A Redis cache that is an optimisation, never a dependency.
+
+Django's RedisCache raises when Redis is down and waits for the socket when Redis hangs,
+so one blinking Redis turned every page that reads the calendar or the queue counts into a
+500. Here every cache call that fails answers as a miss (get → default, add → False,
+set/delete → nothing), the callers fall back to the database, and after a failure the cache
+is skipped for a short while (a circuit breaker), so a frozen Redis costs one short socket
+timeout per process per `retry_after` seconds rather than one per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_after = float(options.pop("RETRY_AFTER", 10))
+        timeout = float(options.pop("SOCKET_TIMEOUT", 0.25))
+        options.setdefault("socket_timeout", timeout)
+        options.setdefault("socket_connect_timeout", timeout)
+        options.setdefault("retry_on_timeout", False)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    # --- the breaker ------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _call(self, name, fallback, *args, **kwargs):
+        if not self.available:
+            return fallback
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except Exception as exc:  # redis.RedisError, OSError, timeouts: all mean "no cache"
+            with self._lock:
+                was_up = self.available
+                self._down_until = time.monotonic() + self.retry_after
+            if was_up:
+                logger.warning(
+                    "cache unavailable (%s: %s); using the database for %.0f s",
+                    type(exc).__name__,
+                    exc,
+                    self.retry_after,
+                )
+            return fallback
+
+    def ping(self) -> bool:
+        """Readiness probe: does Redis answer now (ignores the breaker)?"""
+        try:
+            return bool(self._cache.get_client(write=False).ping())
+        except Exception:
+            return False
+
+    # --- Django's cache API, each answering as a miss on failure ----------------------
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._call("incr", missing, key, delta, version)
+        if result is missing:
+            # Callers already treat ValueError as "no such key" and fall back to set().
+            raise ValueError("cache unavailable")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)
