@@ -4,7 +4,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Building, CalendarDay, Department, Location, Person, ServiceLevel, WorkingPeriod
+from .models import (
+    Building,
+    CalendarDay,
+    Department,
+    Location,
+    Notification,
+    Person,
+    ServiceLevel,
+    WorkingPeriod,
+)
+from .notifications import mail_retry
 
 for model in (Building, CalendarDay, Department, Location, Person, ServiceLevel, WorkingPeriod):
     auditlog.register(model)
@@ -106,3 +116,49 @@ class CalendarDayAdmin(admin.ModelAdmin):
         # An admin's word beats the package: the daily sync will leave this row alone.
         obj.source = "manual"
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The mail outbox: what waits, what was sent, what failed and why; failed mail can be
+    queued again once the mail server is fixed."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "mail_state",
+        "mail_attempts",
+        "mail_next_attempt_at",
+        "mail_error_short",
+    ]
+    list_filter = ["mail_state", "created_at"]
+    search_fields = ["subject", "recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["retry_mail"]
+    readonly_fields = [
+        "recipient",
+        "subject",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "mail_state",
+        "mail_claimed_at",
+        "mail_attempts",
+        "mail_next_attempt_at",
+        "mail_error",
+    ]
+
+    @admin.display(description=_("error"))
+    def mail_error_short(self, obj):
+        return obj.mail_error[:80]
+
+    @admin.action(description=_("Retry sending the selected mail now"))
+    def retry_mail(self, request, queryset):
+        count = mail_retry(notifications=queryset)
+        self.message_user(request, _("%(count)d mail(s) queued again.") % {"count": count})
+
+    def has_add_permission(self, request):
+        return False

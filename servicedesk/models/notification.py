@@ -34,6 +34,8 @@ class Notification(models.Model):
     )
     mail_claimed_at = models.DateTimeField(null=True, blank=True)
     mail_attempts = models.PositiveSmallIntegerField(default=0)
+    # After a failed attempt the row waits until then (exponential backoff over hours).
+    mail_next_attempt_at = models.DateTimeField(null=True, blank=True)
     mail_error = models.TextField(blank=True)
 
     class Meta:
