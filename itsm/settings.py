@@ -226,7 +226,7 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves it for another o
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "itsm.beat:ResilientDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The code-defined schedule; django-celery-beat copies it into the database, where
 # admins can pause or re-time an entry (Periodic tasks in admin).
