@@ -158,7 +158,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address behind the TLS proxy: X-Forwarded-For from TRUSTED_PROXIES only.
+AXES_CLIENT_IP_CALLABLE = "itsm.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------
@@ -293,9 +294,10 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Security (production) ------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container health check probes over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
