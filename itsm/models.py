@@ -72,3 +72,37 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.source} → {self.target}"
+
+
+class ApiToken(models.Model):
+    """A personal API token (`Authorization: Token <key>`), stored as a hash.
+
+    The key is shown once, when it is issued; the database keeps its SHA-256 (a leaked
+    backup or an admin screen reveals nothing usable) and its first characters to tell
+    tokens apart. A token expires, can be revoked by its owner or an admin, and stops
+    working when its owner's password changes (it remembers a fingerprint of the password
+    hash it was issued under).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    password_fingerprint = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -262,7 +261,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "itsm.api.auth.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["itsm.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -337,6 +336,8 @@ ITSM = {
     "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
     # Work orders on the same device or fault type within 30 days that suggest a problem.
     "PROBLEM_SUGGESTION_THRESHOLD": env.int("PROBLEM_SUGGESTION_THRESHOLD", default=3),
+    # Personal API tokens last this many days unless the user picks fewer (at most 366).
+    "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", default=90),
     # How long before a release's window its affected users are told (hours).
     "RELEASE_NOTICE_HOURS": env.float("RELEASE_NOTICE_HOURS", default=24),
     # Fonts embedded in generated PDFs (a TrueType .ttf/.ttc; see NOTES on CJK fonts).

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +43,10 @@ def test_api_needs_authentication(api):
 
 
 def test_token_auth_works(api, agent):
-    token = Token.objects.create(user=agent)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    from itsm.tokens import token_issue
+
+    _token, key = token_issue(actor=agent, user=agent, name="监控脚本")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get("/api/people/")
     assert response.status_code == 200
     assert response.json()["count"] == 1
