@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Building,
     CalendarDay,
+    CalendarYear,
     Department,
     Location,
     Notification,
@@ -159,6 +160,20 @@ class NotificationAdmin(admin.ModelAdmin):
     def retry_mail(self, request, queryset):
         count = mail_retry(notifications=queryset)
         self.message_user(request, _("%(count)d mail(s) queued again.") % {"count": count})
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Years confirmed against the State Council's notice (entered on the calendar page,
+    Business calendar › Enter the notice). Deleting one hands the year back to the
+    holidays package's daily update."""
+
+    list_display = ["year", "notice", "confirmed_at", "confirmed_by"]
+    readonly_fields = ["confirmed_at", "confirmed_by"]
+    list_select_related = ["confirmed_by"]
 
     def has_add_permission(self, request):
         return False

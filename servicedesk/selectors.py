@@ -42,7 +42,14 @@ def service_level_list() -> QuerySet[ServiceLevel]:
 
 def calendar_year(*, year: int) -> dict:
     """What the business calendar page shows for one year."""
+    from .calendar import calendar_unconfirmed_years
+    from .models import CalendarYear
+
     return {
+        "confirmation": CalendarYear.objects.filter(year=year)
+        .select_related("confirmed_by")
+        .first(),
+        "unconfirmed_years": calendar_unconfirmed_years(),
         "periods": list(WorkingPeriod.objects.order_by("weekday", "start")),
         "days": list(
             CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "servicedesk"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("people/", views.people, name="people"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/notice/", calendar_views.calendar_notice, name="calendar-notice"),
     path("notifications/", views.notifications, name="notifications"),
 ]

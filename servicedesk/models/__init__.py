@@ -1,4 +1,4 @@
-from .calendar import CalendarDay, WorkingPeriod
+from .calendar import CalendarDay, CalendarYear, WorkingPeriod
 from .catalogue import Category, Team
 from .notification import MailState, Notification
 from .organisation import Building, Department, Location, Person, ServiceLevel
@@ -6,6 +6,7 @@ from .organisation import Building, Department, Location, Person, ServiceLevel
 __all__ = [
     "Building",
     "CalendarDay",
+    "CalendarYear",
     "Category",
     "Department",
     "Location",

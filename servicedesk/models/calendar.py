@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +84,29 @@ class CalendarDay(_InvalidatesCalendar):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up days an admin has confirmed against the State
+    Council's notice. Until then the year is the `holidays` package's prediction (for a
+    year not yet announced: the statutory days without any make-up working day), and the
+    portal says so; once confirmed, the daily sync leaves the year alone."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("notice"), max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("confirmed calendar year")
+        verbose_name_plural = _("confirmed calendar years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
