@@ -6,6 +6,7 @@ app_name = "servicedesk"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/email/<str:token>/", views.email_verify, name="email-verify"),
     path("people/", views.people, name="people"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/notice/", calendar_views.calendar_notice, name="calendar-notice"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,14 +27,27 @@ def profile(request):
         return redirect("home")
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        services.person_update_contact(
-            person=person,
-            phone=form.cleaned_data["phone"],
-            mobile=form.cleaned_data["mobile"],
-            email=form.cleaned_data["email"],
-        )
-        messages.success(request, _("Your contact details were saved."))
-        return redirect("servicedesk:profile")
+        try:
+            services.person_update_contact(
+                person=person,
+                phone=form.cleaned_data["phone"],
+                mobile=form.cleaned_data["mobile"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your contact details were saved."))
+            if person.pending_email:
+                messages.info(
+                    request,
+                    _(
+                        "We sent a link to %(email)s. The address is used once you open it."
+                    )
+                    % {"email": person.pending_email},
+                )
+            return redirect("servicedesk:profile")
     role_labels = [
         Role(name).label for name in sorted(user_roles(request.user)) if name in Role.values
     ]
@@ -95,3 +108,14 @@ def notifications(request):
         "servicedesk/notification_list.html",
         {"notifications": selectors.notification_list(user=request.user)},
     )
+
+
+@login_required
+def email_verify(request, token):
+    try:
+        services.email_verify(actor=request.user, token=token)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("servicedesk:profile")

@@ -53,14 +53,39 @@ def referenced_work_order(subject: str) -> WorkOrder | None:
     return None
 
 
+class UnverifiedAddress(Exception):
+    """The sender's address is on an account but not proven to be theirs, or on several."""
+
+
 def _user_by_address(address: str):
-    # Active accounts first: an old disabled account must not shadow the live one.
-    return (
+    """The one account whose verified address this is; None for an unknown address.
+
+    Anyone can type any address into their profile, so mail is filed only under an
+    address its owner verified (or the desk or an admin entered): otherwise a colleague's
+    address on one's own profile would hand over their mailed-in work orders.
+    """
+    matches = list(
         get_user_model()
         .objects.filter(email__iexact=address)
-        .order_by("-is_active", "pk")
         .select_related("person")
-        .first()
+        .order_by("pk")[:2]
+    )
+    if not matches:
+        return None
+    user = matches[0]
+    person = getattr(user, "person", None)
+    if len(matches) > 1 or person is None or person.email_verified_at is None:
+        raise UnverifiedAddress(address)
+    return user
+
+
+def _unverified(mail, address: str, work_order=None) -> None:
+    _set(
+        mail,
+        InboundMailStatus.REJECTED,
+        f"{address} is not a verified address of exactly one account; held for review "
+        "(verify the address on the person, then retry)",
+        work_order,
     )
 
 
@@ -118,7 +143,11 @@ def _set(mail: InboundMail, status: str, reason: str = "", work_order=None) -> N
 
 
 def _thread_reply(mail: InboundMail, parsed: ParsedMail, work_order: WorkOrder) -> None:
-    user = _user_by_address(parsed.from_address)
+    try:
+        user = _user_by_address(parsed.from_address)
+    except UnverifiedAddress:
+        _unverified(mail, parsed.from_address, work_order)
+        return
     if user is None or not user.is_active or not permissions.allowed(user, "comment", work_order):
         _set(
             mail,
@@ -148,7 +177,11 @@ def _thread_reply(mail: InboundMail, parsed: ParsedMail, work_order: WorkOrder) 
 
 
 def _new_work_order(mail: InboundMail, parsed: ParsedMail) -> None:
-    user = _user_by_address(parsed.from_address)
+    try:
+        user = _user_by_address(parsed.from_address)
+    except UnverifiedAddress:
+        _unverified(mail, parsed.from_address)
+        return
     if user is not None and not user.is_active:
         _set(mail, InboundMailStatus.REJECTED, f"the account of {parsed.from_address} is disabled")
         return

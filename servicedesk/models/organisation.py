@@ -202,6 +202,10 @@ class Person(models.Model):
         blank=True,
         help_text=_("Only for approvers: the client body they sign for."),
     )
+    # Mail intake files mail only under a verified address: one the person proved they
+    # read (a link sent to it), or one an administrator or the desk entered for them.
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    pending_email = models.EmailField(_("e-mail waiting for verification"), blank=True)
 
     class Meta:
         verbose_name = _("person")
