@@ -1,5 +1,6 @@
 """Notifications: in-app rows plus an outbox for mail, sent by a Celery task."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from itsm.workflow import after_commit
@@ -26,6 +28,18 @@ ADMIN_ALERT_EVERY = timedelta(hours=6)
 def mail_backoff(attempts: int) -> timedelta:
     """How long a mail waits after its `attempts`-th failed attempt."""
     return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+REPLY_REFERENCE = re.compile(r"\bref:([0-9a-f]{16})\b")
+
+
+def reply_reference(*, url: str, user_pk: int) -> str:
+    """The recipient's own reference for replies about `url` (a record's page).
+
+    Mail carries it in the subject and the footer; the intake accepts a reply as that
+    person's only with it, because the From header alone is whatever the sender typed.
+    """
+    return salted_hmac("servicedesk.reply-reference", f"{url}|{user_pk}").hexdigest()[:16]
 
 
 def _hand_off() -> None:
@@ -100,11 +114,14 @@ def mail_send_pending(*, limit: int = 100) -> int:
             continue
         row = Notification.objects.select_related("recipient").get(pk=pk)
         try:
-            body = row.body
+            body, subject = row.body, row.subject
             if row.url:
                 body = f"{body}\n\n{settings.ITSM.get('BASE_URL', '')}{row.url}".strip()
+                reference = f"ref:{reply_reference(url=row.url, user_pk=row.recipient_id)}"
+                subject = f"{subject} [{reference}]"
+                body += "\n\n" + _("To reply, keep this reference: %(ref)s") % {"ref": reference}
             message = EmailMessage(
-                subject=row.subject,
+                subject=subject,
                 body=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[row.recipient.email],

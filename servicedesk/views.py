@@ -42,9 +42,7 @@ def profile(request):
             if person.pending_email:
                 messages.info(
                     request,
-                    _(
-                        "We sent a link to %(email)s. The address is used once you open it."
-                    )
+                    _("We sent a link to %(email)s. The address is used once you open it.")
                     % {"email": person.pending_email},
                 )
             return redirect("servicedesk:profile")

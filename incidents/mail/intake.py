@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from itsm.services import form_code_get
 from servicedesk.choices import Role
+from servicedesk.notifications import REPLY_REFERENCE, reply_reference
 from servicedesk.services import person_create
 
 from .. import permissions
@@ -20,7 +22,7 @@ from ..attachments import MAX_FILES, attachment_validate
 from ..choices import Channel
 from ..models import WorkOrder
 from ..models.mail import RAW_KEEP_LIMIT, InboundMail, InboundMailStatus
-from ..services import work_order_comment, work_order_create
+from ..services import work_order_comment, work_order_create, work_order_url
 from .config import UNKNOWN_SENDER_REJECT, intake_settings
 from .loops import loop_reason
 from .parsing import (
@@ -154,6 +156,19 @@ def _thread_reply(mail: InboundMail, parsed: ParsedMail, work_order: WorkOrder) 
             InboundMailStatus.IGNORED,
             f"reply to {work_order.number} from {parsed.from_address}, "
             "who is not its requester or staff allowed to comment on it",
+            work_order,
+        )
+        return
+    expected = reply_reference(url=work_order_url(work_order), user_pk=user.pk)
+    found = REPLY_REFERENCE.findall(f"{parsed.subject}\n{parsed.text}")
+    if not any(constant_time_compare(ref, expected) for ref in found):
+        # From is whatever the sender typed: without the recipient's own reference the
+        # reply could come from anyone, so a person looks at it first.
+        _set(
+            mail,
+            InboundMailStatus.REJECTED,
+            f"reply to {work_order.number} from {parsed.from_address} without that "
+            "person's reply reference; held for review",
             work_order,
         )
         return

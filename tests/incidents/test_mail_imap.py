@@ -11,7 +11,7 @@ from incidents.models import InboundMail, WorkOrder
 from incidents.models.mail import InboundMailStatus
 
 from .imap_server import DOVECOT, DovecotServer
-from .test_mail_intake import auto_reply, gbk_mail, mail_bytes, outlook_reply
+from .test_mail_intake import auto_reply, gbk_mail, mail_bytes, outlook_reply, reply_ref
 
 
 def _intake(settings, **conf):
@@ -65,7 +65,7 @@ def test_mailbox_poll_against_dovecot(dovecot, settings, end_user):
     assert dovecot.search("UNSEEN") == []  # all three flagged \Seen once recorded
 
     # A reply threads onto the work order; the second poll reads only the new mail.
-    reply = outlook_reply(work_order.number)
+    reply = outlook_reply(work_order.number, ref=reply_ref(work_order.number, end_user))
     dovecot.append(reply)
     assert mailbox_poll()["fetched"] == 1
     comment = work_order.events.get(kind=EventKind.COMMENT)

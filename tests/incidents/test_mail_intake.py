@@ -86,7 +86,19 @@ def gbk_mail(*, message_id="<gbk-1@foxmail.example>") -> bytes:
     return message.as_bytes()
 
 
-def outlook_reply(number: str, *, sender="王芳 <enduser@example.gov.cn>", attach=True) -> bytes:
+def reply_ref(number: str, user) -> str:
+    """The reference the portal's mail to `user` about work order `number` carries."""
+    from django.urls import reverse
+
+    from servicedesk.notifications import reply_reference
+
+    url = reverse("incidents:detail", args=[number])
+    return f"ref:{reply_reference(url=url, user_pk=user.pk)}"
+
+
+def outlook_reply(
+    number: str, *, sender="王芳 <enduser@example.gov.cn>", attach=True, ref=""
+) -> bytes:
     body = (
         "重启后还是卡纸，照片见附件。\r\n\r\n"
         "________________________________\r\n"
@@ -99,7 +111,9 @@ def outlook_reply(number: str, *, sender="王芳 <enduser@example.gov.cn>", atta
     )
     return mail_bytes(
         sender=sender,
-        subject=f"回复: [{number}] 我们已收到您的报障",
+        subject=f"回复: [{number}] 我们已收到您的报障 [{ref}]"
+        if ref
+        else f"回复: [{number}] 我们已收到您的报障",
         body=body,
         headers={"X-Auto-Response-Suppress": "All", "Thread-Topic": "我们已收到您的报障"},
         attachments=[("现场照片.png", "image/png", PNG)] if attach else (),
@@ -243,7 +257,9 @@ def test_mail_without_subject_gets_a_placeholder_title(end_user):
 def test_reply_with_the_number_threads_onto_the_work_order(file_order, end_user):
     work_order = file_order()
 
-    inbound = mail_ingest(raw=outlook_reply(work_order.number))
+    inbound = mail_ingest(
+        raw=outlook_reply(work_order.number, ref=reply_ref(work_order.number, end_user))
+    )
 
     assert inbound.status == InboundMailStatus.PROCESSED
     assert inbound.work_order == work_order
@@ -258,7 +274,11 @@ def test_staff_reply_threads_too(file_order, agent):
     work_order = file_order()
 
     inbound = mail_ingest(
-        raw=outlook_reply(work_order.number, sender="李静 <AGENT@example.gov.cn>")
+        raw=outlook_reply(
+            work_order.number,
+            sender="李静 <AGENT@example.gov.cn>",
+            ref=reply_ref(work_order.number, agent),
+        )
     )
 
     assert inbound.status == InboundMailStatus.PROCESSED
@@ -278,12 +298,38 @@ def test_reply_from_someone_unrelated_is_ignored(file_order, make_person):
 
 def test_reply_with_only_quoted_text_is_ignored(file_order):
     work_order = file_order()
-    raw = mail_bytes(subject=f"Re: [{work_order.number}] x", body="> 原文\n> 原文")
+    raw = mail_bytes(
+        subject=f"Re: [{work_order.number}] x [{reply_ref(work_order.number, work_order.requester)}]",
+        body="> 原文\n> 原文",
+    )
 
     inbound = mail_ingest(raw=raw)
 
     assert inbound.status == InboundMailStatus.IGNORED
     assert "no new text" in inbound.reason
+
+
+def test_a_reply_without_the_senders_reference_is_held_for_review(file_order, supervisor):
+    """A forged From: supervisor@… with a work-order number posts nothing as the supervisor."""
+    work_order = file_order()
+    forged = outlook_reply(work_order.number, sender=f"陈刚 <{supervisor.email}>")
+    wrong = outlook_reply(
+        work_order.number,
+        sender=f"陈刚 <{supervisor.email}>",
+        ref=reply_ref(work_order.number, work_order.requester),  # someone else's reference
+    )
+    for raw in (forged, wrong):
+        inbound = mail_ingest(raw=raw)
+        assert inbound.status == InboundMailStatus.REJECTED
+        assert "reply reference" in inbound.reason
+    assert not work_order.events.filter(kind=EventKind.COMMENT).exists()
+
+
+def test_the_portals_mail_carries_the_recipients_reference(file_order, end_user):
+    work_order = file_order()
+    mail_send_pending()
+    sent = [m for m in django_mail.outbox if m.to == [end_user.email]]
+    assert sent and all(reply_ref(work_order.number, end_user) in m.subject for m in sent)
 
 
 def test_unknown_number_in_subject_makes_a_new_work_order(end_user):
