@@ -1,5 +1,6 @@
 """Attachment rules: what may be uploaded, and storing it under a name we choose."""
 
+import unicodedata
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -20,9 +21,21 @@ ALLOWED_EXTENSIONS = {
 }  # fmt: skip
 
 
+def safe_file_name(name: str) -> str:
+    """The last path part without control and invisible format characters.
+
+    Bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE and friends) make `invoice‮gpj.exe`
+    display as `invoiceexe.jpg`; zero-width characters hide in lookalike names. Neither has
+    a place in a file name, from the web form or from mail.
+    """
+    name = PurePath(name or "").name
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return cleaned.strip() or "file"
+
+
 def attachment_validate(upload) -> None:
     """Refuse with a message the user understands; nothing is stored on refusal."""
-    name = PurePath(getattr(upload, "name", "") or "").name
+    name = safe_file_name(getattr(upload, "name", "") or "")
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
         raise ValidationError(
@@ -58,7 +71,7 @@ def attachments_add(
         attachment = Attachment(
             work_order=work_order,
             event=event,
-            original_name=PurePath(upload.name).name[:255],
+            original_name=safe_file_name(upload.name)[:255],
             content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
             size=upload.size,
             is_internal=internal,

@@ -353,6 +353,8 @@ ITSM = {
         "ARCHIVE_FOLDER": env.str("IMAP_ARCHIVE_FOLDER", default=""),
         # "create" an end-user account for an unknown sender, or "reject" (kept aside).
         "UNKNOWN_SENDER": env.str("MAIL_INTAKE_UNKNOWN_SENDER", default="create"),
+        "SENDER_HOURLY_LIMIT": env.int("MAIL_INTAKE_SENDER_HOURLY_LIMIT", default=10),
+        "MAX_MAIL_BYTES": env.int("MAIL_INTAKE_MAX_MAIL_MB", default=30) * 1024 * 1024,
     },
 }
 if ITSM["MAIL_INTAKE"]["UNKNOWN_SENDER"] not in ("create", "reject"):

@@ -16,6 +16,11 @@ DEFAULTS = {
     "UNKNOWN_SENDER": UNKNOWN_SENDER_CREATE,
     "BATCH_SIZE": 200,
     "TIMEOUT": 60,
+    # New work orders one sender may open by mail per hour; more are held for review
+    # (a looping autoresponder or a script must not flood the queue and the auto-replies).
+    "SENDER_HOURLY_LIMIT": 10,
+    # Larger mail is not downloaded: a row records it (sender, subject, size) for review.
+    "MAX_MAIL_BYTES": 30 * 1024 * 1024,
 }
 
 

@@ -8,6 +8,7 @@ which the Message-ID makes harmless.
 import base64
 import imaplib
 import logging
+import re
 import ssl
 import uuid
 from contextlib import contextmanager, suppress
@@ -15,7 +16,7 @@ from contextlib import contextmanager, suppress
 from django.core.cache import cache
 
 from .config import ImapSettings, imap_settings
-from .intake import mail_ingest
+from .intake import mail_ingest, mail_record_oversize
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,16 @@ def _fetched_bytes(data) -> bytes | None:
     return None
 
 
+def _size(data) -> int | None:
+    """RFC822.SIZE from a FETCH answer such as `[b'7 (UID 7 RFC822.SIZE 2048)']`."""
+    for item in data or ():
+        text = item.decode("ascii", "replace") if isinstance(item, bytes) else ""
+        match = re.search(r"RFC822\.SIZE (\d+)", text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
 def _capabilities(client) -> set[str]:
     status, data = client.capability()
     if status != "OK" or not data or not data[0]:
@@ -119,6 +130,7 @@ def mailbox_poll(*, conf: ImapSettings | None = None, limit: int | None = None) 
     if conf is None:
         return {"enabled": False}
     limit = limit or int(intake_settings()["BATCH_SIZE"])
+    max_bytes = int(intake_settings()["MAX_MAIL_BYTES"])
     counts = {"enabled": True, "fetched": 0, "errors": 0}
     with imap_connect(conf) as client:
         capabilities = _capabilities(client)
@@ -130,11 +142,23 @@ def mailbox_poll(*, conf: ImapSettings | None = None, limit: int | None = None) 
         uids = (data[0] or b"").split()[:limit]
         for uid in uids:
             try:
-                raw = _fetched_bytes(_check(client.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
-                if raw is None:
-                    continue  # expunged meanwhile
-                counts["fetched"] += 1
-                mail = mail_ingest(raw=raw, uid=f"{validity.decode()}:{uid.decode()}")
+                size = _size(_check(client.uid("FETCH", uid, "(RFC822.SIZE)"), "FETCH"))
+                mailbox_uid = f"{validity.decode()}:{uid.decode()}"
+                if size is not None and size > max_bytes:
+                    # Read the headers only: a 70 MB mail must not cost half a gigabyte.
+                    headers = _fetched_bytes(
+                        _check(client.uid("FETCH", uid, "(BODY.PEEK[HEADER])"), "FETCH")
+                    )
+                    if headers is None:
+                        continue
+                    counts["fetched"] += 1
+                    mail = mail_record_oversize(headers=headers, size=size, uid=mailbox_uid)
+                else:
+                    raw = _fetched_bytes(_check(client.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
+                    if raw is None:
+                        continue  # expunged meanwhile
+                    counts["fetched"] += 1
+                    mail = mail_ingest(raw=raw, uid=mailbox_uid)
                 counts[mail.status] = counts.get(mail.status, 0) + 1
                 if conf.archive_folder:
                     _archive(client, uid, conf.archive_folder, capabilities)

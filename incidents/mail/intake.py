@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -200,6 +201,21 @@ def _new_work_order(mail: InboundMail, parsed: ParsedMail) -> None:
     if user is not None and not user.is_active:
         _set(mail, InboundMailStatus.REJECTED, f"the account of {parsed.from_address} is disabled")
         return
+    limit = int(intake_settings()["SENDER_HOURLY_LIMIT"])
+    recent = InboundMail.objects.filter(
+        from_address__iexact=parsed.from_address,
+        status=InboundMailStatus.PROCESSED,
+        work_order__isnull=False,
+        created_at__gte=timezone.now() - timedelta(hours=1),
+    ).count()
+    if recent >= limit:
+        _set(
+            mail,
+            InboundMailStatus.REJECTED,
+            f"{parsed.from_address} opened {recent} work orders by mail in the last hour "
+            f"(limit {limit}); held for review",
+        )
+        return
     if user is None:
         if intake_settings()["UNKNOWN_SENDER"] == UNKNOWN_SENDER_REJECT:
             _set(
@@ -286,6 +302,25 @@ def _parse(raw: bytes) -> tuple[ParsedMail | None, str]:
     except Exception as exc:  # noqa: BLE001 (the email package raises many kinds)
         logger.exception("Mail intake could not parse a mail")
         return None, f"malformed mail: {type(exc).__name__}: {exc}"
+
+
+def mail_record_oversize(*, headers: bytes, size: int, uid=None) -> InboundMail:
+    """A mail too large to download: one row from its headers, for an admin to look at."""
+    parsed, _error = _parse(headers)
+    key = message_key(parsed.message_id if parsed else message_id_of(headers), headers)
+    mail, _created = InboundMail.objects.get_or_create(
+        message_id=key,
+        defaults={
+            "mailbox_uid": str(uid or "")[:64],
+            "from_address": (parsed.from_address if parsed else "")[:254],
+            "subject": (parsed.subject if parsed else "")[:255],
+            "received_at": (parsed.date if parsed and parsed.date else None) or timezone.now(),
+            "status": InboundMailStatus.REJECTED,
+            "reason": f"mail of {size / 1048576:.1f} MB is larger than the intake accepts "
+            f"({int(intake_settings()['MAX_MAIL_BYTES']) / 1048576:.0f} MB); not downloaded",
+        },
+    )
+    return mail
 
 
 def mail_ingest(*, raw: bytes, uid=None) -> InboundMail:

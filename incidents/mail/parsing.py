@@ -73,7 +73,14 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
             return data.decode(name)
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode(tried[0] if tried[0] != "utf-8" else "gb18030", errors="replace")
+    # Nothing fits cleanly: the declared charset if Python knows it, else GB18030 (a
+    # superset of what Chinese mail declares), with replacement characters either way.
+    for name in (tried[0], "gb18030"):
+        try:
+            return data.decode(name if name != "utf-8" else "gb18030", errors="replace")
+        except LookupError:  # a charset name Python has never heard of
+            continue
+    return data.decode("gb18030", errors="replace")
 
 
 def _unescape_surrogates(text: str) -> str:

@@ -99,3 +99,31 @@ def test_mailbox_poll_moves_mail_to_a_chinese_archive_folder(dovecot, settings, 
     assert len(dovecot.search("ALL", folder="&XfJZBHQG-")) == 2
     assert InboundMail.objects.filter(status=InboundMailStatus.PROCESSED).count() == 2
     assert mailbox_poll()["fetched"] == 0
+
+
+@pytest.mark.integration
+def test_an_oversized_mail_is_recorded_from_its_headers_and_not_downloaded(
+    dovecot, settings, end_user, monkeypatch
+):
+    _intake(settings, IMAP_URL=dovecot.url(), MAX_MAIL_BYTES=200_000)
+    big = mail_bytes(
+        subject="一张很大的照片",
+        attachments=[("大图.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 400_000)],
+    )
+    dovecot.append(big)
+    dovecot.append(mail_bytes(subject="键盘失灵"))
+    downloaded = []
+    from incidents.mail import imap
+
+    real = imap._fetched_bytes
+    monkeypatch.setattr(
+        imap, "_fetched_bytes", lambda data: downloaded.append(real(data)) or downloaded[-1]
+    )
+
+    counts = mailbox_poll()
+
+    assert counts["fetched"] == 2
+    assert max(len(d or b"") for d in downloaded) < 200_000  # the big body never came down
+    held = InboundMail.objects.get(subject="一张很大的照片")
+    assert held.status == InboundMailStatus.REJECTED and "not downloaded" in held.reason
+    assert WorkOrder.objects.get().title == "键盘失灵"
