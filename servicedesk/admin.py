@@ -76,12 +76,30 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["user", "department", "service_level"]
     autocomplete_fields = ["user", "department", "location"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *_admin_only_fields(request)]
+
+
+def _admin_only_fields(request) -> list[str]:
+    """Who signs for 运维部 / 信息中心 is an administrator's decision: supervisors may edit
+    people (contact data, department) but not make anyone an approver."""
+    from .choices import Role
+    from .roles import user_has_role
+
+    if request.user.is_superuser or user_has_role(request.user, Role.ADMIN):
+        return []
+    return ["approval_body", "email_verified_at"]
+
 
 class PersonInline(admin.StackedInline):
     model = Person
     can_delete = False
     verbose_name_plural = _("profile")
     autocomplete_fields = ["department", "location"]
+    exclude = ["pending_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *_admin_only_fields(request)]
 
 
 admin.site.unregister(User)
