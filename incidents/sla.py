@@ -61,5 +61,8 @@ def business_elapsed(
     """Business time the clock has run by `now`, holds excluded."""
     total = calendar.between(start, now)
     for hold_start, hold_end in holds:
-        total -= calendar.between(hold_start, min(hold_end or now, now))
+        # Only the part of a hold inside [start, now] stopped this clock.
+        begin, end = max(hold_start, start), min(hold_end or now, now)
+        if end > begin:
+            total -= calendar.between(begin, end)
     return max(total, timedelta(0))

@@ -18,8 +18,11 @@ CAL = BusinessCalendar(tz=SH, weekly=default_weekly())
         (Level3.HIGH, Level3.HIGH, Priority.P1),
         (Level3.HIGH, Level3.MEDIUM, Priority.P2),
         (Level3.MEDIUM, Level3.HIGH, Priority.P2),
+        (Level3.HIGH, Level3.LOW, Priority.P3),
         (Level3.MEDIUM, Level3.MEDIUM, Priority.P3),
         (Level3.LOW, Level3.HIGH, Priority.P3),
+        (Level3.MEDIUM, Level3.LOW, Priority.P4),
+        (Level3.LOW, Level3.MEDIUM, Priority.P4),  # every new work order's default
         (Level3.LOW, Level3.LOW, Priority.P4),
     ],
 )
@@ -59,3 +62,27 @@ def test_elapsed_excludes_holds():
     assert business_elapsed(
         CAL, start=start, now=start + timedelta(hours=3), holds=[hold]
     ) == timedelta(hours=2)
+
+
+def test_the_matrix_has_all_nine_cells():
+    cells = {(i, u) for i in Level3 for u in Level3}
+    assert {priority_for(i, u) for i, u in cells} == set(Priority)
+    with pytest.raises(ValueError):
+        priority_for("urgent", Level3.HIGH)
+
+
+def test_a_hold_that_began_before_the_clock_subtracts_only_the_time_inside_it():
+    start = datetime(2026, 11, 24, 10, 0, tzinfo=SH)
+    # On hold from 09:00 (before the clock started) to 10:30: only 30 min of it count.
+    hold = (datetime(2026, 11, 24, 9, 0, tzinfo=SH), datetime(2026, 11, 24, 10, 30, tzinfo=SH))
+    assert business_elapsed(
+        CAL, start=start, now=datetime(2026, 11, 24, 11, 0, tzinfo=SH), holds=[hold]
+    ) == timedelta(minutes=30)
+
+
+def test_elapsed_never_goes_below_zero():
+    start = datetime(2026, 11, 24, 10, 0, tzinfo=SH)
+    hold = (datetime(2026, 11, 24, 9, 0, tzinfo=SH), None)  # still on hold
+    assert business_elapsed(
+        CAL, start=start, now=datetime(2026, 11, 24, 11, 0, tzinfo=SH), holds=[hold]
+    ) == timedelta(0)
