@@ -7,26 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 from .api.urls import router
+from .discovery import apps_with
 
 
 def process_urls():
     """Each process app with a `urls.py` is served under its own name: /incidents/, /cmdb/…"""
-    from importlib import import_module
-
-    from django.conf import settings
-
-    patterns = []
-    for app in settings.PROJECT_APPS:
-        if app == "itsm":
-            continue
-        try:
-            import_module(f"{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.urls":
-                raise
-            continue
-        patterns.append(path(f"{app}/", include(f"{app}.urls")))
-    return patterns
+    return [path(f"{app}/", include(f"{app}.urls")) for app in apps_with("urls", exclude=("itsm",))]
 
 
 urlpatterns = [
