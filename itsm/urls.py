@@ -17,6 +17,8 @@ def process_urls():
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("approvals/", views.approval_list, name="approvals"),
+    path("approvals/nav/", views.approval_nav, name="approval_nav"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
