@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from incidents import selectors as incidents
 from incidents.metrics import quality_figures
@@ -77,13 +77,13 @@ def _percent(value) -> str:
 
 # (label, the customer's commitment (§6.2.1, §6.3.3), QualityFigures field, format)
 FIGURES = (
-    (_lazy("Work orders received"), "", "received", str),
-    (_lazy("Resolved"), "", "resolved", str),
-    (_lazy("Response rate"), "100 %", "response_rate", _percent),
-    (_lazy("Resolved in time"), "", "resolution_attainment", _percent),
-    (_lazy("Dispatched within 10 minutes"), "", "dispatch_attainment", _percent),
-    (_lazy("Resolved at the desk"), "30–50 %", "first_contact_rate", _percent),
-    (_lazy("Satisfied (rated 4 or 5)"), "> 95 %", "satisfied_rate", _percent),
+    (gettext_lazy("Work orders received"), "", "received", str),
+    (gettext_lazy("Resolved"), "", "resolved", str),
+    (gettext_lazy("Response rate"), "100 %", "response_rate", _percent),
+    (gettext_lazy("Resolved in time"), "", "resolution_attainment", _percent),
+    (gettext_lazy("Dispatched within 10 minutes"), "", "dispatch_attainment", _percent),
+    (gettext_lazy("Resolved at the desk"), "30–50 %", "first_contact_rate", _percent),
+    (gettext_lazy("Satisfied (rated 4 or 5)"), "> 95 %", "satisfied_rate", _percent),
 )
 
 
