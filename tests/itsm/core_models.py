@@ -54,3 +54,6 @@ class Note(models.Model):
     class Meta:
         app_label = "itsm_core_tests"
         apps = core_apps
+
+    def __str__(self):
+        return f"note {self.pk}"

@@ -157,10 +157,9 @@ def test_transition_can_use_the_process_log_or_none(engineer):
 
 def test_after_commit_runs_once_the_transaction_commits(django_capture_on_commit_callbacks):
     called = []
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            workflow.after_commit(called.append, "mail")
-            assert called == []  # not while the write may still roll back
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        workflow.after_commit(called.append, "mail")
+        assert called == []  # not while the write may still roll back
     assert called == ["mail"]
 
 
@@ -168,10 +167,13 @@ def test_after_commit_never_runs_when_the_transaction_rolls_back(
     django_capture_on_commit_callbacks,
 ):
     called = []
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            workflow.after_commit(called.append, "mail")
-            raise RuntimeError("the write failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        workflow.after_commit(called.append, "mail")
+        raise RuntimeError("the write failed")
     assert called == [] and callbacks == []
 
 
@@ -183,9 +185,11 @@ def test_after_commit_swallows_a_broken_broker_hand_off_but_logs_it(
     def delay(pk):
         raise OperationalError("Error 111 connecting to broker. Connection refused.")
 
-    with caplog.at_level(logging.ERROR, logger="itsm.workflow"):
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.after_commit(delay, 42)  # does not raise: the write stays committed
+    with (
+        caplog.at_level(logging.ERROR, logger="itsm.workflow"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        workflow.after_commit(delay, 42)  # does not raise: the write stays committed
     assert len(caplog.records) == 1
     record = caplog.records[0]
     assert "after-commit hand-off" in record.getMessage()
