@@ -46,3 +46,11 @@ def test_anonymous_and_missing_users_are_not_the_system():
 
     assert not is_system_user(AnonymousUser())
     assert not is_system_user(None)
+
+
+def test_the_system_user_is_never_a_user_who_took_over_its_old_id():
+    first = system_user()
+    get_user_model().objects.filter(pk=first.pk).delete()
+    get_user_model().objects.create(pk=first.pk, username="newcomer")  # the id reused
+    again = system_user()
+    assert again.username == SYSTEM_USERNAME and again.pk != first.pk
