@@ -62,10 +62,15 @@ def approval_list(request):
 
 
 @never_cache
-@login_required
 def approval_nav(request):
     """The nav's "waiting for me" entry with its count (loaded by htmx, so other pages pay
-    nothing for it); empty when nothing waits, and htmx then drops the placeholder."""
+    nothing for it); empty when nothing waits, and htmx then drops the placeholder.
+
+    Signed out (an expired session), it answers empty too rather than redirecting: htmx
+    would follow the redirect and put the login page into the nav bar.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse("")
     return render(request, "itsm/_approval_nav.html", {"decisions": pending_decisions(request)})
 
 

@@ -153,3 +153,8 @@ def test_staff_homes_show_the_waiting_list_only_when_something_waits(
     assert "waiting-for-me" not in client.get(reverse("home")).content.decode()
     providers.register("test", lambda user: [decision("T-1")])
     assert "waiting-for-me" in client.get(reverse("home")).content.decode()
+
+
+def test_nav_count_answers_empty_when_signed_out(client):
+    response = client.get(reverse("approval_nav"))
+    assert response.status_code == 200 and response.content == b""
