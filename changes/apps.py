@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ChangesConfig(AppConfig):
     name = "changes"
     verbose_name = _("Changes and releases")
+
+    def ready(self):
+        from itsm import approvals
+
+        from .approvals import change_decisions_pending, release_decisions_pending
+
+        # The approvals inbox lists CAB slots and release authorisations waiting for a user.
+        approvals.register("changes", change_decisions_pending)
+        approvals.register("releases", release_decisions_pending)

@@ -28,11 +28,13 @@ def _system_user_pk() -> int:
 def system_user():
     """The inactive `system` account that scheduled jobs act as (created on first use)."""
     User = get_user_model()  # noqa: N806
-    try:
-        return User.objects.get(pk=_system_user_pk())
-    except User.DoesNotExist:  # the test database was flushed since the cache filled
+    # The remembered pk is checked against the name: after the row was deleted (a flushed
+    # test database) SQLite may give that pk to the next new user, who is not the system.
+    user = User.objects.filter(pk=_system_user_pk(), username=SYSTEM_USERNAME).first()
+    if user is None:
         _system_user_pk.cache_clear()
-        return User.objects.get(pk=_system_user_pk())
+        user = User.objects.get(pk=_system_user_pk())
+    return user
 
 
 def is_system_user(user) -> bool:

@@ -26,7 +26,7 @@ _providers: dict[str, Callable[..., Iterable[PendingDecision]]] = {}
 
 @dataclass(frozen=True)
 class PendingDecision:
-    process: str  # the registering app's label, e.g. "changes"
+    process: str  # the process it belongs to, e.g. "changes", "releases", "documents"
     kind: str  # what is to be decided, translated: "变更审批 / change approval"
     number: str  # the form number (D0401-…)
     title: str  # what it is about
@@ -49,8 +49,8 @@ def providers() -> dict[str, Callable[..., Iterable[PendingDecision]]]:
 
 def pending_for(user) -> list[PendingDecision]:
     """Every decision waiting for `user`, oldest first."""
-    if user is None or not user.is_authenticated:
-        return []
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []  # an inactive account (the system actor among them) decides nothing
     found: list[PendingDecision] = []
     for provider in _providers.values():
         found.extend(provider(user))

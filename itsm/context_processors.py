@@ -17,6 +17,9 @@ def site(request):
         "CLIENT_NAME": settings.ITSM["CLIENT_NAME"],
         "user_roles": user_roles(user) if user is not None else set(),
         "is_staff_role": bool(user is not None and is_staff_role(user)),
+        # Who may have decisions waiting (everyone but plain end users): the nav asks for
+        # their "waiting for me" count; end users' pages never do.
+        "may_decide": bool(authenticated and user_roles(user) - {Role.END_USER.value}),
         # The desk (and its supervisor) take calls: phone intake, callbacks.
         "is_desk": bool(
             user is not None and user_has_role(user, Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN)

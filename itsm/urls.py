@@ -7,30 +7,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import health, token_views, views
 from .api.urls import router
+from .discovery import apps_with
 
 
 def process_urls():
     """Each process app with a `urls.py` is served under its own name: /incidents/, /cmdb/…"""
-    from importlib import import_module
-
-    from django.conf import settings
-
-    patterns = []
-    for app in settings.PROJECT_APPS:
-        if app == "itsm":
-            continue
-        try:
-            import_module(f"{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.urls":
-                raise
-            continue
-        patterns.append(path(f"{app}/", include(f"{app}.urls")))
-    return patterns
+    return [path(f"{app}/", include(f"{app}.urls")) for app in apps_with("urls", exclude=("itsm",))]
 
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("approvals/", views.approval_list, name="approvals"),
+    path("approvals/nav/", views.approval_nav, name="approval_nav"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -43,16 +43,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 def role_permissions() -> dict[str, list[str]]:
     """This module's patterns plus every process app's `permissions.ROLE_PERMISSIONS`."""
-    from importlib import import_module
+    from itsm.discovery import app_modules
 
     merged = {role: list(patterns) for role, patterns in ROLE_PERMISSIONS.items()}
-    for app in PROJECT_APPS:
-        try:
-            module = import_module(f"{app}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.permissions":
-                raise
-            continue
+    for module in app_modules("permissions"):
         for role, patterns in getattr(module, "ROLE_PERMISSIONS", {}).items():
             merged.setdefault(role, []).extend(patterns)
     return merged

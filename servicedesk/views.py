@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import selectors, services
@@ -98,7 +99,10 @@ def notifications(request):
             user=request.user, pk=int(pk) if pk and pk.isdecimal() else None
         )
         target = request.POST.get("next", "")
-        if target.startswith("/") and not target.startswith("//"):
+        # Only a page of this site: "//evil.example" and "/\evil.example" are other hosts.
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(target)
         return redirect("servicedesk:notifications")
     return render(

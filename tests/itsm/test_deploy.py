@@ -19,10 +19,13 @@ PRODUCTION_ENV = {
 }
 
 
+TEST_RUN_ONLY = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def _manage(*args, env_overrides=None):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    # Not what the test run set for itself: the browser fixtures allow Django's sync calls
+    # beside Playwright's event loop (DJANGO_ALLOW_ASYNC_UNSAFE), which production never does.
+    env = {k: v for k, v in os.environ.items() if k not in TEST_RUN_ONLY}
     env.update(PRODUCTION_ENV)
     env.update(env_overrides or {})
     return subprocess.run(
@@ -91,9 +94,9 @@ def test_production_build_serves_pages_and_hashed_static_under_gunicorn(tmp_path
     assert (tmp_path / "static" / "staticfiles.json").exists()
 
     port = _free_port()
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    # Not what the test run set for itself: the browser fixtures allow Django's sync calls
+    # beside Playwright's event loop (DJANGO_ALLOW_ASYNC_UNSAFE), which production never does.
+    env = {k: v for k, v in os.environ.items() if k not in TEST_RUN_ONLY}
     env.update(PRODUCTION_ENV)
     env.update(overrides)
     server = subprocess.Popen(

@@ -94,7 +94,23 @@ def test_notifications_bell_page_and_mark_read(client, end_user):
     assert note.read_at is not None
 
 
-def test_notifications_never_redirect_off_site(client, end_user):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example.com/",
+        "/\\evil.example.com/",
+        "/\\/evil.example.com/",
+        "https://evil.example.com/",
+        "javascript:alert(1)",
+    ],
+)
+def test_notifications_never_redirect_off_site(client, end_user, target):
     client.force_login(end_user)
-    response = client.post(reverse("servicedesk:notifications"), {"next": "//evil.example.com/"})
+    response = client.post(reverse("servicedesk:notifications"), {"next": target})
     assert response.url == reverse("servicedesk:notifications")
+
+
+def test_notifications_follow_a_link_on_this_site(client, end_user):
+    client.force_login(end_user)
+    response = client.post(reverse("servicedesk:notifications"), {"next": "/incidents/mine/"})
+    assert response.url == "/incidents/mine/"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from itsm.discovery import apps_with
+
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105  (printed by `make run`; DEBUG only)
 
 
@@ -18,13 +20,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo only runs with DEBUG on: it creates logins with a known password."
             )
-        for app in settings.PROJECT_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        for app in apps_with("demo"):
+            module = import_module(f"{app}.demo")
             with transaction.atomic():
                 summary = module.seed(password=DEMO_PASSWORD)
             self.stdout.write(f"{app}: {summary}")
