@@ -16,7 +16,7 @@ EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
 
 @pytest.mark.parametrize(
     "path",
-    ["/incidents/?q=%00", "/cmdb/?q=%00", "/knowledge/?q=%00", "/api/work-orders/?search=%00"],
+    ["/incidents/?q=%00", "/cmdb/?q=%00", "/knowledge/?q=%00", "/api/incidents/?search=%00"],
 )
 def test_a_nul_byte_in_the_query_is_a_400_not_a_500(client, agent, path):
     client.force_login(agent)
