@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from documents.choices import DocumentStatus
 from documents import services
+from documents.choices import DocumentStatus
 from documents.models import ControlledDocument
 
 pytestmark = pytest.mark.django_db
@@ -439,7 +439,7 @@ def test_scrap_check_and_backup(make_document, engineer, approver, info_centre, 
     assert _api(agent).post(f"/api/document-backups/{backup}/verify/").json()["verified"] is True
 
 
-def test_stale_revision_is_a_409(make_document, agent):
+def test_stale_lock_version_is_a_409(make_document, agent):
     document = make_document("A01")
     response = _api(agent).patch(
         "/api/documents/A01/",

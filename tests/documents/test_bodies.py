@@ -11,9 +11,10 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import reverse
 
-from documents.choices import ApplicationStatus, BorrowStatus, DocumentStatus
 from documents import bodies, services
+from documents.choices import ApplicationStatus, BorrowStatus, DocumentStatus
 from documents.models import DocumentDecision
+from itsm import workflow
 from servicedesk.choices import ApprovalBody, Role
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_each_kind_needs_exactly_its_bodies(
         datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI),
     )
     for body in {OPS, CENTRE} - set(needed):  # the body not asked is refused
-        with pytest.raises((PermissionDenied, services.IllegalTransition)):
+        with pytest.raises((PermissionDenied, workflow.IllegalTransition)):
             services.application_approve(application=application, actor=deciders[body])
 
 
@@ -130,7 +131,7 @@ def test_one_rejection_rejects_even_after_the_other_body_approved(
     assert scrap.status == ApplicationStatus.REJECTED
     assert document.status == DocumentStatus.EFFECTIVE
     assert _bodies(scrap) == [("approval", OPS, "approved"), ("approval", CENTRE, "rejected")]
-    with pytest.raises(services.IllegalTransition) as exc:
+    with pytest.raises(workflow.IllegalTransition) as exc:
         services.application_approve(application=scrap, actor=info_centre)
     assert _messages(exc) == f"{scrap.number} is rejected and cannot be approved."
 
@@ -141,7 +142,7 @@ def test_new_version_is_current_only_after_both_bodies_confirm_the_result(
     document = make_document("B02")
     change = approve_all(_file(document, "change", engineer))
     assert change.status == ApplicationStatus.APPROVED
-    with pytest.raises(services.IllegalTransition):
+    with pytest.raises(workflow.IllegalTransition):
         services.change_result_confirm(application=change, actor=approver)
     change = services.change_result_record(
         application=change,
@@ -242,7 +243,7 @@ def test_turned_down_release_is_handed_in_again_as_a_new_round(agent, info_centr
         actor=agent, level="A", number="A01", name="运维服务方案", document_type="plan"
     )
     services.document_release_reject(document=document, actor=info_centre, note="缺少附录")
-    with pytest.raises(services.IllegalTransition) as exc:
+    with pytest.raises(workflow.IllegalTransition) as exc:
         services.document_release(document=document, actor=info_centre)
     assert "turned down" in _messages(exc)
     with pytest.raises(PermissionDenied):
@@ -271,7 +272,7 @@ def test_each_approver_sees_on_the_page_what_they_may_do_and_why_not(
 
     client.force_login(approver)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "Operations department has decided: approved by 赵敏." in page
+    assert "Operations department has already decided" in page
     assert approve not in page and lend_approve in page
 
     client.force_login(info_centre)
@@ -308,7 +309,11 @@ def test_migration_opens_decisions_for_what_awaits_and_completes_old_approved_ch
     waiting = services.change_apply(document=other, actor=agent, reason="r", content="c")
     DocumentDecision.objects.filter(change_application=waiting).delete()
 
-    migration.forwards(apps, None)
+    class MovedApps:  # the documents' models now answer for their old app label
+        def get_model(self, app_label, name):
+            return apps.get_model("documents" if app_label == "knowledge" else app_label, name)
+
+    migration.forwards(MovedApps(), None)
 
     old.refresh_from_db()
     assert old.status == ApplicationStatus.COMPLETED

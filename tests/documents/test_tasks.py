@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from documents import tasks
-from documents import services
+from documents import services, tasks
 from servicedesk.models import Notification
 
 pytestmark = pytest.mark.django_db

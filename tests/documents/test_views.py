@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from documents.choices import ApplicationStatus, DocumentStatus
 from documents import services
+from documents.choices import ApplicationStatus, DocumentStatus
 from documents.models import ControlledDocument, DocumentChangeApplication
 
 pytestmark = pytest.mark.django_db
@@ -222,18 +222,18 @@ def test_change_goes_through_both_bodies_on_the_pages_and_keeps_version_one(
         application.number,
         "approve",
         note="同意",
-        revision=application.lock_version,
+        lock_version=application.lock_version,
     )
     assert _messages(response)[-1] == "Approval recorded."
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "Operations department has decided: approved by 赵敏." in page
+    assert "Operations department has already decided" in page
     assert 'data-body="information_centre" data-decision="pending"' in page
 
     client.force_login(info_centre)
     response = _act(
-        client, "change", application.number, "approve", revision=application.lock_version
+        client, "change", application.number, "approve", lock_version=application.lock_version
     )
     assert _messages(response)[-1] == "Approval recorded."
     application.refresh_from_db()
@@ -292,8 +292,8 @@ def test_change_goes_through_both_bodies_on_the_pages_and_keeps_version_one(
     # Approving again from a stale page is refused and says why.
     response = _act(client, "change", application.number, "approve")
     assert _messages(response)[-1] == f"{application.number} is completed and cannot be approved."
-    # A stale revision gives the reload message.
-    response = _act(client, "change", application.number, "confirm", revision=1)
+    # A stale lock_version gives the reload message.
+    response = _act(client, "change", application.number, "confirm", lock_version=1)
     assert (
         _messages(response)[-1]
         == "This document was changed by someone else. Please reload the page and try again."
@@ -309,7 +309,7 @@ def test_approver_cannot_approve_own_application_on_the_page(
     )
     client.force_login(approver)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "You filed it: another approver decides." in page
+    assert "yourself: another approver must decide it." in page
     response = client.post(
         reverse(
             "documents:document_application_act", args=["change", application.number, "approve"]
@@ -401,7 +401,7 @@ def test_approvers_sub_navigation_leaves_out_the_staff_only_record_list(client, 
     assert f'href="{reverse("knowledge:list")}"' in page
 
 
-def test_a_revision_of_odd_digits_is_ignored_not_a_crash(client, make_document, info_centre):
+def test_a_lock_version_of_odd_digits_is_ignored_not_a_crash(client, make_document, info_centre):
     """'²' passes str.isdigit() but not int(): the form field is treated as absent."""
     document = make_document("B07", release=False)
     client.force_login(info_centre)
