@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from itsm.approvals import PendingDecision
 
@@ -75,24 +76,19 @@ def _registrations(user):
         )
 
 
+# What each waiting decision is, by application model and stage.
 _KINDS = {
     DocumentChangeApplication: {
-        DecisionStage.APPROVAL: "Document change (文件更改申请单)",
-        DecisionStage.CONFIRMATION: "Document change result (文件更改申请单)",
+        DecisionStage.APPROVAL: gettext_lazy("Document change (文件更改申请单)"),
+        DecisionStage.CONFIRMATION: gettext_lazy("Document change result (文件更改申请单)"),
     },
-    DocumentScrapApplication: {DecisionStage.APPROVAL: "Document scrapping (报废申请单)"},
-    DocumentBorrowApplication: {DecisionStage.APPROVAL: "Document loan (文件借阅申请单)"},
+    DocumentScrapApplication: {
+        DecisionStage.APPROVAL: gettext_lazy("Document scrapping (报废申请单)")
+    },
+    DocumentBorrowApplication: {
+        DecisionStage.APPROVAL: gettext_lazy("Document loan (文件借阅申请单)")
+    },
 }
-
-
-def _kind_label(model, stage) -> str:
-    labels = {
-        "Document change (文件更改申请单)": _("Document change (文件更改申请单)"),
-        "Document change result (文件更改申请单)": _("Document change result (文件更改申请单)"),
-        "Document scrapping (报废申请单)": _("Document scrapping (报废申请单)"),
-        "Document loan (文件借阅申请单)": _("Document loan (文件借阅申请单)"),
-    }
-    return labels[_KINDS[model][stage]]
 
 
 def _applications(user, model):
@@ -113,7 +109,7 @@ def _applications(user, model):
         since = application.carried_out_at if stage == DecisionStage.CONFIRMATION else None
         yield PendingDecision(
             process="documents",
-            kind=_kind_label(model, stage),
+            kind=str(_KINDS[model][stage]),
             number=application.number,
             title=str(application.document),
             requested_by=_name(application.requested_by),

@@ -1,7 +1,7 @@
 """Demo document catalogue: the operations plan as A01, procedures, their supporting
 documents and forms, released by the information centre; a change approved by the ops
 department and awaiting the information centre, a change carried through both stages
-(approved, made, confirmed by both bodies), an overdue loan, a due check and a backup.
+(approved, made, confirmed by both bodies), an overdue loan, a loan awaiting the ops department, a due check and a backup.
 
 Written through the services (so the timelines are real) and idempotent: nothing is
 added when A01 is already in the catalogue.
@@ -154,6 +154,15 @@ def seed_documents() -> str:
     services.borrow_lend(application=loan, actor=agent)
     DocumentBorrowApplication.objects.filter(pk=loan.pk).update(
         due_on=timezone.localdate() - timedelta(days=5)
+    )
+
+    # A loan of B05 awaiting the ops department's approval (in its approvals inbox).
+    services.borrow_apply(
+        document=created["B05"],
+        actor=engineer,
+        purpose="准备变更咨询会议材料时参照变更管理程序。",
+        due_on=timezone.localdate() + timedelta(days=14),
+        borrow_form=BorrowForm.COPY,
     )
 
     # A02's yearly validity check is due.

@@ -493,3 +493,60 @@ def test_list_filters_in_the_query_string_do_not_hide_an_actions_answer(
     response = _api(approver).post(url, {"lock_version": _lv(url)})
     assert response.status_code == 200, response.content
     assert response.json()["number"] == number
+
+
+def test_state_changing_calls_require_the_lock_version(make_document, info_centre, agent):
+    make_document("A01", release=False)
+    response = _api(info_centre).post("/api/documents/A01/release/", {}, format="json")
+    assert response.status_code == 400
+    assert "lock_version" in response.json()
+    response = _api(agent).patch("/api/documents/A01/", {"name": "新名称"}, format="json")
+    assert response.status_code == 400
+    assert "lock_version" in response.json()
+    assert ControlledDocument.objects.get(number="A01").name == "文件 A01"
+
+
+DOCUMENT_PATHS = {
+    "/api/documents/",
+    "/api/documents/{number}/",
+    "/api/documents/{number}/borrowings/",
+    "/api/documents/{number}/change-applications/",
+    "/api/documents/{number}/check/",
+    "/api/documents/{number}/reject-release/",
+    "/api/documents/{number}/release/",
+    "/api/documents/{number}/resubmit-release/",
+    "/api/documents/{number}/scrap-applications/",
+    "/api/documents/{number}/versions/{version_id}/file/",
+    "/api/document-backups/",
+    "/api/document-backups/{number}/",
+    "/api/document-backups/{number}/verify/",
+    "/api/document-borrowings/",
+    "/api/document-borrowings/{number}/",
+    "/api/document-borrowings/{number}/approve/",
+    "/api/document-borrowings/{number}/lend/",
+    "/api/document-borrowings/{number}/reject/",
+    "/api/document-borrowings/{number}/return/",
+    "/api/document-borrowings/{number}/withdraw/",
+    "/api/document-change-applications/",
+    "/api/document-change-applications/{number}/",
+    "/api/document-change-applications/{number}/approve/",
+    "/api/document-change-applications/{number}/confirm/",
+    "/api/document-change-applications/{number}/file/",
+    "/api/document-change-applications/{number}/reject/",
+    "/api/document-change-applications/{number}/result/",
+    "/api/document-change-applications/{number}/withdraw/",
+    "/api/document-scrap-applications/",
+    "/api/document-scrap-applications/{number}/",
+    "/api/document-scrap-applications/{number}/approve/",
+    "/api/document-scrap-applications/{number}/reject/",
+    "/api/document-scrap-applications/{number}/withdraw/",
+}
+
+
+def test_the_openapi_document_keeps_the_document_paths_after_the_move(agent):
+    import yaml
+
+    response = _api(agent).get("/api/schema/")
+    assert response.status_code == 200
+    paths = yaml.safe_load(response.content)["paths"]
+    assert {path for path in paths if "/api/document" in path} == DOCUMENT_PATHS

@@ -411,3 +411,12 @@ def test_a_lock_version_of_odd_digits_is_ignored_not_a_crash(client, make_docume
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.status == "effective"
+
+
+def test_old_knowledge_addresses_redirect_permanently_to_the_documents_app(client, agent):
+    client.force_login(agent)
+    response = client.get("/knowledge/documents/B02/?tab=versions")
+    assert response.status_code == 301
+    assert response["Location"] == "/documents/B02/?tab=versions"
+    assert client.get("/knowledge/documents/")["Location"] == "/documents/"
+    assert reverse("documents:document_list") == "/documents/"
