@@ -9,9 +9,10 @@ content types, so permissions, audit log entries and transition logs follow the 
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import documents.models.catalogue
 from django.conf import settings
 from django.db import migrations, models
+
+import documents.models.catalogue
 
 
 class Migration(migrations.Migration):

@@ -19,7 +19,6 @@ def _document_file_path(instance, filename):
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-
 class Migration(migrations.Migration):
     dependencies = [
         ("knowledge", "0002_form_code"),

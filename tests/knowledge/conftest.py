@@ -2,7 +2,6 @@ import pytest
 from django.utils import translation
 
 from knowledge import services
-from servicedesk.choices import Role
 from servicedesk.models import Category
 
 
