@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .choices import (
-    DOCUMENT_IN_USE,
     ApplicationStatus,
     BorrowStatus,
     Decision,
@@ -36,60 +35,31 @@ def document_actions(*, user, document, applications) -> list[Action]:
 
     `applications` is document_applications' answer (it sets `document.release_stage`).
     """
-    status = document.status
-    in_use = status in DOCUMENT_IN_USE
-    pending_scrap = any(a.status == ApplicationStatus.SUBMITTED for a in applications["scraps"])
+    pending_scrap = next(
+        (a.number for a in applications["scraps"] if a.status == ApplicationStatus.SUBMITTED), ""
+    )
     actions = []
 
-    def add(name, label, rule, blocked=""):
-        refusal = permissions.role_refusal(user, rule)
-        if refusal:
-            actions.append(Action(name, label, False, refusal))
-        else:
-            actions.append(Action(name, label, not blocked, blocked))
+    def add(name, label):
+        refusal = permissions.document_refusal(user, document, name, pending_scrap=pending_scrap)
+        actions.append(Action(name, label, not refusal, str(refusal)))
 
-    if status == DocumentStatus.DRAFT:
+    if document.status == DocumentStatus.DRAFT:
         stage = getattr(document, "release_stage", None)
         rows = stage.rows if stage else []
-        turned_down = any(row.decision == Decision.REJECTED for row in rows)
-        if turned_down:
-            add("resubmit", _("Hand in again for release"), "edit")
+        if any(row.decision == Decision.REJECTED for row in rows):
+            add("resubmit", _("Hand in again for release"))
         else:
-            block = permissions.decision_refusal(user, document, stage) if stage else ""
-            add("release", _("Release"), "release", block)
-    add(
-        "edit",
-        _("Edit catalogue entry"),
-        "edit",
-        _("A scrapped document is kept as it was.") if status == DocumentStatus.SCRAPPED else "",
-    )
-    change_block = ""
-    if status == DocumentStatus.UNDER_CHANGE:
-        change_block = _("A change application is in progress.")
-    elif status != DocumentStatus.EFFECTIVE:
-        change_block = _("Only an effective document can be changed.")
-    add("change", _("Apply for a change"), "apply_change", change_block)
-    scrap_block = ""
-    if status == DocumentStatus.SCRAPPED:
-        scrap_block = _("It is scrapped already.")
-    elif status == DocumentStatus.UNDER_CHANGE:
-        scrap_block = _("Decide the pending change first.")
-    elif pending_scrap:
-        scrap_block = _("A scrap application is awaiting approval.")
-    add("scrap", _("Apply to scrap"), "apply_scrap", scrap_block)
-    add(
-        "borrow",
-        _("Apply to borrow"),
-        "borrow",
-        "" if in_use else _("Only documents in use are lent."),
-    )
-    add(
-        "check",
-        _("Record a validity check"),
-        "check",
-        "" if in_use else _("Only documents in use are checked."),
-    )
-    add("backup", _("Record a backup"), "backup")
+            refusal = permissions.role_refusal(user, "release")
+            if not refusal and stage is not None:
+                refusal = permissions.decision_refusal(user, document, stage)
+            actions.append(Action("release", _("Release"), not refusal, str(refusal)))
+    add("edit", _("Edit catalogue entry"))
+    add("change", _("Apply for a change"))
+    add("scrap", _("Apply to scrap"))
+    add("borrow", _("Apply to borrow"))
+    add("check", _("Record a validity check"))
+    add("backup", _("Record a backup"))
     return actions
 
 

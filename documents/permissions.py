@@ -28,7 +28,7 @@ from servicedesk.choices import ApprovalBody, Role
 from servicedesk.roles import is_staff_role, user_has_role
 
 from . import bodies as approval_bodies
-from .choices import Decision, DecisionStage
+from .choices import DOCUMENT_IN_USE, Decision, DecisionStage, DocumentStatus
 
 _MODELS = [
     "controlleddocument",
@@ -180,6 +180,48 @@ def require(refusal: str) -> None:
     if isinstance(refusal, StateRefusal) and refusal:
         raise workflow.IllegalTransition(str(refusal), code="status")
     workflow.require(refusal)
+
+
+# page action → the role rule it needs
+_DOCUMENT_ACTION_RULE = {"change": "apply_change", "scrap": "apply_scrap", "resubmit": "edit"}
+
+
+def document_refusal(user, document, action: str, *, pending_scrap: str = "") -> str:
+    """Why `user` may not `action` this document now ("" when they may).
+
+    Actions: "edit", "change", "scrap", "borrow", "check", "backup", "resubmit". The role
+    rule first, then the document's status (a StateRefusal: 409 in the API).
+    `pending_scrap` is the number of a scrap application awaiting approval, if any (the
+    page has it loaded, the service reads it under lock). No queries.
+    """
+    refusal = role_refusal(user, _DOCUMENT_ACTION_RULE.get(action, action))
+    if refusal:
+        return refusal
+    status = document.status
+    words = {"number": document.number, "status": document.get_status_display().lower()}
+    if action == "edit" and status == DocumentStatus.SCRAPPED:
+        return StateRefusal(_("A scrapped document is kept as it was and cannot be edited."))
+    if action == "change" and status != DocumentStatus.EFFECTIVE:
+        return StateRefusal(
+            _("Only an effective document can be changed; %(number)s is %(status)s.") % words
+        )
+    if action == "scrap":
+        if status == DocumentStatus.SCRAPPED:
+            return StateRefusal(_("%(number)s is scrapped already.") % words)
+        if status == DocumentStatus.UNDER_CHANGE:
+            return StateRefusal(_("Decide the pending change of %(number)s first.") % words)
+        if pending_scrap:
+            return StateRefusal(
+                _("Scrap application %(number)s is already awaiting approval.")
+                % {"number": pending_scrap}
+            )
+    if action == "borrow" and status not in DOCUMENT_IN_USE:
+        return StateRefusal(_("Only documents in use are lent; %(number)s is %(status)s.") % words)
+    if action == "check" and status not in DOCUMENT_IN_USE:
+        return StateRefusal(
+            _("Only documents in use are checked; %(number)s is %(status)s.") % words
+        )
+    return ""
 
 
 def _name(user) -> str:

@@ -26,7 +26,6 @@ from ..models import (
     DocumentVersion,
 )
 from .common import (
-    CHANGE_OPEN,
     CONFLICT,
     _approvers,
     _fire,
@@ -75,19 +74,7 @@ def change_apply(
     if errors:
         raise ValidationError(errors)
     document = workflow.lock(document, expected=None, conflict=CONFLICT)
-    if document.status == DocumentStatus.UNDER_CHANGE:
-        pending = document.documentchangeapplications.filter(status__in=CHANGE_OPEN).first()
-        raise ValidationError(
-            _("%(document)s already has change application %(number)s in progress.")
-            % {"document": document.number, "number": pending.number if pending else "—"},
-            code="status",
-        )
-    if document.status != DocumentStatus.EFFECTIVE:
-        raise ValidationError(
-            _("Only an effective document can be changed; %(number)s is %(status)s.")
-            % {"number": document.number, "status": document.get_status_display().lower()},
-            code="status",
-        )
+    permissions.require(permissions.document_refusal(actor, document, "change"))
     label = (new_version_label or "").strip()[:20] or _next_label(document)
     if document.versions.filter(label=label).exists():
         raise ValidationError(
@@ -136,20 +123,12 @@ def scrap_apply(*, document, actor, reason: str, content: str = "") -> DocumentS
     if errors:
         raise ValidationError(errors)
     document = workflow.lock(document, expected=None, conflict=CONFLICT)
-    if document.status not in (DocumentStatus.DRAFT, DocumentStatus.EFFECTIVE):
-        message = (
-            _("Decide the pending change of %(number)s first.")
-            if document.status == DocumentStatus.UNDER_CHANGE
-            else _("%(number)s is scrapped already.")
-        )
-        raise ValidationError(message % {"number": document.number}, code="status")
     pending = document.documentscrapapplications.filter(status=ApplicationStatus.SUBMITTED).first()
-    if pending is not None:
-        raise ValidationError(
-            _("Scrap application %(number)s is already awaiting approval.")
-            % {"number": pending.number},
-            code="status",
+    permissions.require(
+        permissions.document_refusal(
+            actor, document, "scrap", pending_scrap=pending.number if pending else ""
         )
+    )
     application = DocumentScrapApplication.objects.create(
         document=document, requested_by=actor, reason=reason, content=(content or "").strip()
     )

@@ -257,8 +257,7 @@ def document_update(*, document, actor, lock_version=None, **fields) -> Controll
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     document = workflow.lock(document, expected=lock_version, conflict=CONFLICT)
-    if document.status == DocumentStatus.SCRAPPED:
-        raise ValidationError(_("A scrapped document is kept as it was and cannot be edited."))
+    permissions.require(permissions.document_refusal(actor, document, "edit"))
     cleaned = _clean_catalogue(fields)
     changed = [name for name, value in cleaned.items() if getattr(document, name) != value]
     if not changed:

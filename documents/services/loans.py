@@ -13,7 +13,6 @@ from servicedesk.notifications import notify, notify_many
 
 from .. import permissions
 from ..choices import (
-    DOCUMENT_IN_USE,
     BorrowForm,
     BorrowStatus,
     DocumentStatus,
@@ -68,12 +67,7 @@ def borrow_apply(
     if errors:
         raise ValidationError(errors)
     document = workflow.lock(document, expected=None, conflict=CONFLICT)
-    if document.status not in DOCUMENT_IN_USE:
-        raise ValidationError(
-            _("Only documents in use are lent; %(number)s is %(status)s.")
-            % {"number": document.number, "status": document.get_status_display().lower()},
-            code="status",
-        )
+    permissions.require(permissions.document_refusal(actor, document, "borrow"))
     application = DocumentBorrowApplication.objects.create(
         document=document,
         requested_by=actor,

@@ -63,12 +63,7 @@ def check_record(
     if errors:
         raise ValidationError(errors)
     document = workflow.lock(document, expected=lock_version, conflict=CONFLICT)
-    if document.status not in DOCUMENT_IN_USE:
-        raise ValidationError(
-            _("Only documents in use are checked; %(number)s is %(status)s.")
-            % {"number": document.number, "status": document.get_status_display().lower()},
-            code="status",
-        )
+    permissions.require(permissions.document_refusal(actor, document, "check"))
     next_on = numbering.add_months(checked_on, document.check_interval_months)
     check = DocumentValidityCheck.objects.create(
         document=document,

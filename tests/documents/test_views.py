@@ -354,7 +354,7 @@ def test_unavailable_actions_say_why(client, make_document, manager, engineer, u
     services.change_apply(document=document, actor=engineer, reason="r", content="c", file=upload())
     client.force_login(engineer)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "A change application is in progress." in page
+    assert "Only an effective document can be changed; B02 is under change." in page
     client.force_login(manager)
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Only the document keepers (IT staff) can edit the catalogue." in page
