@@ -73,7 +73,6 @@ def application_actions(*, user, application) -> tuple[list[str], str]:
     status = application.status
     names = []
     note = ""
-    own = application.requested_by_id == user.pk
     stage = current_stage(application)
     if stage and permissions.role_allows(user, "decide"):
         view = next(s for s in application.decision_stages if s.stage == stage)
@@ -86,7 +85,7 @@ def application_actions(*, user, application) -> tuple[list[str], str]:
         and not permissions.result_refusal(user, application)
     ):
         names.append("result")
-    if own and (
+    if not permissions.withdraw_refusal(user, application) and (
         status == ApplicationStatus.SUBMITTED
         or (kind is DocumentChangeApplication and status in CHANGE_OPEN)
         or (kind is DocumentBorrowApplication and status == BorrowStatus.APPROVED)

@@ -166,6 +166,17 @@ def result_refusal(user, application) -> str:
     )
 
 
+def withdraw_refusal(user, application) -> str:
+    """Why `user` may not withdraw `application` ("" when they may): only the applicant
+    (or an administrator) takes an unfinished application back."""
+    refusal = role_refusal(user, "read")
+    if refusal:
+        return refusal
+    if application.requested_by_id != user.pk and not user.is_superuser:
+        return _("Only the applicant can withdraw an application.")
+    return ""
+
+
 # --- deciding a registration or an application -----------------------------------------
 
 

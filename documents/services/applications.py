@@ -1,7 +1,7 @@
 """Change and scrap applications and the bodies' decisions on every application:
 approve, reject, the change's result and its confirmation, withdrawal."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -483,10 +483,7 @@ def change_result_confirm(*, application, actor, note: str = "", lock_version=No
 @transaction.atomic
 def application_withdraw(*, application, actor, note: str = "", lock_version=None):
     """The applicant takes an unfinished application back (admins may too)."""
-    if not permissions.can_read_documents(actor):
-        raise PermissionDenied(permissions.document_refusal("read"))
-    if application.requested_by_id != actor.pk and not actor.is_superuser:
-        raise PermissionDenied(_("Only the applicant can withdraw an application."))
+    workflow.require(permissions.withdraw_refusal(actor, application))
     document = workflow.lock(application.document, expected=None, conflict=CONFLICT)
     application = workflow.lock(application, expected=lock_version, conflict=CONFLICT)
     source = application.status
