@@ -38,10 +38,13 @@ def document_actions(*, user, document, applications) -> list[Action]:
     pending_scrap = next(
         (a.number for a in applications["scraps"] if a.status == ApplicationStatus.SUBMITTED), ""
     )
+    open_change = next((a.number for a in applications["changes"] if a.status in CHANGE_OPEN), "")
     actions = []
 
     def add(name, label):
-        refusal = permissions.document_refusal(user, document, name, pending_scrap=pending_scrap)
+        refusal = permissions.document_refusal(
+            user, document, name, pending_scrap=pending_scrap, open_change=open_change
+        )
         actions.append(Action(name, label, not refusal, str(refusal)))
 
     if document.status == DocumentStatus.DRAFT:

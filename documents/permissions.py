@@ -197,13 +197,16 @@ def require(refusal: str) -> None:
 _DOCUMENT_ACTION_RULE = {"change": "apply_change", "scrap": "apply_scrap", "resubmit": "edit"}
 
 
-def document_refusal(user, document, action: str, *, pending_scrap: str = "") -> str:
+def document_refusal(
+    user, document, action: str, *, pending_scrap: str = "", open_change: str = ""
+) -> str:
     """Why `user` may not `action` this document now ("" when they may).
 
     Actions: "edit", "change", "scrap", "borrow", "check", "backup", "resubmit". The role
     rule first, then the document's status (a StateRefusal: 409 in the API).
-    `pending_scrap` is the number of a scrap application awaiting approval, if any (the
-    page has it loaded, the service reads it under lock). No queries.
+    `pending_scrap` and `open_change` are the numbers of a scrap application awaiting
+    approval and of a change application under way, if any (the page has them loaded,
+    the service reads them under lock). No queries.
     """
     refusal = role_refusal(user, _DOCUMENT_ACTION_RULE.get(action, action))
     if refusal:
@@ -212,6 +215,11 @@ def document_refusal(user, document, action: str, *, pending_scrap: str = "") ->
     words = {"number": document.number, "status": document.get_status_display().lower()}
     if action == "edit" and status == DocumentStatus.SCRAPPED:
         return StateRefusal(_("A scrapped document is kept as it was and cannot be edited."))
+    if action == "change" and status == DocumentStatus.UNDER_CHANGE and open_change:
+        return StateRefusal(
+            _("%(document)s already has change application %(number)s in progress.")
+            % {"document": document.number, "number": open_change}
+        )
     if action == "change" and status != DocumentStatus.EFFECTIVE:
         return StateRefusal(
             _("Only an effective document can be changed; %(number)s is %(status)s.") % words

@@ -26,6 +26,7 @@ from ..models import (
     DocumentVersion,
 )
 from .common import (
+    CHANGE_OPEN,
     CONFLICT,
     _approvers,
     _fire,
@@ -74,7 +75,12 @@ def change_apply(
     if errors:
         raise ValidationError(errors)
     document = workflow.lock(document, expected=None, conflict=CONFLICT)
-    permissions.require(permissions.document_refusal(actor, document, "change"))
+    open_change = document.documentchangeapplications.filter(status__in=CHANGE_OPEN).first()
+    permissions.require(
+        permissions.document_refusal(
+            actor, document, "change", open_change=open_change.number if open_change else ""
+        )
+    )
     label = (new_version_label or "").strip()[:20] or _next_label(document)
     if document.versions.filter(label=label).exists():
         raise ValidationError(

@@ -351,10 +351,12 @@ def test_borrow_and_return_on_the_page_and_overdue_filter(
 
 def test_unavailable_actions_say_why(client, make_document, manager, engineer, upload):
     document = make_document("B02")
-    services.change_apply(document=document, actor=engineer, reason="r", content="c", file=upload())
+    change = services.change_apply(
+        document=document, actor=engineer, reason="r", content="c", file=upload()
+    )
     client.force_login(engineer)
     page = client.get(document.get_absolute_url()).content.decode()
-    assert "Only an effective document can be changed; B02 is under change." in page
+    assert f"B02 already has change application {change.number} in progress." in page
     client.force_login(manager)
     page = client.get(document.get_absolute_url()).content.decode()
     assert "Only the document keepers (IT staff) can edit the catalogue." in page
