@@ -59,6 +59,7 @@ PROJECT_APPS = [
     "problems",
     "changes",
     "knowledge",
+    "documents",
     "inspections",
     "antivirus",
     "repairs",
@@ -243,8 +244,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "changes.tasks.notify_upcoming_releases",
         "schedule": 60 * 60,
     },
-    "knowledge-document-reminders": {
-        "task": "knowledge.tasks.document_reminders",
+    "documents-reminders": {
+        "task": "documents.tasks.document_reminders",
         "schedule": 60 * 60,
     },
     "analyze-database": {"task": "itsm.tasks.analyze_database", "schedule": 60 * 60 * 24},

@@ -433,9 +433,7 @@ RECORDS = [
 
 
 def seed(*, password: str) -> str:
-    from .documents.demo import seed_documents
-
-    return f"{seed_records()}; {seed_documents()}"
+    return seed_records()
 
 
 def seed_records() -> str:

@@ -58,7 +58,6 @@ def search(request):
             "popular": None if query else selectors.record_popular(user=request.user),
             "staff": permissions.is_staff(request.user),
             "can_write": permissions.can_write(request.user),
-            "can_read_documents": permissions.can_read_documents(request.user),
         },
     )
 
@@ -176,7 +175,6 @@ def record_list(request):
             "status": status,
             "query": query,
             "can_write": permissions.can_write(request.user),
-            "can_read_documents": permissions.can_read_documents(request.user),
         },
     )
 

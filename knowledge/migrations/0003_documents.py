@@ -6,7 +6,17 @@ import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
-import knowledge.models.documents
+
+def _document_file_path(instance, filename):
+    # Copied here when the models moved to the documents app (documents.models.catalogue):
+    # a migration keeps working without the module it was generated from.
+    import uuid
+    from pathlib import PurePath
+
+    from django.utils import timezone
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class Migration(migrations.Migration):
@@ -329,7 +339,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=knowledge.models.documents._document_file_path,
+                        upload_to=_document_file_path,
                         verbose_name="file",
                     ),
                 ),
@@ -578,7 +588,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=knowledge.models.documents._document_file_path,
+                        upload_to=_document_file_path,
                         verbose_name="file",
                     ),
                 ),

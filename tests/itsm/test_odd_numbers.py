@@ -12,7 +12,7 @@ PAGES = [
     f"/changes/{ODD}/",
     f"/changes/releases/{ODD}/",
     f"/knowledge/records/{ODD}/",
-    f"/knowledge/documents/{ODD}/",
+    f"/documents/{ODD}/",
     f"/api/incidents/{ODD}/",
     f"/api/problems/{ODD}/",
     f"/api/changes/{ODD}/",

@@ -1,0 +1,19 @@
+from . import views
+
+
+def register(router):
+    router.register("documents", views.ControlledDocumentViewSet, basename="document")
+    router.register(
+        "document-change-applications",
+        views.DocumentChangeApplicationViewSet,
+        basename="document-change-application",
+    )
+    router.register(
+        "document-scrap-applications",
+        views.DocumentScrapApplicationViewSet,
+        basename="document-scrap-application",
+    )
+    router.register(
+        "document-borrowings", views.DocumentBorrowingViewSet, basename="document-borrowing"
+    )
+    router.register("document-backups", views.DocumentBackupViewSet, basename="document-backup")
