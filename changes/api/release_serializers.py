@@ -3,16 +3,16 @@
 from rest_framework import serializers
 
 from cmdb.models import ConfigurationItem
-from problems.api.serializers import _enum_field
+from problems.api.serializers import enum_field
 
 from ..choices import ReleaseStatus, ReleaseType, TestResult
 from ..models import ChangeRequest, Release, ReleaseApproval, ReleaseTestRecord
 from ..selectors import implementers
 from .serializers import ChangeNoteSerializer, ChangeVersionSerializer, DecisionField, RiskField
 
-ReleaseStatusField = _enum_field(ReleaseStatus)
-ReleaseTypeField = _enum_field(ReleaseType)
-TestResultField = _enum_field(TestResult)
+ReleaseStatusField = enum_field(ReleaseStatus)
+ReleaseTypeField = enum_field(ReleaseType)
+TestResultField = enum_field(TestResult)
 
 
 class ReleaseApprovalSerializer(serializers.ModelSerializer):

@@ -3,16 +3,16 @@
 from rest_framework import serializers
 
 from cmdb.models import ConfigurationItem
-from problems.api.serializers import _enum_field
+from problems.api.serializers import enum_field
 from problems.models import Problem
 
 from ..choices import ChangeStatus, ChangeType, Decision, Risk
 from ..models import Approval, ChangeRequest, ChangeTemplate
 
-ChangeStatusField = _enum_field(ChangeStatus)
-ChangeTypeField = _enum_field(ChangeType)
-RiskField = _enum_field(Risk)
-DecisionField = _enum_field(Decision)
+ChangeStatusField = enum_field(ChangeStatus)
+ChangeTypeField = enum_field(ChangeType)
+RiskField = enum_field(Risk)
+DecisionField = enum_field(Decision)
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
