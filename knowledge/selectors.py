@@ -41,11 +41,9 @@ def _visible_q(user, prefix: str = "") -> Q:
 
 
 def record_visible(*, user) -> QuerySet[KnowledgeRecord]:
-    """Every record `user` may open: staff all of them, others published public ones."""
-    records = KnowledgeRecord.objects.all()
-    if not user.is_authenticated:
-        return records.none()
-    return records.filter(_visible_q(user))
+    """Every record `user` may open: staff all of them, others published public ones
+    (knowledge.permissions.record_filter, the same rule as permits())."""
+    return KnowledgeRecord.objects.restrict(user, "view")
 
 
 def record_get(*, user, number: str) -> KnowledgeRecord:

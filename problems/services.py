@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from incidents.services import work_order_link, work_order_url
 from itsm import workflow
 from itsm.services import transition_record
-from knowledge.services import record_upsert_from_problem
+from knowledge import services as knowledge_services
 from servicedesk.notifications import notify_many
 
 from .permissions import problem_refusal
@@ -207,7 +207,7 @@ def _knowledge_record_publish(*, problem, actor, public: bool) -> int:
     record per problem, updated as new versions) and sits below problems: it takes
     plain values and knows nothing of problems; the problem keeps the record's id.
     """
-    record = record_upsert_from_problem(
+    record = knowledge_services.record_upsert_from_problem(
         number=problem.number,
         title=problem.title,
         symptom=problem.description,

@@ -101,10 +101,10 @@ def test_deflection_rate(make_record, end_user, agent, make_person):
     end = timezone.now() + timedelta(hours=1)
     assert selectors.deflection_rate(start, end) is None
     record = make_record()
-    services.record_feedback(record=record, user=end_user, helpful=True, from_report=True)
-    services.record_feedback(record=record, user=agent, helpful=True)  # not from the fault form
+    services.record_feedback(record=record, actor=end_user, helpful=True, from_report=True)
+    services.record_feedback(record=record, actor=agent, helpful=True)  # not from the fault form
     other = make_person()
-    services.record_feedback(record=record, user=other, helpful=False, from_report=True)
+    services.record_feedback(record=record, actor=other, helpful=False, from_report=True)
     incident_services.work_order_create(actor=other, requester=other, title="打印机卡纸")
 
     assert selectors.deflection_counts(start, end) == {"deflected": 1, "filed": 1}
