@@ -28,11 +28,12 @@ def _system_user_pk() -> int:
 def system_user():
     """The inactive `system` account that scheduled jobs act as (created on first use)."""
     User = get_user_model()  # noqa: N806
-    try:
-        return User.objects.get(pk=_system_user_pk())
-    except User.DoesNotExist:  # the test database was flushed since the cache filled
+    user = User.objects.filter(pk=_system_user_pk(), username=SYSTEM_USERNAME).first()
+    if user is None:  # the test database was rolled back since the cache filled (and the
+        # id may even belong to someone else now)
         _system_user_pk.cache_clear()
-        return User.objects.get(pk=_system_user_pk())
+        user = User.objects.get(pk=_system_user_pk())
+    return user
 
 
 def is_system_user(user) -> bool:
