@@ -94,7 +94,14 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "planned_start"
     raw_id_fields = ["requester", "owner", "template"]
     filter_horizontal = ["problems"]
-    readonly_fields = ["number", "status", "lock_version", "approval_round", "created_at", "updated_at"]
+    readonly_fields = [
+        "number",
+        "status",
+        "lock_version",
+        "approval_round",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AffectedItemInline, ApprovalInline]
 
 

@@ -40,7 +40,9 @@ def release_list(
 def release_applications(*, user) -> list[str]:
     return list(
         Release.objects.restrict(user, "view")
-        .order_by("application").values_list("application", flat=True).distinct()
+        .order_by("application")
+        .values_list("application", flat=True)
+        .distinct()
     )
 
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -35,10 +35,10 @@ from itsm import workflow
 from itsm.services import transition_record
 from servicedesk.notifications import notify, notify_many
 
-from .permissions import release_refusal
 from .choices import ChangeLogAction, ChangeStatus, Decision, ReleaseStatus, TestResult
 from .models import ApproverSet, ChangeLog, Release, ReleaseApproval, ReleaseTestRecord
 from .models.releases import PRE_DEPLOYMENT
+from .permissions import release_refusal
 from .signoff import decision_refused, open_round, signs_for, slot_users
 
 CONTENT_FIELDS = (

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from cmdb.models import ConfigurationItem
 
-from .permissions import change_refusal
 from .choices import CALENDAR_STATUSES
 from .models import ChangeAffectedItem, ChangeLog, ChangeRequest, FreezePeriod
+from .permissions import change_refusal
 
 
 def change_list(*, user, status: str = "", query: str = "", type: str = "") -> QuerySet:
@@ -21,9 +21,7 @@ def change_list(*, user, status: str = "", query: str = "", type: str = "") -> Q
     changes = (
         ChangeRequest.objects.restrict(user, "view")
         .select_related("requester__person", "owner__person")
-        .annotate(
-            item_count=Count("affected_item_links", distinct=True)
-        )
+        .annotate(item_count=Count("affected_item_links", distinct=True))
     )
     if status:
         changes = changes.filter(status=status)

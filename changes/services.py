@@ -8,7 +8,7 @@ queues notifications. All in one transaction, so a refusal leaves nothing half-d
 from datetime import timedelta
 
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from itsm import workflow
 from itsm.services import transition_record
 from servicedesk.notifications import notify, notify_many
 
-from .permissions import change_refusal
 from .choices import ChangeLogAction, ChangeStatus, ChangeType, Decision
 from .models import (
     Approval,
@@ -31,6 +30,7 @@ from .models import (
     ChangeTemplate,
     FreezePeriod,
 )
+from .permissions import change_refusal
 from .signoff import decision_refused, open_round, signs_for, slot_users
 
 # Affected users hear about a change this long before its window opens.
@@ -231,9 +231,7 @@ def _default_approver_set() -> ApproverSet:
 
 
 @transaction.atomic
-def change_request_approval(
-    *, change, actor, note: str = "", lock_version=None
-) -> ChangeRequest:
+def change_request_approval(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """Put the change before the CAB: one pending approval per slot of the default set,
     and the people who may sign are told."""
     change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)

@@ -7,7 +7,7 @@ record's search terms → writes the transition log. All inside one transaction,
 refusal leaves nothing half-done.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +19,6 @@ from itsm.services import transition_record
 from servicedesk.choices import CategoryLevel
 
 from . import permissions
-from .permissions import record_refusal
 from .choices import (
     EDITABLE_STATUSES,
     WEIGHT_BODY,
@@ -30,6 +29,7 @@ from .choices import (
 )
 from .models import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm
 from .models.records import record_visibility, split_numbers
+from .permissions import record_refusal
 
 CONTENT_FIELDS = (
     "title",
@@ -61,9 +61,7 @@ def published_edit_refusal() -> str:
 def _log_and_hide(record, *, name, source, target, actor, note):
     """The log step of a record's transition: who finds it in search follows its status."""
     KnowledgeTerm.objects.filter(record=record).update(visibility=record_visibility(record))
-    workflow.log_transition(
-        record, name=name, source=source, target=target, actor=actor, note=note
-    )
+    workflow.log_transition(record, name=name, source=source, target=target, actor=actor, note=note)
 
 
 def _transition(record, actor, name: str, method, *, note: str = "", **kwargs) -> None:

@@ -14,10 +14,10 @@ from django_fsm import can_proceed
 from itsm import workflow
 from itsm.audit import audit_timeline
 
-from . import permissions, selectors, services
-from .permissions import record_refusal
+from . import drafts, permissions, selectors, services
 from .choices import Status
 from .forms import FeedbackForm, ListFilterForm, MergeForm, NoteForm, RecordForm
+from .permissions import record_refusal
 
 PAGE_SIZE = 30
 QUERY_MAX = 200
@@ -223,7 +223,7 @@ def record_create(request):
 def record_from_work_order(request, number):
     """A draft pre-filled from a resolved or closed work order: one click from its page."""
     workflow.require(record_refusal(request.user, None, "create"))
-    initial = selectors.work_order_draft_initial(user=request.user, number=number)
+    initial = drafts.draft_initial("work_order", user=request.user, number=number)
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
         record = _save_form(request, form)
@@ -297,7 +297,9 @@ def _available_actions(user, record) -> set[str]:
         for action, method in _TRANSITION_METHOD.items()
         if can_proceed(getattr(record, method)) and not record_refusal(user, record, action)
     }
-    if record.status in (Status.DRAFT, Status.REVIEWED) and not record_refusal(user, record, "edit"):
+    if record.status in (Status.DRAFT, Status.REVIEWED) and not record_refusal(
+        user, record, "edit"
+    ):
         available.add("edit")
     if record.status == Status.PUBLISHED and not record_refusal(user, record, "new_version"):
         available.add("new_version")

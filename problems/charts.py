@@ -164,4 +164,3 @@ def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int
     )
     parts.append("</svg>")
     return "".join(parts)
-

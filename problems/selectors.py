@@ -18,9 +18,11 @@ DEFAULT_SUGGESTION_THRESHOLD = 3
 
 def problem_list(*, user, status: str = "", query: str = "") -> QuerySet[Problem]:
     """Problems for the IT staff who may read them; nothing for anyone else."""
-    problems = Problem.objects.restrict(user, "view").select_related(
-        "owner__person", "category__parent__parent", "device"
-    ).annotate(work_order_count=Count("work_order_links", distinct=True))
+    problems = (
+        Problem.objects.restrict(user, "view")
+        .select_related("owner__person", "category__parent__parent", "device")
+        .annotate(work_order_count=Count("work_order_links", distinct=True))
+    )
     if status == "open":
         problems = problems.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -34,9 +36,7 @@ def problem_get(*, user, number: str) -> Problem | None:
     lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
         Problem.objects.restrict(user, "view")
-        .select_related(
-            "owner__person", "created_by__person", "category__parent__parent", "device"
-        )
+        .select_related("owner__person", "created_by__person", "category__parent__parent", "device")
         .filter(lookup)
         .first()
     )

@@ -8,7 +8,7 @@ refusal or a conflict leaves nothing half-done.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,9 @@ from itsm.services import transition_record
 from knowledge import services as knowledge_services
 from servicedesk.notifications import notify_many
 
-from .permissions import problem_refusal
 from .choices import FishboneCategory, ProblemStatus
 from .models import FishboneCause, Problem, ProblemWorkOrder
+from .permissions import problem_refusal
 
 logger = logging.getLogger(__name__)
 

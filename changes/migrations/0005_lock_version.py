@@ -9,7 +9,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(model_name="changerequest", old_name="version", new_name="lock_version"),
+        migrations.RenameField(
+            model_name="changerequest", old_name="version", new_name="lock_version"
+        ),
         migrations.AlterField(
             model_name="changerequest",
             name="lock_version",

@@ -28,7 +28,9 @@ def LockVersionField():  # noqa: N802 (reads like the field class it returns)
     stale one is answered 409 (someone else changed the record)."""
     return serializers.IntegerField(
         min_value=1,
-        help_text=_("The lock_version you last read; if the record changed since, the answer is 409."),
+        help_text=_(
+            "The lock_version you last read; if the record changed since, the answer is 409."
+        ),
         error_messages={
             "required": _(
                 "Send the lock_version of the record as you last read it, so that a change "

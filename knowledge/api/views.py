@@ -146,7 +146,9 @@ class KnowledgeRecordViewSet(
     def retire(self, request, number=None):
         return self._transition(services.record_retire)
 
-    @_act(serializers.KnowledgeLockSerializer, "Start a new version of a published record", code=201)
+    @_act(
+        serializers.KnowledgeLockSerializer, "Start a new version of a published record", code=201
+    )
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, number=None):
         record = self.get_object()

@@ -9,7 +9,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(model_name="knowledgerecord", old_name="revision", new_name="lock_version"),
+        migrations.RenameField(
+            model_name="knowledgerecord", old_name="revision", new_name="lock_version"
+        ),
         migrations.AlterField(
             model_name="knowledgerecord",
             name="lock_version",

@@ -1,7 +1,7 @@
 """The problem as the API shows it, and the small bodies of each action."""
 
-from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import WorkOrder

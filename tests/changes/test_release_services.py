@@ -341,9 +341,13 @@ def test_affected_users_are_told_once_before_the_window_and_again_after_a_resche
     def told():
         return Notification.objects.filter(recipient=user, subject__contains=release.number)
 
-    assert services.release_notify_upcoming(actor=system_user(), now=at(9, 17)) == 0  # 25 h ahead: not yet
+    assert (
+        services.release_notify_upcoming(actor=system_user(), now=at(9, 17)) == 0
+    )  # 25 h ahead: not yet
     assert services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 1
-    assert services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 0  # rerun: nothing new
+    assert (
+        services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 0
+    )  # rerun: nothing new
     assert told().count() == 1
     services.release_reschedule(
         release=release, actor=supervisor, planned_start=at(12, 18), planned_end=at(12, 20)

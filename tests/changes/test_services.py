@@ -5,7 +5,6 @@ from changes import selectors, services
 from changes.choices import ChangeStatus, ChangeType, Decision
 from changes.models import ChangeLog, ChangeTemplate, FreezePeriod
 from cmdb.selectors import ci_timeline
-from itsm import workflow
 from itsm.actors import system_user
 from itsm.models import TransitionLog
 from servicedesk.choices import Role

@@ -38,6 +38,8 @@ def test_list_object_check_page_and_api_agree(request, client, role, make_record
         answer = api.get(f"/api/knowledge-records/{record.number}/")
         assert (answer.status_code == 200) is visible, answer.status_code
         for action in RULES:
-            allowed = set(KnowledgeRecord.objects.restrict(user, action).values_list("pk", flat=True))
+            allowed = set(
+                KnowledgeRecord.objects.restrict(user, action).values_list("pk", flat=True)
+            )
             assert permits(user, record, action) is (record.pk in allowed)
             assert (record_refusal(user, record, action) == "") is (record.pk in allowed)

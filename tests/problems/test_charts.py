@@ -1,4 +1,3 @@
-
 from problems.charts import fishbone_svg, pareto_series, pareto_svg
 
 
@@ -38,4 +37,3 @@ def test_pareto_svg_has_bars_cumulative_line_and_80_percent_reference():
 
 def test_pareto_svg_with_no_data_is_still_an_svg():
     assert pareto_svg([]).startswith("<svg")
-
