@@ -33,10 +33,6 @@ ROLE_PERMISSIONS = {
 }
 
 
-def can_view(user) -> bool:
-    return bool(user.is_authenticated and user_has_role(user, *READER_ROLES))
-
-
 def _owner(user) -> bool:
     return user_has_role(user, *OWNER_ROLES)
 

@@ -10,7 +10,6 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -53,10 +52,6 @@ def _transition(problem, actor, name: str, method, *, note: str = "", **kwargs) 
         note=note,
         **kwargs,
     )
-
-
-def problem_url(problem) -> str:
-    return reverse("problems:detail", args=[problem.number])
 
 
 # --- create and edit -----------------------------------------------------------------
