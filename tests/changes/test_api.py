@@ -71,3 +71,18 @@ def test_approving_your_own_change_through_the_api_says_why(awaiting, make_perso
     response = _act(boss, f"/api/changes/{change.number}/approve/")
     assert response.status_code == 403
     assert "You requested this change; another approver must decide." in str(response.json())
+
+
+def test_a_transition_without_lock_version_is_a_400_saying_what_to_send(make_change, engineer):
+    change = make_change()
+    response = _api(engineer).post(f"/api/changes/{change.number}/submit/")
+    assert response.status_code == 400
+    assert "as you last read it" in response.json()["lock_version"][0]
+
+
+def test_a_stale_lock_version_is_a_409(make_change, engineer):
+    change = make_change()
+    response = _api(engineer).post(
+        f"/api/changes/{change.number}/submit/", {"lock_version": 99}, format="json"
+    )
+    assert response.status_code == 409

@@ -129,3 +129,16 @@ def test_the_release_manager_is_an_engineer_or_supervisor_as_on_the_page(
     assert response.status_code == 400
     assert "manager" in response.json()
     assert not Release.objects.filter(release_version="V9.9").exists()
+
+
+def test_a_write_without_lock_version_is_a_400_saying_what_to_send(make_release, engineer):
+    release = make_release()
+    patched = _api(engineer).patch(
+        f"/api/releases/{release.number}/", {"title": "新"}, format="json"
+    )
+    assert patched.status_code == 400
+    assert "as you last read it" in patched.json()["lock_version"][0]
+    built = _api(engineer).post(f"/api/releases/{release.number}/build/")
+    assert built.status_code == 400 and "lock_version" in built.json()
+    release.refresh_from_db()
+    assert release.title != "新" and release.build == 0
