@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_second_of_two_editors_gets_the_reload_message_with_their_text_kept(
-    browser_context, phone_context, browser_login, engineer, supervisor, make_change
+    browser_context, phone_context, browser_login, engineer, supervisor, make_change, tmp_path
 ):
     change = make_change(summary="更换定影组件")
     url = reverse("changes:edit", args=[change.number])
@@ -22,7 +22,7 @@ def test_the_second_of_two_editors_gets_the_reload_message_with_their_text_kept(
     mine.click("form.col-12 button.btn-primary")
     alert = mine.locator(".alert-danger")
     alert.wait_for()
-    mine.screenshot(path="/tmp/change_edit_conflict_zh.png", full_page=True)
+    mine.screenshot(path=tmp_path / "change_edit_conflict_zh.png", full_page=True)
     assert alert.inner_text() == "该变更已被他人修改，请刷新后重试。"
     assert mine.input_value("#id_summary") == "工程师的摘要"
     change.refresh_from_db()
