@@ -19,7 +19,7 @@ from .models import (
 
 def _own_fields(model) -> list[str]:
     """The model's own columns: auditlog would otherwise diff reverse relations too."""
-    skip = {"created_at", "updated_at", "version", "users_notified_at", "build"}
+    skip = {"created_at", "updated_at", "lock_version", "users_notified_at", "build"}
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
@@ -94,7 +94,14 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "planned_start"
     raw_id_fields = ["requester", "owner", "template"]
     filter_horizontal = ["problems"]
-    readonly_fields = ["number", "status", "version", "approval_round", "created_at", "updated_at"]
+    readonly_fields = [
+        "number",
+        "status",
+        "lock_version",
+        "approval_round",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AffectedItemInline, ApprovalInline]
 
 
@@ -178,7 +185,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number",
         "status",
-        "version",
+        "lock_version",
         "build",
         "approval_round",
         "built_at",

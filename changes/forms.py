@@ -78,7 +78,35 @@ class ProblemNumbersField(forms.CharField):
         return found
 
 
-class ChangeForm(_WindowCheck, forms.Form):
+class _EditLock:
+    """An edit page carries the lock_version it was drawn from (hidden), so a save over
+    someone else's newer one is refused instead of silently overwriting it."""
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["lock_version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                error_messages={
+                    "required": _(
+                        "This page is out of date: reload it and make your changes again."
+                    )
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        # A hidden field's error would not show next to it: say it above the form.
+        errors = self._errors.pop("lock_version", None) if self._errors else None
+        if errors:
+            self.add_error(None, errors)
+        return data
+
+    def content(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "lock_version"}
+
+
+class ChangeForm(_EditLock, _WindowCheck, forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     type = forms.ChoiceField(
         label=_("Type"),
@@ -124,7 +152,8 @@ class ChangeForm(_WindowCheck, forms.Form):
 
 
 class _VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The lock_version the page showed: a stale one gets the "reload" message.
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(_VersionForm):
@@ -180,7 +209,7 @@ class ChangeNumbersField(forms.CharField):
         return found
 
 
-class ReleaseForm(_WindowCheck, forms.Form):
+class ReleaseForm(_EditLock, _WindowCheck, forms.Form):
     application = forms.CharField(
         label=_("Application or system"),
         max_length=100,

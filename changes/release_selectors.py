@@ -4,7 +4,6 @@ from django.db.models import Count, Q, QuerySet
 
 from cmdb.models import ConfigurationItem
 
-from . import permissions
 from .choices import RELEASE_CALENDAR_STATUSES
 from .models import ChangeAffectedItem, Release, ReleaseTestRecord
 from .selectors import ChangeImpact, change_impact
@@ -14,11 +13,13 @@ def release_list(
     *, user, status: str = "", type: str = "", query: str = "", application: str = ""
 ) -> QuerySet[Release]:
     """Releases for everyone who takes part in change management; none for end users."""
-    if not permissions.can_view(user):
-        return Release.objects.none()
-    releases = Release.objects.select_related("requester__person", "manager__person").annotate(
-        change_count=Count("changes", distinct=True),
-        item_count=Count("items", distinct=True),
+    releases = (
+        Release.objects.restrict(user, "view")
+        .select_related("requester__person", "manager__person")
+        .annotate(
+            change_count=Count("changes", distinct=True),
+            item_count=Count("items", distinct=True),
+        )
     )
     if status:
         releases = releases.filter(status=status)
@@ -37,19 +38,19 @@ def release_list(
 
 
 def release_applications(*, user) -> list[str]:
-    if not permissions.can_view(user):
-        return []
     return list(
-        Release.objects.order_by("application").values_list("application", flat=True).distinct()
+        Release.objects.restrict(user, "view")
+        .order_by("application")
+        .values_list("application", flat=True)
+        .distinct()
     )
 
 
 def release_get(*, user, number: str) -> Release | None:
-    if not permissions.can_view(user):
-        return None
     lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
-        Release.objects.select_related("requester__person", "manager__person")
+        Release.objects.restrict(user, "view")
+        .select_related("requester__person", "manager__person")
         .filter(lookup)
         .first()
     )
@@ -96,12 +97,9 @@ def release_test_records(*, release) -> list[ReleaseTestRecord]:
 
 def release_calendar(*, user, start, end) -> list[Release]:
     """Releases whose planned window overlaps [start, end), for the change calendar."""
-    if not permissions.can_view(user):
-        return []
     return list(
-        Release.objects.filter(
-            status__in=RELEASE_CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start
-        )
+        Release.objects.restrict(user, "view")
+        .filter(status__in=RELEASE_CALENDAR_STATUSES, planned_start__lt=end, planned_end__gt=start)
         .only(
             "id",
             "number",

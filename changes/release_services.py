@@ -23,22 +23,23 @@ from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from itsm.services import fire_transition, lock_versioned, save_versioned, transition_record
+from itsm import workflow
+from itsm.services import transition_record
 from servicedesk.notifications import notify, notify_many
 
-from . import permissions
 from .choices import ChangeLogAction, ChangeStatus, Decision, ReleaseStatus, TestResult
 from .models import ApproverSet, ChangeLog, Release, ReleaseApproval, ReleaseTestRecord
 from .models.releases import PRE_DEPLOYMENT
-from .services import IllegalTransition
-from .signoff import open_round, signs_for, slot_users
+from .permissions import release_refusal
+from .signoff import decision_refused, open_round, signs_for, slot_users
 
 CONTENT_FIELDS = (
     "application",
@@ -75,25 +76,12 @@ def notice_ahead() -> timedelta:
     return timedelta(hours=float(hours))
 
 
-class ReleaseConflict(Exception):
-    """Someone else changed the release since the user loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _("This release was changed by someone else. Please reload it and try again.")
-        )
+# This process's wording for the pipeline's errors (itsm.workflow).
+CONFLICT = _lazy("This release was changed by someone else. Please reload it and try again.")
+REFUSED = _lazy("A release that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _check(actor, action: str, release=None) -> None:
-    if not permissions.release_allowed(actor, action, release):
-        raise PermissionDenied(permissions.release_refusal(action))
-
-
-def _locked(release: Release, expected_version: int | None) -> Release:
-    return lock_versioned(release, expected_version=expected_version, conflict=ReleaseConflict)
 
 
 def _log(release, actor, name: str, source: str, note: str = "") -> None:
@@ -108,14 +96,8 @@ def _log(release, actor, name: str, source: str, note: str = "") -> None:
 
 
 def _fire(release, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    fire_transition(
-        release,
-        actor=actor,
-        name=name,
-        method=method,
-        refused=_("A release that is “%(status)s” cannot do this."),
-        note=note,
-        **kwargs,
+    workflow.transition(
+        release, actor=actor, name=name, method=method, refused=REFUSED, note=note, **kwargs
     )
 
 
@@ -172,7 +154,7 @@ def _strip(fields: dict) -> dict:
 @transaction.atomic
 def release_create(*, actor, changes=(), items=(), **fields) -> Release:
     """A planned release by `actor` (the release manager too, unless another is named)."""
-    _check(actor, "create")
+    workflow.require(release_refusal(actor, None, "create"))
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -195,15 +177,15 @@ def release_create(*, actor, changes=(), items=(), **fields) -> Release:
 
 @transaction.atomic
 def release_update(
-    *, release, actor, expected_version=None, changes=None, items=None, **fields
+    *, release, actor, lock_version=None, changes=None, items=None, **fields
 ) -> Release:
     """Edit a planned or rejected release. Moving the window re-arms the notice to
     the affected users."""
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    _check(actor, "edit", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "edit"))
     if release.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _(
@@ -219,7 +201,7 @@ def release_update(
     _validate(release)
     if (release.planned_start, release.planned_end) != window:
         release.users_notified_at = None
-    save_versioned(release)
+    workflow.save(release)
     if changes is not None:
         release.changes.set(changes)
     if items is not None:
@@ -229,12 +211,12 @@ def release_update(
 
 @transaction.atomic
 def release_reschedule(
-    *, release, actor, planned_start, planned_end, note: str = "", expected_version=None
+    *, release, actor, planned_start, planned_end, note: str = "", lock_version=None
 ) -> Release:
     """Move the window of a release not yet deployed; the affected users will be told of
     the new window (again, if they had heard of the old one)."""
-    _check(actor, "reschedule", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "reschedule"))
     if release.status not in PRE_DEPLOYMENT:
         raise ValidationError(
             _("A release that is “%(status)s” cannot be rescheduled.")
@@ -248,7 +230,7 @@ def release_reschedule(
     release.planned_start, release.planned_end = planned_start, planned_end
     if old != (planned_start, planned_end):
         release.users_notified_at = None
-    save_versioned(release)
+    workflow.save(release)
     window = f"{_local(planned_start)} – {_local(planned_end)}"
     _log(
         release,
@@ -264,10 +246,10 @@ def release_reschedule(
 
 
 @transaction.atomic
-def release_build(*, release, actor, note: str = "", expected_version=None) -> Release:
+def release_build(*, release, actor, note: str = "", lock_version=None) -> Release:
     """The release package is built (a new build number); tests start afresh for it."""
-    _check(actor, "build", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "build"))
     _fire(release, actor, "build", release.mark_built, note=note, at=timezone.now())
     return release
 
@@ -316,12 +298,12 @@ def release_test_record_add(
     environment: str = "",
     notes: str = "",
     tested_at=None,
-    expected_version=None,
+    lock_version=None,
 ) -> ReleaseTestRecord:
     """Record one test of the current build. Only a built (not yet tested) release takes
     test records: a failure found later means a rebuild (revise) and a new round."""
-    _check(actor, "test", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "test"))
     if release.status != ReleaseStatus.BUILT:
         if release.status == ReleaseStatus.PLANNED:
             message = _("Mark the release built first: tests are recorded against a build.")
@@ -349,7 +331,7 @@ def release_test_record_add(
         tested_at=tested_at,
         notes=(notes or "").strip(),
     )
-    save_versioned(release)
+    workflow.save(release)
     _log(
         release,
         actor,
@@ -387,16 +369,16 @@ def _release_approver_set() -> ApproverSet:
 
 
 @transaction.atomic
-def release_mark_tested(*, release, actor, note: str = "", expected_version=None) -> Release:
+def release_mark_tested(*, release, actor, note: str = "", lock_version=None) -> Release:
     """The build passed its tests: the release goes to the approvers for authorisation.
 
     Refused, saying why, unless the build is tested (see the module docstring) and the
     release has its deployment and rollback plans, its window and something to release.
     """
-    _check(actor, "test", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "test"))
     if release.status != ReleaseStatus.BUILT:
-        raise IllegalTransition(
+        raise workflow.IllegalTransition(
             _("Only a built release can be marked tested; this one is “%(status)s”.")
             % {"status": release.get_status_display()}
         )
@@ -481,28 +463,26 @@ def approval_slot_for(user, release, approvals=None) -> ReleaseApproval | None:
 
 @transaction.atomic
 def release_decide(
-    *, release, actor, approve: bool, comment: str = "", expected_version=None
+    *, release, actor, approve: bool, comment: str = "", lock_version=None
 ) -> ReleaseApproval:
     """One approver's decision for the slot they sign for. Every slot must approve (an
     emergency release: the first approval); any rejection rejects the release. Refused
     with a clear message: not awaiting authorisation, the actor's own release, already
     decided, or the actor signs for no open slot."""
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
     comment = (comment or "").strip()
     approvals = list(
         release.approvals.select_for_update()
         .filter(round=release.approval_round)
         .order_by("order", "pk")
     )
-    refusal = approval_refusal(actor, release, approvals)
-    if refusal:
-        # Not theirs to decide (their own release, or no slot of theirs) is a 403; the
-        # rest (not awaiting, decided already) is a 400 with the same message.
-        own = actor.pk in (release.requester_id, release.manager_id)
-        outsider = not any(signs_for(actor, a) for a in approvals)
-        if release.status == ReleaseStatus.TESTED and (own or outsider):
-            raise PermissionDenied(refusal)
-        raise ValidationError(refusal, code="refused")
+    decision_refused(
+        actor,
+        approvals,
+        approval_refusal(actor, release, approvals),
+        awaiting=release.status == ReleaseStatus.TESTED,
+        own=actor.pk in (release.requester_id, release.manager_id),
+    )
     approval = next(a for a in approvals if a.decision == Decision.PENDING and signs_for(actor, a))
     if not approve and not comment:
         raise ValidationError({"comment": _("Give a reason for the rejection.")})
@@ -517,36 +497,36 @@ def release_decide(
         _fire(release, actor, "authorise", release.authorise, note=note, at=now)
         _tell([release.requester, release.manager], release, _("Release authorised"), note)
     else:
-        save_versioned(release)
+        workflow.save(release)
         _log(release, actor, "approval", release.status, note)
     return approval
 
 
-def release_authorise(*, release, actor, comment: str = "", expected_version=None):
+def release_authorise(*, release, actor, comment: str = "", lock_version=None):
     return release_decide(
         release=release,
         actor=actor,
         approve=True,
         comment=comment,
-        expected_version=expected_version,
+        lock_version=lock_version,
     )
 
 
-def release_reject(*, release, actor, comment: str = "", expected_version=None):
+def release_reject(*, release, actor, comment: str = "", lock_version=None):
     return release_decide(
         release=release,
         actor=actor,
         approve=False,
         comment=comment,
-        expected_version=expected_version,
+        lock_version=lock_version,
     )
 
 
 @transaction.atomic
-def release_revise(*, release, actor, note: str = "", expected_version=None) -> Release:
+def release_revise(*, release, actor, note: str = "", lock_version=None) -> Release:
     """A rejected release goes back to planned: rebuilt, retested, authorised afresh."""
-    _check(actor, "revise", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "revise"))
     _fire(release, actor, "revise", release.revise, note=note)
     return release
 
@@ -653,13 +633,13 @@ def _log_items(release, actor, action: str, at, *, history: bool) -> int:
 
 @transaction.atomic
 def release_deploy(
-    *, release, actor, outcome: str = "", note: str = "", expected_version=None
+    *, release, actor, outcome: str = "", note: str = "", lock_version=None
 ) -> Release:
     """Deploy to production. Refused with every missing condition named (not tested, not
     authorised, window not open, bundled changes not approved). Writes each affected
     item's history and the change log; affected users not yet told are told now."""
-    _check(actor, "deploy", release)
-    release = _locked(release, expected_version)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "deploy"))
     now = timezone.now()
     blockers = deploy_blockers(release, now=now)
     if blockers:
@@ -678,12 +658,12 @@ def release_deploy(
 
 
 @transaction.atomic
-def release_fail(*, release, actor, outcome: str, note: str = "", expected_version=None):
+def release_fail(*, release, actor, outcome: str, note: str = "", lock_version=None):
     """The deployment failed (recorded in the change log; the items were not changed)."""
-    _check(actor, "deploy", release)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "deploy"))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("Describe what went wrong.")})
-    release = _locked(release, expected_version)
     now = timezone.now()
     _fire(release, actor, "fail", release.fail, note=note, outcome=outcome.strip(), at=now)
     _log_items(release, actor, ChangeLogAction.FAILED, now, history=False)
@@ -692,11 +672,11 @@ def release_fail(*, release, actor, outcome: str, note: str = "", expected_versi
 
 
 @transaction.atomic
-def release_roll_back(*, release, actor, outcome: str, note: str = "", expected_version=None):
-    _check(actor, "deploy", release)
+def release_roll_back(*, release, actor, outcome: str, note: str = "", lock_version=None):
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "deploy"))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("Describe what was rolled back and why.")})
-    release = _locked(release, expected_version)
     now = timezone.now()
     _fire(
         release, actor, "roll_back", release.roll_back, note=note, outcome=outcome.strip(), at=now
@@ -706,20 +686,20 @@ def release_roll_back(*, release, actor, outcome: str, note: str = "", expected_
 
 
 @transaction.atomic
-def release_close(*, release, actor, note: str = "", expected_version=None) -> Release:
-    _check(actor, "close", release)
-    release = _locked(release, expected_version)
+def release_close(*, release, actor, note: str = "", lock_version=None) -> Release:
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "close"))
     _fire(release, actor, "close", release.close, note=note, at=timezone.now())
     return release
 
 
 @transaction.atomic
-def release_cancel(*, release, actor, note: str = "", expected_version=None) -> Release:
+def release_cancel(*, release, actor, note: str = "", lock_version=None) -> Release:
     """Withdraw a release that has not gone out; users already told hear it is off."""
-    _check(actor, "cancel", release)
+    release = workflow.lock(release, expected=lock_version, conflict=CONFLICT)
+    workflow.require(release_refusal(actor, release, "cancel"))
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why the release is cancelled.")})
-    release = _locked(release, expected_version)
     told = release.users_notified_at is not None
     _fire(release, actor, "cancel", release.cancel, note=note.strip(), at=timezone.now())
     if told:
@@ -753,14 +733,16 @@ def _announce(release) -> None:
     notify_many([(impact.users, subject, body, "")])
 
 
-def release_notify_upcoming(*, now=None, ahead: timedelta | None = None) -> int:
+def release_notify_upcoming(*, actor, now=None, ahead: timedelta | None = None) -> int:
     """Tell the affected users of each authorised release whose window opens within the
     lead time (notice_ahead()).
 
     Each release is claimed with a conditional UPDATE of `users_notified_at`, so a rerun
     or a second worker tells nobody twice; moving the window clears the stamp (re-arms).
-    Returns how many releases were announced.
+    Returns how many releases were announced. The hourly task acts as
+    itsm.actors.system_user().
     """
+    workflow.require(release_refusal(actor, None, "announce"))
     now = now or timezone.now()
     ahead = notice_ahead() if ahead is None else ahead
     due = Release.objects.filter(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
+from itsm import workflow
 from itsm.audit import audit_timeline
 from servicedesk.choices import Role
 from servicedesk.roles import user_has_role
@@ -21,6 +22,7 @@ from . import release_selectors as selectors
 from . import release_services as services
 from .choices import ReleaseStatus, ReleaseType
 from .models.releases import PRE_DEPLOYMENT
+from .permissions import release_refusal
 from .views import impact_shown
 
 PAGE_SIZE = 50
@@ -31,8 +33,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _readers_only(user):
-    if not permissions.can_view(user):
-        raise PermissionDenied(_("Only IT staff and approvers can see releases."))
+    workflow.require(release_refusal(user, None, "view"))
 
 
 def _release_or_404(request, number):
@@ -67,7 +68,7 @@ def release_list(request):
             "statuses": ReleaseStatus.choices,
             "types": ReleaseType.choices,
             "applications": selectors.release_applications(user=request.user),
-            "can_create": permissions.release_allowed(request.user, "create"),
+            "can_create": not release_refusal(request.user, None, "create"),
         },
     )
 
@@ -79,8 +80,7 @@ def _form_kwargs(data):
 
 @login_required
 def release_create(request):
-    if not permissions.release_allowed(request.user, "create"):
-        raise PermissionDenied(permissions.release_refusal("create"))
+    workflow.require(release_refusal(request.user, None, "create"))
     initial = {"manager": request.user.pk}
     if request.GET.get("change"):
         initial["changes"] = request.GET["change"][:64]
@@ -110,8 +110,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def release_edit(request, number):
     release = _release_or_404(request, number)
-    if not permissions.release_allowed(request.user, "edit", release):
-        raise PermissionDenied(permissions.release_refusal("edit"))
+    workflow.require(release_refusal(request.user, release, "edit"))
     if release.status not in services.EDITABLE_STATUSES:
         messages.error(request, _("Only a planned or rejected release can be edited."))
         return redirect(release)
@@ -123,20 +122,23 @@ def release_edit(request, number):
         "planned_start": release.planned_start and timezone.localtime(release.planned_start, zone),
         "planned_end": release.planned_end and timezone.localtime(release.planned_end, zone),
         "manager": release.manager_id,
+        "lock_version": release.lock_version,
     }
-    form = forms.ReleaseForm(request.POST or None, initial=initial)
+    form = forms.ReleaseForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        fields, changes, items = _form_kwargs(form.cleaned_data)
+        # The lock_version the page was drawn from, not the one read in this request:
+        # a save over someone else's newer edit is refused, the user's input kept.
+        fields, changes, items = _form_kwargs(form.content())
         try:
             services.release_update(
                 release=release,
                 actor=request.user,
-                expected_version=release.version,
+                lock_version=form.cleaned_data["lock_version"],
                 changes=changes,
                 items=items,
                 **fields,
             )
-        except services.ReleaseConflict as exc:
+        except workflow.Conflict as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -236,9 +238,10 @@ def _action_states(user, release, approvals, summary):
             elif name == "authorise" and approver_like:
                 states.append((name, label, False, slot_refusal))
             continue
-        if not permissions.release_allowed(user, rule, release):
+        refusal = release_refusal(user, release, rule)
+        if refusal:
             if name == "deploy" and release.status == ReleaseStatus.AUTHORISED:
-                states.append((name, label, False, permissions.release_refusal(rule)))
+                states.append((name, label, False, refusal))
             continue
         if name == "deploy":
             blockers = services.deploy_blockers(release, approvals=approvals, summary=summary)
@@ -263,7 +266,7 @@ def _render_detail(request, release, *, bound=None, status=200):
         if bound is not None and bound[0] == name:
             form = bound[1]
         else:
-            initial = {"version": release.version}
+            initial = {"lock_version": release.lock_version}
             if name == "reschedule":
                 zone = timezone.get_current_timezone()
                 initial.update(
@@ -298,7 +301,7 @@ def _render_detail(request, release, *, bound=None, status=200):
             "unavailable": unavailable,
             "notice_hours": int(services.notice_ahead().total_seconds() // 3600),
             "can_edit": release.status in services.EDITABLE_STATUSES
-            and permissions.release_allowed(request.user, "edit", release),
+            and not release_refusal(request.user, release, "edit"),
             "timeline": audit_timeline(subject=release),
         },
         status=status,
@@ -321,10 +324,10 @@ def release_act(request, number, action):
     form = form_class(request.POST, prefix=action)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        lock_version = data.pop("lock_version", None)
         try:
-            service(release=release, actor=request.user, expected_version=version, **data)
-        except (PermissionDenied, services.ReleaseConflict) as exc:
+            service(release=release, actor=request.user, lock_version=lock_version, **data)
+        except (PermissionDenied, workflow.Conflict) as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))

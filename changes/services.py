@@ -8,23 +8,18 @@ queues notifications. All in one transaction, so a refusal leaves nothing half-d
 from datetime import timedelta
 
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed
 
-from itsm.services import IllegalTransition as IllegalTransition  # raised by this process too
-from itsm.services import (
-    fire_transition,
-    lock_versioned,
-    save_versioned,
-    transition_record,
-)
+from itsm import workflow
+from itsm.services import transition_record
 from servicedesk.notifications import notify, notify_many
 
-from . import permissions
 from .choices import ChangeLogAction, ChangeStatus, ChangeType, Decision
 from .models import (
     Approval,
@@ -35,7 +30,8 @@ from .models import (
     ChangeTemplate,
     FreezePeriod,
 )
-from .signoff import open_round, signs_for, slot_users
+from .permissions import change_refusal
+from .signoff import decision_refused, open_round, signs_for, slot_users
 
 # Affected users hear about a change this long before its window opens.
 NOTICE_AHEAD = timedelta(hours=24)
@@ -54,36 +50,17 @@ CONTENT_FIELDS = (
 )
 
 
-class ChangeConflict(Exception):
-    """Someone else changed the change since the user loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _("This change was changed by someone else. Please reload it and try again.")
-        )
+# This process's wording for the pipeline's errors (itsm.workflow).
+CONFLICT = _lazy("This change was changed by someone else. Please reload it and try again.")
+REFUSED = _lazy("A change that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------
 
 
-def _check(actor, action: str, change=None) -> None:
-    if not permissions.allowed(actor, action, change):
-        raise PermissionDenied(permissions.refusal(action))
-
-
-def _locked(change: ChangeRequest, expected_version: int | None) -> ChangeRequest:
-    return lock_versioned(change, expected_version=expected_version, conflict=ChangeConflict)
-
-
 def _fire(change, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    fire_transition(
-        change,
-        actor=actor,
-        name=name,
-        method=method,
-        refused=_("A change that is “%(status)s” cannot do this."),
-        note=note,
-        **kwargs,
+    workflow.transition(
+        change, actor=actor, name=name, method=method, refused=REFUSED, note=note, **kwargs
     )
 
 
@@ -121,7 +98,7 @@ def change_create(
 ) -> ChangeRequest:
     """A draft RFC by `actor`. From a standard template, the template's plans and risk fill
     what is not given and the change is a standard (pre-approved) one."""
-    _check(actor, "create")
+    workflow.require(change_refusal(actor, None, "create"))
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -165,14 +142,14 @@ def _items_set(change, items) -> None:
 
 @transaction.atomic
 def change_update(
-    *, change, actor, expected_version=None, affected_items=None, problems=None, **fields
+    *, change, actor, lock_version=None, affected_items=None, problems=None, **fields
 ) -> ChangeRequest:
     """Edit a draft (a submitted change is frozen until it is rejected and revised)."""
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    _check(actor, "edit", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "edit"))
     if change.status != ChangeStatus.DRAFT:
         raise ValidationError(
             _("Only a draft can be edited; this change is “%(status)s”.")
@@ -185,7 +162,7 @@ def change_update(
     for name, value in fields.items():
         setattr(change, name, value.strip() if isinstance(value, str) else value)
     _validate(change)
-    save_versioned(change)
+    workflow.save(change)
     if affected_items is not None:
         _items_set(change, affected_items)
     if problems is not None:
@@ -197,10 +174,10 @@ def change_update(
 
 
 @transaction.atomic
-def change_submit(*, change, actor, note: str = "", expected_version=None) -> ChangeRequest:
+def change_submit(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """Send the draft to the change manager; it needs a plan and a planned window."""
-    _check(actor, "submit", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "submit"))
     errors = {}
     if not change.implementation_plan.strip():
         errors["implementation_plan"] = _("Describe how the change will be implemented.")
@@ -216,12 +193,12 @@ def change_submit(*, change, actor, note: str = "", expected_version=None) -> Ch
 
 @transaction.atomic
 def change_assess(
-    *, change, actor, assessment: str = "", note: str = "", expected_version=None
+    *, change, actor, assessment: str = "", note: str = "", lock_version=None
 ) -> ChangeRequest:
     """The change manager has assessed risk and impact. A standard change from a template
     is approved at once (pre-approved); the others go on to the CAB."""
-    _check(actor, "assess", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "assess"))
     _fire(
         change,
         actor,
@@ -254,13 +231,11 @@ def _default_approver_set() -> ApproverSet:
 
 
 @transaction.atomic
-def change_request_approval(
-    *, change, actor, note: str = "", expected_version=None
-) -> ChangeRequest:
+def change_request_approval(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """Put the change before the CAB: one pending approval per slot of the default set,
     and the people who may sign are told."""
-    _check(actor, "request_approval", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "request_approval"))
     if change.type == ChangeType.STANDARD and change.template_id:
         raise ValidationError(_("A standard change is pre-approved and skips the CAB."))
     approver_set = _default_approver_set()
@@ -294,13 +269,16 @@ def own_change_refusal(user, change) -> str:
 
 
 def approval_refusal(user, change, approvals=None) -> str:
-    """Why `user`, who would otherwise sign for a slot, cannot decide `change` now ("" when
-    they can, or when they sign for nothing on it anyway)."""
+    """Why `user` cannot decide on `change` for the CAB now ("" when they can).
+
+    The one rule: the change page calls it to offer the approve/reject forms or say why
+    not, approval_decide to refuse, approval_slot_for to find the slot.
+    """
     if change.status != ChangeStatus.AWAITING_APPROVAL:
-        return ""
+        return _("This change is not awaiting approval (it is “%(status)s”).") % {
+            "status": change.get_status_display()
+        }
     approvals = current_approvals(change) if approvals is None else approvals
-    if not any(signs_for(user, a) for a in approvals):
-        return ""
     own = own_change_refusal(user, change)
     if own:
         return own
@@ -310,21 +288,22 @@ def approval_refusal(user, change, approvals=None) -> str:
             "slot": mine.slot_name,
             "decision": mine.get_decision_display(),
         }
-    if not any(a.decision == Decision.PENDING and signs_for(user, a) for a in approvals):
+    matching = [a for a in approvals if signs_for(user, a)]
+    if not matching:
+        return _("You do not sign for any body on this change's approval board (%(slots)s).") % {
+            "slots": ", ".join(a.slot_name for a in approvals)
+        }
+    if not any(a.decision == Decision.PENDING for a in matching):
         return _("%(slot)s has already decided on this change.") % {
-            "slot": ", ".join(a.slot_name for a in approvals if signs_for(user, a))
+            "slot": ", ".join(a.slot_name for a in matching)
         }
     return ""
 
 
 def approval_slot_for(user, change, approvals=None) -> Approval | None:
     """The pending approval `user` may decide on `change` now, or None."""
-    if change.status != ChangeStatus.AWAITING_APPROVAL:
-        return None
-    if user.pk in (change.requester_id, change.owner_id):
-        return None
     approvals = current_approvals(change) if approvals is None else approvals
-    if any(a.approver_id == user.pk for a in approvals):
+    if approval_refusal(user, change, approvals):
         return None
     return next(
         (a for a in approvals if a.decision == Decision.PENDING and signs_for(user, a)), None
@@ -333,51 +312,28 @@ def approval_slot_for(user, change, approvals=None) -> Approval | None:
 
 @transaction.atomic
 def approval_decide(
-    *, change, actor, approve: bool, comment: str = "", expected_version=None
+    *, change, actor, approve: bool, comment: str = "", lock_version=None
 ) -> Approval:
     """Record one CAB member's decision for the slot they sign for.
 
     Normal changes need every slot's approval; an emergency change goes ahead on the
     first approval (and is reviewed afterwards). Any rejection rejects the change. Refused
-    with a clear message: the change is not awaiting approval, it is the actor's own
-    change, the actor already decided on it, or signs for no open slot.
+    with approval_refusal's message: not awaiting approval, the actor's own change or a
+    slot they do not sign for (403), decided already (400).
     """
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
     comment = (comment or "").strip()
-    if change.status != ChangeStatus.AWAITING_APPROVAL:
-        raise ValidationError(
-            _("This change is not awaiting approval (it is “%(status)s”).")
-            % {"status": change.get_status_display()},
-            code="not_awaiting",
-        )
-    own = own_change_refusal(actor, change)
-    if own:
-        raise PermissionDenied(own)
     approvals = list(
         change.approvals.select_for_update().filter(round=change.approval_round).order_by("order")
     )
-    mine = next((a for a in approvals if a.approver_id == actor.pk), None)
-    if mine is not None:
-        raise ValidationError(
-            _("You have already decided on this change (for %(slot)s: %(decision)s).")
-            % {"slot": mine.slot_name, "decision": mine.get_decision_display()},
-            code="twice",
-        )
-    approval = next(
-        (a for a in approvals if a.decision == Decision.PENDING and signs_for(actor, a)), None
+    decision_refused(
+        actor,
+        approvals,
+        approval_refusal(actor, change, approvals),
+        awaiting=change.status == ChangeStatus.AWAITING_APPROVAL,
+        own=bool(own_change_refusal(actor, change)),
     )
-    if approval is None:
-        matching = [a for a in approvals if signs_for(actor, a)]
-        if matching:
-            raise ValidationError(
-                _("%(slot)s has already decided on this change.")
-                % {"slot": ", ".join(a.slot_name for a in matching)},
-                code="slot_decided",
-            )
-        raise PermissionDenied(
-            _("You do not sign for any body on this change's approval board (%(slots)s).")
-            % {"slots": ", ".join(a.slot_name for a in approvals)}
-        )
+    approval = next(a for a in approvals if a.decision == Decision.PENDING and signs_for(actor, a))
     if not approve and not comment:
         raise ValidationError({"comment": _("Give a reason for the rejection.")})
     now = timezone.now()
@@ -392,7 +348,7 @@ def approval_decide(
         _tell([change.requester, change.owner], change, _("Change approved"), note)
     else:
         # A signature that does not yet decide the change: on the timeline all the same.
-        save_versioned(change)
+        workflow.save(change)
         transition_record(
             subject=change,
             transition="approval",
@@ -404,27 +360,23 @@ def approval_decide(
     return approval
 
 
-def change_approve(*, change, actor, comment: str = "", expected_version=None) -> Approval:
+def change_approve(*, change, actor, comment: str = "", lock_version=None) -> Approval:
     return approval_decide(
-        change=change, actor=actor, approve=True, comment=comment, expected_version=expected_version
+        change=change, actor=actor, approve=True, comment=comment, lock_version=lock_version
     )
 
 
-def change_reject(*, change, actor, comment: str = "", expected_version=None) -> Approval:
+def change_reject(*, change, actor, comment: str = "", lock_version=None) -> Approval:
     return approval_decide(
-        change=change,
-        actor=actor,
-        approve=False,
-        comment=comment,
-        expected_version=expected_version,
+        change=change, actor=actor, approve=False, comment=comment, lock_version=lock_version
     )
 
 
 @transaction.atomic
-def change_revise(*, change, actor, note: str = "", expected_version=None) -> ChangeRequest:
+def change_revise(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """A rejected change goes back to draft, to be reworked and submitted again."""
-    _check(actor, "revise", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "revise"))
     _fire(change, actor, "revise", change.revise, note=note)
     return change
 
@@ -434,12 +386,12 @@ def freezes_overlapping(start, end):
 
 
 @transaction.atomic
-def change_schedule(*, change, actor, note: str = "", expected_version=None) -> ChangeRequest:
+def change_schedule(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """Fix the approved change in the calendar. A window inside a freeze period is refused
     unless the change is an emergency; the affected users are told before it opens
     (tasks.notify_upcoming_changes)."""
-    _check(actor, "schedule", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "schedule"))
     if not (change.planned_start and change.planned_end):
         raise ValidationError({"planned_start": _("Give the planned window first.")})
     if not change.is_emergency:
@@ -463,9 +415,9 @@ def change_schedule(*, change, actor, note: str = "", expected_version=None) -> 
 
 
 @transaction.atomic
-def change_start(*, change, actor, note: str = "", expected_version=None) -> ChangeRequest:
-    _check(actor, "start", change)
-    change = _locked(change, expected_version)
+def change_start(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "start"))
     _fire(change, actor, "start", change.start, note=note, at=timezone.now())
     return change
 
@@ -515,11 +467,11 @@ def _log_items(change, actor, action: str, at, *, history: bool) -> int:
 
 @transaction.atomic
 def change_complete(
-    *, change, actor, outcome: str = "", note: str = "", expected_version=None
+    *, change, actor, outcome: str = "", note: str = "", lock_version=None
 ) -> ChangeRequest:
     """Implemented: each affected item's history and the change log record it."""
-    _check(actor, "complete", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "complete"))
     now = timezone.now()
     _fire(change, actor, "complete", change.complete, note=note, outcome=outcome.strip(), at=now)
     _log_items(change, actor, ChangeLogAction.IMPLEMENTED, now, history=True)
@@ -527,11 +479,11 @@ def change_complete(
 
 
 @transaction.atomic
-def change_fail(*, change, actor, outcome: str, note: str = "", expected_version=None):
-    _check(actor, "fail", change)
+def change_fail(*, change, actor, outcome: str, note: str = "", lock_version=None):
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "fail"))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("Describe what went wrong.")})
-    change = _locked(change, expected_version)
     now = timezone.now()
     _fire(change, actor, "fail", change.fail, note=note, outcome=outcome.strip(), at=now)
     _log_items(change, actor, ChangeLogAction.FAILED, now, history=False)
@@ -539,11 +491,11 @@ def change_fail(*, change, actor, outcome: str, note: str = "", expected_version
 
 
 @transaction.atomic
-def change_roll_back(*, change, actor, outcome: str, note: str = "", expected_version=None):
-    _check(actor, "roll_back", change)
+def change_roll_back(*, change, actor, outcome: str, note: str = "", lock_version=None):
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "roll_back"))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("Describe what was rolled back and why.")})
-    change = _locked(change, expected_version)
     now = timezone.now()
     _fire(change, actor, "roll_back", change.roll_back, note=note, outcome=outcome.strip(), at=now)
     _log_items(change, actor, ChangeLogAction.ROLLED_BACK, now, history=True)
@@ -552,13 +504,13 @@ def change_roll_back(*, change, actor, outcome: str, note: str = "", expected_ve
 
 @transaction.atomic
 def change_review(
-    *, change, actor, review_notes: str, note: str = "", expected_version=None
+    *, change, actor, review_notes: str, note: str = "", lock_version=None
 ) -> ChangeRequest:
     """The post-implementation review (required for emergency and failed changes)."""
-    _check(actor, "review", change)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "review"))
     if not (review_notes or "").strip():
         raise ValidationError({"review_notes": _("Write the review.")})
-    change = _locked(change, expected_version)
     _fire(
         change,
         actor,
@@ -572,10 +524,10 @@ def change_review(
 
 
 @transaction.atomic
-def change_close(*, change, actor, note: str = "", expected_version=None) -> ChangeRequest:
+def change_close(*, change, actor, note: str = "", lock_version=None) -> ChangeRequest:
     """Close a reviewed change, or an implemented one that needs no review."""
-    _check(actor, "close", change)
-    change = _locked(change, expected_version)
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    workflow.require(change_refusal(actor, change, "close"))
     now = timezone.now()
     if change.status == ChangeStatus.IMPLEMENTED:
         if change.is_emergency:
@@ -591,14 +543,16 @@ def change_close(*, change, actor, note: str = "", expected_version=None) -> Cha
 # --- reminders -----------------------------------------------------------------------
 
 
-def change_notify_upcoming(*, now=None, ahead: timedelta = NOTICE_AHEAD) -> int:
+def change_notify_upcoming(*, actor, now=None, ahead: timedelta = NOTICE_AHEAD) -> int:
     """Tell the affected users of each scheduled change whose window opens within `ahead`.
 
     Each change is claimed with a conditional UPDATE of `users_notified_at`, so a rerun or
-    a second worker tells nobody twice. Returns how many changes were announced.
+    a second worker tells nobody twice. Returns how many changes were announced. The
+    hourly task acts as itsm.actors.system_user().
     """
     from .selectors import change_impact
 
+    workflow.require(change_refusal(actor, None, "announce"))
     now = now or timezone.now()
     due = ChangeRequest.objects.filter(
         status=ChangeStatus.SCHEDULED,

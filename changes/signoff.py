@@ -5,6 +5,7 @@ What a decision does to the change or release stays with each process's services
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 from servicedesk.choices import Role
@@ -54,3 +55,18 @@ def open_round(model, *, approver_set, round: int, **subject):
             for slot in approver_set.slots.all()
         ]
     )
+
+
+def decision_refused(actor, approvals, refusal: str, *, awaiting: bool, own: bool) -> None:
+    """Raise a decision's refusal (the process's approval_refusal message), if any.
+
+    Not theirs to decide (their own subject, or no slot of theirs) is PermissionDenied
+    (403); the rest (not awaiting a decision, decided already) a ValidationError (400)
+    with the same message.
+    """
+    if not refusal:
+        return
+    outsider = not any(signs_for(actor, a) for a in approvals)
+    if awaiting and (own or outsider):
+        raise PermissionDenied(refusal)
+    raise ValidationError(refusal, code="refused")

@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
+from itsm import workflow
 from itsm.audit import audit_timeline
 
-from . import forms, permissions, selectors, services
+from . import forms, selectors, services
 from .choices import ChangeStatus, ChangeType
 from .models import ChangeTemplate
+from .permissions import change_refusal, release_refusal
+from .signoff import signs_for
 
 PAGE_SIZE = 50
 
@@ -24,8 +27,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _readers_only(user):
-    if not permissions.can_view(user):
-        raise PermissionDenied(_("Only IT staff and approvers can see changes."))
+    workflow.require(change_refusal(user, None, "view"))
 
 
 def _change_or_404(request, number):
@@ -52,7 +54,7 @@ def change_list(request):
             "status": status,
             "q": query,
             "statuses": ChangeStatus.choices,
-            "can_create": permissions.allowed(request.user, "create"),
+            "can_create": not change_refusal(request.user, None, "create"),
             "templates": ChangeTemplate.objects.filter(is_active=True),
         },
     )
@@ -65,8 +67,7 @@ def _form_kwargs(data):
 
 @login_required
 def change_create(request):
-    if not permissions.allowed(request.user, "create"):
-        raise PermissionDenied(permissions.refusal("create"))
+    workflow.require(change_refusal(request.user, None, "create"))
     template = None
     template_id = request.GET.get("template", "")
     if template_id.isdecimal():
@@ -107,8 +108,7 @@ def change_create(request):
 @login_required
 def change_edit(request, number):
     change = _change_or_404(request, number)
-    if not permissions.allowed(request.user, "edit", change):
-        raise PermissionDenied(permissions.refusal("edit"))
+    workflow.require(change_refusal(request.user, change, "edit"))
     if change.status != ChangeStatus.DRAFT:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(change)
@@ -126,21 +126,28 @@ def change_edit(request, number):
         "planned_start": change.planned_start and timezone.localtime(change.planned_start, zone),
         "planned_end": change.planned_end and timezone.localtime(change.planned_end, zone),
         "owner": change.owner_id,
+        "lock_version": change.lock_version,
     }
-    form = forms.ChangeForm(request.POST or None, initial=initial, template=change.template)
+    form = forms.ChangeForm(
+        request.POST or None, initial=initial, template=change.template, editing=True
+    )
     if request.method == "POST" and form.is_valid():
-        fields, items, problems = _form_kwargs(form.cleaned_data)
+        # The lock_version the page was drawn from, not the one read in this request:
+        # a save over someone else's newer edit is refused, the user's input kept.
+        fields, items, problems = _form_kwargs(form.content())
         try:
             services.change_update(
                 change=change,
                 actor=request.user,
-                expected_version=change.version,
+                lock_version=form.cleaned_data["lock_version"],
                 affected_items=items,
                 problems=problems,
                 **fields,
             )
-        except (ValidationError, services.ChangeConflict) as exc:
-            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        except workflow.Conflict as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
         else:
             messages.success(request, _("Change saved."))
             return redirect(change)
@@ -215,15 +222,14 @@ ACTIONS = {
 }
 
 
-def _available(user, change, approvals) -> list[str]:
+def _available(user, change, slot) -> list[str]:
     names = []
-    slot = services.approval_slot_for(user, change, approvals)
     for name, (rule, _form, _service, method, _label) in ACTIONS.items():
         if rule is None:
             if slot is not None:
                 names.append(name)
             continue
-        if not permissions.allowed(user, rule, change):
+        if change_refusal(user, change, rule):
             continue
         if name == "close":
             ok = can_proceed(change.close) or (
@@ -257,15 +263,25 @@ def impact_shown(user, impact) -> dict:
     }
 
 
+def _approval_shown_refusal(user, change, approvals) -> str:
+    """Why `user` cannot sign (services.approval_refusal, the rule the service applies),
+    shown only to those it concerns: a board member, on a change awaiting its decision."""
+    concerned = change.status == ChangeStatus.AWAITING_APPROVAL and any(
+        signs_for(user, a) for a in approvals
+    )
+    return services.approval_refusal(user, change, approvals) if concerned else ""
+
+
 def _render_detail(request, change, *, bound=None, status=200):
     approvals = services.current_approvals(change)
+    slot = services.approval_slot_for(request.user, change, approvals)
     actions = []
-    for name in _available(request.user, change, approvals):
+    for name in _available(request.user, change, slot):
         _rule, form_class, _service, _method, label = ACTIONS[name]
         if bound is not None and bound[0] == name:
             form = bound[1]
         else:
-            form = form_class(initial={"version": change.version}, prefix=name)
+            form = form_class(initial={"lock_version": change.lock_version}, prefix=name)
         actions.append((name, str(label), form))
     items = selectors.change_items(change=change)
     impact = selectors.change_impact(change=change, items=items)
@@ -278,8 +294,8 @@ def _render_detail(request, change, *, bound=None, status=200):
             "impact": impact,
             **impact_shown(request.user, impact),
             "approvals": approvals,
-            "slot": services.approval_slot_for(request.user, change, approvals),
-            "approval_refusal": services.approval_refusal(request.user, change, approvals),
+            "slot": slot,
+            "approval_refusal": _approval_shown_refusal(request.user, change, approvals),
             "conflicts": selectors.change_conflicts_for(change=change),
             "freezes": (
                 services.freezes_overlapping(change.planned_start, change.planned_end)
@@ -288,11 +304,11 @@ def _render_detail(request, change, *, bound=None, status=200):
             ),
             "problems": change.problems.all(),
             "releases": change.releases.order_by("-created_at"),
-            "can_plan_release": permissions.release_allowed(request.user, "create"),
+            "can_plan_release": not release_refusal(request.user, None, "create"),
             "log_entries": change.log_entries.select_related("actor__person")[:100],
             "actions": actions,
             "can_edit": change.status == ChangeStatus.DRAFT
-            and permissions.allowed(request.user, "edit", change),
+            and not change_refusal(request.user, change, "edit"),
             "timeline": audit_timeline(subject=change),
         },
         status=status,
@@ -315,10 +331,10 @@ def change_act(request, number, action):
     form = form_class(request.POST, prefix=action)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        lock_version = data.pop("lock_version", None)
         try:
-            service(change=change, actor=request.user, expected_version=version, **data)
-        except (PermissionDenied, services.ChangeConflict) as exc:
+            service(change=change, actor=request.user, lock_version=lock_version, **data)
+        except (PermissionDenied, workflow.Conflict) as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))

@@ -16,9 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from itsm import numbering
-from itsm.models import NumberSequence
 from itsm.services import form_code_get
+from itsm.services import numbers_reserve as numbers_reserve  # its home is itsm now
 from servicedesk.calendar import business_calendar
 from servicedesk.models import Category, Person, ServiceLevel
 
@@ -484,31 +483,3 @@ def sla_target_table() -> dict[tuple[int, str], tuple[timedelta, timedelta]]:
             timedelta(minutes=policy.resolution_minutes),
         )
     return table
-
-
-def numbers_reserve(*, code: str, per_day: dict[date, int]) -> dict[date, list[str]]:
-    """Reserve `per_day[day]` consecutive daily numbers per day in a handful of queries.
-
-    The NumberSequence rows end at the last number handed out, so later allocations by
-    itsm.services.number_allocate carry on after them and never collide.
-    """
-    scopes = {numbering.daily_scope(code, day): day for day in per_day}
-    with transaction.atomic():
-        existing = {
-            row.scope: row
-            for row in NumberSequence.objects.select_for_update().filter(scope__in=list(scopes))
-        }
-        numbers, new_rows, changed = {}, [], []
-        for scope, day in scopes.items():
-            row = existing.get(scope)
-            first = (row.last_value if row else 0) + 1
-            last = first + per_day[day] - 1
-            numbers[day] = [numbering.format_number(code, day, n) for n in range(first, last + 1)]
-            if row is None:
-                new_rows.append(NumberSequence(scope=scope, last_value=last))
-            else:
-                row.last_value = last
-                changed.append(row)
-        NumberSequence.objects.bulk_create(new_rows, batch_size=500)
-        NumberSequence.objects.bulk_update(changed, ["last_value"], batch_size=500)
-    return numbers

@@ -44,6 +44,34 @@ def number_allocate(*, code: str, day: date | None = None) -> str:
     return numbering.format_number(code, day, sequence)
 
 
+def numbers_reserve(*, code: str, per_day: dict[date, int]) -> dict[date, list[str]]:
+    """Reserve `per_day[day]` consecutive daily numbers per day in a handful of queries.
+
+    The NumberSequence rows end at the last number handed out, so later allocations by
+    itsm.services.number_allocate carry on after them and never collide.
+    """
+    scopes = {numbering.daily_scope(code, day): day for day in per_day}
+    with transaction.atomic():
+        existing = {
+            row.scope: row
+            for row in NumberSequence.objects.select_for_update().filter(scope__in=list(scopes))
+        }
+        numbers, new_rows, changed = {}, [], []
+        for scope, day in scopes.items():
+            row = existing.get(scope)
+            first = (row.last_value if row else 0) + 1
+            last = first + per_day[day] - 1
+            numbers[day] = [numbering.format_number(code, day, n) for n in range(first, last + 1)]
+            if row is None:
+                new_rows.append(NumberSequence(scope=scope, last_value=last))
+            else:
+                row.last_value = last
+                changed.append(row)
+        NumberSequence.objects.bulk_create(new_rows, batch_size=500)
+        NumberSequence.objects.bulk_update(changed, ["last_value"], batch_size=500)
+    return numbers
+
+
 def linked_number_allocate(*, code: str, parent_number: str) -> str:
     """A number for a record that tracks another: `D0302-D0201-2026093001` (then `-02`…)."""
     sequence = sequence_next(scope=numbering.linked_scope(code, parent_number))

@@ -48,7 +48,7 @@ class KnowledgeRecordAdmin(admin.ModelAdmin):
         "number",
         "status",
         "version",
-        "revision",
+        "lock_version",
         "helpful_count",
         "not_helpful_count",
         "view_count",

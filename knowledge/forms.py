@@ -49,7 +49,8 @@ class RecordForm(forms.Form):
     source_work_order_number = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput
     )
-    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The lock_version the page showed: a stale one gets the "reload" message.
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

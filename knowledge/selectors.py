@@ -41,11 +41,9 @@ def _visible_q(user, prefix: str = "") -> Q:
 
 
 def record_visible(*, user) -> QuerySet[KnowledgeRecord]:
-    """Every record `user` may open: staff all of them, others published public ones."""
-    records = KnowledgeRecord.objects.all()
-    if not user.is_authenticated:
-        return records.none()
-    return records.filter(_visible_q(user))
+    """Every record `user` may open: staff all of them, others published public ones
+    (knowledge.permissions.record_filter, the same rule as permits())."""
+    return KnowledgeRecord.objects.restrict(user, "view")
 
 
 def record_get(*, user, number: str) -> KnowledgeRecord:
@@ -241,63 +239,25 @@ def user_feedback(*, user, record) -> KnowledgeFeedback | None:
 # --- the desk's deflection rate -------------------------------------------------------
 
 
-def deflection_counts(start, end) -> dict[str, int]:
-    """Faults answered by the knowledge base versus work orders filed on the web, in [start, end).
-
-    A deflection is a "this helped" answer given from the fault form's suggestion box
-    (`from_report`): the user found the answer before submitting.
-    """
-    from incidents.choices import Channel
-    from incidents.models import WorkOrder
-
-    deflected = KnowledgeFeedback.objects.filter(
+def deflected_count(start, end) -> int:
+    """Faults answered by the knowledge base in [start, end): "this helped" answers given
+    from the fault form's suggestion box (`from_report`), before the user submitted."""
+    return KnowledgeFeedback.objects.filter(
         from_report=True, helpful=True, created_at__gte=start, created_at__lt=end
     ).count()
-    filed = WorkOrder.objects.filter(
-        channel=Channel.WEB, created_at__gte=start, created_at__lt=end
-    ).count()
-    return {"deflected": deflected, "filed": filed}
 
 
-def deflection_rate(start, end) -> float | None:
+def deflection_rate(*, deflected: int, filed: int) -> float | None:
     """Share of web fault reports answered by the knowledge base: deflected / (deflected + filed).
 
-    None when nothing happened in the period.
+    `filed` (work orders filed on the web) comes from incidents, which sits above
+    knowledge: the caller (a report) counts it. None when nothing happened in the period.
     """
-    counts = deflection_counts(start, end)
-    total = counts["deflected"] + counts["filed"]
-    return counts["deflected"] / total if total else None
+    total = deflected + filed
+    return deflected / total if total else None
 
 
 # --- from a work order --------------------------------------------------------------
-
-
-def work_order_draft_initial(*, user, number: str) -> dict:
-    """Initial values of a draft record from a resolved or closed work order `user` can see.
-
-    Raises Http404 when the work order is not visible, not resolved nor closed.
-    """
-    from incidents import selectors as incident_selectors
-    from incidents.choices import Status as WorkOrderStatus
-
-    work_order = incident_selectors.work_order_get(user=user, number=number)
-    if work_order.status not in (WorkOrderStatus.RESOLVED, WorkOrderStatus.CLOSED):
-        raise Http404
-    related = [work_order.number]
-    if work_order.merged_into_id:
-        related.append(work_order.merged_into.number)
-    if work_order.parent_id:
-        related.append(work_order.parent.number)
-    fault_type = work_order.category
-    return {
-        "title": work_order.title,
-        "fault_type": fault_type.pk if fault_type and fault_type.level == "fault_type" else None,
-        "symptom": work_order.description,
-        "solution": work_order.resolution,
-        "related_numbers": "\n".join(related),
-        "audience": Audience.INTERNAL,
-        "source_work_order_number": work_order.number,
-    }
 
 
 def records_from_work_order(*, number: str) -> list[KnowledgeRecord]:

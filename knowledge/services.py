@@ -1,19 +1,20 @@
 """Every write to the knowledge base.
 
-Each service checks the acting user's right (knowledge.permissions) → locks the row and
-checks the revision the user saw → fires the transition or applies the edit → saves →
-re-indexes the record's search terms → writes the transition log. All inside one
-transaction, so a refusal leaves nothing half-done.
+Each service goes through the one pipeline (itsm.workflow): locks the row and checks the
+lock_version the user saw → checks the acting user's right (knowledge.permissions
+record_refusal) → fires the transition or applies the edit → saves → re-indexes the
+record's search terms → writes the transition log. All inside one transaction, so a
+refusal leaves nothing half-done.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy as _lazy
 
-from itsm import search
+from itsm import search, workflow
 from itsm.services import transition_record
 from servicedesk.choices import CategoryLevel
 
@@ -28,6 +29,7 @@ from .choices import (
 )
 from .models import KnowledgeFeedback, KnowledgeRecord, KnowledgeTerm
 from .models.records import record_visibility, split_numbers
+from .permissions import record_refusal
 
 CONTENT_FIELDS = (
     "title",
@@ -40,17 +42,10 @@ CONTENT_FIELDS = (
 )
 
 
-class RecordConflict(Exception):
-    """Someone else saved the record since the user loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _("This knowledge record was changed by someone else. Please reload it and try again.")
-        )
-
-
-class IllegalTransition(ValidationError):
-    pass
+# This process's wording for the pipeline's errors (itsm.workflow).
+CONFLICT = _lazy(
+    "This knowledge record was changed by someone else. Please reload it and try again."
+)
 
 
 def published_edit_refusal() -> str:
@@ -63,40 +58,24 @@ def published_edit_refusal() -> str:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _check(actor, action: str) -> None:
-    if not permissions.allowed(actor, action):
-        raise PermissionDenied(permissions.refusal(action))
-
-
-def _locked(record: KnowledgeRecord, expected_revision: int | None = None) -> KnowledgeRecord:
-    current = (
-        KnowledgeRecord.objects.select_for_update(of=("self",))
-        .select_related("fault_type__parent__parent")
-        .get(pk=record.pk)
-    )
-    if expected_revision is not None and current.revision != expected_revision:
-        raise RecordConflict()
-    return current
-
-
-def _save(record: KnowledgeRecord) -> None:
-    record.revision += 1
-    record.save()
+def _log_and_hide(record, *, name, source, target, actor, note):
+    """The log step of a record's transition: who finds it in search follows its status."""
+    KnowledgeTerm.objects.filter(record=record).update(visibility=record_visibility(record))
+    workflow.log_transition(record, name=name, source=source, target=target, actor=actor, note=note)
 
 
 def _transition(record, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    source = record.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(
-            _("A %(status)s record cannot be %(action)s.")
-            % {"status": record.get_status_display(), "action": _action_label(name)}
-        ) from exc
-    _save(record)
-    KnowledgeTerm.objects.filter(record=record).update(visibility=record_visibility(record))
-    transition_record(
-        subject=record, transition=name, source=source, target=record.status, actor=actor, note=note
+    workflow.transition(
+        record,
+        actor=actor,
+        name=name,
+        method=method,
+        # The state machine's refusal names the step: "A Published record cannot be reviewed."
+        refused=_("A %(status)s record cannot be %(action)s.")
+        % {"status": "%(status)s", "action": _action_label(name)},
+        note=note,
+        log=_log_and_hide,
+        **kwargs,
     )
 
 
@@ -178,7 +157,7 @@ def record_create(
     source_work_order_number: str = "",
 ) -> KnowledgeRecord:
     """A new draft by `actor`, numbered and indexed. Only IT staff write records."""
-    _check(actor, "create")
+    workflow.require(record_refusal(actor, None, "create"))
     fields = _clean(
         {
             "title": title,
@@ -205,18 +184,18 @@ def record_create(
 
 @transaction.atomic
 def record_update(
-    *, record: KnowledgeRecord, actor, expected_revision: int | None = None, **fields
+    *, record: KnowledgeRecord, actor, lock_version: int | None = None, **fields
 ) -> KnowledgeRecord:
     """Edit a draft or a reviewed record (a reviewed one goes back to draft for a new review).
 
     A published record is refused with a message pointing to `record_new_version`; a
     retired one is refused outright.
     """
-    _check(actor, "edit")
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    record = _locked(record, expected_revision)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "edit"))
     if record.status == Status.PUBLISHED:
         raise ValidationError(published_edit_refusal(), code="published")
     if record.status not in EDITABLE_STATUSES:
@@ -230,20 +209,22 @@ def record_update(
     if record.status == Status.REVIEWED:
         _transition(record, actor, "rework", record.rework, note=_("Edited after review."))
     else:
-        _save(record)
+        workflow.save(record)
     record_index(record)
     return record
 
 
 @transaction.atomic
-def record_new_version(*, record: KnowledgeRecord, actor) -> KnowledgeRecord:
+def record_new_version(
+    *, record: KnowledgeRecord, actor, lock_version: int | None = None
+) -> KnowledgeRecord:
     """A new draft copying a published record, to be edited and published in its place.
 
     The published version stays readable until the new one is published. Asking again
     while a new version is still a draft returns that draft instead of a second one.
     """
-    _check(actor, "new_version")
-    record = _locked(record)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "new_version"))
     if record.status != Status.PUBLISHED:
         raise ValidationError(_("Only a published record gets a new version; edit this one."))
     pending = record.next_versions.filter(status__in=EDITABLE_STATUSES).order_by("-pk").first()
@@ -317,7 +298,7 @@ def record_upsert_from_problem(
 
     Problem management calls this with plain values, so knowledge needs nothing of it.
     """
-    _check(actor, "create")
+    workflow.require(record_refusal(actor, None, "create"))
     number = (number or "").strip()
     if not number:
         raise ValueError("a problem number is required")
@@ -357,34 +338,34 @@ def record_upsert_from_problem(
 
 
 @transaction.atomic
-def record_review(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+def record_review(*, record, actor, note: str = "", lock_version=None) -> KnowledgeRecord:
     """The curator has checked the draft; it may now be published."""
-    _check(actor, "review")
-    record = _locked(record, expected_revision)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "review"))
     _transition(record, actor, "review", record.review, note=note, by=actor, at=timezone.now())
     return record
 
 
 @transaction.atomic
-def record_rework(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+def record_rework(*, record, actor, note: str = "", lock_version=None) -> KnowledgeRecord:
     """Send a reviewed record back to draft (the curator wants changes)."""
-    _check(actor, "rework")
-    record = _locked(record, expected_revision)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "rework"))
     _transition(record, actor, "rework", record.rework, note=note)
     return record
 
 
 @transaction.atomic
-def record_publish(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+def record_publish(*, record, actor, note: str = "", lock_version=None) -> KnowledgeRecord:
     """Publish a reviewed record; a new version retires the published one it replaces."""
-    _check(actor, "publish")
-    record = _locked(record, expected_revision)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "publish"))
     now = timezone.now()
     _transition(record, actor, "publish", record.publish, note=note, at=now)
     record_index(record)
     previous = record.previous_version
     if previous is not None and previous.status == Status.PUBLISHED:
-        previous = _locked(previous)
+        previous = workflow.lock(previous, expected=None, conflict=CONFLICT)
         _transition(
             previous,
             actor,
@@ -398,27 +379,34 @@ def record_publish(*, record, actor, note: str = "", expected_revision=None) -> 
 
 
 @transaction.atomic
-def record_retire(*, record, actor, note: str = "", expected_revision=None) -> KnowledgeRecord:
+def record_retire(*, record, actor, note: str = "", lock_version=None) -> KnowledgeRecord:
     """Withdraw a record: end users no longer find it; staff still can open it."""
-    _check(actor, "retire")
-    record = _locked(record, expected_revision)
+    record = workflow.lock(record, expected=lock_version, conflict=CONFLICT)
+    workflow.require(record_refusal(actor, record, "retire"))
     _transition(record, actor, "retire", record.retire, note=note, at=timezone.now())
     return record
 
 
 @transaction.atomic
-def record_merge(*, duplicate, survivor, actor, note: str = "") -> KnowledgeRecord:
+def record_merge(
+    *, duplicate, survivor, actor, note: str = "", lock_version: int | None = None
+) -> KnowledgeRecord:
     """Merge a duplicate into the record that stays, keeping what linked to the duplicate.
 
     The survivor gains the duplicate's related form numbers (and its source work order)
     and its helpful / not helpful / view counts; the duplicate is retired pointing at
-    the survivor, so its old links lead there.
+    the survivor, so its old links lead there. `lock_version` is the survivor's as the
+    curator saw it.
     """
-    _check(actor, "merge")
+    workflow.require(record_refusal(actor, None, "merge"))
     if duplicate.pk == survivor.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
     first, second = sorted([duplicate, survivor], key=lambda r: r.pk)  # lock in pk order
-    locked = {r.pk: _locked(r) for r in (first, second)}
+    expected = {survivor.pk: lock_version}  # the record whose page the curator merges from
+    locked = {
+        r.pk: workflow.lock(r, expected=expected.get(r.pk), conflict=CONFLICT)
+        for r in (first, second)
+    }
     duplicate, survivor = locked[duplicate.pk], locked[survivor.pk]
     if survivor.status == Status.RETIRED:
         raise ValidationError(_("Merge into a record that is not retired."))
@@ -433,16 +421,15 @@ def record_merge(*, duplicate, survivor, actor, note: str = "") -> KnowledgeReco
     survivor.helpful_count = F("helpful_count") + duplicate.helpful_count
     survivor.not_helpful_count = F("not_helpful_count") + duplicate.not_helpful_count
     survivor.view_count = F("view_count") + duplicate.view_count
-    survivor.revision += 1
-    survivor.save(
+    workflow.save(
+        survivor,
         update_fields=[
             "related_numbers",
             "helpful_count",
             "not_helpful_count",
             "view_count",
-            "revision",
             "updated_at",
-        ]
+        ],
     )
     survivor.refresh_from_db()
     record_index(survivor)
@@ -470,10 +457,12 @@ def record_merge(*, duplicate, survivor, actor, note: str = "") -> KnowledgeReco
 
 
 @transaction.atomic
-def record_feedback(*, record, user, helpful: bool, from_report: bool = False) -> KnowledgeFeedback:
-    """One "did this help?" answer per user and record, counted on the record."""
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Log in to answer."))
+def record_feedback(
+    *, record, actor, helpful: bool, from_report: bool = False
+) -> KnowledgeFeedback:
+    """One "did this help?" answer per reader and record, counted on the record."""
+    workflow.require(record_refusal(actor, record, "view"))
+    user = actor
     if record.status != Status.PUBLISHED:
         raise ValidationError(_("Only published records can be rated."))
     if KnowledgeFeedback.objects.filter(user=user, record=record).exists():

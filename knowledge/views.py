@@ -7,14 +7,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
+from itsm import workflow
 from itsm.audit import audit_timeline
 
-from . import permissions, selectors, services
+from . import drafts, permissions, selectors, services
 from .choices import Status
 from .forms import FeedbackForm, ListFilterForm, MergeForm, NoteForm, RecordForm
+from .permissions import record_refusal
 
 PAGE_SIZE = 30
 QUERY_MAX = 200
@@ -22,11 +25,6 @@ QUERY_MAX = 200
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
-
-
-def _require(user, action: str) -> None:
-    if not permissions.allowed(user, action):
-        raise PermissionDenied(permissions.refusal(action))
 
 
 def _record_or_successor(request, number):
@@ -126,7 +124,7 @@ def feedback(request, number):
     try:
         services.record_feedback(
             record=record,
-            user=request.user,
+            actor=request.user,
             helpful=form.cleaned_data["helpful"],
             from_report=from_report,
         )
@@ -193,7 +191,7 @@ def _save_form(request, form, *, record=None):
         return services.record_update(
             record=record,
             actor=request.user,
-            expected_revision=form.cleaned_data["revision"],
+            lock_version=form.cleaned_data["lock_version"],
             **form.content(),
         )
     except ValidationError as exc:
@@ -202,14 +200,14 @@ def _save_form(request, form, *, record=None):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, _error_text(exc))
-    except services.RecordConflict as exc:
+    except workflow.Conflict as exc:
         form.add_error(None, str(exc))
     return None
 
 
 @login_required
 def record_create(request):
-    _require(request.user, "create")
+    workflow.require(record_refusal(request.user, None, "create"))
     form = RecordForm(request.POST or None)
     if request.method == "POST":
         record = _save_form(request, form)
@@ -222,8 +220,8 @@ def record_create(request):
 @login_required
 def record_from_work_order(request, number):
     """A draft pre-filled from a resolved or closed work order: one click from its page."""
-    _require(request.user, "create")
-    initial = selectors.work_order_draft_initial(user=request.user, number=number)
+    workflow.require(record_refusal(request.user, None, "create"))
+    initial = drafts.draft_initial("work_order", user=request.user, number=number)
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
         record = _save_form(request, form)
@@ -248,8 +246,8 @@ def record_from_work_order(request, number):
 
 @login_required
 def record_edit(request, number):
-    _require(request.user, "edit")
     record = selectors.record_get(user=request.user, number=number)
+    workflow.require(record_refusal(request.user, record, "edit"))
     if record.status == Status.PUBLISHED:
         messages.error(request, services.published_edit_refusal())
         return redirect(record)
@@ -264,7 +262,7 @@ def record_edit(request, number):
         "cause": record.cause,
         "solution": record.solution,
         "related_numbers": record.related_numbers,
-        "revision": record.revision,
+        "lock_version": record.lock_version,
     }
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -276,11 +274,12 @@ def record_edit(request, number):
 
 
 # action → (service, success message); the state machine refuses what the status forbids.
+# Lazy: built once at import, translated into each reader's language when shown.
 ACTIONS = {
-    "review": (services.record_review, _("Reviewed: it can now be published.")),
-    "rework": (services.record_rework, _("Sent back to draft.")),
-    "publish": (services.record_publish, _("Published.")),
-    "retire": (services.record_retire, _("Retired.")),
+    "review": (services.record_review, gettext_lazy("Reviewed: it can now be published.")),
+    "rework": (services.record_rework, gettext_lazy("Sent back to draft.")),
+    "publish": (services.record_publish, gettext_lazy("Published.")),
+    "retire": (services.record_retire, gettext_lazy("Retired.")),
 }
 _TRANSITION_METHOD = {
     "review": "review",
@@ -294,13 +293,20 @@ def _available_actions(user, record) -> set[str]:
     available = {
         action
         for action, method in _TRANSITION_METHOD.items()
-        if permissions.allowed(user, action) and can_proceed(getattr(record, method))
+        if can_proceed(getattr(record, method)) and not record_refusal(user, record, action)
     }
-    if record.status in (Status.DRAFT, Status.REVIEWED) and permissions.allowed(user, "edit"):
+    if record.status in (Status.DRAFT, Status.REVIEWED) and not record_refusal(
+        user, record, "edit"
+    ):
         available.add("edit")
-    if record.status == Status.PUBLISHED and permissions.allowed(user, "new_version"):
+    if record.status == Status.PUBLISHED and not record_refusal(user, record, "new_version"):
         available.add("new_version")
     return available
+
+
+def _posted_lock_version(request) -> int | None:
+    value = request.POST.get("lock_version", "")
+    return int(value) if value.isdecimal() else None
 
 
 @login_required
@@ -309,9 +315,14 @@ def act(request, number, action):
     record = selectors.record_get(user=request.user, number=number)
     if action == "new_version":
         try:
-            draft = services.record_new_version(record=record, actor=request.user)
+            draft = services.record_new_version(
+                record=record, actor=request.user, lock_version=_posted_lock_version(request)
+            )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
+            return redirect(record)
+        except workflow.Conflict as exc:
+            messages.error(request, str(exc))
             return redirect(record)
         messages.success(
             request,
@@ -324,20 +335,19 @@ def act(request, number, action):
     service, done = ACTIONS[action]
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    revision = request.POST.get("revision")
     try:
         service(
             record=record,
             actor=request.user,
             note=note,
-            expected_revision=int(revision) if revision and revision.isdecimal() else None,
+            lock_version=_posted_lock_version(request),
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    except services.RecordConflict as exc:
+    except workflow.Conflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, done)
+        messages.success(request, str(done))
     return redirect(record)
 
 
@@ -352,9 +362,16 @@ def merge(request, number):
         return redirect(survivor)
     duplicate = selectors.record_get(user=request.user, number=form.cleaned_data["duplicate"])
     try:
-        services.record_merge(duplicate=duplicate, survivor=survivor, actor=request.user)
+        services.record_merge(
+            duplicate=duplicate,
+            survivor=survivor,
+            actor=request.user,
+            lock_version=_posted_lock_version(request),
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
+    except workflow.Conflict as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(
             request,

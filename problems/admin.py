@@ -7,7 +7,7 @@ from .models import FishboneCause, Problem, ProblemWorkOrder
 
 def _own_fields(model) -> list[str]:
     """The model's own columns: auditlog would otherwise diff reverse relations too."""
-    skip = {"created_at", "updated_at", "version"}
+    skip = {"created_at", "updated_at", "lock_version"}
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
@@ -36,7 +36,7 @@ class ProblemAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "description"]
     list_select_related = ["category", "device", "owner"]
     raw_id_fields = ["device", "owner", "created_by", "category"]
-    readonly_fields = ["number", "status", "version", "created_at", "updated_at"]
+    readonly_fields = ["number", "status", "lock_version", "created_at", "updated_at"]
     inlines = [FishboneCauseInline, ProblemWorkOrderInline]
 
 

@@ -1,7 +1,7 @@
 """Root-cause charts as pure functions: a fishbone and a Pareto chart.
 
 SVG strings for the pages (every text escaped here, so a cause typed as `<script>` shows
-as text), and a reportlab Drawing of the Pareto chart for PDF reports. No database.
+as text). No database.
 """
 
 from collections.abc import Sequence
@@ -164,70 +164,3 @@ def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int
     )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def pareto_drawing(
-    data: Sequence[tuple[str, int]],
-    *,
-    width: float = 480,
-    height: float = 260,
-    font_name: str = "Helvetica",
-):
-    """The same chart as a reportlab Drawing, for PDF reports (pass a CJK `font_name`
-    registered with reportlab to print Chinese labels)."""
-    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
-    from reportlab.lib import colors
-
-    series = pareto_series(data)
-    left, right, top, bottom = 36.0, 36.0, 12.0, 48.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    drawing = Drawing(width, height)
-    # reportlab's origin is bottom left.
-    base_y = bottom
-    drawing.add(Line(left, base_y, left + plot_w, base_y))
-    drawing.add(Line(left, base_y, left, base_y + plot_h))
-    drawing.add(Line(left + plot_w, base_y, left + plot_w, base_y + plot_h))
-    if not series:
-        return drawing
-    peak = series[0][1]
-    slot = plot_w / len(series)
-    bar_w = slot * 0.7
-    points = []
-    for i, (label, count, share) in enumerate(series):
-        x = left + i * slot + (slot - bar_w) / 2
-        bar_h = plot_h * count / peak
-        drawing.add(Rect(x, base_y, bar_w, bar_h, fillColor=colors.HexColor("#0d6efd")))
-        drawing.add(
-            String(
-                x + bar_w / 2,
-                base_y + bar_h + 2,
-                str(count),
-                fontName=font_name,
-                fontSize=7,
-                textAnchor="middle",
-            )
-        )
-        drawing.add(
-            String(
-                x + bar_w / 2,
-                base_y - 10,
-                _clip(label, 10),
-                fontName=font_name,
-                fontSize=7,
-                textAnchor="middle",
-            )
-        )
-        points.append((left + i * slot + slot / 2, base_y + plot_h * share))
-    red = colors.HexColor("#dc3545")
-    drawing.add(PolyLine([c for p in points for c in p], strokeColor=red, strokeWidth=1.5))
-    for x, y in points:
-        drawing.add(Circle(x, y, 2, fillColor=red, strokeColor=red))
-    ref_y = base_y + plot_h * PARETO_REFERENCE
-    orange = colors.HexColor("#fd7e14")
-    drawing.add(Line(left, ref_y, left + plot_w, ref_y, strokeColor=orange, strokeDashArray=[4, 3]))
-    drawing.add(
-        String(
-            left + plot_w + 3, ref_y - 3, "80%", fontName=font_name, fontSize=7, fillColor=orange
-        )
-    )
-    return drawing

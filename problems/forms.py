@@ -82,7 +82,8 @@ class ProblemForm(forms.Form):
 
 
 class _VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The lock_version the page showed: a stale one gets the "reload" message.
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(_VersionForm):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from incidents.choices import Status as WorkOrderStatus
 from incidents.models import WorkOrder
 
-from . import permissions
 from .choices import OPEN_STATUSES, FishboneCategory, ParetoBasis, ProblemStatus
 from .models import FishboneCause, Problem, ProblemWorkOrder
 
@@ -19,11 +18,11 @@ DEFAULT_SUGGESTION_THRESHOLD = 3
 
 def problem_list(*, user, status: str = "", query: str = "") -> QuerySet[Problem]:
     """Problems for the IT staff who may read them; nothing for anyone else."""
-    if not permissions.can_view(user):
-        return Problem.objects.none()
-    problems = Problem.objects.select_related(
-        "owner__person", "category__parent__parent", "device"
-    ).annotate(work_order_count=Count("work_order_links", distinct=True))
+    problems = (
+        Problem.objects.restrict(user, "view")
+        .select_related("owner__person", "category__parent__parent", "device")
+        .annotate(work_order_count=Count("work_order_links", distinct=True))
+    )
     if status == "open":
         problems = problems.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -34,13 +33,10 @@ def problem_list(*, user, status: str = "", query: str = "") -> QuerySet[Problem
 
 
 def problem_get(*, user, number: str) -> Problem | None:
-    if not permissions.can_view(user):
-        return None
     lookup = Q(pk=int(number)) if str(number).isdecimal() else Q(number=number)
     return (
-        Problem.objects.select_related(
-            "owner__person", "created_by__person", "category__parent__parent", "device"
-        )
+        Problem.objects.restrict(user, "view")
+        .select_related("owner__person", "created_by__person", "category__parent__parent", "device")
         .filter(lookup)
         .first()
     )
@@ -62,10 +58,9 @@ def problem_causes(*, problem) -> list[tuple[str, str, list[FishboneCause]]]:
 
 def known_error_list(*, user) -> QuerySet[Problem]:
     """Known errors with their workarounds, newest first: what the desk tells callers."""
-    if not permissions.can_view(user):
-        return Problem.objects.none()
     return (
-        Problem.objects.filter(status=ProblemStatus.KNOWN_ERROR)
+        Problem.objects.restrict(user, "view")
+        .filter(status=ProblemStatus.KNOWN_ERROR)
         .select_related("category__parent__parent", "device")
         .order_by("-workaround_published_at", "-id")
     )

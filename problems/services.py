@@ -8,48 +8,31 @@ refusal or a conflict leaves nothing half-done.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.services import work_order_link, work_order_url
-from itsm.services import IllegalTransition as IllegalTransition  # raised by this process too
-from itsm.services import (
-    fire_transition,
-    lock_versioned,
-    save_versioned,
-    transition_record,
-)
+from itsm import workflow
+from itsm.services import transition_record
+from knowledge import services as knowledge_services
 from servicedesk.notifications import notify_many
 
-from . import permissions
 from .choices import FishboneCategory, ProblemStatus
 from .models import FishboneCause, Problem, ProblemWorkOrder
+from .permissions import problem_refusal
 
 logger = logging.getLogger(__name__)
 
 
-class ProblemConflict(Exception):
-    """Someone else changed the problem since the user loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _("This problem was changed by someone else. Please reload it and try again.")
-        )
+# This process's wording for the pipeline's errors (itsm.workflow).
+CONFLICT = _lazy("This problem was changed by someone else. Please reload it and try again.")
+REFUSED = _lazy("A problem that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _check(actor, action: str, problem=None) -> None:
-    if not permissions.allowed(actor, action, problem):
-        raise PermissionDenied(permissions.refusal(action))
-
-
-def _locked(problem: Problem, expected_version: int | None) -> Problem:
-    return lock_versioned(problem, expected_version=expected_version, conflict=ProblemConflict)
 
 
 def _required(text: str, field: str, message: str) -> str:
@@ -60,19 +43,15 @@ def _required(text: str, field: str, message: str) -> str:
 
 
 def _transition(problem, actor, name: str, method, *, note: str = "", **kwargs) -> None:
-    fire_transition(
+    workflow.transition(
         problem,
         actor=actor,
         name=name,
         method=method,
-        refused=_("A problem that is “%(status)s” cannot do this."),
+        refused=REFUSED,
         note=note,
         **kwargs,
     )
-
-
-def problem_url(problem) -> str:
-    return reverse("problems:detail", args=[problem.number])
 
 
 # --- create and edit -----------------------------------------------------------------
@@ -91,7 +70,7 @@ def problem_create(
 ) -> Problem:
     """A new problem owned by `owner` (the raising supervisor by default), numbered, with
     `work_orders` linked (each work order's page lists the problem)."""
-    _check(actor, "create")
+    workflow.require(problem_refusal(actor, None, "create"))
     problem = Problem(
         title=_required(title, "title", _("Give the problem a title.")),
         description=(description or "").strip(),
@@ -106,26 +85,6 @@ def problem_create(
         subject=problem, transition="create", source="", target=problem.status, actor=actor
     )
     _link(problem, list(work_orders), actor)
-    return problem
-
-
-@transaction.atomic
-def problem_update(*, problem, actor, expected_version=None, **fields) -> Problem:
-    """Edit the title, description, category, device or owner of a problem not yet closed."""
-    editable = {"title", "description", "category", "device", "owner"}
-    unknown = set(fields) - editable
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    _check(actor, "edit", problem)
-    problem = _locked(problem, expected_version)
-    if problem.status == ProblemStatus.CLOSED:
-        raise ValidationError(_("A closed problem cannot be edited."))
-    if "title" in fields:
-        fields["title"] = _required(fields["title"], "title", _("Give the problem a title."))
-    for name, value in fields.items():
-        setattr(problem, name, value)
-    problem.full_clean(exclude=["number"])
-    save_versioned(problem)
     return problem
 
 
@@ -146,7 +105,7 @@ def _link(problem, work_orders, actor) -> int:
 @transaction.atomic
 def problem_link_work_orders(*, problem, actor, work_orders) -> int:
     """Link more work orders (idempotent); returns how many were new."""
-    _check(actor, "link", problem)
+    workflow.require(problem_refusal(actor, problem, "link"))
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError(_("A closed problem cannot take more work orders."))
     return _link(problem, list(work_orders), actor)
@@ -159,7 +118,7 @@ def problem_link_suggestion(*, problem, actor, kind: str, key: str, since_days: 
     another, even a resolved one). Returns how many were new."""
     from . import selectors
 
-    _check(actor, "link", problem)
+    workflow.require(problem_refusal(actor, problem, "link"))
     stale = ValidationError(_("That suggestion is no longer valid; reload the list."))
     if kind not in ("device", "category") or not str(key).isdecimal():
         raise stale
@@ -173,22 +132,22 @@ def problem_link_suggestion(*, problem, actor, kind: str, key: str, since_days: 
 
 
 @transaction.atomic
-def problem_investigate(*, problem, actor, note: str = "", expected_version=None) -> Problem:
+def problem_investigate(*, problem, actor, note: str = "", lock_version=None) -> Problem:
     """Start the investigation."""
-    _check(actor, "investigate", problem)
-    problem = _locked(problem, expected_version)
+    problem = workflow.lock(problem, expected=lock_version, conflict=CONFLICT)
+    workflow.require(problem_refusal(actor, problem, "investigate"))
     _transition(problem, actor, "investigate", problem.investigate, note=note, at=timezone.now())
     return problem
 
 
 @transaction.atomic
 def problem_record_root_cause(
-    *, problem, actor, root_cause: str, note: str = "", expected_version=None
+    *, problem, actor, root_cause: str, note: str = "", lock_version=None
 ) -> Problem:
     """Record (or correct) the root cause; the problem is then "root cause known"."""
-    _check(actor, "root_cause", problem)
+    problem = workflow.lock(problem, expected=lock_version, conflict=CONFLICT)
+    workflow.require(problem_refusal(actor, problem, "root_cause"))
     root_cause = _required(root_cause, "root_cause", _("Describe the root cause."))
-    problem = _locked(problem, expected_version)
     _transition(
         problem,
         actor,
@@ -209,7 +168,7 @@ def problem_publish_workaround(
     workaround: str,
     public: bool = True,
     note: str = "",
-    expected_version=None,
+    lock_version=None,
 ) -> Problem:
     """Make the problem a known error with its workaround, or update the workaround.
 
@@ -217,9 +176,9 @@ def problem_publish_workaround(
     offers it, as a knowledge record (created, or updated by a new version), published
     at once when the actor is also the knowledge curator. `public` lets end users find it.
     """
-    _check(actor, "publish_workaround", problem)
+    problem = workflow.lock(problem, expected=lock_version, conflict=CONFLICT)
+    workflow.require(problem_refusal(actor, problem, "publish_workaround"))
     workaround = _required(workaround, "workaround", _("Describe the workaround."))
-    problem = _locked(problem, expected_version)
     _transition(
         problem,
         actor,
@@ -236,19 +195,14 @@ def problem_publish_workaround(
     return problem
 
 
-def _knowledge_record_publish(*, problem, actor, public: bool) -> int | None:
-    """The knowledge record of the problem's workaround; its id, or None without the app.
+def _knowledge_record_publish(*, problem, actor, public: bool) -> int:
+    """The id of the knowledge record of the problem's workaround.
 
     Knowledge owns the contract (knowledge.services.record_upsert_from_problem: one
-    record per problem, updated as new versions). Imported late: knowledge is the later
-    process and depends on nothing here; problems only hands it plain values and keeps
-    the record's id, so it works without the knowledge app too.
+    record per problem, updated as new versions) and sits below problems: it takes
+    plain values and knows nothing of problems; the problem keeps the record's id.
     """
-    try:
-        from knowledge.services import record_upsert_from_problem
-    except ImportError:  # pragma: no cover (the knowledge app is optional here)
-        return None
-    record = record_upsert_from_problem(
+    record = knowledge_services.record_upsert_from_problem(
         number=problem.number,
         title=problem.title,
         symptom=problem.description,
@@ -265,13 +219,13 @@ def _knowledge_record_publish(*, problem, actor, public: bool) -> int | None:
 
 @transaction.atomic
 def problem_resolve(
-    *, problem, actor, resolution: str, note: str = "", expected_version=None
+    *, problem, actor, resolution: str, note: str = "", lock_version=None
 ) -> Problem:
     """Resolved (usually through a change); the linked work orders' requesters and
     engineers are told, each with a link to their own work order."""
-    _check(actor, "resolve", problem)
+    problem = workflow.lock(problem, expected=lock_version, conflict=CONFLICT)
+    workflow.require(problem_refusal(actor, problem, "resolve"))
     resolution = _required(resolution, "resolution", _("Describe how the problem was fixed."))
-    problem = _locked(problem, expected_version)
     _transition(
         problem,
         actor,
@@ -299,9 +253,9 @@ def problem_resolve(
 
 
 @transaction.atomic
-def problem_close(*, problem, actor, note: str = "", expected_version=None) -> Problem:
-    _check(actor, "close", problem)
-    problem = _locked(problem, expected_version)
+def problem_close(*, problem, actor, note: str = "", lock_version=None) -> Problem:
+    problem = workflow.lock(problem, expected=lock_version, conflict=CONFLICT)
+    workflow.require(problem_refusal(actor, problem, "close"))
     _transition(problem, actor, "close", problem.close, note=note, at=timezone.now())
     return problem
 
@@ -312,7 +266,7 @@ def problem_close(*, problem, actor, note: str = "", expected_version=None) -> P
 @transaction.atomic
 def fishbone_cause_add(*, problem, actor, category: str, text: str) -> FishboneCause:
     """One cause line on one bone of the fishbone."""
-    _check(actor, "fishbone", problem)
+    workflow.require(problem_refusal(actor, problem, "fishbone"))
     if category not in FishboneCategory.values:
         raise ValidationError({"category": _("Choose one of the six categories.")})
     cause = FishboneCause(
@@ -328,5 +282,5 @@ def fishbone_cause_add(*, problem, actor, category: str, text: str) -> FishboneC
 
 @transaction.atomic
 def fishbone_cause_remove(*, cause: FishboneCause, actor) -> None:
-    _check(actor, "fishbone", cause.problem)
+    workflow.require(problem_refusal(actor, cause.problem, "fishbone"))
     cause.delete()

@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
+from itsm import workflow
 from itsm.audit import audit_timeline
 
-from . import forms, permissions, selectors, services
+from . import forms, selectors, services
 from .charts import fishbone_svg, pareto_svg
 from .choices import ParetoBasis, ProblemStatus
 from .models import FishboneCause
+from .permissions import problem_refusal
 
 PAGE_SIZE = 50
 SUGGESTION_DAYS = 30
@@ -29,8 +31,9 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _readers_only(user):
-    if not permissions.can_view(user):
-        raise PermissionDenied(_("Only IT staff can see problems."))
+    refusal = problem_refusal(user, None, "view")
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _problem_or_404(request, number):
@@ -57,7 +60,7 @@ def problem_list(request):
             "status": status,
             "q": query,
             "statuses": ProblemStatus.choices,
-            "can_create": permissions.allowed(request.user, "create"),
+            "can_create": not problem_refusal(request.user, None, "create"),
         },
     )
 
@@ -65,8 +68,7 @@ def problem_list(request):
 @login_required
 def problem_create(request):
     """Raise a problem, blank or from a suggestion (`?device=` or `?category=`)."""
-    if not permissions.allowed(request.user, "create"):
-        raise PermissionDenied(permissions.refusal("create"))
+    workflow.require(problem_refusal(request.user, None, "create"))
     kind = "device" if request.GET.get("device") else "category"
     key = request.GET.get(kind, "")
     work_orders = None
@@ -139,14 +141,14 @@ ACTION_LABELS = {
 def _action_forms(user, problem, bound=None):
     result = []
     for name, (rule, form_class, _service, method) in ACTIONS.items():
-        if not permissions.allowed(user, rule, problem):
+        if problem_refusal(user, problem, rule):
             continue
         if not can_proceed(getattr(problem, method)):
             continue
         if bound is not None and bound[0] == name:
             form = bound[1]
         else:
-            initial = {"version": problem.version}
+            initial = {"lock_version": problem.lock_version}
             if name == "root_cause":
                 initial["root_cause"] = problem.root_cause
             elif name == "publish_workaround":
@@ -173,8 +175,8 @@ def _render_detail(request, problem, *, bound=None, fishbone_form=None, link_for
             # Built from escaped text only (problems.charts), so safe to embed.
             "fishbone": mark_safe(svg),  # noqa: S308
             "actions": _action_forms(user, problem, bound),
-            "can_fishbone": permissions.allowed(user, "fishbone", problem),
-            "can_link": permissions.allowed(user, "link", problem) and problem.is_open,
+            "can_fishbone": not problem_refusal(user, problem, "fishbone"),
+            "can_link": problem.is_open and not problem_refusal(user, problem, "link"),
             "fishbone_form": fishbone_form or forms.FishboneForm(),
             "link_form": link_form or forms.LinkForm(),
             "changes": problem.changes.all() if hasattr(problem, "changes") else [],
@@ -196,16 +198,14 @@ def problem_act(request, number, action):
     problem = _problem_or_404(request, number)
     if action not in ACTIONS:
         raise Http404
-    rule, form_class, service, _method = ACTIONS[action]
+    _rule, form_class, service, _method = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        lock_version = data.pop("lock_version", None)
         try:
-            service(problem=problem, actor=request.user, expected_version=version, **data)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.refusal(rule))
-        except services.ProblemConflict as exc:
+            service(problem=problem, actor=request.user, lock_version=lock_version, **data)
+        except (PermissionDenied, workflow.Conflict) as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -292,8 +292,7 @@ def fishbone_remove(request, number, pk):
 @require_GET
 def suggestions(request):
     """Recurring faults the supervisor may want to raise as problems."""
-    if not permissions.allowed(request.user, "create"):
-        raise PermissionDenied(permissions.refusal("create"))
+    workflow.require(problem_refusal(request.user, None, "create"))
     return render(
         request,
         "problems/suggestions.html",

@@ -3,16 +3,16 @@
 from rest_framework import serializers
 
 from cmdb.models import ConfigurationItem
-from problems.api.serializers import _enum_field
+from problems.api.serializers import enum_field
 
 from ..choices import ReleaseStatus, ReleaseType, TestResult
 from ..models import ChangeRequest, Release, ReleaseApproval, ReleaseTestRecord
 from ..selectors import implementers
 from .serializers import ChangeNoteSerializer, ChangeVersionSerializer, DecisionField, RiskField
 
-ReleaseStatusField = _enum_field(ReleaseStatus)
-ReleaseTypeField = _enum_field(ReleaseType)
-TestResultField = _enum_field(TestResult)
+ReleaseStatusField = enum_field(ReleaseStatus)
+ReleaseTypeField = enum_field(ReleaseType)
+TestResultField = enum_field(TestResult)
 
 
 class ReleaseApprovalSerializer(serializers.ModelSerializer):
@@ -42,8 +42,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
     items = serializers.SlugRelatedField(slug_field="asset_tag", many=True, read_only=True)
     test_records = ReleaseTestRecordSerializer(many=True, read_only=True)
     approvals = serializers.SerializerMethodField()
-    version = serializers.IntegerField(
-        read_only=True, help_text="Revision of this record; send it back to detect a lost race."
+    lock_version = serializers.IntegerField(
+        read_only=True, help_text="Send it back with every write; a stale one is refused (409)."
     )
 
     class Meta:
@@ -80,7 +80,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "rolled_back_at",
             "closed_at",
             "users_notified_at",
-            "version",
+            "lock_version",
             "created_at",
         ]
         read_only_fields = fields

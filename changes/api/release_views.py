@@ -2,7 +2,7 @@
 
 The same per-object rules, approver set and state machine as the pages: PermissionDenied →
 403, bad input or a refusal (e.g. deploying an untested release, approving twice) → 400,
-a stale `version` or an impossible transition → 409.
+a stale `lock_version` or an impossible transition → 409.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,7 +16,6 @@ from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
 from .. import release_selectors as selectors
 from .. import release_services as services
 from ..models import Release
-from ..services import IllegalTransition
 from . import release_serializers as serializers
 from .serializers import ChangeDecisionSerializer, ChangeNoteSerializer, ChangeOutcomeSerializer
 
@@ -28,7 +27,7 @@ _REFUSED = {
     ),
     403: OpenApiResponse(description="Your role may not do this to this release."),
     404: OpenApiResponse(description="No such release."),
-    409: OpenApiResponse(description="Changed since your `version`, or not possible now."),
+    409: OpenApiResponse(description="Changed since your `lock_version`, or not possible now."),
 }
 
 _act = action_schema(lookup=_LOOKUP, refused=_REFUSED, response=serializers.ReleaseSerializer)
@@ -47,7 +46,6 @@ class ReleaseViewSet(
     """Releases (发布 D0502): bundled changes and items, test records, authorisation by the
     release approver set, and one action per transition."""
 
-    conflict_errors = (services.ReleaseConflict, IllegalTransition)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     queryset = Release.objects.none()
@@ -94,10 +92,7 @@ class ReleaseViewSet(
     def partial_update(self, request, *args, **kwargs):
         release = self.get_object()
         body = self._valid(serializers.ReleaseUpdateSerializer, partial=True)
-        version = body.pop("version", None)
-        services.release_update(
-            release=release, actor=request.user, expected_version=version, **body
-        )
+        services.release_update(release=release, actor=request.user, **body)
         return Response(self._show(release))
 
     @_act(ChangeNoteSerializer, "Mark built (a new build; tests start afresh)")
@@ -110,10 +105,7 @@ class ReleaseViewSet(
     def test_records(self, request, number=None):
         release = self.get_object()
         body = self._valid(serializers.ReleaseTestSerializer)
-        version = body.pop("version", None)
-        services.release_test_record_add(
-            release=release, actor=request.user, expected_version=version, **body
-        )
+        services.release_test_record_add(release=release, actor=request.user, **body)
         return Response(self._show(release), status=status.HTTP_201_CREATED)
 
     @_act(ChangeNoteSerializer, "Mark tested (every test case passes) and ask for authorisation")
@@ -176,8 +168,7 @@ class ReleaseViewSet(
     def _simple(self, service, serializer_class):
         release = self.get_object()
         body = self._valid(serializer_class)
-        version = body.pop("version", None)
-        service(release=release, actor=self.request.user, expected_version=version, **body)
+        service(release=release, actor=self.request.user, **body)
         return Response(self._show(release))
 
     def _show(self, release) -> dict:

@@ -1,18 +1,19 @@
 """The change as the API shows it, and the small bodies of each action."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cmdb.models import ConfigurationItem
-from problems.api.serializers import _enum_field
+from problems.api.serializers import enum_field
 from problems.models import Problem
 
 from ..choices import ChangeStatus, ChangeType, Decision, Risk
 from ..models import Approval, ChangeRequest, ChangeTemplate
 
-ChangeStatusField = _enum_field(ChangeStatus)
-ChangeTypeField = _enum_field(ChangeType)
-RiskField = _enum_field(Risk)
-DecisionField = _enum_field(Decision)
+ChangeStatusField = enum_field(ChangeStatus)
+ChangeTypeField = enum_field(ChangeType)
+RiskField = enum_field(Risk)
+DecisionField = enum_field(Decision)
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -58,7 +59,7 @@ class ChangeSerializer(serializers.ModelSerializer):
             "outcome",
             "review_notes",
             "approvals",
-            "version",
+            "lock_version",
             "created_at",
         ]
         read_only_fields = fields
@@ -92,10 +93,24 @@ class ChangeCreateSerializer(serializers.Serializer):
     planned_end = serializers.DateTimeField(required=False, allow_null=True)
 
 
+LOCK_VERSION_REQUIRED = _(
+    "Send the lock_version of the record as you last read it, so that a change someone "
+    "else made in the meantime is not overwritten."
+)
+
+
 class ChangeVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you saw; a stale one is refused with 409."
+    lock_version = serializers.IntegerField(
+        min_value=1,
+        help_text="The lock_version you last read; a stale one is refused with 409.",
+        error_messages={"required": LOCK_VERSION_REQUIRED},
     )
+
+    def validate(self, attrs):
+        # Also on a partial update (PATCH), where DRF would not ask for required fields.
+        if "lock_version" not in attrs:
+            raise serializers.ValidationError({"lock_version": [LOCK_VERSION_REQUIRED]})
+        return super().validate(attrs)
 
 
 class ChangeNoteSerializer(ChangeVersionSerializer):

@@ -1,7 +1,7 @@
 """The change API: thin over changes.selectors and changes.services.
 
 The same per-object rules, CAB and state machine as the pages: PermissionDenied → 403,
-bad input → 400, a stale `version` or an impossible transition → 409.
+bad input → 400, a stale `lock_version` or an impossible transition → 409.
 """
 
 from drf_spectacular.utils import (
@@ -25,7 +25,7 @@ _REFUSED = {
     400: OpenApiResponse(description="Invalid input, or refused (e.g. approving twice)."),
     403: OpenApiResponse(description="Your role may not do this to this change."),
     404: OpenApiResponse(description="No such change."),
-    409: OpenApiResponse(description="Changed since your `version`, or not possible now."),
+    409: OpenApiResponse(description="Changed since your `lock_version`, or not possible now."),
 }
 
 _act = action_schema(lookup=_LOOKUP, refused=_REFUSED, response=serializers.ChangeSerializer)
@@ -43,8 +43,6 @@ class ChangeViewSet(
     viewsets.GenericViewSet,
 ):
     """Requests for change (变更申请 D0501), with CAB decisions and one action per transition."""
-
-    conflict_errors = (services.ChangeConflict, services.IllegalTransition)
 
     queryset = ChangeRequest.objects.none()
     serializer_class = serializers.ChangeSerializer
@@ -158,8 +156,7 @@ class ChangeViewSet(
     def _simple(self, service, serializer_class):
         change = self.get_object()
         body = self._valid(serializer_class)
-        version = body.pop("version", None)
-        service(change=change, actor=self.request.user, expected_version=version, **body)
+        service(change=change, actor=self.request.user, **body)
         return Response(self._show(change))
 
     def _show(self, change) -> dict:

@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.permissions import RestrictedQuerySet
+from itsm.workflow import LockVersioned
 
 from ..choices import STATUS_COLOURS, ChangeLogAction, ChangeStatus, ChangeType, Risk
 
@@ -35,7 +37,16 @@ class ChangeTemplate(models.Model):
         return self.name
 
 
-class ChangeRequest(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+class ChangeRequestQuerySet(RestrictedQuerySet):
+    def _restrict(self, user, action: str):
+        # The rule itself lives with the refusal messages in changes.permissions.
+        from ..permissions import change_filter
+
+        condition = change_filter(user, action)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class ChangeRequest(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
     """A request for change (变更申请, RFC, form D0501).
 
     Transition methods move the state and stamp fields only; permissions, approvals,
@@ -96,7 +107,6 @@ class ChangeRequest(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
         default=ChangeStatus.DRAFT,
         db_index=True,
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     approval_round = models.PositiveSmallIntegerField(_("approval round"), default=0)
     assessment = models.TextField(_("assessment"), blank=True)
     review_notes = models.TextField(_("post-implementation review"), blank=True)
@@ -112,6 +122,8 @@ class ChangeRequest(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Set when the affected users were told about the window (the reminder task's claim).
     users_notified_at = models.DateTimeField(_("users notified at"), null=True, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change request")

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.permissions import RestrictedQuerySet
+from itsm.workflow import LockVersioned
 
 from ..choices import (
     RELEASE_STATUS_COLOURS,
@@ -28,7 +30,16 @@ PRE_DEPLOYMENT = [
 ]
 
 
-class Release(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+class ReleaseQuerySet(RestrictedQuerySet):
+    def _restrict(self, user, action: str):
+        # The rule itself lives with the refusal messages in changes.permissions.
+        from ..permissions import release_filter
+
+        condition = release_filter(user, action)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class Release(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
     """A release (发布, form D0502 by default): a version of an application or system that
     bundles changes and configuration items and goes to production in a planned window.
 
@@ -92,8 +103,7 @@ class Release(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
         default=ReleaseStatus.PLANNED,
         db_index=True,
     )
-    # Optimistic locking counter (the API's `version`); the product version is release_version.
-    version = models.PositiveIntegerField(_("revision"), default=1)
+    # The optimistic lock is `lock_version` (LockVersioned); the product version is release_version.
     build = models.PositiveSmallIntegerField(
         _("build"), default=0, help_text=_("Counts the builds; tests count for the latest one.")
     )
@@ -110,6 +120,8 @@ class Release(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
     # The notice scan's claim: set when the affected users were told about the window;
     # cleared when the window moves, so they hear about the new one.
     users_notified_at = models.DateTimeField(_("users notified at"), null=True, blank=True)
+
+    objects = ReleaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("release")

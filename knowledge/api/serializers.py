@@ -23,6 +23,23 @@ def _enum_field(choices, name):
     return Field
 
 
+def LockVersionField():  # noqa: N802 (reads like the field class it returns)
+    """The record's lock_version as the client last read it: required on every write, a
+    stale one is answered 409 (someone else changed the record)."""
+    return serializers.IntegerField(
+        min_value=1,
+        help_text=_(
+            "The lock_version you last read; if the record changed since, the answer is 409."
+        ),
+        error_messages={
+            "required": _(
+                "Send the lock_version of the record as you last read it, so that a change "
+                "someone else made in the meantime is not overwritten."
+            )
+        },
+    )
+
+
 KnowledgeStatusField = _enum_field(Status, "KnowledgeStatusEnum")
 KnowledgeAudienceField = _enum_field(Audience, "KnowledgeAudienceEnum")
 
@@ -68,7 +85,7 @@ class KnowledgeRecordSerializer(serializers.ModelSerializer):
             "status_display",
             "version",
             "previous_version",
-            "revision",
+            "lock_version",
             "source_work_order_number",
             "merged_into",
             "helpful_count",
@@ -127,16 +144,15 @@ class KnowledgeRecordUpdateSerializer(serializers.Serializer):
     solution = serializers.CharField(required=False)
     related_numbers = serializers.CharField(required=False, allow_blank=True)
     audience = KnowledgeAudienceField(required=False)
-    revision = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text=_("The revision you last saw; if the record changed since, the answer is 409."),
-    )
+    lock_version = LockVersionField()
 
 
-class KnowledgeTransitionSerializer(serializers.Serializer):
+class KnowledgeLockSerializer(serializers.Serializer):
+    lock_version = LockVersionField()
+
+
+class KnowledgeTransitionSerializer(KnowledgeLockSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    revision = serializers.IntegerField(required=False, min_value=1)
 
 
 class KnowledgeFeedbackSerializer(serializers.Serializer):
@@ -152,7 +168,7 @@ class KnowledgeFeedbackResultSerializer(serializers.Serializer):
     not_helpful_count = serializers.IntegerField()
 
 
-class KnowledgeMergeSerializer(serializers.Serializer):
+class KnowledgeMergeSerializer(KnowledgeLockSerializer):
     duplicate = serializers.CharField(
         max_length=64, help_text=_("Number of the record merged into this one and retired.")
     )

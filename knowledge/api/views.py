@@ -2,7 +2,7 @@
 
 The same visibility and the same per-user rules as the pages; the services' refusals
 become HTTP answers: PermissionDenied → 403, bad input (editing a published record
-included) → 400, a stale `revision` or a transition impossible in the status → 409.
+included) → 400, a stale `lock_version` or a transition impossible in the status → 409.
 """
 
 from django.http import Http404
@@ -30,7 +30,7 @@ _REFUSED = {
     400: OpenApiResponse(description="Invalid input, or not possible for this record."),
     403: OpenApiResponse(description="Your role may not do this."),
     404: OpenApiResponse(description="No such record, or not visible to you."),
-    409: OpenApiResponse(description="Changed since your `revision`, or not in this status."),
+    409: OpenApiResponse(description="Changed since your `lock_version`, or not in this status."),
 }
 
 _act = action_schema(
@@ -71,8 +71,6 @@ class KnowledgeRecordViewSet(
     every status in the unsearched list. Writers (desk, engineers) create and edit
     drafts; the curator (service supervisor) reviews, publishes, retires and merges.
     """
-
-    conflict_errors = (services.RecordConflict, services.IllegalTransition)
 
     queryset = KnowledgeRecord.objects.none()  # for the schema; rows come from the selectors
     serializer_class = serializers.KnowledgeRecordSerializer
@@ -125,10 +123,7 @@ class KnowledgeRecordViewSet(
     def partial_update(self, request, number=None):
         record = self.get_object()
         body = self._valid(serializers.KnowledgeRecordUpdateSerializer)
-        revision = body.pop("revision", None)
-        record = services.record_update(
-            record=record, actor=request.user, expected_revision=revision, **body
-        )
+        record = services.record_update(record=record, actor=request.user, **body)
         return Response(self._show(record))
 
     @_act(serializers.KnowledgeTransitionSerializer, "Mark reviewed (curator)")
@@ -151,10 +146,14 @@ class KnowledgeRecordViewSet(
     def retire(self, request, number=None):
         return self._transition(services.record_retire)
 
-    @_act(None, "Start a new version of a published record", code=201)
+    @_act(
+        serializers.KnowledgeLockSerializer, "Start a new version of a published record", code=201
+    )
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, number=None):
-        draft = services.record_new_version(record=self.get_object(), actor=request.user)
+        record = self.get_object()
+        body = self._valid(serializers.KnowledgeLockSerializer)
+        draft = services.record_new_version(record=record, actor=request.user, **body)
         return Response(self._show(draft), status=status.HTTP_201_CREATED)
 
     @_act(serializers.KnowledgeMergeSerializer, "Merge a duplicate into this record (curator)")
@@ -166,7 +165,12 @@ class KnowledgeRecordViewSet(
             duplicate = selectors.record_get(user=request.user, number=body["duplicate"])
         except Http404 as exc:
             raise exceptions.ValidationError({"duplicate": ["No such record."]}) from exc
-        record = services.record_merge(duplicate=duplicate, survivor=survivor, actor=request.user)
+        record = services.record_merge(
+            duplicate=duplicate,
+            survivor=survivor,
+            actor=request.user,
+            lock_version=body["lock_version"],
+        )
         return Response(self._show(record))
 
     @_act(
@@ -179,7 +183,7 @@ class KnowledgeRecordViewSet(
     def feedback(self, request, number=None):
         record = self.get_object()
         body = self._valid(serializers.KnowledgeFeedbackSerializer)
-        services.record_feedback(record=record, user=request.user, **body)
+        services.record_feedback(record=record, actor=request.user, **body)
         record.refresh_from_db(fields=["helpful_count", "not_helpful_count"])
         return Response(
             {
@@ -203,7 +207,7 @@ class KnowledgeRecordViewSet(
             record=record,
             actor=self.request.user,
             note=body["note"],
-            expected_revision=body.get("revision"),
+            lock_version=body["lock_version"],
         )
         return Response(self._show(record))
 

@@ -5,11 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.permissions import RestrictedQuerySet
+from itsm.workflow import LockVersioned
 
 from ..choices import STATUS_COLOURS, Audience, Status
 
 
-class KnowledgeRecord(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+class KnowledgeRecordQuerySet(RestrictedQuerySet):
+    def _restrict(self, user, action: str):
+        # The rule itself lives with the refusal messages in knowledge.permissions.
+        from ..permissions import record_filter
+
+        condition = record_filter(user, action)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class KnowledgeRecord(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
     """A knowledge record (知识记录, plan §3.3.4.6): a fault, its cause and its solution.
 
     The customer's three-level classification is one foreign key to the fault-type leaf
@@ -19,8 +30,8 @@ class KnowledgeRecord(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel
 
     A published record is never edited in place: a new version (a new draft pointing at
     it through `previous_version`) is written, reviewed and published, and publishing it
-    retires the old one. `version` counts those versions; `revision` counts saves and is
-    the optimistic lock of the edit form and the API.
+    retires the old one. `version` counts those content versions; `lock_version`
+    (LockVersioned) counts saves and is the optimistic lock of the edit form and the API.
     """
 
     FORM_KEY = "knowledge_record"
@@ -60,7 +71,6 @@ class KnowledgeRecord(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel
         on_delete=models.SET_NULL,
         related_name="next_versions",
     )
-    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     source_work_order_number = models.CharField(
         _("source work order"), max_length=64, blank=True, db_index=True
     )
@@ -103,6 +113,8 @@ class KnowledgeRecord(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    objects = KnowledgeRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("knowledge record")

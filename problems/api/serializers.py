@@ -1,5 +1,6 @@
 """The problem as the API shows it, and the small bodies of each action."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,9 +10,11 @@ from ..choices import FishboneCategory, ProblemStatus
 from ..models import FishboneCause, Problem
 
 
-def _enum_field(choices):
+def enum_field(choices):
     """A choice field documented as one enum component named after its choice set
-    (drf-spectacular would otherwise name it after the field and clash with other apps)."""
+    (drf-spectacular would otherwise name it after the field and clash with other apps).
+
+    Public: the changes API (above problems) builds its enums with it too."""
 
     @extend_schema_field(
         {"type": "string", "enum": list(choices.values)}, component_name=f"{choices.__name__}Enum"
@@ -24,8 +27,8 @@ def _enum_field(choices):
     return Field
 
 
-ProblemStatusField = _enum_field(ProblemStatus)
-FishboneCategoryField = _enum_field(FishboneCategory)
+ProblemStatusField = enum_field(ProblemStatus)
+FishboneCategoryField = enum_field(FishboneCategory)
 
 
 class FishboneCauseSerializer(serializers.ModelSerializer):
@@ -62,7 +65,7 @@ class ProblemSerializer(serializers.ModelSerializer):
             "knowledge_record_id",
             "work_orders",
             "causes",
-            "version",
+            "lock_version",
             "created_at",
             "resolved_at",
             "closed_at",
@@ -90,8 +93,15 @@ class ProblemCreateSerializer(serializers.Serializer):
 
 
 class ProblemVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you saw; a stale one is refused with 409."
+    lock_version = serializers.IntegerField(
+        min_value=1,
+        help_text="The lock_version you last read; a stale one is refused with 409.",
+        error_messages={
+            "required": _(
+                "Send the lock_version of the problem as you last read it, so that a change "
+                "someone else made in the meantime is not overwritten."
+            )
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """The problem API: thin over problems.selectors and problems.services.
 
 The same per-object rules and state machine as the pages: PermissionDenied → 403, bad
-input → 400, a stale `version` or an impossible transition → 409.
+input → 400, a stale `lock_version` or an impossible transition → 409.
 """
 
 from drf_spectacular.utils import (
@@ -25,7 +25,7 @@ _REFUSED = {
     400: OpenApiResponse(description="Invalid input."),
     403: OpenApiResponse(description="Your role may not do this to this problem."),
     404: OpenApiResponse(description="No such problem."),
-    409: OpenApiResponse(description="Changed since your `version`, or not possible now."),
+    409: OpenApiResponse(description="Changed since your `lock_version`, or not possible now."),
 }
 
 _act = action_schema(lookup=_LOOKUP, refused=_REFUSED, response=serializers.ProblemSerializer)
@@ -43,8 +43,6 @@ class ProblemViewSet(
     viewsets.GenericViewSet,
 ):
     """Problems (问题 D0301) with one action per transition; IT staff only."""
-
-    conflict_errors = (services.ProblemConflict, services.IllegalTransition)
 
     queryset = Problem.objects.none()
     serializer_class = serializers.ProblemSerializer
@@ -149,10 +147,7 @@ class ProblemViewSet(
     def _simple(self, service, serializer_class):
         problem = self.get_object()
         body = self._valid(serializer_class)
-        version = body.pop("version", None)
-        problem = service(
-            problem=problem, actor=self.request.user, expected_version=version, **body
-        )
+        problem = service(problem=problem, actor=self.request.user, **body)
         return Response(self._show(problem))
 
     def _show(self, problem) -> dict:

@@ -5,16 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.permissions import RestrictedQuerySet
+from itsm.workflow import LockVersioned
 
 from ..choices import OPEN_STATUSES, STATUS_COLOURS, FishboneCategory, ProblemStatus
 
 
-class ProblemQuerySet(models.QuerySet):
+class ProblemQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def _restrict(self, user, action: str):
+        # The rule itself lives with the refusal messages in problems.permissions.
+        from ..permissions import problem_filter
 
-class Problem(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+        condition = problem_filter(user, action)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class Problem(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
     """A problem (问题, form D0301): the unknown cause behind one or more work orders.
 
     Transition methods move the state and stamp fields only; who may fire them, the
@@ -65,7 +74,6 @@ class Problem(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
         default=ProblemStatus.NEW,
         db_index=True,
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     root_cause = models.TextField(_("root cause"), blank=True)
     workaround = models.TextField(_("workaround"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)

@@ -10,12 +10,18 @@ def _api(user):
     return client
 
 
+def _act(user, url, data=None):
+    """POST an action as a client does: with the lock_version it last read."""
+    client = _api(user)
+    detail = url.rstrip("/").rsplit("/", 1)[0] + "/"
+    seen = client.get(detail).json()["lock_version"]
+    return client.post(url, {**(data or {}), "lock_version": seen}, format="json")
+
+
 def test_the_cab_approves_through_the_api(awaiting, supervisor, ops_approver, info_approver):
     change = awaiting()
     for signer in (supervisor, ops_approver, info_approver):
-        response = _api(signer).post(
-            f"/api/changes/{change.number}/approve/", {"comment": "同意"}, format="json"
-        )
+        response = _act(signer, f"/api/changes/{change.number}/approve/", {"comment": "同意"})
         assert response.status_code == 200, response.content
     assert response.json()["status"] == "approved"
     assert [a["decision"] for a in response.json()["approvals"]] == ["approved"] * 3
@@ -23,15 +29,15 @@ def test_the_cab_approves_through_the_api(awaiting, supervisor, ops_approver, in
 
 def test_approving_twice_through_the_api_is_a_400_with_the_reason(awaiting, ops_approver):
     change = awaiting()
-    _api(ops_approver).post(f"/api/changes/{change.number}/approve/")
-    response = _api(ops_approver).post(f"/api/changes/{change.number}/approve/")
+    _act(ops_approver, f"/api/changes/{change.number}/approve/")
+    response = _act(ops_approver, f"/api/changes/{change.number}/approve/")
     assert response.status_code == 400
     assert "already decided" in str(response.json())
 
 
 def test_an_outsider_approving_gets_403(awaiting, agent):
     change = awaiting()
-    assert _api(agent).post(f"/api/changes/{change.number}/approve/").status_code == 403
+    assert _act(agent, f"/api/changes/{change.number}/approve/").status_code == 403
 
 
 def test_engineer_raises_and_submits_a_change_through_the_api(engineer, printer):
@@ -49,7 +55,7 @@ def test_engineer_raises_and_submits_a_change_through_the_api(engineer, printer)
     )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
-    response = _api(engineer).post(f"/api/changes/{number}/submit/")
+    response = _act(engineer, f"/api/changes/{number}/submit/")
     assert response.json()["status"] == "submitted"
 
 
@@ -62,6 +68,21 @@ def test_approving_your_own_change_through_the_api_says_why(awaiting, make_perso
 
     boss = make_person(Role.SUPERVISOR, username="boss")
     change = awaiting(actor=boss, owner=boss)
-    response = _api(boss).post(f"/api/changes/{change.number}/approve/")
+    response = _act(boss, f"/api/changes/{change.number}/approve/")
     assert response.status_code == 403
     assert "You requested this change; another approver must decide." in str(response.json())
+
+
+def test_a_transition_without_lock_version_is_a_400_saying_what_to_send(make_change, engineer):
+    change = make_change()
+    response = _api(engineer).post(f"/api/changes/{change.number}/submit/")
+    assert response.status_code == 400
+    assert "as you last read it" in response.json()["lock_version"][0]
+
+
+def test_a_stale_lock_version_is_a_409(make_change, engineer):
+    change = make_change()
+    response = _api(engineer).post(
+        f"/api/changes/{change.number}/submit/", {"lock_version": 99}, format="json"
+    )
+    assert response.status_code == 409

@@ -6,6 +6,8 @@ from changes import release_services as services
 from changes.choices import ChangeLogAction, Decision, ReleaseStatus, ReleaseType, TestResult
 from changes.models import ApproverSet, ChangeLog, Release
 from cmdb.selectors import ci_timeline
+from itsm import workflow
+from itsm.actors import system_user
 from itsm.models import TransitionLog
 from servicedesk.choices import Role
 from servicedesk.models import Notification
@@ -65,9 +67,9 @@ def test_another_engineer_cannot_edit_the_release(make_release, make_person):
 
 def test_a_stale_version_is_a_conflict(make_release, engineer):
     release = make_release()
-    services.release_update(release=release, actor=engineer, title="一", expected_version=1)
-    with pytest.raises(services.ReleaseConflict, match="changed by someone else"):
-        services.release_update(release=release, actor=engineer, title="二", expected_version=1)
+    services.release_update(release=release, actor=engineer, title="一", lock_version=1)
+    with pytest.raises(workflow.Conflict, match="changed by someone else"):
+        services.release_update(release=release, actor=engineer, title="二", lock_version=1)
 
 
 # --- testing ----------------------------------------------------------------------------
@@ -339,33 +341,37 @@ def test_affected_users_are_told_once_before_the_window_and_again_after_a_resche
     def told():
         return Notification.objects.filter(recipient=user, subject__contains=release.number)
 
-    assert services.release_notify_upcoming(now=at(9, 17)) == 0  # 25 h ahead: not yet
-    assert services.release_notify_upcoming(now=at(9, 19)) == 1
-    assert services.release_notify_upcoming(now=at(9, 19)) == 0  # rerun: nothing new
+    assert (
+        services.release_notify_upcoming(actor=system_user(), now=at(9, 17)) == 0
+    )  # 25 h ahead: not yet
+    assert services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 1
+    assert (
+        services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 0
+    )  # rerun: nothing new
     assert told().count() == 1
     services.release_reschedule(
         release=release, actor=supervisor, planned_start=at(12, 18), planned_end=at(12, 20)
     )
-    assert services.release_notify_upcoming(now=at(11, 19)) == 1
+    assert services.release_notify_upcoming(actor=system_user(), now=at(11, 19)) == 1
     assert told().count() == 2
     assert "2031-03-12 18:00" in told().order_by("-pk").first().subject
 
 
 def test_a_planned_release_is_not_announced(make_release, make_item, make_person):
     make_release(items=[make_item(responsible=make_person(username="u"))])
-    assert services.release_notify_upcoming(now=at(9, 19)) == 0
+    assert services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 0
 
 
 def test_a_second_worker_claims_nothing(authorised_release, make_item, make_person):
     release = authorised_release(items=[make_item(responsible=make_person(username="u"))])
     Release.objects.filter(pk=release.pk).update(users_notified_at=at(9, 18))  # the first one
-    assert services.release_notify_upcoming(now=at(9, 19)) == 0
+    assert services.release_notify_upcoming(actor=system_user(), now=at(9, 19)) == 0
 
 
 def test_the_lead_time_is_configurable(settings, authorised_release):
     settings.ITSM = {**settings.ITSM, "RELEASE_NOTICE_HOURS": 48}
     authorised_release()
-    assert services.release_notify_upcoming(now=at(8, 19)) == 1
+    assert services.release_notify_upcoming(actor=system_user(), now=at(8, 19)) == 1
 
 
 def test_a_built_release_is_frozen_but_a_supervisor_may_move_its_window(

@@ -107,7 +107,7 @@ def test_deploying_untested_on_the_page_shows_why(client, engineer, make_release
     assert "Not tested" in page  # said before trying
     response = client.post(
         reverse("changes:release_act", args=[release.number, "deploy"]),
-        {"deploy-outcome": "", "deploy-version": release.version},
+        {"deploy-outcome": "", "deploy-lock_version": release.lock_version},
         follow=True,
     )
     body = response.content.decode()
@@ -126,7 +126,7 @@ def test_the_whole_release_on_the_pages(
         client.force_login(user)
         current = Release.objects.get(pk=release.pk)
         fields = {f"{name}-{k}": v for k, v in data.items()}
-        fields[f"{name}-version"] = current.version
+        fields[f"{name}-lock_version"] = current.lock_version
         response = client.post(reverse("changes:release_act", args=[release.number, name]), fields)
         assert response.status_code == 302, response.content.decode()[:2000]
         return Release.objects.get(pk=release.pk)
@@ -212,7 +212,7 @@ def test_a_supervisor_reschedules_on_the_page_and_the_notice_is_re_armed(
             "reschedule-planned_start": "2031-03-12T18:00",
             "reschedule-planned_end": "2031-03-12T20:00",
             "reschedule-note": "避开月底结账",
-            "reschedule-version": release.version,
+            "reschedule-lock_version": release.lock_version,
         },
     )
     assert response.status_code == 302

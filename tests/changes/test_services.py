@@ -5,6 +5,7 @@ from changes import selectors, services
 from changes.choices import ChangeStatus, ChangeType, Decision
 from changes.models import ChangeLog, ChangeTemplate, FreezePeriod
 from cmdb.selectors import ci_timeline
+from itsm.actors import system_user
 from itsm.models import TransitionLog
 from servicedesk.choices import Role
 from servicedesk.models import Notification
@@ -251,8 +252,8 @@ def test_affected_users_are_told_once_before_the_window(
     change = _approved(awaiting, [supervisor, ops_approver, info_approver], items=[item])
     services.change_schedule(change=change, actor=supervisor)
     now = at(9, 20)
-    assert services.change_notify_upcoming(now=now) == 1
-    assert services.change_notify_upcoming(now=now) == 0
+    assert services.change_notify_upcoming(actor=system_user(), now=now) == 1
+    assert services.change_notify_upcoming(actor=system_user(), now=now) == 0
     assert Notification.objects.filter(recipient=user, subject__contains=change.number).count() == 1
 
 

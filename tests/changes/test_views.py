@@ -63,7 +63,7 @@ def test_approver_approves_on_the_page(client, awaiting, ops_approver):
     assert reverse("changes:act", args=[change.number, "approve"]) in page
     response = client.post(
         reverse("changes:act", args=[change.number, "approve"]),
-        {"approve-comment": "同意", "approve-version": change.version},
+        {"approve-comment": "同意", "approve-lock_version": change.lock_version},
     )
     assert response.status_code == 302
     assert change.approvals.get(approver=ops_approver).comment == "同意"

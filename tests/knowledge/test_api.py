@@ -54,37 +54,55 @@ def test_engineer_writes_a_draft_end_user_cannot(client, engineer, end_user, fau
 
 def test_publish_needs_the_curator(client, make_record, engineer, supervisor):
     record = make_record(publish=False)
+    url = f"{URL}{record.number}"
     client.force_login(engineer)
-    assert _post(client, f"{URL}{record.number}/review/").status_code == 403
+    assert _post(client, f"{url}/review/", {"lock_version": 1}).status_code == 403
     client.force_login(supervisor)
-    assert _post(client, f"{URL}{record.number}/review/").status_code == 200
-    response = _post(client, f"{URL}{record.number}/publish/", {"note": "ok"})
+    reviewed = _post(client, f"{url}/review/", {"lock_version": 1})
+    assert reviewed.status_code == 200
+    seen = reviewed.json()["lock_version"]
+    response = _post(client, f"{url}/publish/", {"note": "ok", "lock_version": seen})
     assert response.status_code == 200 and response.json()["status"] == "published"
-    assert _post(client, f"{URL}{record.number}/publish/").status_code == 409
-    assert _post(client, f"{URL}{record.number}/retire/").json()["status"] == "retired"
+    seen = response.json()["lock_version"]
+    assert _post(client, f"{url}/publish/", {"lock_version": seen}).status_code == 409
+    assert _post(client, f"{url}/retire/", {"lock_version": seen}).json()["status"] == "retired"
+
+
+def test_a_transition_without_lock_version_is_a_400_saying_what_to_send(
+    client, make_record, supervisor
+):
+    record = make_record(publish=False)
+    client.force_login(supervisor)
+    response = _post(client, f"{URL}{record.number}/review/")
+    assert response.status_code == 400
+    assert "as you last read it" in response.json()["lock_version"][0]
 
 
 def test_patching_a_published_record_is_refused(client, make_record, engineer):
     record = make_record()
     client.force_login(engineer)
     response = client.patch(
-        f"{URL}{record.number}/", {"solution": "新"}, content_type="application/json"
+        f"{URL}{record.number}/",
+        {"solution": "新", "lock_version": record.lock_version},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert "new version" in str(response.json())
-    response = _post(client, f"{URL}{record.number}/new-version/")
+    response = _post(
+        client, f"{URL}{record.number}/new-version/", {"lock_version": record.lock_version}
+    )
     assert response.status_code == 201
     draft = response.json()
     assert draft["version"] == 2 and draft["previous_version"] == record.number
     response = client.patch(
         f"{URL}{draft['number']}/",
-        {"solution": "新", "revision": draft["revision"]},
+        {"solution": "新", "lock_version": draft["lock_version"]},
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["solution"] == "新"
     stale = client.patch(
         f"{URL}{draft['number']}/",
-        {"solution": "再改", "revision": draft["revision"]},
+        {"solution": "再改", "lock_version": draft["lock_version"]},
         content_type="application/json",
     )
     assert stale.status_code == 409
@@ -103,7 +121,11 @@ def test_merge(client, make_record, supervisor):
     survivor = make_record(related_numbers="D0201-2026093001")
     duplicate = make_record("打印机卡纸怎么办", related_numbers="D0201-2026093002")
     client.force_login(supervisor)
-    response = _post(client, f"{URL}{survivor.number}/merge/", {"duplicate": duplicate.number})
+    response = _post(
+        client,
+        f"{URL}{survivor.number}/merge/",
+        {"duplicate": duplicate.number, "lock_version": survivor.lock_version},
+    )
     assert response.status_code == 200
     assert response.json()["related_numbers"] == ["D0201-2026093001", "D0201-2026093002"]
     assert KnowledgeRecord.objects.get(pk=duplicate.pk).status == Status.RETIRED

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from itsm import workflow
 from itsm.models import TransitionLog
 from knowledge import services
 from knowledge.choices import Audience, Status
@@ -50,7 +51,7 @@ def test_supervisor_reviews_and_publishes(make_record, supervisor):
 
 def test_a_draft_cannot_be_published_without_review(make_record, supervisor):
     record = make_record(publish=False)
-    with pytest.raises(services.IllegalTransition):
+    with pytest.raises(workflow.IllegalTransition):
         services.record_publish(record=record, actor=supervisor)
 
 
@@ -94,12 +95,12 @@ def test_editing_a_reviewed_record_sends_it_back_to_draft(make_record, engineer,
     assert record.status == Status.DRAFT and record.reviewed_by is None
 
 
-def test_stale_revision_is_a_conflict(make_record, engineer):
+def test_a_stale_lock_version_is_a_conflict(make_record, engineer):
     record = make_record(publish=False)
-    seen = record.revision
+    seen = record.lock_version
     services.record_update(record=record, actor=engineer, cause="一")
-    with pytest.raises(services.RecordConflict):
-        services.record_update(record=record, actor=engineer, cause="二", expected_revision=seen)
+    with pytest.raises(workflow.Conflict):
+        services.record_update(record=record, actor=engineer, cause="二", lock_version=seen)
 
 
 def test_fault_type_must_be_a_leaf(make_record, fault):
@@ -109,17 +110,20 @@ def test_fault_type_must_be_a_leaf(make_record, fault):
 
 def test_vote_once_per_user(make_record, end_user):
     record = make_record()
-    services.record_feedback(record=record, user=end_user, helpful=True)
+    services.record_feedback(record=record, actor=end_user, helpful=True)
     with pytest.raises(ValidationError, match="already"):
-        services.record_feedback(record=record, user=end_user, helpful=False)
+        services.record_feedback(record=record, actor=end_user, helpful=False)
     record.refresh_from_db()
     assert (record.helpful_count, record.not_helpful_count) == (1, 0)
     assert KnowledgeFeedback.objects.count() == 1
 
 
-def test_drafts_cannot_be_voted_on(make_record, end_user):
+def test_drafts_cannot_be_voted_on(make_record, end_user, agent):
+    draft = make_record(publish=False)
     with pytest.raises(ValidationError):
-        services.record_feedback(record=make_record(publish=False), user=end_user, helpful=True)
+        services.record_feedback(record=draft, actor=agent, helpful=True)
+    with pytest.raises(PermissionDenied):  # an end user cannot even see a draft
+        services.record_feedback(record=draft, actor=end_user, helpful=True)
 
 
 def test_merge_keeps_links_and_sums_counts(make_record, supervisor, engineer, end_user, agent):
@@ -129,9 +133,9 @@ def test_merge_keeps_links_and_sums_counts(make_record, supervisor, engineer, en
         related_numbers="D0201-2026093002, D0201-2026093001",
         source_work_order_number="D0201-2026093003",
     )
-    services.record_feedback(record=duplicate, user=end_user, helpful=True)
-    services.record_feedback(record=duplicate, user=agent, helpful=False)
-    services.record_feedback(record=survivor, user=end_user, helpful=True)
+    services.record_feedback(record=duplicate, actor=end_user, helpful=True)
+    services.record_feedback(record=duplicate, actor=agent, helpful=False)
+    services.record_feedback(record=survivor, actor=end_user, helpful=True)
     KnowledgeRecord.objects.filter(pk=duplicate.pk).update(view_count=7)
     duplicate.refresh_from_db()
 

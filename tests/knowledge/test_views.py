@@ -255,3 +255,25 @@ def test_nav_has_the_knowledge_link_for_end_users(client, end_user):
     client.force_login(end_user)
     page = client.get(reverse("knowledge:search")).content.decode()
     assert f'href="{reverse("knowledge:search")}"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Reviewed: it can now be published."), ("zh-hans", "已审核，现在可以发布。")],
+)
+def test_the_flash_message_after_an_action_is_in_the_readers_language(
+    client, make_record, supervisor, language, expected
+):
+    """Translated when shown, not once when the module was imported (whatever language
+    that happened in, one of the two readers would get the other's)."""
+    from django.contrib.messages import get_messages
+
+    record = make_record(publish=False)
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("knowledge:act", args=[record.number, "review"]),
+        {"lock_version": record.lock_version},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [expected]

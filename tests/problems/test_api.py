@@ -20,9 +20,14 @@ def test_supervisor_raises_and_moves_a_problem_through_the_api(supervisor, engin
     assert created.status_code == 201, created.content
     number = created.json()["number"]
     assert created.json()["work_orders"] == [order.number]
-    assert _api(engineer).post(f"/api/problems/{number}/investigate/").status_code == 200
+    moved = _api(engineer).post(
+        f"/api/problems/{number}/investigate/", {"lock_version": 1}, format="json"
+    )
+    assert moved.status_code == 200
     response = _api(engineer).post(
-        f"/api/problems/{number}/root-cause/", {"root_cause": "c"}, format="json"
+        f"/api/problems/{number}/root-cause/",
+        {"root_cause": "c", "lock_version": moved.json()["lock_version"]},
+        format="json",
     )
     assert response.json()["status"] == "root_cause_known"
 
@@ -37,7 +42,26 @@ def test_end_user_cannot_list_problems(end_user):
 
 def test_an_impossible_transition_answers_409(supervisor):
     problem = services.problem_create(actor=supervisor, title="x")
-    response = _api(supervisor).post(f"/api/problems/{problem.number}/close/")
+    response = _api(supervisor).post(
+        f"/api/problems/{problem.number}/close/", {"lock_version": 1}, format="json"
+    )
+    assert response.status_code == 409
+
+
+def test_a_transition_without_lock_version_is_a_400_saying_what_to_send(supervisor):
+    problem = services.problem_create(actor=supervisor, title="x")
+    response = _api(supervisor).post(f"/api/problems/{problem.number}/investigate/")
+    assert response.status_code == 400
+    assert "lock_version" in response.json()
+    assert "as you last read it" in response.json()["lock_version"][0]
+
+
+def test_a_stale_lock_version_is_a_409(supervisor):
+    problem = services.problem_create(actor=supervisor, title="x")
+    services.problem_investigate(problem=problem, actor=supervisor, lock_version=1)
+    response = _api(supervisor).post(
+        f"/api/problems/{problem.number}/investigate/", {"lock_version": 1}, format="json"
+    )
     assert response.status_code == 409
 
 

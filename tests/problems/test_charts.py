@@ -1,6 +1,4 @@
-from reportlab.graphics.shapes import Drawing
-
-from problems.charts import fishbone_svg, pareto_drawing, pareto_series, pareto_svg
+from problems.charts import fishbone_svg, pareto_series, pareto_svg
 
 
 def test_fishbone_svg_shows_script_in_a_cause_as_text():
@@ -39,9 +37,3 @@ def test_pareto_svg_has_bars_cumulative_line_and_80_percent_reference():
 
 def test_pareto_svg_with_no_data_is_still_an_svg():
     assert pareto_svg([]).startswith("<svg")
-
-
-def test_pareto_drawing_is_a_reportlab_drawing_for_pdfs():
-    drawing = pareto_drawing([("a", 3), ("b", 1)])
-    assert isinstance(drawing, Drawing)
-    assert len(drawing.contents) > 5

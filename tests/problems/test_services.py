@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from incidents.models import WorkOrderLink
+from itsm import workflow
 from itsm.models import TransitionLog
 from problems import services
 from problems.choices import ProblemStatus
@@ -77,16 +78,16 @@ def test_a_root_cause_must_be_written(supervisor, engineer):
 
 def test_an_illegal_transition_is_refused_with_the_status(supervisor):
     problem = services.problem_create(actor=supervisor, title="x")
-    with pytest.raises(services.IllegalTransition):
+    with pytest.raises(workflow.IllegalTransition):
         services.problem_close(problem=problem, actor=supervisor)
 
 
 def test_a_stale_version_is_refused(supervisor, engineer):
     problem = services.problem_create(actor=supervisor, title="x")
     services.problem_investigate(problem=problem, actor=engineer)
-    with pytest.raises(services.ProblemConflict):
+    with pytest.raises(workflow.Conflict):
         services.problem_record_root_cause(
-            problem=problem, actor=engineer, root_cause="c", expected_version=1
+            problem=problem, actor=engineer, root_cause="c", lock_version=1
         )
 
 

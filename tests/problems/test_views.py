@@ -118,7 +118,7 @@ def test_engineer_records_the_root_cause_on_the_page(client, supervisor, enginee
     _login(client, engineer)
     response = client.post(
         reverse("problems:act", args=[problem.number, "root_cause"]),
-        {"root_cause-root_cause": "网线松动", "root_cause-version": 2},
+        {"root_cause-root_cause": "网线松动", "root_cause-lock_version": 2},
     )
     assert response.status_code == 302
     problem.refresh_from_db()

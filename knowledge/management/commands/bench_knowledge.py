@@ -21,9 +21,8 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.demo import numbers_reserve
 from itsm.bench import database_label, p95, timed
-from itsm.services import form_code_get
+from itsm.services import form_code_get, numbers_reserve
 from knowledge import selectors, services
 from knowledge.choices import Audience, Status
 from knowledge.models import KnowledgeRecord, KnowledgeTerm
