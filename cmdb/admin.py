@@ -131,7 +131,7 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, so accessories follow a moved parent.
-        services.ci_save(ci=obj)
+        services.ci_save(actor=request.user, ci=obj)
 
 
 @admin.register(CIRelationship)

@@ -11,6 +11,7 @@ from .. import selectors, services
 from ..forms import CIFilterForm, LabelForm
 from ..graph import impact_graph
 from ..labels import LAYOUTS, MAX_LABELS, labels_pdf
+from ..permissions import ci_refusal
 
 PAGE_SIZE = 50
 
@@ -36,9 +37,7 @@ def ci_list(request):
             "page": page,
             "sees_all": selectors.sees_all_items(request.user),
             "label_form": LabelForm(),
-            "can_import": request.user.has_perms(
-                ("cmdb.add_configurationitem", "cmdb.change_configurationitem")
-            ),
+            "can_import": not ci_refusal(request.user, None, "import"),
             "export_query": _without_page(request.GET),
         },
     )
@@ -61,7 +60,7 @@ def ci_detail(request, pk):
             "ci": ci,
             "attributes": attributes,
             "children": selectors.ci_children(ci=ci),
-            "relationships": selectors.ci_relationships(ci=ci),
+            "relationships": selectors.ci_relationships(user=request.user, ci=ci),
             "timeline": selectors.ci_timeline(ci=ci),
             "service_level": ci.effective_service_level(),
             "sees_all": selectors.sees_all_items(request.user),
