@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from itsm.api.permissions import ActOnVisible
 from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import selectors, services
@@ -178,6 +179,49 @@ class RequisitionViewSet(
         serializer.instance = spares.requisition_create(
             actor=self.request.user, **serializer.validated_data
         )
+
+    def _step(self, request, service, *, with_note: bool = False):
+        step = serializers.RequisitionStepSerializer(data=request.data)
+        step.is_valid(raise_exception=True)
+        extra = {"note": step.validated_data["note"]} if with_note else {}
+        requisition = service(
+            requisition=self.get_object(),
+            actor=request.user,
+            lock_version=step.validated_data["lock_version"],
+            **extra,
+        )
+        return Response(serializers.RequisitionSerializer(requisition).data)
+
+    # One endpoint per step; the service decides who may (403) and when (409).
+    _STEP = {
+        "request": serializers.RequisitionStepSerializer,
+        "responses": serializers.RequisitionSerializer,
+    }
+
+    @extend_schema(**_STEP, summary="Approve a requested requisition (service supervisor).")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def approve(self, request, pk=None):
+        return self._step(request, spares.requisition_approve)
+
+    @extend_schema(**_STEP, summary="Reject a requested requisition (service supervisor).")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def reject(self, request, pk=None):
+        return self._step(request, spares.requisition_reject, with_note=True)
+
+    @extend_schema(**_STEP, summary="Issue the parts of an approved requisition.")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def issue(self, request, pk=None):
+        return self._step(request, spares.requisition_issue)
+
+    @extend_schema(**_STEP, summary="The issued parts went into the repair.")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def consume(self, request, pk=None):
+        return self._step(request, spares.requisition_consume, with_note=True)
+
+    @extend_schema(**_STEP, summary="The issued parts came back into stock.")
+    @action(detail=True, methods=["post"], url_path="return", permission_classes=[ActOnVisible])
+    def return_to_stock(self, request, pk=None):
+        return self._step(request, spares.requisition_return, with_note=True)
 
 
 class CensusCampaignViewSet(viewsets.ReadOnlyModelViewSet):

@@ -201,7 +201,7 @@ def test_reimporting_parents_and_attributes_changes_nothing(engineer):
         "资产编号,资产名称,类别,父项资产编号,内存 (GB)\n"
         "PC-1,台式机,台式计算机,,16\nMN-1,显示器,显示器,PC-1,\n"
     )
-    import_apply(batch=_preview(engineer, text), user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=_preview(engineer, text), mode=ImportMode.ALL_OR_NOTHING)
     again = _preview(engineer, text)
     assert again.plan["counts"] == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
 
