@@ -2,6 +2,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -10,7 +11,6 @@ from cmdb.choices import CensusResult, CensusReview, CensusStatus, CIStatus
 from cmdb.models import CensusCampaign, CIClass, ConfigurationItem
 from cmdb.selectors import ci_timeline
 from cmdb.services.census import (
-    ValidationError,
     census_close,
     census_confirm,
     census_counts,

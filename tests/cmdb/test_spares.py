@@ -1,14 +1,13 @@
 import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 
 from cmdb.choices import CIStatus, RequisitionStatus
 from cmdb.models import PartType, Requisition, SpareUnitLoan, Stock
 from cmdb.services.spares import (
-    ValidationError,
     requisition_approve,
     requisition_consume,
     requisition_create,
@@ -110,7 +109,7 @@ def test_stock_never_goes_below_zero(engineer, supervisor, stock, work_order):
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_never_take_stock_below_zero(stock):
+def test_concurrent_issues_never_take_stock_below_zero(stock, supervisor):
     errors = []
 
     def take():
