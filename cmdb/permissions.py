@@ -78,6 +78,8 @@ def sees_all_items(user) -> bool:
 
 
 def _has(user, perm: str | None) -> bool:
+    if user is None:
+        raise TypeError("CMDB writes need the acting user; system jobs pass system_user()")
     if perm is None:
         return False
     return is_system_user(user) or bool(user.is_authenticated and user.has_perm(perm))
