@@ -240,3 +240,11 @@ def test_item_page_survives_a_shared_user_change(make_ci, end_user, client, agen
     shared = make_ci(ci_class="printer", users=[end_user])
     client.force_login(agent)
     assert client.get(reverse("cmdb:ci_detail", args=[shared.pk])).status_code == 200
+
+
+def test_refusals_read_in_chinese_too(estate, client, engineer):
+    requisition = Requisition.objects.filter(status="requested").first()
+    client.force_login(engineer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get(reverse("cmdb:requisition_detail", args=[requisition.pk])).content.decode()
+    assert "只有服务主管可以批准备件领用单。" in page

@@ -147,3 +147,40 @@ def test_relationship_edits_through_the_api_go_through_the_service(
     api.force_authenticate(engineer)
     assert api.delete(url).status_code == 204
     assert not CIRelationship.objects.filter(pk=link.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["cmdb:requisition_list", "cmdb:spare_stock", "cmdb:loan_list", "cmdb:census_list"]
+)
+def test_spare_and_census_lists_keep_a_flat_query_count(
+    url_name, client, supervisor, engineer, requisition, make_ci, make_person, location
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cmdb.choices import CIStatus
+    from cmdb.services.spares import spare_lend
+
+    def grow(n):
+        for i in range(n):
+            requisition_create(
+                actor=engineer,
+                stock=requisition.stock,
+                quantity=1,
+                work_order_number=requisition.work_order_number,
+            )
+            Stock.objects.create(
+                part_type=PartType.objects.create(name=f"零件{i}-{n}"), location=location
+            )
+            spare = make_ci(status=CIStatus.SPARE)
+            spare_lend(actor=engineer, spare=spare, borrower=make_person())
+            census_create(actor=supervisor, name=f"普查{i}-{n}", due_date=date(2026, 12, 31))
+
+    client.force_login(supervisor)
+    grow(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(url_name)).status_code == 200
+    grow(8)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse(url_name)).status_code == 200
+    assert len(many) == len(few)
