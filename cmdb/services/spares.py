@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from itsm import workflow
-from itsm.services import transition_record
 from servicedesk.choices import Role
 from servicedesk.notifications import notify
 
@@ -158,8 +157,8 @@ def requisition_create(
     )
     requisition.full_clean(exclude=["number"])
     requisition.save()
-    transition_record(
-        subject=requisition, transition="request", source="", target=requisition.status, actor=actor
+    workflow.log_transition(
+        requisition, name="request", source="", target=requisition.status, actor=actor
     )
     return requisition
 
