@@ -23,8 +23,9 @@ from .models import (
 
 
 def _own_fields(model) -> list[str]:
-    """The model's own columns: auditlog would otherwise diff reverse relations too."""
-    skip = {"created_at", "updated_at"}
+    """The model's own columns: auditlog would otherwise diff reverse relations too.
+    The lock counter is left out: every step bumps it, and the step itself is logged."""
+    skip = {"created_at", "updated_at", "lock_version"}
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
@@ -131,7 +132,7 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, so accessories follow a moved parent.
-        services.ci_save(ci=obj)
+        services.ci_save(actor=request.user, ci=obj)
 
 
 @admin.register(CIRelationship)

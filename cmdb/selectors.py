@@ -1,8 +1,8 @@
 """Reads of the CMDB that depend on who is asking.
 
-Staff roles (desk, engineers, supervisors, managers, admins) and approvers see every
-item; anyone else sees the items they are responsible for, their accessories, and
-shared items they are named as a user of.
+Who sees which rows is decided once, by each model's `restrict(user, action)` in
+cmdb.permissions: staff roles and approvers see every item; anyone else sees the items
+they are responsible for, their accessories, and shared items they are named as a user of.
 """
 
 from datetime import timedelta
@@ -13,11 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from itsm.audit import TimelineEntry, audit_timeline
-from servicedesk.choices import Role
-from servicedesk.roles import is_staff_role, user_has_role
 
 from .choices import WARRANTY_EXPIRING_DAYS, WarrantyStatus
-from .models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from .models import CIRelationship, ConfigurationItem
+from .permissions import sees_all_items
 
 # What list rows and detail pages read, so that no row costs a query of its own.
 LIST_RELATED = (
@@ -38,19 +37,12 @@ DETAIL_RELATED = (
 )
 
 
-def sees_all_items(user) -> bool:
-    return is_staff_role(user) or user_has_role(user, Role.APPROVER)
+__all__ = ["sees_all_items"]  # changes' pages ask it before linking to an impact page
 
 
 def ci_visible(*, user) -> QuerySet[ConfigurationItem]:
     """Every item `user` may see (object-level visibility; pages and API share it)."""
-    items = ConfigurationItem.objects.all()
-    if not user.is_authenticated:
-        return items.none()
-    if sees_all_items(user):
-        return items
-    used = ConfigurationItemUser.objects.filter(user=user).values("item_id")
-    return items.filter(Q(responsible=user) | Q(parent__responsible=user) | Q(pk__in=used))
+    return ConfigurationItem.objects.restrict(user, "view")
 
 
 def ci_list(
@@ -133,16 +125,18 @@ def ci_children(*, ci: ConfigurationItem) -> list[ConfigurationItem]:
     return list(ci.children.select_related("ci_class").order_by("asset_tag"))
 
 
-def ci_relationships(*, ci: ConfigurationItem) -> dict:
-    """Outgoing ("this runs on …") and incoming ("… runs on this") links, two queries."""
+def ci_relationships(*, user, ci: ConfigurationItem) -> dict:
+    """Outgoing ("this runs on …") and incoming ("… runs on this") links `user` may see,
+    two queries."""
+    links = CIRelationship.objects.restrict(user, "view")
     return {
         "outgoing": list(
-            CIRelationship.objects.filter(source=ci)
+            links.filter(source=ci)
             .select_related("target__ci_class")
             .order_by("type", "target__asset_tag")
         ),
         "incoming": list(
-            CIRelationship.objects.filter(target=ci)
+            links.filter(target=ci)
             .select_related("source__ci_class")
             .order_by("type", "source__asset_tag")
         ),
@@ -178,10 +172,6 @@ def ci_timeline(*, ci: ConfigurationItem, limit: int = 200) -> list[TimelineEntr
 _LOG_KIND = {LogEntry.Action.CREATE: "create", LogEntry.Action.DELETE: "delete"}
 
 
-def ci_class_list() -> QuerySet[CIClass]:
-    return CIClass.objects.order_by("name")
-
-
 # --- Warranty ---------------------------------------------------------------------------
 
 
@@ -209,11 +199,13 @@ def warranty_due_list(*, user, today=None) -> QuerySet[ConfigurationItem]:
 # --- Census -------------------------------------------------------------------------------
 
 
-def census_list() -> QuerySet:
+def census_list(*, user) -> QuerySet:
     from .models import CensusCampaign
 
-    return CensusCampaign.objects.select_related("created_by__person").prefetch_related(
-        "departments", "locations__building"
+    return (
+        CensusCampaign.objects.restrict(user, "view")
+        .select_related("created_by__person")
+        .prefetch_related("departments", "locations__building")
     )
 
 
@@ -238,32 +230,34 @@ def census_lines(*, campaign, result: str = "") -> QuerySet:
 # --- Spares -------------------------------------------------------------------------------
 
 
-def stock_list() -> QuerySet:
+def stock_list(*, user) -> QuerySet:
     from .models import Stock
 
-    return Stock.objects.select_related("part_type", "location__building").order_by(
-        "part_type__name", "part_type__model", "location__building__name", "location__floor"
+    return (
+        Stock.objects.restrict(user, "view")
+        .select_related("part_type", "location__building")
+        .order_by(
+            "part_type__name", "part_type__model", "location__building__name", "location__floor"
+        )
     )
 
 
 def requisition_list(*, user, status: str = "") -> QuerySet:
-    """Staff see every requisition; others only their own."""
+    """Staff see every requisition; others only their own (cmdb.permissions)."""
     from .models import Requisition
 
-    rows = Requisition.objects.select_related(
+    rows = Requisition.objects.restrict(user, "view").select_related(
         "stock__part_type", "stock__location__building", "requested_by__person"
     )
-    if not is_staff_role(user):
-        rows = rows.filter(requested_by=user)
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-created_at")
 
 
-def loan_list(*, open_only: bool = False) -> QuerySet:
+def loan_list(*, user, open_only: bool = False) -> QuerySet:
     from .models import SpareUnitLoan
 
-    loans = SpareUnitLoan.objects.select_related(
+    loans = SpareUnitLoan.objects.restrict(user, "view").select_related(
         "spare__ci_class", "borrower__person", "device_in_repair"
     )
     if open_only:
@@ -349,9 +343,11 @@ def cmdb_monthly_summary(*, year: int, month: int) -> dict:
     }
 
 
-def baseline_list() -> QuerySet:
+def baseline_list(*, user) -> QuerySet:
     from .models import Baseline
 
-    return Baseline.objects.select_related("department", "ci_class", "taken_by__person").defer(
-        "snapshot"
+    return (
+        Baseline.objects.restrict(user, "view")
+        .select_related("department", "ci_class", "taken_by__person")
+        .defer("snapshot")
     )

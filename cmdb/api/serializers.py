@@ -283,8 +283,10 @@ class RequisitionSerializer(serializers.ModelSerializer):
             "issued_at",
             "closed_at",
             "created_at",
+            "lock_version",
         ]
         read_only_fields = [
+            "lock_version",
             "number",
             "status",
             "requested_by",
@@ -294,6 +296,14 @@ class RequisitionSerializer(serializers.ModelSerializer):
             "closed_at",
             "created_at",
         ]
+
+
+class RequisitionStepSerializer(serializers.Serializer):
+    """One step of a requisition: the lock_version read with it is required, so a step
+    taken on stale data is refused (409) instead of overwriting someone else's."""
+
+    lock_version = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 class CensusCampaignSerializer(serializers.ModelSerializer):
@@ -309,6 +319,7 @@ class CensusCampaignSerializer(serializers.ModelSerializer):
             "status",
             "started_at",
             "closed_at",
+            "lock_version",
         ]
         read_only_fields = fields
 

@@ -1,10 +1,12 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+
+from itsm.api.permissions import ActOnVisible
+from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import selectors, services
 from ..models import (
@@ -22,10 +24,6 @@ from ..services import spares
 from . import serializers
 
 
-def _as_drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 class CIClassViewSet(viewsets.ModelViewSet):
     queryset = CIClass.objects.order_by("name")
     serializer_class = serializers.CIClassSerializer
@@ -38,7 +36,7 @@ class SupplierViewSet(viewsets.ModelViewSet):
     search_fields = ["name", "contact_name", "contact_phone"]
 
 
-class ConfigurationItemViewSet(viewsets.ModelViewSet):
+class ConfigurationItemViewSet(ServiceRefusalsMixin, viewsets.ModelViewSet):
     """Configuration items the caller may see; `?q=` searches tag, name, serials and IP."""
 
     serializer_class = serializers.ConfigurationItemSerializer
@@ -73,18 +71,15 @@ class ConfigurationItemViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         users = data.pop("users", None)
-        try:
-            serializer.instance = services.ci_create(users=users, **data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        serializer.instance = services.ci_create(actor=self.request.user, users=users, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         users = data.pop("users", None)
-        try:
-            services.ci_update(ci=serializer.instance, users=users, **data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        services.ci_update(actor=self.request.user, ci=serializer.instance, users=users, **data)
+
+    def perform_destroy(self, instance):
+        services.ci_delete(actor=self.request.user, ci=instance)
 
     def destroy(self, request, *args, **kwargs):
         try:
@@ -115,28 +110,33 @@ class ConfigurationItemViewSet(viewsets.ModelViewSet):
         return Response(serializers.ImpactSerializer.from_impact(impact, **query.validated_data))
 
 
-class CIRelationshipViewSet(viewsets.ModelViewSet):
-    """Typed links "source <type> target"; see cmdb.choices for the impact direction."""
+class CIRelationshipViewSet(ServiceRefusalsMixin, viewsets.ModelViewSet):
+    """Typed links "source <type> target" between items the caller sees; see cmdb.choices
+    for the impact direction."""
 
     serializer_class = serializers.CIRelationshipSerializer
-    queryset = CIRelationship.objects.select_related("source", "target").order_by("pk")
+    queryset = CIRelationship.objects.none()  # for the schema; rows come from restrict()
     filterset_fields = ["source", "target", "type"]
 
+    def get_queryset(self):
+        return (
+            CIRelationship.objects.restrict(self.request.user, "view")
+            .select_related("source", "target")
+            .order_by("pk")
+        )
+
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.relationship_create(**serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        serializer.instance = services.relationship_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        relationship = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(relationship, name, value)
-        try:
-            relationship.full_clean()
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
-        relationship.save()
+        serializer.instance = services.relationship_update(
+            actor=self.request.user, relationship=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.relationship_delete(actor=self.request.user, relationship=instance)
 
 
 class PartTypeViewSet(viewsets.ModelViewSet):
@@ -150,13 +150,17 @@ class PartTypeViewSet(viewsets.ModelViewSet):
 class StockViewSet(viewsets.ModelViewSet):
     """Spare stock per location; `quantity` changes only through requisitions and restocks."""
 
-    queryset = Stock.objects.select_related("part_type", "location__building").order_by("pk")
+    queryset = Stock.objects.none()  # for the schema; rows come from restrict()
     serializer_class = serializers.StockSerializer
     filterset_fields = ["part_type", "location"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self):
+        return selectors.stock_list(user=self.request.user).order_by("pk")
+
 
 class RequisitionViewSet(
+    ServiceRefusalsMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
@@ -172,21 +176,71 @@ class RequisitionViewSet(
         return selectors.requisition_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = spares.requisition_create(
-                actor=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        serializer.instance = spares.requisition_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def _step(self, request, service, *, with_note: bool = False):
+        step = serializers.RequisitionStepSerializer(data=request.data)
+        step.is_valid(raise_exception=True)
+        extra = {"note": step.validated_data["note"]} if with_note else {}
+        requisition = service(
+            requisition=self.get_object(),
+            actor=request.user,
+            lock_version=step.validated_data["lock_version"],
+            **extra,
+        )
+        return Response(serializers.RequisitionSerializer(requisition).data)
+
+    # One endpoint per step; the service decides who may (403) and when (409).
+    _STEP = {
+        "request": serializers.RequisitionStepSerializer,
+        "responses": serializers.RequisitionSerializer,
+    }
+
+    @extend_schema(**_STEP, summary="Approve a requested requisition (service supervisor).")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def approve(self, request, pk=None):
+        return self._step(request, spares.requisition_approve)
+
+    @extend_schema(**_STEP, summary="Reject a requested requisition (service supervisor).")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def reject(self, request, pk=None):
+        return self._step(request, spares.requisition_reject, with_note=True)
+
+    @extend_schema(**_STEP, summary="Issue the parts of an approved requisition.")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def issue(self, request, pk=None):
+        return self._step(request, spares.requisition_issue)
+
+    @extend_schema(**_STEP, summary="The issued parts went into the repair.")
+    @action(detail=True, methods=["post"], permission_classes=[ActOnVisible])
+    def consume(self, request, pk=None):
+        return self._step(request, spares.requisition_consume, with_note=True)
+
+    @extend_schema(**_STEP, summary="The issued parts came back into stock.")
+    @action(detail=True, methods=["post"], url_path="return", permission_classes=[ActOnVisible])
+    def return_to_stock(self, request, pk=None):
+        return self._step(request, spares.requisition_return, with_note=True)
 
 
 class CensusCampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = CensusCampaign.objects.prefetch_related("departments", "locations").order_by("-pk")
+    queryset = CensusCampaign.objects.none()  # for the schema; rows come from restrict()
     serializer_class = serializers.CensusCampaignSerializer
     filterset_fields = ["status"]
 
+    def get_queryset(self):
+        return (
+            CensusCampaign.objects.restrict(self.request.user, "view")
+            .prefetch_related("departments", "locations")
+            .order_by("-pk")
+        )
+
 
 class BaselineViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Baseline.objects.defer("snapshot").order_by("-taken_at")
+    queryset = Baseline.objects.none()  # for the schema; rows come from restrict()
     serializer_class = serializers.BaselineSerializer
     filterset_fields = ["department", "ci_class"]
+
+    def get_queryset(self):
+        return selectors.baseline_list(user=self.request.user).order_by("-taken_at")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import Department
 
+from ..permissions import BaselineQuerySet
 from .items import CIClass
 
 
@@ -31,6 +32,8 @@ class Baseline(models.Model):
     )  # fmt: skip
     item_count = models.PositiveIntegerField(_("items"), default=0)
     snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+
+    objects = BaselineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("baseline")

@@ -5,13 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from itsm.mixins import TimeStampedModel
+from itsm.workflow import LockVersioned
 from servicedesk.models import Department, Location
 
 from ..choices import CensusResult, CensusReview, CensusStatus, ReminderKind
+from ..permissions import CensusCampaignQuerySet
 from .items import CIClass, ConfigurationItem
 
 
-class CensusCampaign(TimeStampedModel):
+class CensusCampaign(LockVersioned, TimeStampedModel):
     """A census (资产普查) of the items in some departments and/or locations.
 
     Starting it snapshots what is expected (CensusItem rows); closing it marks every
@@ -43,6 +45,8 @@ class CensusCampaign(TimeStampedModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = CensusCampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("census campaign")

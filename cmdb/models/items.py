@@ -19,6 +19,7 @@ from ..choices import (
     SealStatus,
     WarrantyStatus,
 )
+from ..permissions import CIRelationshipQuerySet, ConfigurationItemQuerySet
 from .suppliers import Supplier
 
 
@@ -152,6 +153,8 @@ class ConfigurationItem(TimeStampedModel):
     )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = ConfigurationItemQuerySet.as_manager()
 
     # Fields an accessory copies from its parent whenever the parent's change.
     FOLLOWS_PARENT = ("location", "department", "responsible")
@@ -302,6 +305,8 @@ class CIRelationship(TimeStampedModel):
         related_name="incoming_relationships",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CIRelationshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relationship")

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.workflow import LockVersioned
 from servicedesk.models import Location
 
 from ..choices import CIStatus, RequisitionStatus
+from ..permissions import RequisitionQuerySet, SpareUnitLoanQuerySet, StockQuerySet
 from .items import ConfigurationItem
 
 
@@ -50,6 +52,8 @@ class Stock(models.Model):
     minimum_level = models.PositiveIntegerField(_("minimum level"), default=0)
     low_alerted_at = models.DateTimeField(_("low-stock alert sent"), null=True, blank=True)
 
+    objects = StockQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("spare stock")
         verbose_name_plural = _("spare stock")
@@ -69,7 +73,7 @@ class Stock(models.Model):
         return self.quantity < self.minimum_level
 
 
-class Requisition(NumberedModel, TimeStampedModel):
+class Requisition(NumberedModel, LockVersioned, TimeStampedModel):
     """A spare-part requisition (备件领用单) for a work order.
 
     The work order is kept by its number: the CMDB must not import the incidents app;
@@ -103,6 +107,8 @@ class Requisition(NumberedModel, TimeStampedModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = RequisitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("spare requisition")
@@ -177,6 +183,8 @@ class SpareUnitLoan(TimeStampedModel):
     due_back = models.DateField(_("due back"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, db_index=True)
     previous = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = SpareUnitLoanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("spare unit loan")

@@ -9,7 +9,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from itsm import workflow
+
 from ..models import CIRelationship, ConfigurationItem
+from ..permissions import ci_refusal, relationship_refusal
 from .impact import (  # the analysis lives there
     Impact,
     ImpactEdge,
@@ -22,13 +25,48 @@ from .impact import (  # the analysis lives there
 # --- Items ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def ci_create(*, reason: str = "", users: Iterable | None = None, **fields) -> ConfigurationItem:
+def ci_create(
+    *, actor, reason: str = "", users: Iterable | None = None, **fields
+) -> ConfigurationItem:
     """A validated new item (attributes checked against its class); logged on its timeline.
 
     An accessory created under a parent takes the parent's location, department and
-    responsible user unless given.
+    responsible user unless given. PermissionDenied unless `actor` may add items.
     """
+    workflow.require(ci_refusal(actor, None, "create"))
+    return _ci_create(reason=reason, users=users, **fields)
+
+
+def ci_update(
+    *, actor, ci: ConfigurationItem, reason: str = "", users: Iterable | None = None, **changes
+) -> ConfigurationItem:
+    """Apply `changes` to `ci`, validate, save; accessories follow a move (see ci_save).
+
+    PermissionDenied unless `actor` may edit this item.
+    """
+    workflow.require(ci_refusal(actor, ci, "change"))
+    return _ci_update(ci=ci, reason=reason, users=users, **changes)
+
+
+def ci_save(*, actor, ci: ConfigurationItem, reason: str = "") -> ConfigurationItem:
+    """Validate and save `ci` (new or changed), as `actor` may; accessories move with it."""
+    workflow.require(ci_refusal(actor, ci, "change" if ci.pk else "create"))
+    return _ci_save(ci=ci, reason=reason)
+
+
+@transaction.atomic
+def ci_delete(*, actor, ci: ConfigurationItem) -> None:
+    """Delete `ci`; ProtectedError while accessories or records still point at it."""
+    workflow.require(ci_refusal(actor, ci, "delete"))
+    ci.delete()
+
+
+# The unchecked writes, for cmdb services that have checked their own action already
+# (a census confirmation, a spare loan, an import moves items as part of their step).
+
+
+@transaction.atomic
+def _ci_create(*, reason: str = "", users: Iterable | None = None, **fields) -> ConfigurationItem:
     ci = ConfigurationItem(**fields)
     if ci.parent_id:
         for name in ConfigurationItem.FOLLOWS_PARENT:
@@ -43,26 +81,22 @@ def ci_create(*, reason: str = "", users: Iterable | None = None, **fields) -> C
 
 
 @transaction.atomic
-def ci_update(
+def _ci_update(
     *, ci: ConfigurationItem, reason: str = "", users: Iterable | None = None, **changes
 ) -> ConfigurationItem:
-    """Apply `changes` to `ci`, validate, save; accessories follow a move (see ci_save)."""
     for name, value in changes.items():
         setattr(ci, name, value)
-    ci_save(ci=ci, reason=reason)
+    _ci_save(ci=ci, reason=reason)
     if users is not None:
         ci.users.set(users)
     return ci
 
 
 @transaction.atomic
-def ci_save(*, ci: ConfigurationItem, reason: str = "") -> ConfigurationItem:
-    """Validate and save `ci` (new or changed); guarantees accessories move with it.
-
-    When the item's location, department or responsible user changed, every accessory
+def _ci_save(*, ci: ConfigurationItem, reason: str = "") -> ConfigurationItem:
+    """When the item's location, department or responsible user changed, every accessory
     below it (children, their children…) gets the same values, each saved on its own so
-    the move shows on the accessory's timeline too.
-    """
+    the move shows on the accessory's timeline too."""
     before = None
     if ci.pk:
         before = (
@@ -102,20 +136,48 @@ def _accessories_follow(*, parent: ConfigurationItem, values: dict, reason: str)
                 child.save(update_fields=[name.removesuffix("_id") for name in changed])
 
 
+# --- Relationships ----------------------------------------------------------------------
+
+
+@transaction.atomic
 def relationship_create(
-    *, source: ConfigurationItem, target: ConfigurationItem, type: str, note: str = ""
+    *, actor, source: ConfigurationItem, target: ConfigurationItem, type: str, note: str = ""
 ) -> CIRelationship:
-    """A validated typed link "source <type> target" (unique per pair and type)."""
+    """A validated typed link "source <type> target" (unique per pair and type), between
+    two items `actor` may see; PermissionDenied otherwise."""
     relationship = CIRelationship(source=source, target=target, type=type, note=note)
+    workflow.require(relationship_refusal(actor, relationship, "create"))
     relationship.full_clean()
     relationship.save()
     return relationship
+
+
+@transaction.atomic
+def relationship_update(*, actor, relationship: CIRelationship, **changes) -> CIRelationship:
+    """Change a link's ends, type or note; both old and new ends must be `actor`'s to see."""
+    workflow.require(relationship_refusal(actor, relationship, "change"))
+    unknown = set(changes) - {"source", "target", "type", "note"}
+    if unknown:
+        raise TypeError(f"relationship_update() cannot change {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(relationship, name, value)
+    workflow.require(relationship_refusal(actor, relationship, "change"))  # the new ends
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_delete(*, actor, relationship: CIRelationship) -> None:
+    workflow.require(relationship_refusal(actor, relationship, "delete"))
+    relationship.delete()
 
 
 __all__ = [
     "Impact",
     "ImpactEdge",
     "ci_create",
+    "ci_delete",
     "ci_impact",
     "ci_save",
     "cis_impact",
@@ -123,4 +185,6 @@ __all__ = [
     "impacted_ids",
     "impacted_ids_from",
     "relationship_create",
+    "relationship_delete",
+    "relationship_update",
 ]

@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from itsm import workflow
+
 from ..models import Baseline, ConfigurationItem
+from ..permissions import baseline_refusal
 
 # The key fields a baseline keeps, with how each is read from an item and labelled.
 SNAPSHOT_FIELDS = {
@@ -71,8 +74,7 @@ def _current(baseline: Baseline) -> dict[str, dict]:
 @transaction.atomic
 def baseline_take(*, actor, name: str, department=None, ci_class=None) -> Baseline:
     """Snapshot the key fields of every item of `department` and/or `ci_class` now."""
-    if actor is not None and not actor.has_perm("cmdb.add_baseline"):
-        raise PermissionDenied(_("You may not take baselines."))
+    workflow.require(baseline_refusal(actor, None, "take"))
     if department is None and ci_class is None:
         raise ValidationError(_("Choose a department or a class."))
     baseline = Baseline(

@@ -11,15 +11,15 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
-from itsm.services import transition_record
+from itsm import workflow
 from servicedesk.choices import Role
 from servicedesk.notifications import notify
 
@@ -32,35 +32,29 @@ from ..choices import (
     ReminderKind,
 )
 from ..models import CensusCampaign, CensusItem, CIClass, CMDBReminder, ConfigurationItem
-from . import ci_create, ci_update
+from ..permissions import census_refusal, scan_refusal
+from . import _ci_create, _ci_update
 
-MANAGE_PERM = "cmdb.change_censuscampaign"
-SCAN_PERM = "cmdb.change_censusitem"
 NOT_EXPECTED_STATUSES = (CIStatus.RETIRED, CIStatus.LOST)
+CENSUS_CONFLICT = gettext_lazy(
+    "This census was changed by someone else in the meantime. Reload it and try again."
+)
+CENSUS_REFUSED = gettext_lazy("A census that is “%(status)s” cannot do this.")
 
 
-class CensusError(ValidationError):
-    pass
-
-
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("You may not do this in a census."))
-
-
-def _transition(campaign: CensusCampaign, actor, name: str, **kwargs) -> None:
-    source = campaign.status
-    try:
-        getattr(campaign, name)(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise CensusError(
-            _("A census that is “%(status)s” cannot do this.")
-            % {"status": campaign.get_status_display()}
-        ) from exc
-    campaign.save()
-    transition_record(
-        subject=campaign, transition=name, source=source, target=campaign.status, actor=actor
+def _step(campaign: CensusCampaign, *, actor, action: str, lock_version, **kwargs):
+    """The pipeline for starting or closing: lock, check, transition, save, log."""
+    campaign = workflow.lock(campaign, expected=lock_version, conflict=CENSUS_CONFLICT)
+    workflow.require(census_refusal(actor, campaign, action))
+    workflow.transition(
+        campaign,
+        actor=actor,
+        name=action,
+        method=getattr(campaign, action),
+        refused=CENSUS_REFUSED,
+        **kwargs,
     )
+    return campaign
 
 
 @transaction.atomic
@@ -68,7 +62,7 @@ def census_create(
     *, actor, name: str, due_date: date, departments=(), locations=(), include_accessories=False
 ) -> CensusCampaign:
     """A draft campaign with its scope."""
-    _require(actor, "cmdb.add_censuscampaign")
+    workflow.require(census_refusal(actor, None, "create"))
     campaign = CensusCampaign(
         name=name,
         due_date=due_date,
@@ -97,11 +91,13 @@ def census_scope(campaign: CensusCampaign):
 
 
 @transaction.atomic
-def census_start(*, campaign: CensusCampaign, actor) -> CensusCampaign:
+def census_start(
+    *, campaign: CensusCampaign, actor, lock_version: int | None = None
+) -> CensusCampaign:
     """Start the census: snapshot one expected line per item in scope (where, whose)."""
-    _require(actor, MANAGE_PERM)
-    campaign = _locked(campaign)
-    _transition(campaign, actor, "start", at=timezone.now())
+    campaign = _step(
+        campaign, actor=actor, action="start", lock_version=lock_version, at=timezone.now()
+    )
     rows = census_scope(campaign).values_list(
         "pk", "location_id", "department_id", "responsible_id"
     )
@@ -122,15 +118,10 @@ def census_start(*, campaign: CensusCampaign, actor) -> CensusCampaign:
     return campaign
 
 
-def _locked(campaign: CensusCampaign) -> CensusCampaign:
-    """The campaign re-read under a row lock: two supervisors cannot start or close it twice."""
-    return CensusCampaign.objects.select_for_update().get(pk=campaign.pk)
-
-
 def _require_running(campaign: CensusCampaign) -> None:
     # From the database: the census may have been closed since the page was loaded.
     if not CensusCampaign.objects.filter(pk=campaign.pk, status=CensusStatus.RUNNING).exists():
-        raise CensusError(_("This census is not running."))
+        raise ValidationError(_("This census is not running."))
 
 
 @transaction.atomic
@@ -142,11 +133,11 @@ def census_scan(*, campaign: CensusCampaign, actor, tag: str, location=None) -> 
     None, and nothing is written (the engineer then records it with
     census_record_unknown). Scanning again updates the same line.
     """
-    _require(actor, SCAN_PERM)
+    workflow.require(census_refusal(actor, campaign, "scan"))
     _require_running(campaign)
     tag = (tag or "").strip()
     if not tag:
-        raise CensusError(_("Scan or type an asset tag."))
+        raise ValidationError(_("Scan or type an asset tag."))
     item = ConfigurationItem.objects.filter(asset_tag__iexact=tag).first()
     if item is None:
         line = CensusItem.objects.filter(
@@ -174,7 +165,7 @@ def census_scan(*, campaign: CensusCampaign, actor, tag: str, location=None) -> 
 
 
 def _checked(line: CensusItem, actor) -> None:
-    line.checked_by = actor if actor is not None and actor.is_authenticated else None
+    line.checked_by = actor
     line.checked_at = timezone.now()
     line.review = CensusReview.OPEN
     line.save()
@@ -185,12 +176,12 @@ def census_record_change(
     *, line: CensusItem, actor, responsible=None, department=None, location=None, note: str = ""
 ) -> CensusItem:
     """The engineer saw the item but something differs from the CMDB: record what is true."""
-    _require(actor, SCAN_PERM)
+    workflow.require(census_refusal(actor, line.campaign, "scan"))
     _require_running(line.campaign)
     if not line.expected:
-        raise CensusError(_("Only an expected item can be recorded as changed."))
+        raise ValidationError(_("Only an expected item can be recorded as changed."))
     if responsible is None and department is None and location is None and not note:
-        raise CensusError(_("Say what differs."))
+        raise ValidationError(_("Say what differs."))
     line.result = CensusResult.CHANGED
     line.observed_responsible = responsible
     line.observed_department = department
@@ -214,13 +205,13 @@ def census_record_unknown(
     note: str = "",
 ) -> CensusItem:
     """An item with a tag the CMDB does not know, recorded on the spot (unexpected)."""
-    _require(actor, SCAN_PERM)
+    workflow.require(census_refusal(actor, campaign, "scan"))
     _require_running(campaign)
     tag = tag.strip()
     if not tag or not name.strip():
-        raise CensusError(_("Give the tag and a name."))
+        raise ValidationError(_("Give the tag and a name."))
     if ConfigurationItem.objects.filter(asset_tag__iexact=tag).exists():
-        raise CensusError(_("This tag belongs to a known item; scan it instead."))
+        raise ValidationError(_("This tag belongs to a known item; scan it instead."))
     line = CensusItem.objects.filter(
         campaign=campaign, item__isnull=True, observed_tag__iexact=tag
     ).first() or CensusItem(campaign=campaign, expected=False, observed_tag=tag[:50])
@@ -235,11 +226,13 @@ def census_record_unknown(
 
 
 @transaction.atomic
-def census_close(*, campaign: CensusCampaign, actor) -> CensusCampaign:
+def census_close(
+    *, campaign: CensusCampaign, actor, lock_version: int | None = None
+) -> CensusCampaign:
     """Close the census: every expected item nobody found is missing."""
-    _require(actor, MANAGE_PERM)
-    campaign = _locked(campaign)
-    _transition(campaign, actor, "close", at=timezone.now())
+    campaign = _step(
+        campaign, actor=actor, action="close", lock_version=lock_version, at=timezone.now()
+    )
     campaign.lines.filter(result=CensusResult.PENDING).update(result=CensusResult.MISSING)
     return campaign
 
@@ -253,10 +246,10 @@ def census_confirm(*, campaign: CensusCampaign, actor, line_ids, dismiss: bool =
     tag → a new item in stock. A line that cannot be applied (e.g. its tag was taken
     meanwhile) stays open and is reported; the others still go in.
     """
-    _require(actor, MANAGE_PERM)
     campaign = CensusCampaign.objects.get(pk=campaign.pk)
+    workflow.require(census_refusal(actor, campaign, "confirm"))
     if campaign.status != CensusStatus.CLOSED:
-        raise CensusError(_("Close the census before confirming its results."))
+        raise ValidationError(_("Close the census before confirming its results."))
     lines = (
         campaign.lines.filter(
             pk__in=list(line_ids), review=CensusReview.OPEN, result__in=CENSUS_DISCREPANCIES
@@ -284,7 +277,7 @@ def census_confirm(*, campaign: CensusCampaign, actor, line_ids, dismiss: bool =
 
 def _apply(line: CensusItem, reason: str) -> None:
     if line.item_id is None:
-        line.item = ci_create(
+        line.item = _ci_create(
             asset_tag=line.observed_tag,
             name=line.observed_name or line.observed_tag,
             ci_class=line.observed_class,
@@ -305,7 +298,7 @@ def _apply(line: CensusItem, reason: str) -> None:
         if line.item.status == CIStatus.LOST:
             changes["status"] = CIStatus.IN_USE
     if changes:
-        ci_update(ci=line.item, reason=reason, **changes)
+        _ci_update(ci=line.item, reason=reason, **changes)
 
 
 # --- Reads used by pages, PDF and tasks --------------------------------------------------
@@ -354,12 +347,14 @@ def _supervisors():
     )
 
 
-def census_reminders_scan(*, today: date | None = None) -> dict[str, bool]:
+def census_reminders_scan(*, actor, today: date | None = None) -> dict[str, bool]:
     """Remind supervisors to run a census: half-yearly, and a month before contract end.
 
     Each reminder is a unique (kind, key) row inserted before the notification in the
-    same transaction, so a rerun or a second worker never repeats it.
+    same transaction, so a rerun or a second worker never repeats it. `actor` is the
+    system actor (the daily beat task).
     """
+    workflow.require(scan_refusal(actor, None, "run"))
     today = today or timezone.localdate()
     now = timezone.now()
     sent = {"half_yearly": False, "contract_end": False}

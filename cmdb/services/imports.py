@@ -23,13 +23,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from itsm import workflow
 from servicedesk.models import Department, Location
 
 from ..attributes import clean_attribute, display_attribute
 from ..choices import AttributeType, CIStatus, ImportAction, ImportMode, ImportStatus
 from ..models import CIClass, ConfigurationItem, ImportBatch, Supplier
+from ..permissions import ci_refusal, scan_refusal
 from ..tabular import DEFAULT_MAX_ROWS, read_sheet, unescape_cell
-from . import ci_create, ci_update
+from . import _ci_create, _ci_update
 
 
 class ImportRefused(Exception):
@@ -177,14 +179,15 @@ def guess_mapping(headers: list[str], columns: list[AttributeColumn] | None = No
     return mapping
 
 
-def import_upload(*, user, name: str, content: bytes) -> ImportBatch:
+def import_upload(*, actor, name: str, content: bytes) -> ImportBatch:
     """A new batch with the file's parsed rows and a guessed mapping; FileRejected if unreadable.
 
     The file's bytes are not kept: only its cells, for the life of the batch.
     """
+    workflow.require(ci_refusal(actor, None, "import"))
     sheet = read_sheet(name, content, max_rows=max_rows())
     return ImportBatch.objects.create(
-        created_by=user,
+        created_by=actor,
         filename=name[:200],
         headers=sheet.headers,
         rows=[[line, cells] for line, cells in sheet.rows],
@@ -192,8 +195,9 @@ def import_upload(*, user, name: str, content: bytes) -> ImportBatch:
     )
 
 
-def import_preview(*, batch: ImportBatch, mapping: dict[str, int | None]) -> ImportBatch:
+def import_preview(*, actor, batch: ImportBatch, mapping: dict[str, int | None]) -> ImportBatch:
     """Save the chosen mapping and the dry run it gives; nothing else is written."""
+    _check_importer(actor, batch)
     _check_open(batch)
     known = {spec.key for spec in import_fields()}
     clean = {}
@@ -207,6 +211,12 @@ def import_preview(*, batch: ImportBatch, mapping: dict[str, int | None]) -> Imp
     batch.status = ImportStatus.PREVIEWED
     batch.save(update_fields=["mapping", "plan", "status"])
     return batch
+
+
+def _check_importer(actor, batch: ImportBatch) -> None:
+    workflow.require(ci_refusal(actor, None, "import"))
+    if batch.created_by_id != actor.pk:
+        raise ImportRefused(_("Only the person who uploaded the file can apply it."))
 
 
 def _check_open(batch: ImportBatch) -> None:
@@ -779,7 +789,7 @@ class _AllOrNothingFailed(Exception):
     pass
 
 
-def import_apply(*, batch: ImportBatch, user, mode: str) -> dict:
+def import_apply(*, actor, batch: ImportBatch, mode: str) -> dict:
     """Apply the batch in one transaction and return its report.
 
     ALL_OR_NOTHING: if any row has an error (now, or while being written) nothing is
@@ -789,8 +799,7 @@ def import_apply(*, batch: ImportBatch, user, mode: str) -> dict:
     """
     if mode not in ImportMode.values:
         raise ImportRefused(_("Choose how to apply the import."))
-    if batch.created_by_id != user.pk:
-        raise ImportRefused(_("Only the person who uploaded the file can apply it."))
+    _check_importer(actor, batch)
     _check_open(batch)
     if batch.status != ImportStatus.PREVIEWED:
         raise ImportRefused(_("Check the dry run first."))
@@ -856,13 +865,15 @@ def _write_row(row: RowPlan, reason: str, written: dict) -> None:
             )
     if row.item is None:
         values.setdefault("status", CIStatus.IN_USE)
-        ci = ci_create(asset_tag=row.tag, reason=reason, **values)
+        ci = _ci_create(asset_tag=row.tag, reason=reason, **values)
     else:
-        ci = ci_update(ci=row.item, reason=reason, **values)
+        ci = _ci_update(ci=row.item, reason=reason, **values)
     written[row.tag.upper()] = ci
 
 
-def import_batches_expire(*, now=None) -> int:
-    """Delete batches past their expiry (their parsed rows go with them)."""
+def import_batches_expire(*, actor, now=None) -> int:
+    """Delete batches past their expiry (their parsed rows go with them); `actor`: the
+    system actor (the beat task)."""
+    workflow.require(scan_refusal(actor, None, "run"))
     deleted, _rows = ImportBatch.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

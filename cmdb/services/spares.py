@@ -9,62 +9,64 @@ to the minimum clears it.
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
-from itsm.services import transition_record
+from itsm import workflow
 from servicedesk.choices import Role
 from servicedesk.notifications import notify
 
 from ..choices import CIStatus
 from ..models import ConfigurationItem, Requisition, SpareUnitLoan, Stock
-from . import ci_update
+from ..permissions import loan_refusal, requisition_refusal, stock_refusal
+from . import _ci_update
 
-REQUEST_PERM = "cmdb.add_requisition"
-APPROVE_PERM = "cmdb.approve_requisition"
-ISSUE_PERM = "cmdb.change_requisition"
-LOAN_PERM = "cmdb.add_spareunitloan"
-
-
-class SpareError(ValidationError):
-    pass
-
-
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("You may not do this with spare parts."))
+REQUISITION_CONFLICT = gettext_lazy(
+    "This requisition was changed by someone else in the meantime. Reload it and try again."
+)
+REQUISITION_REFUSED = gettext_lazy("A requisition that is “%(status)s” cannot do this.")
 
 
 def work_order_exists(number: str) -> bool:
-    """True if a work order has this number (or the incidents app is not installed).
+    """True if a work order has this number.
 
-    Looked up at run time: the CMDB does not import the incidents app.
+    Looked up by name at run time: the CMDB sits below the incidents app and does not
+    import it (the dependency points the other way).
     """
-    try:
-        model = apps.get_model("incidents", "WorkOrder")
-    except LookupError:
-        return True
+    model = apps.get_model("incidents", "WorkOrder")
     return model.objects.filter(number=number.strip()).exists()
 
 
 # --- Stock -----------------------------------------------------------------------------
 
 
-def stock_take(*, stock: Stock, quantity: int) -> Stock:
-    """Take `quantity` parts out of stock, never below zero (SpareError with what is left)."""
+def stock_take(*, actor, stock: Stock, quantity: int) -> Stock:
+    """Write parts off by hand (a correction): never below zero, ValidationError with what
+    is left. Parts for a repair leave through a requisition instead."""
+    workflow.require(stock_refusal(actor, stock, "restock"))
+    return _take(stock=stock, quantity=quantity)
+
+
+def stock_add(*, actor, stock: Stock, quantity: int) -> Stock:
+    """Restock by hand; a stock back at its minimum may alert again when it runs low."""
+    workflow.require(stock_refusal(actor, stock, "restock"))
+    return _put(stock=stock, quantity=quantity)
+
+
+def _take(*, stock: Stock, quantity: int) -> Stock:
     if quantity < 1:
-        raise SpareError(_("The quantity must be at least 1."))
+        raise ValidationError(_("The quantity must be at least 1."))
     taken = Stock.objects.filter(pk=stock.pk, quantity__gte=quantity).update(
         quantity=F("quantity") - quantity
     )
     stock.refresh_from_db(fields=["quantity", "minimum_level", "low_alerted_at"])
     if not taken:
-        raise SpareError(
+        raise ValidationError(
             _("Only %(left)s %(unit)s of %(part)s in stock; %(wanted)s requested.")
             % {
                 "left": stock.quantity,
@@ -77,10 +79,9 @@ def stock_take(*, stock: Stock, quantity: int) -> Stock:
     return stock
 
 
-def stock_add(*, stock: Stock, quantity: int, actor=None) -> Stock:
-    """Put parts into stock (restock or a return); a stock back at its minimum may alert again."""
+def _put(*, stock: Stock, quantity: int) -> Stock:
     if quantity < 1:
-        raise SpareError(_("The quantity must be at least 1."))
+        raise ValidationError(_("The quantity must be at least 1."))
     Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + quantity)
     Stock.objects.filter(pk=stock.pk, quantity__gte=F("minimum_level")).update(low_alerted_at=None)
     stock.refresh_from_db(fields=["quantity", "minimum_level", "low_alerted_at"])
@@ -111,32 +112,29 @@ def _alert_if_low(stock: Stock) -> None:
 # --- Requisitions (备件领用单) ---------------------------------------------------------------
 
 
-def _transition(requisition: Requisition, actor, name: str, note: str = "", **kwargs) -> None:
-    source = requisition.status
-    try:
-        getattr(requisition, name)(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise SpareError(
-            _("A requisition that is “%(status)s” cannot do this.")
-            % {"status": requisition.get_status_display()}
-        ) from exc
-    requisition.save()
-    transition_record(
-        subject=requisition,
-        transition=name,
-        source=source,
-        target=requisition.status,
+def _step(
+    requisition: Requisition,
+    *,
+    actor,
+    action: str,
+    method: str,
+    lock_version: int | None,
+    note: str = "",
+    **kwargs,
+) -> Requisition:
+    """The pipeline for one requisition step: lock, check `action`, transition, log."""
+    requisition = workflow.lock(requisition, expected=lock_version, conflict=REQUISITION_CONFLICT)
+    workflow.require(requisition_refusal(actor, requisition, action))
+    workflow.transition(
+        requisition,
         actor=actor,
+        name=method,
+        method=getattr(requisition, method),
+        refused=REQUISITION_REFUSED,
         note=note,
+        **kwargs,
     )
-
-
-def _locked(requisition: Requisition) -> Requisition:
-    return (
-        Requisition.objects.select_for_update()
-        .select_related("stock__part_type")
-        .get(pk=requisition.pk)
-    )
+    return requisition
 
 
 @transaction.atomic
@@ -144,10 +142,10 @@ def requisition_create(
     *, actor, stock: Stock, quantity: int, work_order_number: str, note: str = ""
 ) -> Requisition:
     """A requested requisition for an existing work order's number."""
-    _require(actor, REQUEST_PERM)
+    workflow.require(requisition_refusal(actor, None, "create"))
     number = (work_order_number or "").strip()
     if not number or not work_order_exists(number):
-        raise SpareError(
+        raise ValidationError(
             {"work_order_number": _("No work order %(number)s.") % {"number": number[:64]}}
         )
     requisition = Requisition(
@@ -159,17 +157,26 @@ def requisition_create(
     )
     requisition.full_clean(exclude=["number"])
     requisition.save()
-    transition_record(
-        subject=requisition, transition="request", source="", target=requisition.status, actor=actor
+    workflow.log_transition(
+        requisition, name="request", source="", target=requisition.status, actor=actor
     )
     return requisition
 
 
 @transaction.atomic
-def requisition_approve(*, requisition: Requisition, actor) -> Requisition:
-    _require(actor, APPROVE_PERM)
-    requisition = _locked(requisition)
-    _transition(requisition, actor, "approve", by=actor, at=timezone.now())
+def requisition_approve(
+    *, requisition: Requisition, actor, lock_version: int | None = None
+) -> Requisition:
+    requisition = _step(
+        requisition,
+        actor=actor,
+        action="approve",
+        method="approve",
+        lock_version=lock_version,
+        by=actor,
+        at=timezone.now(),
+    )
+    # In the same transaction: the notification row is the outbox, its mail goes on commit.
     notify(
         recipients=[requisition.requested_by],
         subject=_("Requisition %(number)s approved") % {"number": requisition.number},
@@ -179,40 +186,69 @@ def requisition_approve(*, requisition: Requisition, actor) -> Requisition:
 
 
 @transaction.atomic
-def requisition_reject(*, requisition: Requisition, actor, note: str = "") -> Requisition:
-    _require(actor, APPROVE_PERM)
-    requisition = _locked(requisition)
-    _transition(requisition, actor, "reject", note=note, at=timezone.now())
-    return requisition
+def requisition_reject(
+    *, requisition: Requisition, actor, note: str = "", lock_version: int | None = None
+) -> Requisition:
+    return _step(
+        requisition,
+        actor=actor,
+        action="reject",
+        method="reject",
+        lock_version=lock_version,
+        note=note,
+        at=timezone.now(),
+    )
 
 
 @transaction.atomic
-def requisition_issue(*, requisition: Requisition, actor) -> Requisition:
+def requisition_issue(
+    *, requisition: Requisition, actor, lock_version: int | None = None
+) -> Requisition:
     """Hand the parts out: stock goes down now, or the issue is refused (never below zero)."""
-    _require(actor, ISSUE_PERM)
-    requisition = _locked(requisition)
-    _transition(requisition, actor, "issue", at=timezone.now())
-    stock_take(stock=requisition.stock, quantity=requisition.quantity)
+    requisition = _step(
+        requisition,
+        actor=actor,
+        action="issue",
+        method="issue",
+        lock_version=lock_version,
+        at=timezone.now(),
+    )
+    _take(stock=requisition.stock, quantity=requisition.quantity)
     return requisition
 
 
 @transaction.atomic
-def requisition_return(*, requisition: Requisition, actor, note: str = "") -> Requisition:
+def requisition_return(
+    *, requisition: Requisition, actor, note: str = "", lock_version: int | None = None
+) -> Requisition:
     """The parts were not needed: back into stock."""
-    _require(actor, ISSUE_PERM)
-    requisition = _locked(requisition)
-    _transition(requisition, actor, "return_to_stock", note=note, at=timezone.now())
-    stock_add(stock=requisition.stock, quantity=requisition.quantity, actor=actor)
+    requisition = _step(
+        requisition,
+        actor=actor,
+        action="return",
+        method="return_to_stock",
+        lock_version=lock_version,
+        note=note,
+        at=timezone.now(),
+    )
+    _put(stock=requisition.stock, quantity=requisition.quantity)
     return requisition
 
 
 @transaction.atomic
-def requisition_consume(*, requisition: Requisition, actor, note: str = "") -> Requisition:
+def requisition_consume(
+    *, requisition: Requisition, actor, note: str = "", lock_version: int | None = None
+) -> Requisition:
     """The parts went into the repair."""
-    _require(actor, ISSUE_PERM)
-    requisition = _locked(requisition)
-    _transition(requisition, actor, "consume", note=note, at=timezone.now())
-    return requisition
+    return _step(
+        requisition,
+        actor=actor,
+        action="consume",
+        method="consume",
+        lock_version=lock_version,
+        note=note,
+        at=timezone.now(),
+    )
 
 
 # --- Spare units (备机) ----------------------------------------------------------------------
@@ -229,13 +265,13 @@ def spare_lend(
     work_order_number: str = "",
 ) -> SpareUnitLoan:
     """Lend a spare unit: it becomes in use, the borrower's, at their place, until returned."""
-    _require(actor, LOAN_PERM)
+    workflow.require(loan_refusal(actor, None, "lend"))
     spare = ConfigurationItem.objects.select_for_update().get(pk=spare.pk)
     if spare.status != CIStatus.SPARE:
-        raise SpareError(_("Only an item with the status “spare” can be lent."))
+        raise ValidationError(_("Only an item with the status “spare” can be lent."))
     number = (work_order_number or "").strip()
     if number and not work_order_exists(number):
-        raise SpareError(
+        raise ValidationError(
             {"work_order_number": _("No work order %(number)s.") % {"number": number[:64]}}
         )
     loan = SpareUnitLoan(
@@ -261,22 +297,22 @@ def spare_lend(
             changes["department_id"] = person.department_id
         if person.location_id:
             changes["location_id"] = person.location_id
-    ci_update(ci=spare, reason=_("spare loan to %(user)s") % {"user": borrower}, **changes)
+    _ci_update(ci=spare, reason=_("spare loan to %(user)s") % {"user": borrower}, **changes)
     return loan
 
 
 @transaction.atomic
 def spare_return(*, loan: SpareUnitLoan, actor) -> SpareUnitLoan:
     """The spare comes back: status spare, and its place and owner from before the loan."""
-    _require(actor, "cmdb.change_spareunitloan")
+    workflow.require(loan_refusal(actor, loan, "return"))
     claimed = SpareUnitLoan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(
         returned_at=timezone.now()
     )
     if not claimed:
-        raise SpareError(_("This spare unit was returned already."))
+        raise ValidationError(_("This spare unit was returned already."))
     loan.refresh_from_db()
     previous = loan.previous or {}
-    ci_update(
+    _ci_update(
         ci=ConfigurationItem.objects.get(pk=loan.spare_id),
         reason=_("spare returned by %(user)s") % {"user": loan.borrower},
         status=CIStatus.SPARE,

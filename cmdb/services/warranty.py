@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from itsm import workflow
 from servicedesk.choices import Role
 from servicedesk.notifications import notify
 
 from ..choices import WARRANTY_ALERT_THRESHOLDS, CIStatus
 from ..models import ConfigurationItem, WarrantyAlert
+from ..permissions import scan_refusal
 
 # Items whose warranty still matters: not retired or lost.
 ALERT_STATUSES = (CIStatus.IN_USE, CIStatus.IN_STOCK, CIStatus.IN_REPAIR, CIStatus.SPARE)
@@ -31,15 +33,17 @@ def threshold_for(days_left: int) -> int | None:
     return min(reached) if reached else None
 
 
-def warranty_alert_scan(*, today: date | None = None) -> int:
+def warranty_alert_scan(*, actor, today: date | None = None) -> int:
     """Alert engineers and supervisors about items reaching a warranty threshold.
 
     An item ending within 60 days alerts at 60 and again at 30; an item in use whose
     warranty has ended alerts once more. Each alert is a unique WarrantyAlert row
     (item, threshold, end date) written in the same transaction as the notification,
     so reruns and parallel workers send nothing twice. One notification per run lists
-    the newly alerted items. Returns how many items were alerted.
+    the newly alerted items. Returns how many items were alerted. `actor`: the system
+    actor (the daily beat task).
     """
+    workflow.require(scan_refusal(actor, None, "run"))
     today = today or timezone.localdate()
     horizon = today + timedelta(days=max(WARRANTY_ALERT_THRESHOLDS))
     candidates = (

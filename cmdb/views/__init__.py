@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import selectors, services
+from ..barcodes import code128_svg
 from ..forms import CIFilterForm, LabelForm
 from ..graph import impact_graph
-from ..labels import LAYOUTS, MAX_LABELS, labels_pdf
+from ..labels import LAYOUTS, MAX_LABELS, label_lines, labels_pdf
+from ..permissions import ci_refusal
 
 PAGE_SIZE = 50
 
@@ -36,9 +38,7 @@ def ci_list(request):
             "page": page,
             "sees_all": selectors.sees_all_items(request.user),
             "label_form": LabelForm(),
-            "can_import": request.user.has_perms(
-                ("cmdb.add_configurationitem", "cmdb.change_configurationitem")
-            ),
+            "can_import": not ci_refusal(request.user, None, "import"),
             "export_query": _without_page(request.GET),
         },
     )
@@ -61,7 +61,7 @@ def ci_detail(request, pk):
             "ci": ci,
             "attributes": attributes,
             "children": selectors.ci_children(ci=ci),
-            "relationships": selectors.ci_relationships(ci=ci),
+            "relationships": selectors.ci_relationships(user=request.user, ci=ci),
             "timeline": selectors.ci_timeline(ci=ci),
             "service_level": ci.effective_service_level(),
             "sees_all": selectors.sees_all_items(request.user),
@@ -117,6 +117,37 @@ def ci_label(request, pk):
     layout = layout if layout in LAYOUTS else "single"
     pdf = labels_pdf([ci], layout=layout, title=ci.asset_tag)
     return _pdf_response(pdf, f"label-{ci.pk}.pdf")
+
+
+@login_required
+@require_GET
+def ci_label_preview(request, pk):
+    """What the printed label holds, with its barcode, before printing it."""
+    ci = _item_or_404(request, pk)
+    return render(
+        request,
+        "cmdb/ci_label_preview.html",
+        {"ci": ci, "lines": label_lines(ci), "layouts": LAYOUTS.values()},
+    )
+
+
+@login_required
+@require_GET
+def ci_barcode(request, pk):
+    """The item's asset tag as a Code128 SVG image (python-barcode).
+
+    Served as an image for <img>: no script can run in it (CSP), and browsers must not
+    sniff it as anything else.
+    """
+    ci = _item_or_404(request, pk)
+    svg = code128_svg(ci.asset_tag)
+    if svg is None:
+        raise Http404(_("This asset tag cannot be written as a Code128 barcode."))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

@@ -14,24 +14,29 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from itsm import workflow
+
 from .. import selectors
 from ..census_report import census_pdf, final_asset_list_xlsx
 from ..choices import CENSUS_DISCREPANCIES, CensusResult, CensusReview, CensusStatus
 from ..forms import CensusChangeForm, CensusForm, CensusScanForm, CensusUnknownForm
 from ..models import CensusCampaign, CensusItem, ConfigurationItem
+from ..permissions import census_refusal
 from ..services import census as services
 from ..services.census import census_counts, census_scope
+from .more import lock_version
 
 PAGE_SIZE = 100
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
+def _campaign(request, pk) -> CensusCampaign:
+    """The campaign if `request.user` may see it (404 otherwise: no hint it exists)."""
+    return get_object_or_404(CensusCampaign.objects.restrict(request.user, "view"), pk=pk)
 
 
-def _campaign(pk) -> CensusCampaign:
-    return get_object_or_404(CensusCampaign, pk=pk)
+def _require(user, campaign, action):
+    """403 with the refusal's reason: the same rule the services and buttons use."""
+    workflow.require(census_refusal(user, campaign, action))
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -41,8 +46,9 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def census_list(request):
-    _require(request.user, "cmdb.view_censuscampaign")
-    can_create = request.user.has_perm("cmdb.add_censuscampaign")
+    if not request.user.has_perm("cmdb.view_censuscampaign"):
+        raise PermissionDenied
+    can_create = not census_refusal(request.user, None, "create")
     form = CensusForm(request.POST or None) if can_create else None
     if request.method == "POST":
         if not can_create:
@@ -61,15 +67,14 @@ def census_list(request):
     return render(
         request,
         "cmdb/census_list.html",
-        {"campaigns": selectors.census_list()[:100], "form": form},
+        {"campaigns": selectors.census_list(user=request.user)[:100], "form": form},
     )
 
 
 @login_required
 @require_GET
 def census_detail(request, pk):
-    _require(request.user, "cmdb.view_censuscampaign")
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
     result = request.GET.get("result", "")
     result = result if result in CensusResult.values else ""
     page = Paginator(selectors.census_lines(campaign=campaign, result=result), PAGE_SIZE).get_page(
@@ -84,8 +89,10 @@ def census_detail(request, pk):
             "page": page,
             "result": result,
             "results": CensusResult.choices,
-            "can_manage": request.user.has_perm(services.MANAGE_PERM),
-            "can_scan": request.user.has_perm(services.SCAN_PERM),
+            "refusals": {
+                action: census_refusal(request.user, campaign, action)
+                for action in ("start", "close", "confirm", "scan")
+            },
         },
     )
 
@@ -93,12 +100,14 @@ def census_detail(request, pk):
 @login_required
 @require_POST
 def census_transition(request, pk, action):
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
     service = {"start": services.census_start, "close": services.census_close}.get(action)
     if service is None:
         raise PermissionDenied
     try:
-        service(campaign=campaign, actor=request.user)
+        service(campaign=campaign, actor=request.user, lock_version=lock_version(request))
+    except workflow.Conflict as exc:
+        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -121,8 +130,8 @@ def _scan_url(campaign, at=None, last=None, unknown="") -> str:
 @require_http_methods(["GET", "POST"])
 def census_scan(request, pk):
     """Scan tags one after another; the room stays chosen between scans."""
-    _require(request.user, services.SCAN_PERM)
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
+    _require(request.user, campaign, "scan")
     locations = campaign.locations.select_related("building")
     if not locations.exists():
         locations = None
@@ -202,8 +211,8 @@ def census_scan(request, pk):
 @require_http_methods(["GET", "POST"])
 def census_review(request, pk):
     """The supervisor confirms (or dismisses) the discrepancies of a closed census."""
-    _require(request.user, services.MANAGE_PERM)
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
+    _require(request.user, campaign, "confirm")
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("line") if i.isdecimal()]
         dismiss = request.POST.get("action") == "dismiss"
@@ -241,8 +250,7 @@ def _discrepancies(campaign):
 @login_required
 @require_GET
 def census_report(request, pk):
-    _require(request.user, "cmdb.view_censuscampaign")
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
     lines = list(_discrepancies(campaign))
     return render(
         request,
@@ -262,8 +270,7 @@ def census_report(request, pk):
 @login_required
 @require_GET
 def census_report_pdf(request, pk):
-    _require(request.user, "cmdb.view_censuscampaign")
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
     pdf = census_pdf(campaign, census_counts(campaign), _discrepancies(campaign))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="census-{campaign.pk}.pdf"'
@@ -274,8 +281,7 @@ def census_report_pdf(request, pk):
 @require_GET
 def census_assets_xlsx(request, pk):
     """The final asset list: the scope now, plus every item the census saw."""
-    _require(request.user, "cmdb.view_censuscampaign")
-    campaign = _campaign(pk)
+    campaign = _campaign(request, pk)
     results = dict(campaign.lines.filter(item__isnull=False).values_list("item_id", "result"))
     labels = dict(CensusResult.choices)
     items = ConfigurationItem.objects.filter(

@@ -11,15 +11,14 @@ from django.views.decorators.http import require_http_methods
 from ..choices import ImportAction, ImportStatus
 from ..forms import ImportApplyForm, ImportMappingForm, ImportUploadForm
 from ..models import ImportBatch
+from ..permissions import ci_refusal
 from ..services import imports
 from ..tabular import MAX_FILE_BYTES, FileRejected
 
-IMPORT_PERMS = ("cmdb.add_configurationitem", "cmdb.change_configurationitem")
-
 
 def _require_import(user):
-    if not user.has_perms(IMPORT_PERMS):
-        raise PermissionDenied
+    if refusal := ci_refusal(user, None, "import"):
+        raise PermissionDenied(refusal)
 
 
 @login_required
@@ -37,7 +36,7 @@ def import_upload(request):
         else:
             try:
                 batch = imports.import_upload(
-                    user=request.user, name=upload.name, content=upload.read()
+                    actor=request.user, name=upload.name, content=upload.read()
                 )
             except FileRejected as exc:
                 rejection = str(exc)
@@ -78,11 +77,13 @@ def import_detail(request, pk):
     if request.method == "POST" and not finished:
         try:
             if request.POST.get("action") == "preview" and mapping_form.is_valid():
-                imports.import_preview(batch=batch, mapping=mapping_form.mapping())
+                imports.import_preview(
+                    actor=request.user, batch=batch, mapping=mapping_form.mapping()
+                )
                 return redirect(f"{batch.get_absolute_url()}#dry-run")
             if request.POST.get("action") == "apply" and apply_form.is_valid():
                 report = imports.import_apply(
-                    batch=batch, user=request.user, mode=apply_form.cleaned_data["mode"]
+                    actor=request.user, batch=batch, mode=apply_form.cleaned_data["mode"]
                 )
                 if report.get("applied"):
                     messages.success(

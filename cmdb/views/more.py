@@ -9,14 +9,22 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from itsm import workflow
 from itsm.audit import audit_timeline
 
 from .. import selectors
 from ..choices import RequisitionStatus
 from ..forms import BaselineForm, LoanForm, RequisitionForm, RestockForm
 from ..models import Baseline, Requisition, SpareUnitLoan, Stock
+from ..permissions import (
+    baseline_refusal,
+    loan_refusal,
+    requisition_refusal,
+    stock_refusal,
+)
 from ..services import baselines as baseline_services
 from ..services import spares
 
@@ -30,6 +38,12 @@ def _require(user, perm):
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def lock_version(request) -> int | None:
+    """The lock_version the page was rendered with (its hidden field); None if absent."""
+    value = request.POST.get("lock_version", "")
+    return int(value) if value.isdecimal() else None
 
 
 @login_required
@@ -59,10 +73,10 @@ def spare_stock(request):
         request,
         "cmdb/spare_stock.html",
         {
-            "stock": selectors.stock_list(),
-            "can_restock": request.user.has_perm("cmdb.change_stock"),
+            "stock": selectors.stock_list(user=request.user),
+            "can_restock": not stock_refusal(request.user, None, "restock"),
             "restock_form": RestockForm(),
-            "loans": selectors.loan_list(open_only=True)[:100],
+            "loans": selectors.loan_list(user=request.user, open_only=True)[:100],
         },
     )
 
@@ -70,8 +84,8 @@ def spare_stock(request):
 @login_required
 @require_POST
 def spare_restock(request, pk):
-    _require(request.user, "cmdb.change_stock")
-    stock = get_object_or_404(Stock, pk=pk)
+    stock = get_object_or_404(Stock.objects.restrict(request.user, "view"), pk=pk)
+    workflow.require(stock_refusal(request.user, stock, "restock"))
     form = RestockForm(request.POST)
     if form.is_valid():
         spares.stock_add(stock=stock, quantity=form.cleaned_data["quantity"], actor=request.user)
@@ -85,7 +99,7 @@ def spare_restock(request, pk):
 @require_http_methods(["GET", "POST"])
 def requisition_list(request):
     _require(request.user, "cmdb.view_requisition")
-    can_request = request.user.has_perm(spares.REQUEST_PERM)
+    can_request = not requisition_refusal(request.user, None, "create")
     form = RequisitionForm(
         request.POST or None, initial={"work_order_number": request.GET.get("wo", "")}
     )
@@ -133,10 +147,32 @@ def requisition_detail(request, pk):
         {
             "requisition": requisition,
             "timeline": audit_timeline(subject=requisition),
-            "can_approve": request.user.has_perm(spares.APPROVE_PERM),
-            "can_issue": request.user.has_perm(spares.ISSUE_PERM),
+            "actions": _requisition_actions(request.user, requisition),
         },
     )
+
+
+# The buttons of each status: (action, label, button style).
+_REQUISITION_BUTTONS = {
+    RequisitionStatus.REQUESTED: [
+        ("approve", _lazy("Approve"), "btn-success"),
+        ("reject", _lazy("Reject"), "btn-outline-danger"),
+    ],
+    RequisitionStatus.APPROVED: [("issue", _lazy("Issue the parts"), "btn-primary")],
+    RequisitionStatus.ISSUED: [
+        ("consume", _lazy("Used in the repair"), "btn-info"),
+        ("return", _lazy("Returned to stock"), "btn-outline-secondary"),
+    ],
+}
+
+
+def _requisition_actions(user, requisition) -> list[dict]:
+    """The status's buttons, each with the refusal that greys it out ("" = enabled)."""
+    return [
+        {"action": action, "label": label, "style": style,
+         "refusal": requisition_refusal(user, requisition, action)}
+        for action, label, style in _REQUISITION_BUTTONS.get(requisition.status, [])
+    ]  # fmt: skip
 
 
 _REQUISITION_ACTIONS = {
@@ -151,12 +187,14 @@ _REQUISITION_ACTIONS = {
 @login_required
 @require_POST
 def requisition_transition(request, pk, action):
-    requisition = get_object_or_404(Requisition, pk=pk)
+    requisition = get_object_or_404(Requisition.objects.restrict(request.user, "view"), pk=pk)
     service = _REQUISITION_ACTIONS.get(action)
     if service is None:
         raise PermissionDenied
     try:
-        service(requisition=requisition, actor=request.user)
+        service(requisition=requisition, actor=request.user, lock_version=lock_version(request))
+    except workflow.Conflict as exc:
+        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -168,7 +206,7 @@ def requisition_transition(request, pk, action):
 @require_http_methods(["GET", "POST"])
 def loan_list(request):
     _require(request.user, "cmdb.view_spareunitloan")
-    can_lend = request.user.has_perm(spares.LOAN_PERM)
+    can_lend = not loan_refusal(request.user, None, "lend")
     form = LoanForm(request.POST or None) if can_lend else None
     if request.method == "POST":
         if not can_lend:
@@ -181,16 +219,25 @@ def loan_list(request):
             else:
                 messages.success(request, _("Spare unit lent."))
                 return redirect("cmdb:loan_list")
-    page = Paginator(selectors.loan_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.loan_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
-        request, "cmdb/loan_list.html", {"page": page, "form": form, "today": timezone.localdate()}
+        request,
+        "cmdb/loan_list.html",
+        {
+            "page": page,
+            "form": form,
+            "return_refusal": loan_refusal(request.user, None, "return"),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @login_required
 @require_POST
 def loan_return(request, pk):
-    loan = get_object_or_404(SpareUnitLoan, pk=pk)
+    loan = get_object_or_404(SpareUnitLoan.objects.restrict(request.user, "view"), pk=pk)
     try:
         spares.spare_return(loan=loan, actor=request.user)
     except ValidationError as exc:
@@ -207,7 +254,7 @@ def loan_return(request, pk):
 @require_http_methods(["GET", "POST"])
 def baseline_list(request):
     _require(request.user, "cmdb.view_baseline")
-    can_take = request.user.has_perm("cmdb.add_baseline")
+    can_take = not baseline_refusal(request.user, None, "take")
     form = BaselineForm(request.POST or None) if can_take else None
     if request.method == "POST":
         if not can_take:
@@ -218,15 +265,19 @@ def baseline_list(request):
                 request, _("Baseline taken: %(n)s items.") % {"n": baseline.item_count}
             )
             return redirect(baseline)
-    page = Paginator(selectors.baseline_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.baseline_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "cmdb/baseline_list.html", {"page": page, "form": form})
 
 
 @login_required
 @require_GET
 def baseline_detail(request, pk):
-    _require(request.user, "cmdb.view_baseline")
-    baseline = get_object_or_404(Baseline.objects.select_related("department", "ci_class"), pk=pk)
+    baseline = get_object_or_404(
+        Baseline.objects.restrict(request.user, "view").select_related("department", "ci_class"),
+        pk=pk,
+    )
     return render(
         request,
         "cmdb/baseline_detail.html",

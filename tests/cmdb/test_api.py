@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from cmdb.choices import RelationshipType as T
 from cmdb.models import CIClass, ConfigurationItem
 from cmdb.services import relationship_create
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +77,12 @@ def test_end_user_lists_only_own_items_and_cannot_write(api, end_user, make_ci, 
 def test_impact_endpoint_lists_vip_users_first(api, engineer, make_ci, make_person, vip_level):
     server = make_ci(ci_class="server")
     app = make_ci(ci_class="application")
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     clerk, boss = make_person(name="科员"), make_person(name="局长", service_level=vip_level)
     for owner in (clerk, boss):
-        relationship_create(source=app, target=make_ci(responsible=owner), type=T.USED_BY)
+        relationship_create(
+            actor=SYSTEM(), source=app, target=make_ci(responsible=owner), type=T.USED_BY
+        )
     api.force_authenticate(engineer)
     data = api.get(f"/api/cis/{server.pk}/impact/").json()
     assert [u["name"] for u in data["users"]] == ["局长", "科员"]

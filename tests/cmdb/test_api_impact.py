@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from cmdb.choices import RelationshipType as T
 from cmdb.services import ci_impact, relationship_create
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,10 @@ def server_with_dependants(make_ci, make_person, vip_level):
     server = make_ci(ci_class="server")
     for n in range(5):
         app = make_ci(ci_class="application", responsible=make_person(name=f"应用{n}"))
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
         level = vip_level if n < 2 else None
         desk = make_ci(responsible=make_person(name=f"桌面{n}", service_level=level))
-        relationship_create(source=app, target=desk, type=T.USED_BY)
+        relationship_create(actor=SYSTEM(), source=app, target=desk, type=T.USED_BY)
     return server
 
 

@@ -6,6 +6,7 @@ from cmdb.models import Baseline, CIClass
 from cmdb.selectors import cmdb_monthly_summary
 from cmdb.services import ci_update
 from cmdb.services.baselines import baseline_compare, baseline_take
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,10 @@ def test_baseline_diff_added_removed_changed(supervisor, make_ci, department, ma
     assert baseline.item_count == 2
     assert baseline_compare(baseline=baseline).is_empty
 
-    ci_update(ci=kept, ip_address="10.0.0.9", responsible=make_person(username="lilei"))
-    ci_update(ci=leaving, department=None)
+    ci_update(
+        actor=SYSTEM(), ci=kept, ip_address="10.0.0.9", responsible=make_person(username="lilei")
+    )
+    ci_update(actor=SYSTEM(), ci=leaving, department=None)
     make_ci(asset_tag="PC-3", department=department)
     diff = baseline_compare(baseline=baseline)
     assert [row["asset_tag"] for row in diff.added] == ["PC-3"]
@@ -53,7 +56,9 @@ def test_baseline_by_class_and_pages(
     )
     baseline = Baseline.objects.get()
     assert response.status_code == 302 and baseline.item_count == 1
-    ci_update(ci=make_ci(asset_tag="PR-2", ci_class="printer"), name="<b>新打印机</b>")
+    ci_update(
+        actor=SYSTEM(), ci=make_ci(asset_tag="PR-2", ci_class="printer"), name="<b>新打印机</b>"
+    )
     body = client.get(baseline.get_absolute_url()).content.decode()
     assert "PR-2" in body and "&lt;b&gt;" in body
     with django_assert_max_num_queries(15) as few:
@@ -66,8 +71,8 @@ def test_baseline_by_class_and_pages(
 
 def test_monthly_summary_counts_changes_from_the_audit_log(client, supervisor, make_ci, department):
     ci = make_ci(asset_tag="PC-1")
-    ci_update(ci=ci, name="改名", reason="import 7")
-    ci_update(ci=ci, department=department, reason="census 三楼")
+    ci_update(actor=SYSTEM(), ci=ci, name="改名", reason="import 7")
+    ci_update(actor=SYSTEM(), ci=ci, department=department, reason="census 三楼")
     baseline_take(actor=supervisor, name="基线", department=department)
     today = timezone.localdate()
     summary = cmdb_monthly_summary(year=today.year, month=today.month)

@@ -14,13 +14,13 @@ def test_demo_sheet_imports_with_exactly_one_bad_row(tmp_path, engineer, make_pe
     make_ci(asset_tag="PC-0001")
     out = tmp_path / "demo.xlsx"
     call_command("cmdb_demo_sheet", out=str(out), rows=12, bad_row=True)
-    batch = import_upload(user=engineer, name=out.name, content=out.read_bytes())
-    batch = import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_upload(actor=engineer, name=out.name, content=out.read_bytes())
+    batch = import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     errors = [row for row in batch.plan["rows"] if row["action"] == "error"]
     assert [row["tag"] for row in errors] == ["IMP-BAD1"]
     assert {column for column, _reason in errors[0]["errors"]} == {"保修截止", "IP"}
     assert batch.plan["counts"]["create"] == 12 and batch.plan["counts"]["update"] == 1
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     assert ConfigurationItem.objects.filter(asset_tag__startswith="IMP-").count() == 12
 
 

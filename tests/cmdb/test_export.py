@@ -97,13 +97,13 @@ def test_an_export_reimports_as_unchanged(client, engineer, items):
     items = [ci for ci in items if ci.pk]
     client.force_login(engineer)
     body = b"".join(client.get(reverse("cmdb:ci_export"), {"format": "xlsx"}).streaming_content)
-    batch = import_upload(user=engineer, name="assets.xlsx", content=body)
-    batch = import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_upload(actor=engineer, name="assets.xlsx", content=body)
+    batch = import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     errors = [row["errors"] for row in batch.plan["rows"] if row["errors"]]
     assert not errors
     assert batch.plan["counts"]["unchanged"] == len(items)
     csv_body = b"".join(client.get(reverse("cmdb:ci_export")).streaming_content)
-    batch = import_upload(user=engineer, name="assets.csv", content=csv_body)
-    batch = import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_upload(actor=engineer, name="assets.csv", content=csv_body)
+    batch = import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     assert batch.plan["counts"]["unchanged"] == len(items), batch.plan
-    assert import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)["written"] == 0
+    assert import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)["written"] == 0

@@ -9,6 +9,7 @@ from cmdb.choices import RelationshipType as T
 from cmdb.models import CIClass, CIRelationship, ConfigurationItem
 from cmdb.services import ImpactEdge, ci_impact, impacted_ids, relationship_create
 from cmdb.services import impact as impact_module
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +56,10 @@ def test_bulk_walk_keeps_the_direction_of_each_type(make_ci, monkeypatch):
     monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 1)
     monkeypatch.setattr(impact_module, "_BULK_SHARE", 10**9)
     switch, server, app, desktop, unrelated = (make_ci() for _ in range(5))
-    relationship_create(source=server, target=switch, type=T.CONNECTED_TO)
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
-    relationship_create(source=app, target=desktop, type=T.USED_BY)
-    relationship_create(source=switch, target=unrelated, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=server, target=switch, type=T.CONNECTED_TO)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=desktop, type=T.USED_BY)
+    relationship_create(actor=SYSTEM(), source=switch, target=unrelated, type=T.DEPENDS_ON)
     depth, edges = impacted_ids(ci_id=switch.pk)
     assert depth == {server.pk: 1, app.pk: 2, desktop.pk: 3}
     assert ImpactEdge(switch.pk, server.pk, T.CONNECTED_TO) in edges
@@ -72,9 +73,9 @@ def test_the_walk_loads_the_edge_list_once_when_the_reach_is_large(
     hub = make_ci()
     level_one = [make_ci() for _ in range(6)]
     for item in level_one:
-        relationship_create(source=item, target=hub, type=T.DEPENDS_ON)
+        relationship_create(actor=SYSTEM(), source=item, target=hub, type=T.DEPENDS_ON)
         for _ in range(2):
-            relationship_create(source=make_ci(), target=item, type=T.DEPENDS_ON)
+            relationship_create(actor=SYSTEM(), source=make_ci(), target=item, type=T.DEPENDS_ON)
     monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 5)
     monkeypatch.setattr(impact_module, "_BULK_SHARE", 100)
     # level 1 (a query), the count, the edge list: then levels 2 and 3 cost nothing
@@ -85,11 +86,13 @@ def test_the_walk_loads_the_edge_list_once_when_the_reach_is_large(
 
 def test_several_parents_at_the_same_distance_each_give_an_edge(make_ci):
     a, b, c, d = make_ci(), make_ci(), make_ci(), make_ci()
-    relationship_create(source=b, target=a, type=T.DEPENDS_ON)
-    relationship_create(source=c, target=a, type=T.DEPENDS_ON)
-    relationship_create(source=d, target=b, type=T.DEPENDS_ON)
-    relationship_create(source=d, target=c, type=T.DEPENDS_ON)
-    relationship_create(source=c, target=b, type=T.DEPENDS_ON)  # same level: no edge
+    relationship_create(actor=SYSTEM(), source=b, target=a, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=c, target=a, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=d, target=b, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=d, target=c, type=T.DEPENDS_ON)
+    relationship_create(
+        actor=SYSTEM(), source=c, target=b, type=T.DEPENDS_ON
+    )  # same level: no edge
     depth, edges = impacted_ids(ci_id=a.pk)
     assert depth == {b.pk: 1, c.pk: 1, d.pk: 2}
     assert {(e.from_id, e.to_id) for e in edges} == {
@@ -115,7 +118,7 @@ def test_impact_items_are_a_complete_sequence_built_on_reading(
         for n in range(7)
     ]
     for app in apps:
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     impact = ci_impact(ci=server)
     with django_assert_num_queries(0):
         assert len(impact.items) == 7 and len(impact.users) == 1
@@ -146,7 +149,7 @@ def test_impact_counts_users_per_level_and_levels_need_no_query(
     ]
     for person in people:
         app = make_ci(ci_class="application", responsible=person)
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     impact = ci_impact(ci=server)
     counts = {level.code: n for level, n in impact.user_counts}
     assert counts["vip"] == 1 and sum(counts.values()) == 5
@@ -168,8 +171,8 @@ def test_impact_page_query_count_is_flat_and_lists_are_capped(
     def grow(n):
         for _ in range(n):
             app = make_ci(ci_class="application", responsible=make_person())
-            relationship_create(source=app, target=server, type=T.RUNS_ON)
-            relationship_create(source=make_ci(), target=app, type=T.DEPENDS_ON)
+            relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
+            relationship_create(actor=SYSTEM(), source=make_ci(), target=app, type=T.DEPENDS_ON)
 
     grow(10)  # more than the graph draws per column
     client.force_login(engineer)
@@ -191,7 +194,7 @@ def test_many_users_come_as_compact_rows_and_are_built_in_chunks(
     people.append(make_person(name="局长", service_level=vip_level))
     for person in people:
         app = make_ci(ci_class="application", responsible=person)
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     eager = ci_impact(ci=server)
     monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 3)
     lazy = ci_impact(ci=server)
@@ -206,7 +209,7 @@ def test_the_garbage_collector_is_back_on_after_an_impact(make_ci):
     import gc
 
     server = make_ci(ci_class="server")
-    relationship_create(source=make_ci(), target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=make_ci(), target=server, type=T.RUNS_ON)
     impact = ci_impact(ci=server)
     list(impact.items)
     assert gc.isenabled()

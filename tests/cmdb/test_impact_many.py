@@ -11,6 +11,7 @@ from cmdb.choices import RelationshipType as T
 from cmdb.models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
 from cmdb.services import ci_impact, cis_impact, impacted_ids_from, relationship_create
 from cmdb.services import impact as impact_module
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +144,12 @@ def test_several_starts_give_the_union_of_their_impacts(make_person):
 
 def test_an_item_reached_from_two_starts_is_listed_once_at_its_smallest_depth(make_ci):
     a, b, near, far, shared = (make_ci() for _ in range(5))
-    relationship_create(source=near, target=a, type=T.DEPENDS_ON)
-    relationship_create(source=far, target=near, type=T.DEPENDS_ON)
-    relationship_create(source=shared, target=far, type=T.DEPENDS_ON)  # 3 hops from a
-    relationship_create(source=shared, target=b, type=T.DEPENDS_ON)  # 1 hop from b
+    relationship_create(actor=SYSTEM(), source=near, target=a, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=far, target=near, type=T.DEPENDS_ON)
+    relationship_create(
+        actor=SYSTEM(), source=shared, target=far, type=T.DEPENDS_ON
+    )  # 3 hops from a
+    relationship_create(actor=SYSTEM(), source=shared, target=b, type=T.DEPENDS_ON)  # 1 hop from b
     impact = cis_impact(cis=[a, b])
     assert [(i.pk, i.impact_depth) for i in impact.items] == [
         (near.pk, 1),
@@ -162,8 +165,8 @@ def test_the_starts_are_not_listed_but_their_users_count(make_ci, make_person, v
     switch = make_ci(ci_class="network", responsible=clerk, attributes={"kind": "交换机"})
     server = make_ci(ci_class="server", responsible=boss, department=boss.person.department)
     app = make_ci(ci_class="application")
-    relationship_create(source=server, target=switch, type=T.CONNECTED_TO)
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=server, target=switch, type=T.CONNECTED_TO)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     impact = cis_impact(cis=[switch, server, switch])
     assert [i.pk for i in impact.items] == [app.pk], "server is a start, not a dependant"
     assert impact.cis == [switch, server]
@@ -186,8 +189,8 @@ def test_the_queries_do_not_grow_with_the_number_of_starts(make_ci, make_person)
         server = make_ci(ci_class="server", responsible=make_person())
         for _ in range(2):
             app = make_ci(ci_class="application", responsible=make_person())
-            relationship_create(source=app, target=server, type=T.RUNS_ON)
-            relationship_create(source=make_ci(), target=app, type=T.DEPENDS_ON)
+            relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
+            relationship_create(actor=SYSTEM(), source=make_ci(), target=app, type=T.DEPENDS_ON)
         return server
 
     one = [start_with_dependants()]
@@ -211,7 +214,7 @@ def test_a_later_slice_builds_only_its_own_rows(make_ci, make_person, monkeypatc
     server = make_ci(ci_class="server")
     for n in range(8):
         app = make_ci(ci_class="application", asset_tag=f"APP-{n}", responsible=make_person())
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 2)  # users as compact rows too
     impact = cis_impact(cis=[server])
     built = []

@@ -17,6 +17,7 @@ from cmdb.services.imports import (
     import_upload,
 )
 from cmdb.tabular import FileRejected, read_sheet
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def _rows(owner):
 
 
 def _upload_and_preview(user, name, content):
-    batch = import_upload(user=user, name=name, content=content)
-    return import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_upload(actor=user, name=name, content=content)
+    return import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
 
 
 def test_gbk_csv_from_chinese_excel_dry_run_then_apply(
@@ -97,12 +98,12 @@ def test_reimporting_the_same_file_changes_nothing(engineer, make_person, depart
     owner = make_person(name="王芳")
     content = ("\ufeff" + HEADER + _rows(owner)).encode("utf-8")
     first = _upload_and_preview(engineer, "a.csv", content)
-    import_apply(batch=first, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=first, mode=ImportMode.ALL_OR_NOTHING)
     logs = LogEntry.objects.count()
 
     again = _upload_and_preview(engineer, "a.csv", content.replace(b"PC-1001", b"pc-1001"))
     assert again.plan["counts"] == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
-    report = import_apply(batch=again, user=engineer, mode=ImportMode.ALL_VALID)
+    report = import_apply(actor=engineer, batch=again, mode=ImportMode.ALL_VALID)
     assert report["written"] == 0
     assert LogEntry.objects.count() == logs
     assert ConfigurationItem.objects.count() == 2
@@ -116,7 +117,7 @@ def test_update_lists_old_and_new_values_and_empty_cells_keep_values(engineer, m
     assert row["action"] == "update" and row["item"] == ci.pk
     changes = {label: (old, new) for label, old, new in row["changes"]}
     assert changes == {"Asset name": ("旧名", "新名"), "IP address": ("10.0.0.1", "10.0.0.2")}
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     ci.refresh_from_db()
     assert (ci.name, ci.serial_number, ci.ip_address) == ("新名", "SN-OLD", "10.0.0.2")
 
@@ -145,7 +146,7 @@ def test_bad_rows_are_reported_by_line_column_and_reason(engineer):
 
 def test_all_or_nothing_applies_nothing_when_a_row_is_bad(client, engineer):
     batch = _upload_and_preview(engineer, "bad.csv", _bad_file())
-    report = import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    report = import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     assert report["applied"] is False
     assert not ConfigurationItem.objects.exists()
     batch.refresh_from_db()
@@ -154,19 +155,19 @@ def test_all_or_nothing_applies_nothing_when_a_row_is_bad(client, engineer):
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "Line 3, column “IP”: 10.0.0.300 is not an IP address." in page
     with pytest.raises(ImportRefused):
-        import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+        import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
 
 
 def test_all_valid_applies_the_good_rows_only(engineer):
     batch = _upload_and_preview(engineer, "bad.csv", _bad_file())
-    report = import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    report = import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     assert report["applied"] is True and report["written"] == 2
     assert sorted(ConfigurationItem.objects.values_list("asset_tag", flat=True)) == [
         "PC-2001",
         "PC-2003",
     ]
     with pytest.raises(ImportRefused):
-        import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+        import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
 
 
 def test_xlsx_with_date_and_number_cells(engineer):
@@ -177,7 +178,7 @@ def test_xlsx_with_date_and_number_cells(engineer):
     buffer = io.BytesIO()
     workbook.save(buffer)
     batch = _upload_and_preview(engineer, "a.xlsx", buffer.getvalue())
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     ci = ConfigurationItem.objects.get(asset_tag="NB-0001")
     assert ci.serial_number == "123456" and ci.warranty_end == date(2028, 1, 31)
     assert ci.ci_class.code == "laptop"
@@ -209,7 +210,7 @@ def test_too_many_rows_are_refused(settings, engineer):
     settings.ITSM = {**settings.ITSM, "IMPORT_MAX_ROWS": 3}
     content = ("资产编号,资产名称\n" + "".join(f"T{n},x\n" for n in range(4))).encode()
     with pytest.raises(FileRejected, match="at most 3"):
-        import_upload(user=engineer, name="a.csv", content=content)
+        import_upload(actor=engineer, name="a.csv", content=content)
 
 
 def test_a_file_without_a_tag_column_asks_for_one(client, engineer):
@@ -223,7 +224,7 @@ def test_a_file_without_a_tag_column_asks_for_one(client, engineer):
     batch.refresh_from_db()
     assert batch.status == ImportStatus.UPLOADED
     with pytest.raises(ImportRefused):
-        import_preview(batch=batch, mapping={"name": 0})
+        import_preview(actor=batch.created_by, batch=batch, mapping={"name": 0})
 
 
 def test_script_in_an_imported_field_shows_as_text(client, engineer):
@@ -232,7 +233,7 @@ def test_script_in_an_imported_field_shows_as_text(client, engineer):
     client.force_login(engineer)
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     body = client.get(reverse("cmdb:ci_list")).content.decode()
     assert "<script>alert(1)</script>" not in body
 
@@ -247,7 +248,7 @@ def test_only_the_uploader_sees_and_applies_a_batch(client, engineer, make_perso
     client.force_login(other)
     assert client.get(batch.get_absolute_url()).status_code == 404
     with pytest.raises(ImportRefused):
-        import_apply(batch=batch, user=other, mode=ImportMode.ALL_VALID)
+        import_apply(actor=other, batch=batch, mode=ImportMode.ALL_VALID)
 
 
 def test_end_users_cannot_import(client, end_user):
@@ -256,9 +257,9 @@ def test_end_users_cannot_import(client, end_user):
 
 
 def test_expired_batches_are_deleted(engineer, time_machine):
-    batch = import_upload(user=engineer, name="a.csv", content=b"tag,name\nA,b\n")
+    batch = import_upload(actor=engineer, name="a.csv", content=b"tag,name\nA,b\n")
     time_machine.move_to(batch.expires_at)
-    assert import_batches_expire() == 1
+    assert import_batches_expire(actor=SYSTEM()) == 1
     assert not ImportBatch.objects.exists()
 
 

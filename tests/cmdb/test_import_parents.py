@@ -24,8 +24,8 @@ def _english(client):
 
 
 def _preview(user, text, name="a.csv"):
-    batch = import_upload(user=user, name=name, content=text.encode())
-    return import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_upload(actor=user, name=name, content=text.encode())
+    return import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
 
 
 def _rows(batch):
@@ -46,7 +46,7 @@ def test_an_accessory_names_a_parent_earlier_in_the_file(engineer, make_person, 
     rows = _rows(batch)
     assert rows[3]["action"] == "create"
     assert ["Parent item", "", "pc-1 (line 2 of this file)"] in rows[3]["changes"]
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     monitor = ConfigurationItem.objects.get(asset_tag="MN-1")
     assert monitor.parent.asset_tag == "PC-1"
     assert (monitor.responsible, monitor.location) == (owner, location), "follows its parent"
@@ -56,7 +56,7 @@ def test_an_accessory_names_a_parent_already_in_the_cmdb(engineer, make_ci):
     desktop = make_ci(asset_tag="PC-0042")
     batch = _preview(engineer, "资产编号,资产名称,类别,父项\nMN-2,显示器,显示器,pc-0042\n")
     assert _rows(batch)[2]["changes"][-1] == ["Parent item", "", "PC-0042"]
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     assert ConfigurationItem.objects.get(asset_tag="MN-2").parent == desktop
 
 
@@ -81,7 +81,7 @@ def test_unknown_later_and_own_parents_are_row_errors(engineer):
     ]
     assert rows[4]["errors"] == [["父项资产编号", "An item cannot be its own parent."]]
     assert rows[5]["action"] == "create"
-    report = import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    report = import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     assert report["applied"] is False and not ConfigurationItem.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_an_accessory_of_a_bad_row_is_not_imported_either(engineer):
             "The parent PC-1 on line 2 has errors, so this row cannot be imported.",
         ]
     ]
-    report = import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    report = import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     assert report["written"] == 1
     assert list(ConfigurationItem.objects.values_list("asset_tag", flat=True)) == ["MN-2"]
 
@@ -144,7 +144,7 @@ def test_class_attributes_are_imported_with_their_types(engineer):
     assert batch.mapping["attr__memory_gb"] == 4 and batch.mapping["attr__networked"] == 5
     assert batch.plan["counts"] == {"create": 4, "update": 0, "unchanged": 0, "error": 0}
     assert ["内存 (GB)", "", "16"] in _rows(batch)[2]["changes"]
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     attributes = dict(ConfigurationItem.objects.values_list("asset_tag", "attributes"))
     assert attributes == {
         "PC-1": {"cpu": "i5-10500", "memory_gb": 16},
@@ -170,7 +170,7 @@ def test_bad_attribute_values_are_row_errors_by_column(engineer):
     ]
     assert rows[4]["errors"] == [["网络打印", "网络打印: 也许 is not a valid Yes / no."]]
     assert rows[5]["action"] == "create"
-    report = import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    report = import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     assert report["applied"] is False and not ConfigurationItem.objects.exists()
 
 
@@ -189,7 +189,7 @@ def test_updating_attributes_lists_old_and_new_and_keeps_the_others(engineer, ma
     batch = _preview(engineer, text)
     (row,) = batch.plan["rows"]
     assert row["action"] == "update" and row["changes"] == [["CPU", "i3", "i5"]]
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_OR_NOTHING)
     ci.refresh_from_db()
     assert ci.attributes == {"cpu": "i5", "memory_gb": 8, "os": "Windows 10"}
     again = _preview(engineer, text)
@@ -201,7 +201,7 @@ def test_reimporting_parents_and_attributes_changes_nothing(engineer):
         "资产编号,资产名称,类别,父项资产编号,内存 (GB)\n"
         "PC-1,台式机,台式计算机,,16\nMN-1,显示器,显示器,PC-1,\n"
     )
-    import_apply(batch=_preview(engineer, text), user=engineer, mode=ImportMode.ALL_OR_NOTHING)
+    import_apply(actor=engineer, batch=_preview(engineer, text), mode=ImportMode.ALL_OR_NOTHING)
     again = _preview(engineer, text)
     assert again.plan["counts"] == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
 
@@ -239,10 +239,10 @@ def test_an_export_with_parents_and_attributes_reimports_unchanged(
     if fmt == "csv":
         header = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
         assert "类型 (kind)" in header and "内存 (GB)" in header and "网络打印" in header
-    batch = import_upload(user=engineer, name=f"assets.{fmt}", content=body)
+    batch = import_upload(actor=engineer, name=f"assets.{fmt}", content=body)
     assert "parent" in batch.mapping and "attr__size_inch" in batch.mapping
     assert "attr__kind" in batch.mapping and "ci_class" in batch.mapping
-    batch = import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     assert batch.plan["counts"] == {"create": 0, "update": 0, "unchanged": 4, "error": 0}, [
         row for row in batch.plan["rows"] if row["action"] != "unchanged"
     ]
@@ -283,12 +283,12 @@ def test_the_dry_run_query_count_is_flat_with_parents_and_attributes(
         lines = [f"PC-{i},台式机,台式计算机,PC-0,16" for i in range(1, n)]
         return "资产编号,资产名称,类别,父项资产编号,内存 (GB)\n" + "\n".join(lines) + "\n"
 
-    small = import_upload(user=engineer, name="a.csv", content=text(3).encode())
+    small = import_upload(actor=engineer, name="a.csv", content=text(3).encode())
     with django_assert_max_num_queries(20) as few:
-        import_preview(batch=small, mapping=small.mapping)
-    large = import_upload(user=engineer, name="a.csv", content=text(40).encode())
+        import_preview(actor=engineer, batch=small, mapping=small.mapping)
+    large = import_upload(actor=engineer, name="a.csv", content=text(40).encode())
     with django_assert_max_num_queries(len(few.captured_queries)):
-        import_preview(batch=large, mapping=large.mapping)
+        import_preview(actor=engineer, batch=large, mapping=large.mapping)
     assert large.plan["counts"]["create"] == 39
 
 
@@ -296,13 +296,13 @@ def test_demo_sheet_has_accessories_and_one_bad_accessory(tmp_path, engineer, ma
     make_ci(asset_tag="PC-0001")
     out = tmp_path / "demo.xlsx"
     call_command("cmdb_demo_sheet", out=str(out), rows=12, bad_accessory=True)
-    batch = import_upload(user=engineer, name=out.name, content=out.read_bytes())
+    batch = import_upload(actor=engineer, name=out.name, content=out.read_bytes())
     assert batch.mapping["parent"] == 13 and batch.mapping["attr__size_inch"] == 17
-    batch = import_preview(batch=batch, mapping=batch.mapping)
+    batch = import_preview(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     errors = [row for row in batch.plan["rows"] if row["action"] == "error"]
     assert [row["tag"] for row in errors] == ["IMP-BAD2"]
     assert {column for column, _reason in errors[0]["errors"]} == {"父项资产编号", "尺寸 (英寸)"}
-    import_apply(batch=batch, user=engineer, mode=ImportMode.ALL_VALID)
+    import_apply(actor=engineer, batch=batch, mode=ImportMode.ALL_VALID)
     parents = dict(
         ConfigurationItem.objects.filter(ci_class__code="monitor").values_list(
             "asset_tag", "parent__asset_tag"

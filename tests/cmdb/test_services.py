@@ -3,6 +3,7 @@ import pytest
 from cmdb.choices import RelationshipType as T
 from cmdb.selectors import ci_timeline
 from cmdb.services import ci_impact, ci_update, impacted_ids, relationship_create
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,12 @@ def test_accessories_move_with_their_parent(make_ci, make_person, location, depa
     room = Location.objects.create(building=Building.objects.get(), floor="5", room="501")
     office = Department.objects.create(name="办公室", code="office")
     ci_update(
-        ci=desktop, location=room, department=office, responsible=new_owner, reason="D0201-01"
+        actor=SYSTEM(),
+        ci=desktop,
+        location=room,
+        department=office,
+        responsible=new_owner,
+        reason="D0201-01",
     )
 
     for accessory in (monitor, keyboard):
@@ -36,7 +42,7 @@ def test_accessories_move_with_their_parent(make_ci, make_person, location, depa
 
 def test_changes_land_on_the_items_timeline_with_old_and_new(make_ci):
     ci = make_ci(name="旧名字")
-    ci_update(ci=ci, name="新名字")
+    ci_update(actor=SYSTEM(), ci=ci, name="新名字")
     timeline = ci_timeline(ci=ci)
     assert timeline[0].kind == "update"
     assert any(old == "旧名字" and new == "新名字" for _, old, new in timeline[0].changes)
@@ -45,7 +51,7 @@ def test_changes_land_on_the_items_timeline_with_old_and_new(make_ci):
 
 def test_relationships_show_on_both_items_timelines(make_ci):
     server, app = make_ci(ci_class="server"), make_ci(ci_class="application")
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     for ci in (server, app):
         assert any(
             e.note.startswith(app.asset_tag) and e.kind == "create" for e in ci_timeline(ci=ci)
@@ -58,10 +64,12 @@ def test_impact_is_transitive_in_the_failure_direction(make_ci):
     app = make_ci(ci_class="application")
     desktop = make_ci()
     unrelated = make_ci()
-    relationship_create(source=server, target=switch, type=T.CONNECTED_TO)
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
-    relationship_create(source=app, target=desktop, type=T.USED_BY)
-    relationship_create(source=switch, target=unrelated, type=T.DEPENDS_ON)  # switch needs it
+    relationship_create(actor=SYSTEM(), source=server, target=switch, type=T.CONNECTED_TO)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=desktop, type=T.USED_BY)
+    relationship_create(
+        actor=SYSTEM(), source=switch, target=unrelated, type=T.DEPENDS_ON
+    )  # switch needs it
 
     depth, _ = impacted_ids(ci_id=switch.pk)
     assert depth == {server.pk: 1, app.pk: 2, desktop.pk: 3}
@@ -69,15 +77,15 @@ def test_impact_is_transitive_in_the_failure_direction(make_ci):
     assert impacted_ids(ci_id=desktop.pk)[0] == {}
     # part_of: a failed part impairs the whole.
     disk = make_ci()
-    relationship_create(source=disk, target=server, type=T.PART_OF)
+    relationship_create(actor=SYSTEM(), source=disk, target=server, type=T.PART_OF)
     assert set(impacted_ids(ci_id=disk.pk)[0]) == {server.pk, app.pk, desktop.pk}
 
 
 def test_impact_stops_at_cycles(make_ci):
     a, b, c = make_ci(), make_ci(), make_ci()
-    relationship_create(source=b, target=a, type=T.DEPENDS_ON)
-    relationship_create(source=c, target=b, type=T.DEPENDS_ON)
-    relationship_create(source=a, target=c, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=b, target=a, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=c, target=b, type=T.DEPENDS_ON)
+    relationship_create(actor=SYSTEM(), source=a, target=c, type=T.DEPENDS_ON)
     depth, edges = impacted_ids(ci_id=a.pk)
     assert depth == {b.pk: 1, c.pk: 2}
     assert len(edges) == 2
@@ -92,10 +100,10 @@ def test_impact_lists_vip_users_first_and_their_departments(make_ci, make_person
     shared_user = make_person(name="共享用户")
     server = make_ci(ci_class="server")
     app = make_ci(ci_class="application", users=[shared_user])
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     for owner in (clerk, boss):
         desktop = make_ci(responsible=owner, department=owner.person.department)
-        relationship_create(source=app, target=desktop, type=T.USED_BY)
+        relationship_create(actor=SYSTEM(), source=app, target=desktop, type=T.USED_BY)
 
     impact = ci_impact(ci=server)
     names = [u.person.name for u in impact.users]
@@ -110,13 +118,13 @@ def test_impact_queries_grow_with_depth_not_with_items(make_ci, django_assert_ma
     server = make_ci(ci_class="server")
     apps = [make_ci(ci_class="application") for _ in range(3)]
     for app in apps:
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     with django_assert_max_num_queries(20) as few:
         ci_impact(ci=server)
     for _ in range(20):
         app = make_ci(ci_class="application")
-        relationship_create(source=app, target=server, type=T.RUNS_ON)
-        relationship_create(source=make_ci(), target=app, type=T.DEPENDS_ON)
+        relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
+        relationship_create(actor=SYSTEM(), source=make_ci(), target=app, type=T.DEPENDS_ON)
     with django_assert_max_num_queries(len(few.captured_queries) + 2):  # one more level
         impact = ci_impact(ci=server)
     assert len(impact.items) == 43
@@ -127,4 +135,4 @@ def test_relationship_to_itself_is_refused(make_ci):
 
     ci = make_ci()
     with pytest.raises(ValidationError):
-        relationship_create(source=ci, target=ci, type=T.DEPENDS_ON)
+        relationship_create(actor=SYSTEM(), source=ci, target=ci, type=T.DEPENDS_ON)

@@ -1,14 +1,13 @@
 import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 
 from cmdb.choices import CIStatus, RequisitionStatus
 from cmdb.models import PartType, Requisition, SpareUnitLoan, Stock
 from cmdb.services.spares import (
-    SpareError,
     requisition_approve,
     requisition_consume,
     requisition_create,
@@ -72,12 +71,12 @@ def test_requisition_flow_request_approve_issue_return(engineer, supervisor, sto
         .order_by("at", "pk")
         .values_list("transition", flat=True)
     ) == ["request", "approve", "issue", "return_to_stock"]
-    with pytest.raises(SpareError):
+    with pytest.raises(ValidationError):
         requisition_consume(requisition=requisition, actor=engineer)
 
 
 def test_requisition_needs_an_existing_work_order(engineer, stock):
-    with pytest.raises(SpareError) as info:
+    with pytest.raises(ValidationError) as info:
         requisition_create(actor=engineer, stock=stock, quantity=1, work_order_number="D0201-NOPE")
     assert "work_order_number" in info.value.message_dict
 
@@ -87,7 +86,7 @@ def test_rejected_requisition_cannot_be_issued(engineer, supervisor, stock, work
         actor=engineer, stock=stock, quantity=1, work_order_number=work_order.number
     )
     requisition_reject(requisition=requisition, actor=supervisor)
-    with pytest.raises(SpareError):
+    with pytest.raises(ValidationError):
         requisition_issue(requisition=requisition, actor=engineer)
     stock.refresh_from_db()
     assert stock.quantity == 3
@@ -95,28 +94,28 @@ def test_rejected_requisition_cannot_be_issued(engineer, supervisor, stock, work
 
 def test_stock_never_goes_below_zero(engineer, supervisor, stock, work_order):
     big = _approved(engineer, supervisor, stock, work_order, quantity=4)
-    with pytest.raises(SpareError, match="3"):
+    with pytest.raises(ValidationError, match="3"):
         requisition_issue(requisition=big, actor=engineer)
     big.refresh_from_db()
     stock.refresh_from_db()
     assert big.status == RequisitionStatus.APPROVED, "the refused issue left no trace"
     assert stock.quantity == 3
-    stock_take(stock=stock, quantity=3)
-    with pytest.raises(SpareError):
-        stock_take(stock=stock, quantity=1)
+    stock_take(actor=supervisor, stock=stock, quantity=3)
+    with pytest.raises(ValidationError):
+        stock_take(actor=supervisor, stock=stock, quantity=1)
     stock.refresh_from_db()
     assert stock.quantity == 0
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent connections")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_never_take_stock_below_zero(stock):
+def test_concurrent_issues_never_take_stock_below_zero(stock, supervisor):
     errors = []
 
     def take():
         try:
-            stock_take(stock=Stock.objects.get(pk=stock.pk), quantity=2)
-        except SpareError as exc:
+            stock_take(actor=supervisor, stock=Stock.objects.get(pk=stock.pk), quantity=2)
+        except ValidationError as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -131,24 +130,24 @@ def test_concurrent_issues_never_take_stock_below_zero(stock):
 
 
 def test_low_stock_alert_goes_out_once_until_restocked(engineer, supervisor, stock, work_order):
-    stock_take(stock=stock, quantity=2)  # 1 left, minimum 2: low
+    stock_take(actor=supervisor, stock=stock, quantity=2)  # 1 left, minimum 2: low
     assert (
         Notification.objects.filter(
             recipient=supervisor, subject__contains=str(stock.part_type)
         ).count()
         == 1
     )
-    stock_take(stock=stock, quantity=1)  # still low: no second alert
+    stock_take(actor=supervisor, stock=stock, quantity=1)  # still low: no second alert
     assert (
         Notification.objects.filter(
             recipient=supervisor, subject__contains=str(stock.part_type)
         ).count()
         == 1
     )
-    stock_add(stock=stock, quantity=5)
+    stock_add(actor=supervisor, stock=stock, quantity=5)
     stock.refresh_from_db()
     assert stock.low_alerted_at is None
-    stock_take(stock=stock, quantity=4)  # low again: a new shortage, a new alert
+    stock_take(actor=supervisor, stock=stock, quantity=4)  # low again: a new shortage, a new alert
     assert (
         Notification.objects.filter(
             recipient=supervisor, subject__contains=str(stock.part_type)
@@ -169,12 +168,12 @@ def test_spare_unit_loan_and_return_restore_the_spare(
     spare.refresh_from_db()
     assert spare.status == CIStatus.IN_USE and spare.responsible == borrower
     assert spare.location == location and spare.department == department
-    with pytest.raises(SpareError):
+    with pytest.raises(ValidationError):
         spare_lend(actor=engineer, spare=spare, borrower=borrower)
     spare_return(loan=loan, actor=engineer)
     spare.refresh_from_db()
     assert spare.status == CIStatus.SPARE and spare.responsible is None and spare.location is None
-    with pytest.raises(SpareError):
+    with pytest.raises(ValidationError):
         spare_return(loan=loan, actor=engineer)
     assert len(ci_timeline(ci=spare)) == 3
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cmdb.choices import RelationshipType as T
 from cmdb.models import Supplier
 from cmdb.services import relationship_create
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +58,18 @@ def test_detail_queries_stay_flat_with_accessories_links_and_history(
     for i in range(10):
         make_ci(ci_class="monitor", parent=desktop)
         relationship_create(
+            actor=SYSTEM(),
             source=desktop,
             target=make_ci(ci_class="network", attributes={"kind": "交换机"}),
             type=T.CONNECTED_TO,
         )
         relationship_create(
-            source=make_ci(ci_class="application"), target=desktop, type=T.INSTALLED_ON
+            actor=SYSTEM(),
+            source=make_ci(ci_class="application"),
+            target=desktop,
+            type=T.INSTALLED_ON,
         )
-        ci_update(ci=desktop, name=f"改名{i}", responsible=make_person())
+        ci_update(actor=SYSTEM(), ci=desktop, name=f"改名{i}", responsible=make_person())
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get(desktop.get_absolute_url()).content.decode()
     assert "改名9" in body
@@ -132,11 +137,13 @@ def test_impact_page_names_affected_vip_users_first(
 ):
     server = make_ci(ci_class="server", name="登记服务器")
     app = make_ci(ci_class="application", name="不动产登记系统")
-    relationship_create(source=app, target=server, type=T.RUNS_ON)
+    relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     clerk = make_person(name="科员甲")
     boss = make_person(name="局长乙", service_level=vip_level)
     for owner in (clerk, boss):
-        relationship_create(source=app, target=make_ci(responsible=owner), type=T.USED_BY)
+        relationship_create(
+            actor=SYSTEM(), source=app, target=make_ci(responsible=owner), type=T.USED_BY
+        )
     client.force_login(engineer)
     body = client.get(reverse("cmdb:ci_impact", args=[server.pk])).content.decode()
     assert "不动产登记系统" in body

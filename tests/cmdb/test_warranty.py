@@ -8,6 +8,7 @@ from cmdb.choices import CIStatus
 from cmdb.models import WarrantyAlert
 from cmdb.services.warranty import threshold_for, warranty_alert_scan
 from cmdb.tasks import warranty_alerts
+from itsm.actors import system_user as SYSTEM  # noqa: N812
 from servicedesk.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -49,20 +50,24 @@ def test_warranty_alert_goes_out_once_per_item_and_threshold(
     assert "W-SOONER" in notice.body and "W-RETIRED" not in notice.body
     assert Notification.objects.filter(recipient=supervisor).count() == 1
 
-    assert warranty_alert_scan() == 0, "a rerun sends nothing"
+    assert warranty_alert_scan(actor=SYSTEM()) == 0, "a rerun sends nothing"
     time_machine.move_to(timezone.now() + timedelta(days=20))
-    assert warranty_alert_scan() == 2  # W-SOON reaches 30 days left, W-SOONER has ended
+    assert (
+        warranty_alert_scan(actor=SYSTEM()) == 2
+    )  # W-SOON reaches 30 days left, W-SOONER has ended
     time_machine.move_to(timezone.now() + timedelta(days=30))
-    assert warranty_alert_scan() == 1  # W-SOON has ended
+    assert warranty_alert_scan(actor=SYSTEM()) == 1  # W-SOON has ended
     assert Notification.objects.filter(recipient=engineer).count() == 3
 
 
 def test_an_extended_warranty_alerts_again(due):
     from cmdb.services import ci_update
 
-    warranty_alert_scan()
-    ci_update(ci=due["sooner"], warranty_end=timezone.localdate() + timedelta(days=50))
-    assert warranty_alert_scan() == 1
+    warranty_alert_scan(actor=SYSTEM())
+    ci_update(
+        actor=SYSTEM(), ci=due["sooner"], warranty_end=timezone.localdate() + timedelta(days=50)
+    )
+    assert warranty_alert_scan(actor=SYSTEM()) == 1
 
 
 def test_warranty_page_lists_items_ending_and_ended_in_use(
