@@ -104,9 +104,20 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
 def _changes(model, changes: dict, labels: dict) -> list[tuple[str, str, str]]:
     """Readable (field, old, new) rows; the key and fields that were and stay empty are left out."""
     rows = []
-    for name, (old, new) in changes.items():
+    for name, change in changes.items():
         if name == "id":
             continue
+        if isinstance(change, dict):
+            # Many-to-many changes are {"type": "m2m", "operation": "add"|"delete"|…,
+            # "objects": [labels]}: shown as what was added or removed.
+            objects = ", ".join(str(o) for o in change.get("objects") or [])
+            operation = change.get("operation", "")
+            before, after = ("", f"+ {objects}") if operation == "add" else (f"− {objects}", "")
+            if operation not in ("add", "delete"):
+                before, after = "", f"{operation} {objects}".strip()
+            rows.append((_field_label(model, name), before, after))
+            continue
+        old, new = change
         before, after = (
             _value_label(model, name, old, labels),
             _value_label(model, name, new, labels),

@@ -15,6 +15,7 @@ def at(day: int, hour: int, month: int = 3, year: int = 2031):
 def make_item(db):
     from cmdb.models import CIClass
     from cmdb.services import ci_create
+    from itsm.actors import system_user
 
     counter = {"n": 0}
 
@@ -22,7 +23,9 @@ def make_item(db):
         counter["n"] += 1
         fields.setdefault("asset_tag", f"PR-{counter['n']:03d}")
         fields.setdefault("name", f"打印机{counter['n']}")
-        return ci_create(ci_class=CIClass.objects.get(code="printer"), **fields)
+        return ci_create(
+            actor=system_user(), ci_class=CIClass.objects.get(code="printer"), **fields
+        )
 
     return make
 

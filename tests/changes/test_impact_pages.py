@@ -7,6 +7,7 @@ from changes import selectors
 from changes import views as change_views
 from cmdb.choices import RelationshipType as T
 from cmdb.services import ci_impact, relationship_create
+from itsm.actors import system_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,9 @@ def items_with_dependants(make_item, make_person):
             printer = make_item(responsible=make_person())
             for _ in range(2):
                 dependant = make_item(responsible=make_person())
-                relationship_create(source=dependant, target=printer, type=T.DEPENDS_ON)
+                relationship_create(
+                    actor=system_user(), source=dependant, target=printer, type=T.DEPENDS_ON
+                )
             made.append(printer)
         return made
 
@@ -30,7 +33,9 @@ def items_with_dependants(make_item, make_person):
 
 def test_change_impact_is_the_union_of_its_items_impacts(items_with_dependants, make_change):
     printers = items_with_dependants(3)
-    relationship_create(source=printers[1], target=printers[0], type=T.DEPENDS_ON)
+    relationship_create(
+        actor=system_user(), source=printers[1], target=printers[0], type=T.DEPENDS_ON
+    )
     change = make_change(items=printers)
     impact = selectors.change_impact(change=change)
     singles = [ci_impact(ci=item) for item in printers]
@@ -93,7 +98,7 @@ def test_change_page_lists_the_first_rows_vip_first_and_links_each_items_full_im
     printers = items_with_dependants(3)
     boss = make_person(name="局长", service_level=vip_level)
     desk = make_item(asset_tag="PR-ZZZ", responsible=boss)  # listed last by tag
-    relationship_create(source=printers[2], target=desk, type=T.USED_BY)
+    relationship_create(actor=system_user(), source=printers[2], target=desk, type=T.USED_BY)
     change = make_change(items=printers)
     client.force_login(supervisor)
     body = client.get(change.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -231,11 +231,6 @@ def test_pages_grey_the_buttons_a_role_may_not_press_with_the_reason(estate, cli
     assert campaign.status == "draft"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="itsm.audit._changes unpacks every change as (old, new); auditlog's m2m entries "
-    "for ConfigurationItem.users are dicts, so the item page fails (core fix pending)",
-)
 def test_item_page_survives_a_shared_user_change(make_ci, end_user, client, agent):
     shared = make_ci(ci_class="printer", users=[end_user])
     client.force_login(agent)

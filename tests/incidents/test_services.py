@@ -264,8 +264,10 @@ def test_triage_onto_a_vip_device_raises_the_level_and_replays_the_clock(
 ):
     from cmdb.models import CIClass
     from cmdb.services import ci_create
+    from itsm.actors import system_user
 
     server = ci_create(
+        actor=system_user(),
         ci_class=CIClass.objects.get(code="server"),
         asset_tag="SRV-001",
         name="登记系统服务器",

@@ -83,11 +83,15 @@ def test_field_change_titles_are_translated(end_user):
 def test_people_in_field_changes_are_shown_by_name_not_login(make_person):
     from cmdb.models import CIClass
     from cmdb.services import ci_create
+    from itsm.actors import system_user
     from servicedesk.choices import Role
 
     engineer = make_person(Role.ENGINEER, username="eng7", name="张伟")
     item = ci_create(
-        ci_class=CIClass.objects.get(code="printer"), asset_tag="PR-777", name="打印机"
+        actor=system_user(),
+        ci_class=CIClass.objects.get(code="printer"),
+        asset_tag="PR-777",
+        name="打印机",
     )
     item.responsible = engineer
     item.save()

@@ -8,9 +8,13 @@ from servicedesk.models import Category
 def printer(db):
     from cmdb.models import CIClass
     from cmdb.services import ci_create
+    from itsm.actors import system_user
 
     return ci_create(
-        ci_class=CIClass.objects.get(code="printer"), asset_tag="PR-301", name="三楼打印机"
+        actor=system_user(),
+        ci_class=CIClass.objects.get(code="printer"),
+        asset_tag="PR-301",
+        name="三楼打印机",
     )
 
 

@@ -78,8 +78,14 @@ def test_a_category_with_an_open_problem_points_at_it_but_other_devices_do_not(
 ):
     from cmdb.models import CIClass
     from cmdb.services import ci_create
+    from itsm.actors import system_user
 
-    other = ci_create(ci_class=CIClass.objects.get(code="printer"), asset_tag="PR-302", name="四楼")
+    other = ci_create(
+        actor=system_user(),
+        ci_class=CIClass.objects.get(code="printer"),
+        asset_tag="PR-302",
+        name="四楼",
+    )
     problem = services.problem_create(actor=supervisor, title="卡纸", category=jam, device=other)
     for _ in range(3):
         file_order(device=printer, category=jam)
