@@ -78,6 +78,41 @@ def _csv_rows(content: bytes):
 
 
 MAX_COLUMNS = 100
+# An .xlsx is a zip: 0.4 MB can unpack into millions of rows. Its parts are measured
+# before openpyxl reads anything (it loads the shared strings whole when it opens).
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+def _xlsx_precheck(content: bytes, *, max_rows: int) -> None:
+    import zipfile
+
+    too_big = FileRejected(
+        _(
+            "The Excel file unpacks into far more data than %(max)s rows; at most %(max)s rows can be imported at once."
+        )
+        % {"max": max_rows}
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(_("The Excel file cannot be read; is it a valid .xlsx file?")) from exc
+    with archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise too_big
+        names = set(archive.namelist())
+        if "xl/sharedStrings.xml" in names:
+            with archive.open("xl/sharedStrings.xml") as part:
+                match = _COUNT.search(part.read(4096))
+            if match and int(match.group(1)) > (max_rows + 100) * MAX_COLUMNS:
+                raise too_big
+        sheets = sorted(n for n in names if n.startswith("xl/worksheets/sheet"))
+        if sheets:
+            with archive.open(sheets[0]) as part:
+                match = _DIMENSION.search(part.read(4096))
+            if match and match.group(1) and int(match.group(1)) > max_rows + 100:
+                raise too_big
 
 
 def _xlsx_rows(content: bytes, *, max_rows: int):
@@ -85,6 +120,7 @@ def _xlsx_rows(content: bytes, *, max_rows: int):
     into millions of rows), and ignores columns past MAX_COLUMNS."""
     from openpyxl import load_workbook
 
+    _xlsx_precheck(content, max_rows=max_rows)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 (a broken zip or XML raises many kinds)
