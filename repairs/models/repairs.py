@@ -134,8 +134,8 @@ class RepairOrder(LockVersioned, NumberedModel, TimeStampedModel):
         self.progress_due_on = progress_due_on
 
     @transition(field=status, source=RepairStatus.SENT, target=RepairStatus.RETURNED)
-    def return_device(self, *, at, by, note):
-        self.returned_at, self.returned_by, self.return_note = at, by, note
+    def return_device(self, *, at, by, remark):
+        self.returned_at, self.returned_by, self.return_note = at, by, remark
         self.progress_due_on = None
 
     @transition(field=status, source=RepairStatus.PREPARED, target=RepairStatus.CANCELLED)

@@ -172,7 +172,7 @@ def repair_return(
              % {"sent": timezone.localtime(repair.sent_at).strftime("%Y-%m-%d %H:%M")}}
         )  # fmt: skip
     workflow.transition(repair, actor=actor, name="return", method=repair.return_device,
-                        refused=REFUSED, at=returned_at, by=actor, note=(note or "").strip())  # fmt: skip
+                        refused=REFUSED, note=(note or "").strip(), at=returned_at, by=actor, remark=(note or "").strip())  # fmt: skip
     if repair.spare_loan_id and repair.spare_loan.returned_at is None:
         spare_return(loan=repair.spare_loan, actor=actor)
     work_order = repair.work_order
