@@ -227,9 +227,12 @@ def part_refusal(user, purchase, action: str) -> str:
         if user_has_role(user, Role.SUPERVISOR, Role.ADMIN):
             return ""
         return _("Only a service supervisor approves a part purchase.")
-    if action == "choose":
-        if purchase is not None and purchase.repair.work_order.requester_id == user.pk:
-            return ""
+    if (
+        action == "choose"
+        and purchase is not None
+        and purchase.repair.work_order.requester_id == user.pk
+    ):
+        return ""
     if user_has_role(user, *WORKERS):
         return ""
     return _("Only the desk, engineers and supervisors handle parts.")

@@ -10,7 +10,8 @@ from itsm.mixins import NumberedModel, TimeStampedModel
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
 
-from ..choices import ProblemType, VendorOrderStatus as S
+from ..choices import ProblemType
+from ..choices import VendorOrderStatus as S
 
 PRIORITIES = [("P1", "P1"), ("P2", "P2"), ("P3", "P3"), ("P4", "P4")]
 

@@ -1,5 +1,7 @@
 """Writes to repair send-outs (设备送修单): create, send, progress, return, cancel."""
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -115,10 +117,9 @@ def repair_create(
 def _work_order_step(service, *, work_order, actor, **kwargs) -> None:
     """Move the work order along (hold for the vendor, resume) when it may; a refusal there
     must not stop the repair: the work order keeps its own state and timeline."""
-    try:
+    # Its own atomic block rolls its part back on a refusal; the repair goes on.
+    with contextlib.suppress(PermissionDenied, ValidationError):
         service(work_order=work_order, actor=actor, **kwargs)
-    except (PermissionDenied, ValidationError):
-        pass  # its own atomic block rolled its part back; the repair goes on
 
 
 @transaction.atomic
