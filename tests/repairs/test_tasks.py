@@ -44,7 +44,7 @@ def test_in_warranty_progress_reminders_fall_every_3_working_days(
 
 
 def test_overdue_repair_is_told_once_per_due_point(frozen, engineer, agent, work_order, vendor):
-    repair = _sent(engineer, work_order, vendor, "third_party")
+    _sent(engineer, work_order, vendor, "third_party")
     _at(frozen, 10)
     assert tasks.repairs_scan()["overdue"] == 0  # due at the desk by Sat 10 Oct (make-up day)
     _at(frozen, 11)
