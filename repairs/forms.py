@@ -46,6 +46,14 @@ def _workers():
     )  # fmt: skip
 
 
+def _offer(field, vendors, offered) -> None:
+    """Validate against every visible vendor but offer only `offered` (the eligible ones):
+    a form opened before a vendor was blacklisted then reaches the service, whose refusal
+    names the blacklist entry, instead of a bare "not a valid choice"."""
+    field.queryset = vendors
+    field.widget.choices = [("", field.empty_label), *((v.pk, str(v)) for v in offered)]
+
+
 class LockedForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -75,9 +83,9 @@ class RepairForm(forms.Form):
         help_text=_("A CMDB item with the status “spare”, lent to the user until the return."),
     )  # fmt: skip
 
-    def __init__(self, *args, vendors, **kwargs):
+    def __init__(self, *args, vendors, offered, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendors
+        _offer(self.fields["vendor"], vendors, offered)
         self.fields["carrier"].queryset = _workers()
 
     def clean_spare_tag(self):
@@ -123,9 +131,9 @@ class VendorOrderForm(forms.Form):
     )
     required_by = forms.DateField(label=_("Required by"), required=False, widget=DateInput())
 
-    def __init__(self, *args, vendors, **kwargs):
+    def __init__(self, *args, vendors, offered, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendors
+        _offer(self.fields["vendor"], vendors, offered)
 
 
 class VendorOrderEditForm(VendorOrderForm, LockedForm):

@@ -100,13 +100,14 @@ def repair_create(request):
     refusal = repair_refusal(request.user, None, "create")
     if refusal:
         raise PermissionDenied(refusal)
-    vendors = selectors.vendor_choices(user=request.user)
+    vendors = Vendor.objects.restrict(request.user, "view").select_related("supplier")
+    offered = selectors.vendor_choices(user=request.user)
     initial = {
         "planned_send_on": timezone.localdate(),
         "carrier": request.user,
         "fault": work_order.description or work_order.title,
     }
-    form = forms.RepairForm(request.POST or None, vendors=vendors, initial=initial)
+    form = forms.RepairForm(request.POST or None, vendors=vendors, offered=offered, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         spare = data.pop("spare_tag")
@@ -211,6 +212,13 @@ def part_action(request, pk, action):
 # --- vendor work orders --------------------------------------------------------------------
 
 
+def _vendor_fields(user) -> dict:
+    return {
+        "vendors": Vendor.objects.restrict(user, "view").select_related("supplier"),
+        "offered": selectors.vendor_choices(user=user),
+    }
+
+
 @login_required
 def vendor_order_list(request):
     status = request.GET.get("status", "")
@@ -244,7 +252,7 @@ def vendor_order_create(request):
         "vendor": repair.vendor_id if repair else None,
     }  # fmt: skip
     form = forms.VendorOrderForm(
-        request.POST or None, vendors=selectors.vendor_choices(user=request.user), initial=initial
+        request.POST or None, initial=initial, **_vendor_fields(request.user)
     )
     if request.method == "POST" and form.is_valid():
         result = {}
@@ -271,7 +279,7 @@ def vendor_order_edit(request, pk):
         "vendor", "product", "problem_description", "problem_type", "priority", "service_level",
         "requirements", "required_by", "lock_version")}  # fmt: skip
     form = forms.VendorOrderEditForm(
-        request.POST or None, vendors=selectors.vendor_choices(user=request.user), initial=initial
+        request.POST or None, initial=initial, **_vendor_fields(request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
