@@ -16,6 +16,9 @@ from .models.vendor_orders import PRIORITIES
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"

@@ -179,7 +179,7 @@ def vendor_order_record_result(
     handling = c.required(handling, "handling", _("Describe how the vendor handled it."))
     result = c.required(result, "result", _("Record the result."))
     workflow.transition(order, actor=actor, name="result", method=order.record_result,
-                        refused=REFUSED, handling=handling, advice=(advice or "").strip(),
+                        refused=REFUSED, note=result[:500], handling=handling, advice=(advice or "").strip(),
                         result=result, at=timezone.now())  # fmt: skip
     workflow.after_commit(
         notify, recipients=[order.work_order.requester, order.engineer],
