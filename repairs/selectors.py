@@ -2,7 +2,7 @@
 provider, and the figures of the monthly repair summary (for the reports app)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
@@ -125,7 +125,7 @@ def application_list(*, user):
     )
 
 
-def blacklist(*, user, current_only: bool = False):
+def blacklist(*, user, current_only: bool = False):  # noqa: ARG001 - one signature for readers
     """The 维修商黑名单 with its history (removed lines stay, with their removal date)."""
     if not Vendor.objects.restrict(user, "view").exists() and not user_has_role(
         user, Role.APPROVER
@@ -248,9 +248,9 @@ def monthly_repair_figures(*, month: date) -> MonthlyRepairFigures:
         .exclude(returned_at__date__lt=start)
         .values_list("sent_at", "returned_at")
     ):
-        until = min(
-            end, timezone.localdate(returned_at) if returned_at else end
-        ) - timezone.timedelta(days=1)
+        until = min(end, timezone.localdate(returned_at) if returned_at else end) - timedelta(
+            days=1
+        )
         due_points += sum(
             1
             for p in clock.progress_points(calendar, timezone.localdate(sent_at), until)
@@ -298,7 +298,7 @@ def monthly_repair_figures(*, month: date) -> MonthlyRepairFigures:
 def _working_days_between(calendar, start: date, end: date) -> int:
     days, day = 0, start
     while day < end:
-        day += timezone.timedelta(days=1)
+        day += timedelta(days=1)
         days += calendar.is_working_day(day)
     return days
 

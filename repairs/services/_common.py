@@ -1,5 +1,7 @@
 """Helpers shared by the repair services: timeline rows, the desk's recipients, links."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -37,7 +39,7 @@ def not_in_future(moment, field: str):
     now = timezone.now()
     if moment is None:
         return now
-    if moment > now + timezone.timedelta(minutes=1):
+    if moment > now + timedelta(minutes=1):
         raise ValidationError({field: _("This time lies in the future.")})
     return moment
 

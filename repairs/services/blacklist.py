@@ -6,7 +6,7 @@ add application; later, fewer than 2 in a month → the removal application. Bot
 must approve; one refusal rejects. Entries are never deleted: removal stamps the date.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ def month_start(day: date) -> date:
 
 def previous_month(day: date) -> date:
     first = month_start(day)
-    return month_start(first - timezone.timedelta(days=1))
+    return month_start(first - timedelta(days=1))
 
 
 def _month_nonconformances(vendor, month: date):

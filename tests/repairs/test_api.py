@@ -81,12 +81,12 @@ def test_return_of_a_device_never_sent_is_refused_by_the_api(
         {"lock_version": body["lock_version"]},
         format="json",
     )
-    assert response.status_code == 403 and "never sent" in response.json()["detail"]
+    assert response.status_code == 403 and "从未送修" in response.json()["detail"]
     past = api.post("/api/repair-orders/", {
         "work_order": work_order.number, "fault": "坏了", "kind": "third_party", "vendor": vendor.pk,
         "data_handling": "kept", "planned_send_on": "2026-01-05",
     }, format="json")  # fmt: skip
-    assert past.status_code == 400 and "past" in str(past.json())
+    assert past.status_code == 400 and "已过去" in str(past.json())
 
 
 def test_list_and_object_agree_for_an_end_user(

@@ -59,7 +59,7 @@ def test_send_out_lends_the_spare_and_puts_the_work_order_on_hold(
 
 def test_return_of_a_device_never_sent_is_refused(frozen, engineer, work_order, vendor):
     repair = _repair(engineer, work_order, vendor)
-    with pytest.raises(PermissionDenied, match="never sent"):
+    with pytest.raises(PermissionDenied, match="从未送修"):
         services.repair_return(actor=engineer, repair=repair, lock_version=repair.lock_version)
     repair.refresh_from_db()
     assert repair.status == "prepared" and repair.returned_at is None
@@ -73,7 +73,7 @@ def test_return_before_sending_time_is_refused(frozen, engineer, work_order, ven
             actor=engineer, repair=repair, lock_version=repair.lock_version,
             returned_at=repair.sent_at - timedelta(hours=2),
         )  # fmt: skip
-    assert "before it was sent" in str(refused.value)
+    assert "不能早于送修时间" in str(refused.value)
     repair.refresh_from_db()
     assert repair.status == "sent"
 
@@ -81,7 +81,7 @@ def test_return_before_sending_time_is_refused(frozen, engineer, work_order, ven
 def test_a_planned_date_in_the_past_is_refused_and_nothing_is_saved(
     frozen, engineer, work_order, vendor, spare
 ):
-    with pytest.raises(ValidationError, match="past"):
+    with pytest.raises(ValidationError, match="已过去"):
         _repair(engineer, work_order, vendor, spare=spare, planned_send_on=date(2026, 9, 1))
     assert not RepairOrder.objects.exists()
     assert not SpareUnitLoan.objects.exists()
@@ -90,9 +90,9 @@ def test_a_planned_date_in_the_past_is_refused_and_nothing_is_saved(
 def test_sealed_device_needs_the_users_consent_and_wiped_needs_a_record(
     frozen, engineer, work_order, vendor
 ):
-    with pytest.raises(ValidationError, match="consent"):
+    with pytest.raises(ValidationError, match="用户同意"):
         _repair(engineer, work_order, vendor, data_handling="sealed")
-    with pytest.raises(ValidationError, match="wiped"):
+    with pytest.raises(ValidationError, match="擦除"):
         _repair(engineer, work_order, vendor, data_handling="wiped")
     repair = _repair(engineer, work_order, vendor, data_handling="sealed", consent_by="王芳")
     assert repair.consent_at is not None
@@ -122,7 +122,7 @@ def test_verification_by_someone_other_than_the_engineer_is_refused(
         new_order(engineer=engineer, work_order=work_order, vendor=vendor),
         engineer=engineer, supervisor=supervisor, agent=agent,
     )  # fmt: skip
-    with pytest.raises(PermissionDenied, match="Only the engineer"):
+    with pytest.raises(PermissionDenied, match="只有该工作单的工程师"):
         services.vendor_order_verify(
             actor=supervisor, order=order, lock_version=order.lock_version, passed=False, reason="x"
         )
@@ -235,7 +235,7 @@ def test_both_bodies_approve_then_the_vendor_is_blacklisted_and_refused(
         approved=True,
     )
     assert application.status == "submitted" and not BlacklistEntry.objects.exists()
-    with pytest.raises(PermissionDenied, match="decided"):
+    with pytest.raises(PermissionDenied, match="已审批过"):
         services.application_decide(
             actor=ops_approver,
             application=application,
@@ -254,7 +254,7 @@ def test_both_bodies_approve_then_the_vendor_is_blacklisted_and_refused(
     count = VendorOrder.objects.count()
     with pytest.raises(PermissionDenied, match=entry.number):
         new_order(engineer=engineer, work_order=work_order, vendor=vendor)
-    with pytest.raises(PermissionDenied, match="blacklist"):
+    with pytest.raises(PermissionDenied, match="黑名单"):
         _repair(engineer, work_order, vendor)
     assert VendorOrder.objects.count() == count and not RepairOrder.objects.exists()
 
@@ -301,7 +301,7 @@ def test_removal_needs_a_later_month_with_fewer_than_two(
             lock_version=application.lock_version,
             approved=True,
         )
-    with pytest.raises(IllegalTransition, match="full month"):
+    with pytest.raises(IllegalTransition, match="完整月份"):
         services.application_create(actor=supervisor, vendor=vendor, kind="remove", reason="已整改")
     frozen.move_to(timezone.now() + timedelta(days=40))  # November: October had none
     removal = services.application_create(
@@ -334,7 +334,7 @@ def test_out_of_warranty_part_needs_two_quotes_the_users_choice_and_approval(
         part="主板 B360", price=Decimal("680"), lead_days=3,
     )  # fmt: skip
     purchase.refresh_from_db()
-    with pytest.raises(ValidationError, match="At least 2"):
+    with pytest.raises(ValidationError, match="至少需要 2"):
         services.part_choose(
             actor=end_user, purchase=purchase, lock_version=purchase.lock_version, quote=first
         )

@@ -38,7 +38,7 @@ def test_in_warranty_progress_reminders_fall_every_3_working_days(
             reminded.append(day)
         tasks.repairs_scan()  # a rerun the same day tells nobody again
     assert reminded == [8, 12, 15, 20]
-    assert _told("Progress report due") == len(reminded)  # the desk (one agent) each time
+    assert _told("应向用户书面反馈进度") == len(reminded)  # the desk (one agent) each time
     repair.refresh_from_db()
     assert str(repair.progress_due_on) == "2026-10-23"
 
@@ -54,7 +54,7 @@ def test_overdue_repair_is_told_once_per_due_point(frozen, engineer, agent, work
     _at(frozen, 24)  # now also past its 15-working-day return (23 Oct)
     assert tasks.repairs_scan()["overdue"] == 1
     assert tasks.repairs_scan()["overdue"] == 0
-    assert _told("Repair overdue") == 2
+    assert _told("逾期") == 2
     assert RepairOrder.objects.get().overdue_notified_on.isoformat() == "2026-10-23"
 
 

@@ -60,7 +60,7 @@ def test_return_of_a_device_never_sent_is_refused_on_the_page(
         reverse("repairs:repair_action", args=[repair.pk, "return"]),
         {"lock_version": repair.lock_version}, follow=True,
     )  # fmt: skip
-    assert "never sent" in response.text
+    assert "从未送修" in response.text
     repair.refresh_from_db()
     assert repair.status == "prepared"
 
