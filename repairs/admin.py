@@ -20,16 +20,23 @@ from .models import (
     VendorOrder,
 )
 
+# What the pipeline stamps (status, times, due dates, counters) is on the timeline as the
+# transition already; the audit log keeps what people enter and edit.
+_STAMPED = {
+    "created_at", "updated_at", "lock_version", "status", "progress_reminded_on",
+    "overdue_notified_on", "due_back_on", "desk_due_on", "progress_due_on", "send_count",
+    "spare_loan", "reviewed_by", "review_note", "problem_id", "chosen", "chosen_by_name",
+    "approved_by", "cost", "returned_by", "return_note", "signed_by_name", "confirmed_by_name",
+    "handling", "advice", "result", "prepared_by", "number",
+}  # fmt: skip
+
 
 def _own_fields(model) -> list[str]:
-    skip = {
-        "created_at",
-        "updated_at",
-        "lock_version",
-        "progress_reminded_on",
-        "overdue_notified_on",
-    }
-    return [f.name for f in model._meta.concrete_fields if f.name not in skip]
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in _STAMPED and not f.name.endswith("_at")
+    ]
 
 
 for _model in (
