@@ -228,6 +228,7 @@ def vendor_order_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "repairs/vendororder_list.html", {
         "page": page, "status": status, "statuses": VendorOrderStatus.choices,
+        "can_create": not vendor_order_refusal(request.user, None, "create"),
     })  # fmt: skip
 
 
