@@ -320,8 +320,15 @@ def vendor_order_detail(request, pk):
         action, form_class = step
         refusal = vendor_order_refusal(request.user, order, action)
         step_form = form_class(initial={"lock_version": order.lock_version})
+    problem_number = None
+    if order.problem_id:
+        from problems.models import Problem
+
+        problem_number = (
+            Problem.objects.filter(pk=order.problem_id).values_list("number", flat=True).first()
+        )
     return render(request, "repairs/vendororder_detail.html", {
-        "order": order, "step": step[0] if step else None, "step_form": step_form, "refusal": refusal,
+        "order": order, "problem_number": problem_number, "step": step[0] if step else None, "step_form": step_form, "refusal": refusal,
         "can_edit": order.status in ("draft", "rejected") and not vendor_order_refusal(request.user, order, "edit"),
         "timeline": audit_timeline(subject=order),
     })  # fmt: skip

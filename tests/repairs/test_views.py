@@ -49,6 +49,7 @@ def test_engineer_sends_a_device_out_from_the_work_order_page(
     assert "2026-10-23" in detail.text and "2026-10-10" in detail.text
     gate = client.get(reverse("repairs:repair_gate_pass", args=[repair.pk]))
     assert gate["Content-Type"] == "application/pdf" and gate.content.startswith(b"%PDF")
+    assert b"/FontFile2" in gate.content  # the CJK TrueType font is embedded
 
 
 def test_return_of_a_device_never_sent_is_refused_on_the_page(
