@@ -15,7 +15,7 @@ from servicedesk.calendar import business_calendar
 from servicedesk.notifications import notify
 
 from .. import clock
-from ..choices import DataHandling, RepairKind
+from ..choices import DataHandling, RepairKind, RepairStatus
 from ..models import ProgressReport, RepairOrder
 from ..permissions import repair_refusal, vendor_refusal
 from . import _common as c
@@ -72,6 +72,20 @@ def repair_create(
     device = device or work_order.device
     if device is None:
         raise ValidationError({"device": _("Name the device that is sent for repair.")})
+    open_repair = (
+        RepairOrder.objects.filter(
+            device=device, status__in=[RepairStatus.PREPARED, RepairStatus.SENT]
+        )
+        .values_list("number", flat=True)
+        .first()
+    )
+    if open_repair:
+        raise ValidationError(
+            {
+                "device": _("This device is already on send-out %(number)s.")
+                % {"number": open_repair}
+            }
+        )
     if kind not in RepairKind.values:
         raise ValidationError({"kind": _("Choose in-warranty or third-party.")})
     if data_handling not in DataHandling.values:

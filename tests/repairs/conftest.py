@@ -57,6 +57,21 @@ def device(db):
 
 
 @pytest.fixture
+def make_device(db):
+    counter = {"n": 0}
+
+    def make():
+        counter["n"] += 1
+        return ci_create(
+            ci_class=CIClass.objects.get(code="desktop"),
+            asset_tag=f"PC-9{counter['n']:03d}",
+            name="台式机",
+        )
+
+    return make
+
+
+@pytest.fixture
 def spare(db):
     return ci_create(
         ci_class=CIClass.objects.get(code="desktop"),

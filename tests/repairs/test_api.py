@@ -70,6 +70,11 @@ def test_return_of_a_device_never_sent_is_refused_by_the_api(
     frozen, api, engineer, work_order, vendor
 ):
     api.force_authenticate(engineer)
+    past = api.post("/api/repair-orders/", {
+        "work_order": work_order.number, "fault": "坏了", "kind": "third_party", "vendor": vendor.pk,
+        "data_handling": "kept", "planned_send_on": "2026-01-05",
+    }, format="json")  # fmt: skip
+    assert past.status_code == 400 and "已过去" in str(past.json())
     created = api.post("/api/repair-orders/", {
         "work_order": work_order.number, "fault": "坏了", "kind": "third_party", "vendor": vendor.pk,
         "data_handling": "kept",
@@ -82,11 +87,6 @@ def test_return_of_a_device_never_sent_is_refused_by_the_api(
         format="json",
     )
     assert response.status_code == 403 and "从未送修" in response.json()["detail"]
-    past = api.post("/api/repair-orders/", {
-        "work_order": work_order.number, "fault": "坏了", "kind": "third_party", "vendor": vendor.pk,
-        "data_handling": "kept", "planned_send_on": "2026-01-05",
-    }, format="json")  # fmt: skip
-    assert past.status_code == 400 and "已过去" in str(past.json())
 
 
 def test_list_and_object_agree_for_an_end_user(

@@ -26,10 +26,19 @@ def _sent(engineer, work_order, vendor, kind, **fields):
 
 
 def test_monthly_figures_count_send_outs_turnaround_reports_nonconformances_and_costs(
-    frozen, engineer, supervisor, agent, end_user, work_order, vendor, make_vendor, spare
+    frozen,
+    engineer,
+    supervisor,
+    agent,
+    end_user,
+    work_order,
+    vendor,
+    make_vendor,
+    spare,
+    make_device,
 ):
     third = _sent(engineer, work_order, vendor, "third_party", spare=spare)
-    warranty = _sent(engineer, work_order, make_vendor(), "in_warranty")
+    warranty = _sent(engineer, work_order, make_vendor(), "in_warranty", device=make_device())
     purchase = services.part_purchase_create(actor=engineer, repair=third, part="主板")
     for name, price in (("甲", "500"), ("乙", "650")):
         quote = services.part_quote_add(

@@ -356,3 +356,10 @@ def test_out_of_warranty_part_needs_two_quotes_the_users_choice_and_approval(
         actor=engineer, purchase=purchase, lock_version=purchase.lock_version
     )
     assert purchase.cost == Decimal("680.00") and purchase.status == "replaced"
+
+
+def test_a_device_already_out_cannot_be_sent_twice(frozen, engineer, work_order, vendor):
+    _repair(engineer, work_order, vendor)
+    with pytest.raises(ValidationError, match="D0701-"):
+        _repair(engineer, work_order, vendor)
+    assert RepairOrder.objects.count() == 1

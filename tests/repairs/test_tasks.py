@@ -11,10 +11,10 @@ from servicedesk.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def _sent(engineer, work_order, vendor, kind):
+def _sent(engineer, work_order, vendor, kind, **fields):
     repair = services.repair_create(
         actor=engineer, work_order=work_order, vendor=vendor, carrier=engineer, fault="坏了",
-        kind=kind, data_handling="kept",
+        kind=kind, data_handling="kept", **fields,
     )  # fmt: skip
     return services.repair_send(actor=engineer, repair=repair, lock_version=repair.lock_version)
 
@@ -58,12 +58,14 @@ def test_overdue_repair_is_told_once_per_due_point(frozen, engineer, agent, work
     assert RepairOrder.objects.get().overdue_notified_on.isoformat() == "2026-10-23"
 
 
-def test_overdue_repairs_come_first_on_the_list(frozen, engineer, work_order, make_vendor):
+def test_overdue_repairs_come_first_on_the_list(
+    frozen, engineer, work_order, make_vendor, make_device
+):
     from repairs.selectors import repair_list
 
     late = _sent(engineer, work_order, make_vendor(), "third_party")
     _at(frozen, 20)
-    fresh = _sent(engineer, work_order, make_vendor(), "third_party")
+    fresh = _sent(engineer, work_order, make_vendor(), "third_party", device=make_device())
     rows = list(repair_list(user=engineer))
     assert [r.pk for r in rows] == [late.pk, fresh.pk]
     assert rows[0].overdue_rank == 0 and rows[1].overdue_rank == 1

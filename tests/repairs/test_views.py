@@ -87,7 +87,7 @@ def test_blacklisted_vendor_is_not_offered(
 
 
 def test_list_pages_keep_a_flat_query_count(
-    frozen, client, supervisor, engineer, agent, work_order, make_vendor
+    frozen, client, supervisor, engineer, agent, work_order, make_vendor, make_device
 ):
     client.force_login(supervisor)
     urls = [reverse(name) for name in (
@@ -97,7 +97,7 @@ def test_list_pages_keep_a_flat_query_count(
     def add_rows(n):
         for _ in range(n):
             vendor = make_vendor()
-            _repair(engineer, work_order, vendor)
+            _repair(engineer, work_order, vendor, device=make_device())
             order = to_confirmed(new_order(engineer=engineer, work_order=work_order, vendor=vendor),
                                  engineer=engineer, supervisor=supervisor, agent=agent)  # fmt: skip
             fail(order, engineer=engineer)
