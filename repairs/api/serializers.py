@@ -3,7 +3,7 @@ from rest_framework import serializers
 from cmdb.models import ConfigurationItem
 from incidents.models import WorkOrder
 
-from ..choices import DataHandling, ProblemType, RepairKind
+from ..choices import DataHandling, ProblemType
 from ..models import Nonconformance, RepairOrder, Vendor, VendorOrder
 from ..models.vendor_orders import PRIORITIES
 
@@ -34,6 +34,7 @@ class VendorSerializer(serializers.ModelSerializer):
 
 
 class RepairOrderSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="in_warranty | third_party")
     work_order = serializers.CharField(source="work_order.number", read_only=True)
     device = serializers.CharField(source="device.asset_tag", read_only=True)
     vendor = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -55,7 +56,8 @@ class RepairOrderSerializer(serializers.ModelSerializer):
 class RepairCreateSerializer(serializers.Serializer):
     work_order = serializers.SlugRelatedField(slug_field="number", queryset=WorkOrder.objects.all())
     fault = serializers.CharField()
-    kind = serializers.ChoiceField(choices=RepairKind.choices)
+    # Checked by the service; a plain string keeps the schema free of a second "kind" enum.
+    kind = serializers.CharField(help_text="in_warranty | third_party")
     vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
     repair_point = serializers.CharField(required=False, allow_blank=True)
     planned_send_on = serializers.DateField(required=False)

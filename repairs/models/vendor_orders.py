@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from incidents.choices import Priority
 from itsm.mixins import NumberedModel, TimeStampedModel
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
@@ -13,7 +14,7 @@ from itsm.workflow import LockVersioned
 from ..choices import ProblemType
 from ..choices import VendorOrderStatus as S
 
-PRIORITIES = [("P1", "P1"), ("P2", "P2"), ("P3", "P3"), ("P4", "P4")]
+PRIORITIES = Priority.choices  # the work orders' priorities
 
 
 class VendorOrderQuerySet(RestrictedQuerySet):
