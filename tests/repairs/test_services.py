@@ -363,3 +363,37 @@ def test_a_device_already_out_cannot_be_sent_twice(frozen, engineer, work_order,
     with pytest.raises(ValidationError, match="D0701-"):
         _repair(engineer, work_order, vendor)
     assert RepairOrder.objects.count() == 1
+
+
+def test_the_user_confirms_the_vendors_result_in_the_portal_under_their_own_name(
+    frozen, engineer, supervisor, agent, end_user, make_person, work_order, vendor
+):
+    from servicedesk.choices import Role
+
+    order = new_order(engineer=engineer, work_order=work_order, vendor=vendor)
+    order = services.vendor_order_submit(
+        actor=engineer, order=order, lock_version=order.lock_version
+    )
+    order = services.vendor_order_review(
+        actor=supervisor, order=order, lock_version=order.lock_version, decision="approve"
+    )
+    order = services.vendor_order_send(actor=engineer, order=order, lock_version=order.lock_version)
+    order = services.vendor_order_sign(
+        actor=agent, order=order, lock_version=order.lock_version, name="厂商刘"
+    )
+    order = services.vendor_order_record_result(
+        actor=agent,
+        order=order,
+        lock_version=order.lock_version,
+        handling="换主板",
+        result="已修复",
+    )
+    stranger = make_person(Role.END_USER, username="stranger")
+    with pytest.raises(PermissionDenied):
+        services.vendor_order_confirm(
+            actor=stranger, order=order, lock_version=order.lock_version, name="x"
+        )
+    order = services.vendor_order_confirm(
+        actor=end_user, order=order, lock_version=order.lock_version, name="别人"
+    )
+    assert order.status == "confirmed" and order.confirmed_by_name == "王芳"
