@@ -1,0 +1,143 @@
+"""Demo vendor repairs: vendors on the CMDB's suppliers (plus one third-party repair shop),
+a third-party send-out with a spare unit lent, an in-warranty repair with a progress
+report, a returned repair, and one vendor with three failed verifications this month whose
+blacklist application the system drafted and the supervisor submitted (waiting for 运维部
+and 信息中心). Idempotent: skipped once any repair or vendor order exists."""
+
+from django.contrib.auth import get_user_model
+
+from cmdb.choices import CIStatus
+from cmdb.models import ConfigurationItem, Supplier
+from incidents import services as wo_services
+
+from . import services
+from .models import BlacklistApplication, RepairOrder, Vendor, VendorOrder
+
+VENDORS = [
+    # code, supplier name, mail, repair point, manufacturer?
+    ("V001", "联想华北技术服务中心", "service@lenovo.example.com", "海淀区联想服务站", True),
+    ("V002", "惠普打印服务商", "repair@hp-print.example.com", "朝阳区惠普授权维修点", True),
+    ("V003", "城东电脑维修部", "shop@chengdong.example.com", "东城区城东电脑维修部", False),
+    ("V004", "金桥数码维修中心", "fix@jinqiao.example.com", "西城区金桥数码", False),
+]
+
+
+def _vendors() -> dict[str, Vendor]:
+    result = {}
+    for code, name, email, point, manufacturer in VENDORS:
+        supplier, _ = Supplier.objects.get_or_create(name=name)
+        result[code], _ = Vendor.objects.get_or_create(
+            code=code,
+            defaults={"supplier": supplier, "email": email, "repair_point": point,
+                      "is_manufacturer": manufacturer},
+        )  # fmt: skip
+    return result
+
+
+def _work_order(title, device, requester, agent, engineer):
+    order = wo_services.work_order_create(
+        actor=requester, requester=requester, title=title, description=title, device=device
+    )
+    order = wo_services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+    return wo_services.work_order_start(work_order=order, actor=engineer)
+
+
+def seed(*, password: str) -> str:
+    vendors = _vendors()
+    if RepairOrder.objects.exists() or VendorOrder.objects.exists():
+        return "repairs exist, skipped"
+    users = get_user_model().objects.in_bulk(
+        ["enduser", "agent", "engineer", "supervisor"], field_name="username"
+    )
+    if len(users) < 4:
+        return f"{len(vendors)} vendors (demo people missing: no repairs)"
+    requester, agent, engineer, supervisor = (
+        users["enduser"], users["agent"], users["engineer"], users["supervisor"],
+    )  # fmt: skip
+    devices = list(
+        ConfigurationItem.objects.filter(status=CIStatus.IN_USE, ci_class__code="desktop")
+        .order_by("asset_tag")[:4]
+    )  # fmt: skip
+    spare = ConfigurationItem.objects.filter(
+        status=CIStatus.SPARE, ci_class__code="desktop"
+    ).first()
+    if len(devices) < 4:
+        return f"{len(vendors)} vendors (no desktops: no repairs)"
+
+    # A third-party repair out now, with a spare unit at the user's desk.
+    order = _work_order("电脑主板故障，无法开机", devices[0], requester, agent, engineer)
+    repair = services.repair_create(
+        actor=engineer, work_order=order, vendor=vendors["V003"], carrier=engineer,
+        fault="主板故障，通电无反应", kind="third_party", data_handling="sealed",
+        data_record="封条编号 FT-0012", consent_by="王芳", spare=spare,
+    )  # fmt: skip
+    services.repair_send(actor=engineer, repair=repair, lock_version=repair.lock_version)
+
+    # An in-warranty repair with its first progress report.
+    order = _work_order("笔记本屏幕闪烁", devices[1], requester, agent, engineer)
+    repair = services.repair_create(
+        actor=engineer, work_order=order, vendor=vendors["V001"], carrier=engineer,
+        fault="屏幕闪烁，保修期内送厂", kind="in_warranty", data_handling="wiped",
+        data_record="硬盘已按保密规定擦除，记录人张伟",
+    )  # fmt: skip
+    repair = services.repair_send(actor=engineer, repair=repair, lock_version=repair.lock_version)
+    services.repair_report_progress(
+        actor=agent, repair=repair, text="厂商已检测，等待屏幕配件到货。"
+    )
+
+    # A returned repair.
+    order = _work_order("打印机进纸故障", devices[2], requester, agent, engineer)
+    repair = services.repair_create(
+        actor=engineer, work_order=order, vendor=vendors["V002"], carrier=engineer,
+        fault="进纸辊磨损", kind="in_warranty", data_handling="kept",
+    )  # fmt: skip
+    repair = services.repair_send(actor=engineer, repair=repair, lock_version=repair.lock_version)
+    services.repair_return(
+        actor=engineer, repair=repair, lock_version=repair.lock_version, note="已更换进纸辊"
+    )
+
+    # One vendor fails verification three times this month → the drafted blacklist application.
+    order = _work_order("电脑频繁蓝屏", devices[3], requester, agent, engineer)
+    vendor_order = services.vendor_order_create(
+        actor=engineer, work_order=order, vendor=vendors["V004"], product="台式机 启天 M420",
+        problem_description="频繁蓝屏，疑似内存或主板故障", problem_type="hardware",
+        requirements="5 个工作日内修复并提供检测报告",
+    )  # fmt: skip
+    step = {"actor": engineer}
+    vendor_order = services.vendor_order_submit(
+        order=vendor_order, lock_version=vendor_order.lock_version, **step
+    )
+    vendor_order = services.vendor_order_review(
+        actor=supervisor,
+        order=vendor_order,
+        lock_version=vendor_order.lock_version,
+        decision="approve",
+    )
+    vendor_order = services.vendor_order_send(
+        order=vendor_order, lock_version=vendor_order.lock_version, **step
+    )
+    for reason in ("更换内存后仍蓝屏", "未提供检测报告", "修复后三天内再次蓝屏"):
+        vendor_order.refresh_from_db()
+        vendor_order = services.vendor_order_sign(
+            actor=agent,
+            order=vendor_order,
+            lock_version=vendor_order.lock_version,
+            name="金桥 赵师傅",
+        )
+        vendor_order = services.vendor_order_record_result(
+            actor=agent, order=vendor_order, lock_version=vendor_order.lock_version,
+            handling="更换内存条", result="测试通过",
+        )  # fmt: skip
+        vendor_order = services.vendor_order_confirm(
+            actor=agent, order=vendor_order, lock_version=vendor_order.lock_version, name="王芳"
+        )
+        services.vendor_order_verify(
+            actor=engineer, order=vendor_order, lock_version=vendor_order.lock_version,
+            passed=False, reason=reason,
+        )  # fmt: skip
+    application = BlacklistApplication.objects.filter(vendor=vendors["V004"]).first()
+    if application is not None:
+        services.application_submit(
+            actor=supervisor, application=application, lock_version=application.lock_version
+        )
+    return f"{len(vendors)} vendors, 3 send-outs, 1 vendor order with 3 nonconformances, 1 blacklist application"
