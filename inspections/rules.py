@@ -3,7 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 
 from servicedesk.choices import ApprovalBody, Role
-from servicedesk.roles import user_has_role  # noqa: F401 (querysets use it)
+from servicedesk.roles import user_has_role
 
 from .choices import ApprovalStatus
 
@@ -51,3 +51,10 @@ def statuses_user_signs(user) -> list[str]:
         elif body == ApprovalBody.INFORMATION_CENTRE:
             statuses.append(ApprovalStatus.AWAITING_INFO)
     return statuses
+
+
+APPROVAL_STATUSES = (
+    ApprovalStatus.AWAITING_SUPERVISOR,
+    ApprovalStatus.AWAITING_OPS,
+    ApprovalStatus.AWAITING_INFO,
+)
