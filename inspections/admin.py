@@ -20,7 +20,10 @@ from .models import (
 
 def _own_fields(model) -> list[str]:
     """The model's own columns, without stamps the transitions already show."""
-    skip = {"created_at", "updated_at", "lock_version", "status", "submitted_at", "approved_at"}
+    skip = {
+        "created_at", "updated_at", "lock_version", "status", "submitted_at", "approved_at",
+        "figures", "pdf", "client_id",
+    }  # fmt: skip
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 

@@ -94,12 +94,56 @@ def round_devices(*, round):
     }
     entries = list(
         PlanDevice.objects.filter(round=round)
-        .select_related("ci__location__building", "ci__ci_class")
+        .select_related("ci__location", "ci__ci_class")
+        # Only what the page and the sheet show: a floor may hold hundreds of devices.
+        .only(
+            "pk",
+            "ci_id",
+            "round_id",
+            "order",
+            "priority_reason",
+            "added_on_site",
+            "ci__asset_tag",
+            "ci__name",
+            "ci__location_id",
+            "ci__ci_class_id",
+            "ci__location__room",
+            "ci__location__floor",
+            "ci__location__building_id",
+            "ci__ci_class__name",
+            "ci__ci_class__code",
+        )  # fmt: skip
         .order_by("order", "ci__location__room", "ci__asset_tag")
     )
     for entry in entries:
         entry.record = records.get(entry.ci_id)
     return entries
+
+
+def round_rows(*, round) -> list[dict]:
+    """The round page's rows as plain values (two queries): a floor may hold hundreds of
+    devices, and model instances for each device, place and class cost most of the time."""
+    records = dict(InspectionRecord.objects.filter(round=round).values_list("ci_id", "pk"))
+    record_url = reverse("inspections:record_detail", args=[0])[:-2]
+    form_url = reverse("inspections:record_form", args=[round.pk, 0])[:-2]
+    rows = []
+    for ci_id, tag, name, room, reason in (
+        PlanDevice.objects.filter(round=round)
+        .order_by("order", "ci__location__room", "ci__asset_tag")
+        .values_list("ci_id", "ci__asset_tag", "ci__name", "ci__location__room", "priority_reason")
+    ):
+        record = records.get(ci_id)
+        rows.append(
+            {
+                "tag": tag,
+                "name": name,
+                "room": room or "",
+                "reason": reason,
+                "done": record is not None,
+                "url": f"{record_url}{record}/" if record else f"{form_url}{ci_id}/",
+            }
+        )
+    return rows
 
 
 def round_checklists(*, entries) -> dict:

@@ -221,16 +221,16 @@ def round_page(request, pk):
             messages.error(request, _("No device has the tag “%(tag)s”.") % {"tag": tag})
         else:
             return redirect("inspections:record_form", round.pk, ci.pk)
-    entries = selectors.round_devices(round=round)
-    done = sum(1 for e in entries if e.record)
+    rows = selectors.round_rows(round=round)
+    done = sum(1 for row in rows if row["done"])
     return render(
         request,
         "inspections/round.html",
         {
             "round": round,
-            "entries": entries,
+            "rows": rows,
             "done": done,
-            "total": len(entries),
+            "total": len(rows),
             "inspect_refusal": plan_refusal(request.user, round.plan, "inspect"),
         },
     )

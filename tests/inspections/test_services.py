@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from inspections import services
 from inspections.choices import ApprovalStatus, DiscrepancyStatus
@@ -153,7 +154,7 @@ def test_accepted_discrepancy_updates_the_ci_naming_the_record(
 
 def test_report_cannot_be_submitted_while_the_plan_is_unapproved(plan, engineer):
     report = services.report_create(plan=plan, actor=engineer, evaluation="良好")
-    with pytest.raises(PermissionDenied, match="plan"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="plan is not approved"):
         services.report_submit(report=report, actor=engineer, lock_version=report.lock_version)
 
 
