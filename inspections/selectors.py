@@ -169,7 +169,7 @@ def record_get(*, user, pk):
         InspectionRecord.objects.restrict(user, "view")
         .select_related("plan", "round", "ci__location__building", "engineer__person", "checklist")
         .prefetch_related(
-            Prefetch("lines", queryset=ResultLine.objects.select_related("work_order")),
+            Prefetch("lines", queryset=ResultLine.objects.select_related("work_order", "problem")),
             Prefetch("discrepancies", queryset=Discrepancy.objects.select_related("decided_by")),
         )
         .get(pk=pk)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rounds/<int:pk>/sync/", offline.offline_sync, name="offline_sync"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("lines/<int:pk>/work-order/", views.line_work_order, name="line_work_order"),
+    path("lines/<int:pk>/problem/", views.line_problem, name="line_problem"),
     path("discrepancies/", views.discrepancy_list, name="discrepancy_list"),
     path("discrepancies/<int:pk>/decide/", views.discrepancy_decide, name="discrepancy_decide"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

@@ -319,6 +319,9 @@ def record_detail(request, pk):
             "record": record,
             "timeline": audit_timeline(subject=record),
             "can_raise": not plan_refusal(request.user, record.plan, "inspect"),
+            # Problems are the supervisor's (problem management); engineers open work orders.
+            "can_raise_problem": rules.is_manager(request.user)
+            and not plan_refusal(request.user, record.plan, "inspect"),
         },
     )
 
@@ -336,6 +339,20 @@ def line_work_order(request, pk):
         messages.success(
             request, _("Work order %(number)s opened.") % {"number": work_order.number}
         )
+    return redirect(line.record)
+
+
+@login_required
+@require_POST
+def line_problem(request, pk):
+    line = get_object_or_404(ResultLine.objects.select_related("record"), pk=pk)
+    _get(selectors.record_get, user=request.user, pk=line.record_id)
+    try:
+        problem = services.line_raise_problem(line=line, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Problem %(number)s raised.") % {"number": problem.number})
     return redirect(line.record)
 
 

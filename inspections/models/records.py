@@ -123,6 +123,14 @@ class ResultLine(models.Model):
         on_delete=models.SET_NULL,
         related_name="inspection_lines",
     )
+    problem = models.ForeignKey(
+        "problems.Problem",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspection_lines",
+    )
 
     class Meta:
         verbose_name = _("result line")

@@ -364,6 +364,33 @@ def line_raise_work_order(*, line: ResultLine, actor):
     return work_order
 
 
+@transaction.atomic
+def line_raise_problem(*, line: ResultLine, actor):
+    """A failed item goes to problem management in one step (the supervisor owns problems):
+    the line names the problem; the problem names the record and takes the line's work
+    order, if there is one, so each side links to the other."""
+    from problems import services as problem_services
+
+    line = ResultLine.objects.select_for_update().select_related("record__ci").get(pk=line.pk)
+    record = line.record
+    workflow.require(plan_refusal(actor, record.plan, "inspect"))
+    if line.result != ItemResult.FAIL:
+        raise ValidationError(_("Only a failed item goes to problem management."))
+    if line.problem_id:
+        return line.problem
+    problem = problem_services.problem_create(
+        actor=actor,
+        title=_("Inspection %(number)s: %(item)s failed on %(tag)s")
+        % {"number": record.number, "item": line.text[:60], "tag": record.ci.asset_tag},
+        description=f"{record.number}\n{line.note}",
+        device=record.ci,
+        work_orders=[line.work_order] if line.work_order_id else (),
+    )
+    line.problem = problem
+    line.save(update_fields=["problem"])
+    return problem
+
+
 def records_lock(*, plan) -> int:
     """Lock a month's records once its report is approved (called by the report service)."""
     return InspectionRecord.objects.filter(plan=plan, locked=False).update(locked=True)

@@ -46,13 +46,12 @@ def test_phone_round_to_approved_report(
         if n == 1:
             page.locator("details summary").click()
             page.select_option("#id_observed_location", str(other_location.pk))
-        if n == 0 and not tmp_path.joinpath("shot").exists():
-            page.screenshot(path="/tmp/inspections-record-390.png", full_page=True)
-            tmp_path.joinpath("shot").touch()
+        if n == 0:
+            page.screenshot(path=tmp_path / "record-390.png", full_page=True)
         page.get_by_role("button", name="保存此设备").click()
         page.wait_for_url(re.compile(rf"/rounds/{route.pk}/$"))
     assert "3 / 3" in page.locator("#progress").inner_text()
-    page.screenshot(path="/tmp/inspections-round-390.png", full_page=True)
+    page.screenshot(path=tmp_path / "round-390.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     failing = InspectionRecord.objects.get(ci=devices[0])
@@ -95,7 +94,7 @@ def test_phone_round_to_approved_report(
         page.wait_for_load_state()
     report.refresh_from_db()
     assert report.status == ApprovalStatus.APPROVED
-    page.screenshot(path="/tmp/inspections-report-390.png", full_page=True)
+    page.screenshot(path=tmp_path / "report-390.png", full_page=True)
     pdf = page.request.get(f"/inspections/reports/{report.pk}/report.pdf").body()
     target = tmp_path / "report.pdf"
     target.write_bytes(pdf)
@@ -104,7 +103,7 @@ def test_phone_round_to_approved_report(
 
 
 def test_offline_round_syncs_every_record_once_back_online(
-    phone_context, browser_login, approved_plan, devices, engineer
+    phone_context, browser_login, approved_plan, devices, engineer, tmp_path
 ):
     route = approved_plan.rounds.get()
     page = _as(phone_context, browser_login, engineer).new_page()
@@ -116,7 +115,7 @@ def test_offline_round_syncs_every_record_once_back_online(
         page.get_by_role("button", name="保存此设备").click()
     assert page.locator("#queue-count").inner_text() == "3"
     assert InspectionRecord.objects.count() == 0
-    page.screenshot(path="/tmp/inspections-offline-390.png", full_page=True)
+    page.screenshot(path=tmp_path / "offline-390.png", full_page=True)
     phone_context.set_offline(False)
     page.wait_for_function(
         "document.getElementById('queue-count').textContent === '0'", timeout=20_000

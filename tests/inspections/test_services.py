@@ -183,3 +183,40 @@ def test_next_month_copy_is_made_once(approved_plan, engineer):
     first = services.plan_copy_for_next_month(plan=approved_plan, actor=system_user())
     assert first.period.month == 1 and first.status == ApprovalStatus.DRAFT
     assert services.plan_copy_for_next_month(plan=approved_plan, actor=system_user()) is None
+
+
+def test_failed_item_goes_to_problem_management_for_the_supervisor(
+    approved_plan, engineer, supervisor, devices
+):
+    route = approved_plan.rounds.get()
+    ci = devices[0]
+    lines = all_pass(ci)
+    lines[0].result, lines[0].note = "fail", "屏幕闪烁，上月同样故障"
+    record = services.record_save(round=route, ci=ci, actor=engineer, lines=lines)
+    line = record.lines.get(result="fail")
+    work_order = services.line_raise_work_order(line=line, actor=engineer)
+    with pytest.raises(PermissionDenied):
+        services.line_raise_problem(line=line, actor=engineer)
+    problem = services.line_raise_problem(line=line, actor=supervisor)
+    line.refresh_from_db()
+    assert line.problem == problem and record.number in problem.description
+    assert work_order in problem.work_orders.all()
+
+
+def test_photo_keeps_the_work_orders_upload_rules(
+    approved_plan, engineer, devices, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    route = approved_plan.rounds.get()
+    ci = devices[0]
+    lines = all_pass(ci)
+    lines[0].photo = SimpleUploadedFile("x.html", b"<script>", content_type="text/html")
+    with pytest.raises(ValidationError):
+        services.record_save(round=route, ci=ci, actor=engineer, lines=lines)
+    assert not InspectionRecord.objects.exists()
+    lines[0].photo = SimpleUploadedFile("seal.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    record = services.record_save(round=route, ci=ci, actor=engineer, lines=lines)
+    line = record.lines.get(order=1)
+    assert ci.asset_tag in line.photo_caption and "张伟" in line.photo_caption
