@@ -68,6 +68,12 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
         messages.success(request, _("New versions made; the old ones stay for their records."))
 
 
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "template", "order"]
+    list_filter = ["template__ci_class"]
+
+
 class PlanDeviceInline(admin.TabularInline):
     model = PlanDevice
     extra = 0

@@ -136,3 +136,28 @@ def test_discrepancy_list_and_report_pages(
     assert client.get(reverse("inspections:report_pdf", args=[report.pk])).content.startswith(
         b"%PDF"
     )
+
+
+def _list_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("inspections:plan_list")).status_code == 200
+        assert client.get(reverse("inspections:discrepancy_list")).status_code == 200
+    return len(ctx)
+
+
+def test_list_pages_query_count_is_flat(client, supervisor, engineer, devices, other_location):
+    from datetime import date
+
+    client.force_login(supervisor)
+
+    def add_month(month):
+        plan = services.plan_create(
+            actor=engineer, period=date(2026, month, 1), title=f"{month}月", engineers=[engineer]
+        )
+        return plan
+
+    add_month(1)
+    few = _list_queries(client)
+    for month in range(2, 8):
+        add_month(month)
+    assert _list_queries(client) == few
