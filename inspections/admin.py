@@ -15,6 +15,7 @@ from .models import (
     InspectionRound,
     PlanDevice,
     ResultLine,
+    UnknownScan,
 )
 
 
@@ -166,3 +167,9 @@ class InspectionApprovalAdmin(admin.ModelAdmin):
 class InspectionReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "plan", "due", "sent_at"]
     list_filter = ["kind"]
+
+
+@admin.register(UnknownScan)
+class UnknownScanAdmin(admin.ModelAdmin):
+    list_display = ["tag", "round", "engineer", "scanned_at"]
+    search_fields = ["tag"]

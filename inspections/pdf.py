@@ -102,6 +102,7 @@ def report_pdf(report) -> bytes:
         (_("Devices not reached"), "not_reached"),
         (_("Devices added on site"), "added_on_site"),
         (_("Devices found in the wrong room"), "wrong_room"),
+        (_("Unknown tags scanned"), "unknown_tags"),
     ):
         rows = figures.get(key) or []
         w.line(f"{label}: {len(rows)}", 11)

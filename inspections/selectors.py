@@ -247,8 +247,14 @@ def report_figures(*, plan) -> dict:
             "ci__asset_tag", "cmdb_value", "observed_value"
         )
     )
+    from .models import UnknownScan
+
+    unknown = list(
+        UnknownScan.objects.filter(round__plan=plan).order_by("tag").values_list("tag", flat=True)
+    )
     return {
         "in_scope": in_scope,
+        "unknown_tags": unknown,
         "inspected": len(inspected_ids & set(plan.devices.values_list("ci_id", flat=True)))
         if in_scope
         else len(inspected_ids),

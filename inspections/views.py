@@ -219,6 +219,8 @@ def round_page(request, pk):
         ci = ConfigurationItem.objects.annotate(t=Upper("asset_tag")).filter(t=tag.upper()).first()
         if ci is None:
             messages.error(request, _("No device has the tag “%(tag)s”.") % {"tag": tag})
+            if not plan_refusal(request.user, round.plan, "inspect"):
+                services.unknown_tag_record(round=round, tag=tag, actor=request.user)
         else:
             return redirect("inspections:record_form", round.pk, ci.pk)
     rows = selectors.round_rows(round=round)

@@ -1,6 +1,6 @@
 from .checklists import ChecklistItem, ChecklistTemplate
 from .flow import InspectionApproval
-from .plans import InspectionPlan, InspectionRound, PlanDevice
+from .plans import InspectionPlan, InspectionRound, PlanDevice, UnknownScan
 from .records import Discrepancy, InspectionRecord, ResultLine
 from .reports import InspectionReminder, InspectionReport
 
@@ -16,4 +16,5 @@ __all__ = [
     "InspectionRound",
     "PlanDevice",
     "ResultLine",
+    "UnknownScan",
 ]

@@ -153,3 +153,32 @@ class PlanDevice(models.Model):
 
     def __str__(self):
         return f"{self.plan_id}: {self.ci_id}"
+
+
+class UnknownScan(models.Model):
+    """A tag scanned on a round that the CMDB does not know: counted in the report."""
+
+    round = models.ForeignKey(
+        InspectionRound,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="unknown_scans",
+    )
+    tag = models.CharField(_("asset tag"), max_length=50)
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unknown tag scanned")
+        verbose_name_plural = _("unknown tags scanned")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "tag"], name="insp_unknown_scan_once")
+        ]
+
+    def __str__(self):
+        return self.tag

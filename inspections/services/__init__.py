@@ -26,6 +26,7 @@ from .records import (
     record_save,
     records_lock,
     software_list,
+    unknown_tag_record,
 )
 from .reports import report_archive, report_create, report_decide, report_submit, report_update
 
@@ -57,5 +58,6 @@ __all__ = [
     "report_submit",
     "report_update",
     "software_list",
+    "unknown_tag_record",
     "working_days",
 ]

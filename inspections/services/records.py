@@ -391,6 +391,16 @@ def line_raise_problem(*, line: ResultLine, actor):
     return problem
 
 
+def unknown_tag_record(*, round, tag: str, actor) -> None:
+    """Note a scanned tag the CMDB does not know (once per round), for the report."""
+    from ..models import UnknownScan
+
+    workflow.require(plan_refusal(actor, round.plan, "inspect"))
+    UnknownScan.objects.get_or_create(
+        round=round, tag=tag.strip()[:50], defaults={"engineer": actor}
+    )
+
+
 def records_lock(*, plan) -> int:
     """Lock a month's records once its report is approved (called by the report service)."""
     return InspectionRecord.objects.filter(plan=plan, locked=False).update(locked=True)
@@ -409,4 +419,5 @@ __all__ = [
     "record_save",
     "records_lock",
     "software_list",
+    "unknown_tag_record",
 ]

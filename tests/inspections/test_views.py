@@ -161,3 +161,14 @@ def test_list_pages_query_count_is_flat(client, supervisor, engineer, devices, o
     for month in range(2, 8):
         add_month(month)
     assert _list_queries(client) == few
+
+
+def test_unknown_tag_is_said_and_counted_for_the_report(client, approved_plan, engineer):
+    from inspections.selectors import report_figures
+
+    client.force_login(engineer)
+    route = approved_plan.rounds.get()
+    page = client.get(route.get_absolute_url(), {"tag": "NO-SUCH-1"}, follow=True)
+    assert "NO-SUCH-1" in page.content.decode()
+    client.get(route.get_absolute_url(), {"tag": "NO-SUCH-1"})
+    assert report_figures(plan=approved_plan)["unknown_tags"] == ["NO-SUCH-1"]
