@@ -228,9 +228,9 @@ def report_figures(*, plan) -> dict:
         Discrepancy.objects.filter(record__plan=plan).values_list("status", flat=True)
     )
     not_reached = list(
-        plan.devices.exclude(ci_id__in=inspected_ids)
-        .select_related("ci")
-        .values_list("ci__asset_tag", "ci__name")
+        plan.devices.exclude(ci_id__in=inspected_ids).values_list(
+            "ci__asset_tag", "ci__name", "not_reached_reason"
+        )
     )
     since = plan.period - timedelta(days=31 * NEVER_INSPECTED_MONTHS)
     recent = InspectionRecord.objects.filter(ci=OuterRef("ci_id"), inspected_at__date__gte=since)
@@ -268,12 +268,25 @@ def report_figures(*, plan) -> dict:
             "accepted": discrepancies.get(DiscrepancyStatus.ACCEPTED, 0),
             "rejected": discrepancies.get(DiscrepancyStatus.REJECTED, 0),
         },
-        "not_reached": [f"{tag} {name}" for tag, name in not_reached],
+        "not_reached": [
+            f"{tag} {name}" + (f": {why}" if why else "") for tag, name, why in not_reached
+        ],
         "never_inspected_months": NEVER_INSPECTED_MONTHS,
         "never_inspected": never,
         "added_on_site": added_on_site,
         "wrong_room": [f"{t}: {a} → {b}" for t, a, b in wrong_room],
     }
+
+
+def not_reached(*, plan):
+    """The plan's devices without a record this month, with their place."""
+    done = InspectionRecord.objects.filter(plan=plan, ci=OuterRef("ci_id"))
+    return (
+        plan.devices.annotate(done=Exists(done))
+        .filter(done=False)
+        .select_related("ci__location")
+        .order_by("ci__asset_tag")
+    )
 
 
 def overdue_rounds(*, user, today=None):

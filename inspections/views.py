@@ -465,6 +465,19 @@ def report_detail(request, pk):
         request.POST or None,
         initial={"evaluation": report.evaluation, "suggestions": report.suggestions},
     )
+    if request.method == "POST" and "explain" in request.POST:
+        reasons = {
+            int(key.removeprefix("why_")): value
+            for key, value in request.POST.items()
+            if key.startswith("why_") and key.removeprefix("why_").isdigit()
+        }
+        try:
+            services.not_reached_explain(plan=report.plan, actor=request.user, reasons=reasons)
+        except PermissionDenied as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Reasons saved."))
+        return redirect(report)
     if request.method == "POST":
         if edit_refusal:
             raise PermissionDenied(edit_refusal)
@@ -494,6 +507,9 @@ def report_detail(request, pk):
             "figures": figures,
             "form": form,
             "edit_refusal": edit_refusal,
+            "not_reached": selectors.not_reached(plan=report.plan)[:200]
+            if not edit_refusal and not plan_refusal(request.user, report.plan, "inspect")
+            else [],
             "submit_refusal": report_refusal(request.user, report, "submit"),
             "approve_refusal": report_refusal(request.user, report, "approve"),
             "approvals": selectors.plan_approvals(subject=report),

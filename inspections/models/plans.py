@@ -142,6 +142,12 @@ class PlanDevice(models.Model):
         default=False,
         help_text=_("Scanned during a round although it was not in the plan."),
     )
+    not_reached_reason = models.CharField(
+        _("why not reached"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the report: why the device was not inspected this month."),
+    )
 
     class Meta:
         verbose_name = _("device in plan")

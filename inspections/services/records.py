@@ -401,6 +401,22 @@ def unknown_tag_record(*, round, tag: str, actor) -> None:
     )
 
 
+@transaction.atomic
+def not_reached_explain(*, plan, actor, reasons: dict[int, str]) -> int:
+    """Why devices in scope were not inspected (device entry id → reason), for the report.
+    Only devices without a record; returns how many reasons changed."""
+    workflow.require(plan_refusal(actor, plan, "inspect"))
+    done = set(InspectionRecord.objects.filter(plan=plan).values_list("ci_id", flat=True))
+    changed = 0
+    for entry in PlanDevice.objects.filter(plan=plan, pk__in=list(reasons)).exclude(ci_id__in=done):
+        reason = (reasons[entry.pk] or "").strip()[:200]
+        if reason != entry.not_reached_reason:
+            entry.not_reached_reason = reason
+            entry.save(update_fields=["not_reached_reason"])
+            changed += 1
+    return changed
+
+
 def records_lock(*, plan) -> int:
     """Lock a month's records once its report is approved (called by the report service)."""
     return InspectionRecord.objects.filter(plan=plan, locked=False).update(locked=True)

@@ -172,3 +172,19 @@ def test_unknown_tag_is_said_and_counted_for_the_report(client, approved_plan, e
     assert "NO-SUCH-1" in page.content.decode()
     client.get(route.get_absolute_url(), {"tag": "NO-SUCH-1"})
     assert report_figures(plan=approved_plan)["unknown_tags"] == ["NO-SUCH-1"]
+
+
+def test_reasons_for_devices_not_reached_reach_the_report(client, approved_plan, engineer, devices):
+    from inspections.selectors import report_figures
+
+    route = approved_plan.rounds.get()
+    services.record_save(round=route, ci=devices[0], actor=engineer, lines=all_pass(devices[0]))
+    report = services.report_create(plan=approved_plan, actor=engineer)
+    client.force_login(engineer)
+    page = client.get(report.get_absolute_url())
+    missing = list(page.context["not_reached"])
+    assert {e.ci_id for e in missing} == {devices[1].pk, devices[2].pk}
+    client.post(
+        report.get_absolute_url(), {"explain": "1", f"why_{missing[0].pk}": "用户出差，办公室锁门"}
+    )
+    assert any("用户出差" in line for line in report_figures(plan=approved_plan)["not_reached"])
