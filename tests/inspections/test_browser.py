@@ -9,7 +9,9 @@ from auditlog.models import LogEntry
 from inspections.choices import ApprovalStatus, DiscrepancyStatus
 from inspections.models import Discrepancy, InspectionRecord, InspectionReport
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: an earlier transactional test may have flushed the migrations' seed
+# data (service levels, working hours) that opening a work order needs.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _as(context, browser_login, user):
