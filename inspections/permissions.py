@@ -63,6 +63,10 @@ def plan_refusal(user, plan, action: str) -> str:
     if action == "inspect":
         if plan.status != ApprovalStatus.APPROVED:
             return _("Rounds start once the plan is approved.")
+        from .models import InspectionReport
+
+        if InspectionReport.objects.filter(plan=plan, status=ApprovalStatus.APPROVED).exists():
+            return _("This record is locked: the month's report is approved.")
         if not permits(user, plan, "inspect"):
             return _("Only the plan's engineers or a supervisor record inspections.")
         return ""
