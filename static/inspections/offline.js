@@ -157,6 +157,21 @@
     })
     .catch(function () { start(null); });
 
+  // The scan page's USB-scanner and camera input (cmdb/scan.js) submits this form.
+  var scanForm = document.getElementById("scan-form");
+  scanForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var field = document.getElementById("tag");
+    var tag = field.value.trim().toUpperCase();
+    var message = document.getElementById("scan-message");
+    message.textContent = "";
+    var found = (data ? data.devices : []).filter(function (d) { return d.tag.toUpperCase() === tag; })[0];
+    field.value = "";
+    if (!found) { message.textContent = tag + ": " + t.tNotHere; return; }
+    if (found.done || pending(found.id)) { message.textContent = tag + ": " + t.tDone; return; }
+    openForm(found);
+  });
+
   window.addEventListener("online", sync);
   window.addEventListener("offline", render);
   setInterval(sync, 5000);

@@ -112,8 +112,15 @@ def test_offline_round_syncs_every_record_once_back_online(
     page.goto(f"/inspections/rounds/{route.pk}/offline/")
     page.wait_for_selector("#device-list button")
     phone_context.set_offline(True)
-    for ci in devices:
-        page.get_by_role("button", name=re.compile(ci.asset_tag)).click()
+    page.fill("#tag", "NOT-ON-ROUND")
+    page.press("#tag", "Enter")
+    assert "NOT-ON-ROUND" in page.locator("#scan-message").inner_text()
+    for n, ci in enumerate(devices):
+        if n == 0:  # a USB scanner types the tag and Enter, offline too
+            page.fill("#tag", ci.asset_tag)
+            page.press("#tag", "Enter")
+        else:
+            page.get_by_role("button", name=re.compile(ci.asset_tag)).click()
         page.get_by_role("button", name="保存此设备").click()
     assert page.locator("#queue-count").inner_text() == "3"
     assert InspectionRecord.objects.count() == 0
