@@ -20,10 +20,20 @@ def _as(context, browser_login, user):
     return context
 
 
-def test_phone_round_to_approved_report(
+def _sign(context, browser_login, url, signers):
+    for signer in signers:
+        page = _as(context, browser_login, signer).new_page()
+        page.goto(url)
+        page.fill("#decision-comment", "同意")
+        page.get_by_role("button", name="批准").click()
+        page.wait_for_load_state()
+        page.close()
+
+
+def test_phone_plan_round_and_report(
     phone_context,
     browser_login,
-    approved_plan,
+    plan,
     devices,
     engineer,
     supervisor,
@@ -34,6 +44,15 @@ def test_phone_round_to_approved_report(
     settings,
 ):
     settings.MEDIA_ROOT = tmp_path
+    page = _as(phone_context, browser_login, engineer).new_page()
+    page.goto(plan.get_absolute_url())
+    page.get_by_role("button", name="提交审批").click()
+    page.wait_for_load_state()
+    signers = (supervisor, ops_approver, info_approver)
+    _sign(phone_context, browser_login, plan.get_absolute_url(), signers)
+    plan.refresh_from_db()
+    assert plan.status == ApprovalStatus.APPROVED and plan.approvals.count() == 3
+    approved_plan = plan
     route = approved_plan.rounds.get()
     page = _as(phone_context, browser_login, engineer).new_page()
     page.goto(route.get_absolute_url())
@@ -88,12 +107,9 @@ def test_phone_round_to_approved_report(
     page.get_by_role("button", name="提交审批").click()
     report = InspectionReport.objects.get()
     assert report.status == ApprovalStatus.AWAITING_SUPERVISOR
-    for signer in (supervisor, ops_approver, info_approver):
-        page = _as(phone_context, browser_login, signer).new_page()
-        page.goto(report.get_absolute_url())
-        page.fill("#decision-comment", "同意")
-        page.get_by_role("button", name="批准").click()
-        page.wait_for_load_state()
+    _sign(phone_context, browser_login, report.get_absolute_url(), signers)
+    page = phone_context.new_page()
+    page.goto(report.get_absolute_url())
     report.refresh_from_db()
     assert report.status == ApprovalStatus.APPROVED
     page.screenshot(path=tmp_path / "report-390.png", full_page=True)
