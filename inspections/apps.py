@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self):
+        from itsm import approvals
+
+        from .selectors import decisions_pending
+
+        approvals.register("inspections", decisions_pending)

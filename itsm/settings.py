@@ -257,6 +257,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-warranty-alerts": {"task": "cmdb.tasks.warranty_alerts", "schedule": 60 * 60 * 24},
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
     "repairs-scan": {"task": "repairs.tasks.repairs_scan", "schedule": 60 * 60},
+    "inspections-monthly-scan": {"task": "inspections.tasks.monthly_scan", "schedule": 60 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------------

@@ -30,7 +30,8 @@
               clearInterval(timer);
               stream.getTracks().forEach(function (track) { track.stop(); });
               field.value = codes[0].rawValue;
-              form.submit();
+              // requestSubmit fires the submit event, so a page may handle the tag itself.
+              if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
             }).catch(function () {});
           }, 250);
         });
