@@ -32,7 +32,7 @@ class _Base(
 
 
 class InspectionPlanViewSet(mixins.CreateModelMixin, _Base):
-    """巡检工作计划 (D0701): list, read, draft, submit, approve, reject."""
+    """巡检工作计划 (D0801): list, read, draft, submit, approve, reject."""
 
     queryset = InspectionPlan.objects.none()
     serializer_class = serializers.PlanSerializer
@@ -75,7 +75,7 @@ class InspectionPlanViewSet(mixins.CreateModelMixin, _Base):
 
 
 class InspectionRecordViewSet(mixins.CreateModelMixin, _Base):
-    """巡检记录表 (D0702): one device on one round; POST saves one, as the pages do."""
+    """巡检记录表 (D0802): one device on one round; POST saves one, as the pages do."""
 
     queryset = InspectionRecord.objects.none()
     serializer_class = serializers.RecordSerializer
@@ -118,7 +118,7 @@ class InspectionRecordViewSet(mixins.CreateModelMixin, _Base):
 
 
 class InspectionReportViewSet(_Base):
-    """巡检报告 (D0703): read, submit, approve, reject."""
+    """巡检报告 (D0803): read, submit, approve, reject."""
 
     queryset = InspectionReport.objects.none()
     serializer_class = serializers.ReportSerializer

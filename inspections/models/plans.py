@@ -12,11 +12,11 @@ from .querysets import PlanQuerySet
 class InspectionPlan(NumberedModel, TimeStampedModel, ApprovalFlow):
     """巡检工作计划: one month's inspections of a scope, approved by three parties.
 
-    Form D0701 (code editable as FormCode `inspection_plan`).
+    Form D0801 (code editable as FormCode `inspection_plan`).
     """
 
     FORM_KEY = "inspection_plan"
-    FORM_CODE_DEFAULT = "D0701"
+    FORM_CODE_DEFAULT = "D0801"
 
     period = models.DateField(_("month"), help_text=_("The first day of the month inspected."))
     title = models.CharField(_("title"), max_length=200)

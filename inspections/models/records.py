@@ -19,14 +19,14 @@ def _photo_path(instance, filename):
 
 
 class InspectionRecord(NumberedModel, TimeStampedModel, LockVersioned):
-    """巡检记录表: one device inspected on one round (form D0702).
+    """巡检记录表: one device inspected on one round (form D0802).
 
     Saved on its own per device, so a dropped connection loses at most the device in hand.
     Locked once the plan's report is approved.
     """
 
     FORM_KEY = "inspection_record"
-    FORM_CODE_DEFAULT = "D0702"
+    FORM_CODE_DEFAULT = "D0802"
 
     plan = models.ForeignKey(
         "inspections.InspectionPlan",

@@ -11,10 +11,10 @@ from .querysets import ReportQuerySet
 
 
 class InspectionReport(NumberedModel, TimeStampedModel, ApprovalFlow):
-    """巡检报告: the month's results, evaluation and suggestions (form D0703)."""
+    """巡检报告: the month's results, evaluation and suggestions (form D0803)."""
 
     FORM_KEY = "inspection_report"
-    FORM_CODE_DEFAULT = "D0703"
+    FORM_CODE_DEFAULT = "D0803"
 
     plan = models.OneToOneField(
         "inspections.InspectionPlan",

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_plan_lists_devices_in_scope_on_a_route_per_floor(plan, devices):
-    assert plan.number.startswith("D0701-")
+    assert plan.number.startswith("D0801-")
     assert set(plan.devices.values_list("ci_id", flat=True)) == {d.pk for d in devices}
     assert plan.rounds.count() == 1
     route = plan.rounds.get()
@@ -68,7 +68,7 @@ def test_record_saves_results_and_refuses_a_second_record_with_a_link(
     route = approved_plan.rounds.get()
     ci = devices[0]
     record = services.record_save(round=route, ci=ci, actor=engineer, lines=all_pass(ci))
-    assert record.number.startswith("D0702-")
+    assert record.number.startswith("D0802-")
     assert record.lines.count() == len(services.DEFAULT_ITEMS)
     with pytest.raises(services.DuplicateRecord) as caught:
         services.record_save(round=route, ci=ci, actor=engineer, lines=all_pass(ci))
