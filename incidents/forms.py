@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cmdb.models import ConfigurationItem
+from cmdb.selectors import ci_find_by_tag
+from knowledge.selectors import published_record_id
 from servicedesk.models import Category, Team
 
 from .attachments import MAX_FILES, attachment_validate
@@ -154,8 +156,6 @@ class ReportForm(forms.Form):
         self.fields["category"].choices = category_choices(categories)
         self.fields["category"].widget.tree = category_tree(categories)
         if devices is None:
-            from cmdb.models import ConfigurationItem
-
             devices = ConfigurationItem.objects.none()
         self.fields["device"].queryset = devices
         self.fields["device"].label_from_instance = lambda ci: f"{ci.asset_tag} · {ci.name}"
@@ -168,8 +168,6 @@ class ReportForm(forms.Form):
         cleaned = super().clean()
         tag = (cleaned.get("asset_tag") or "").strip()
         if tag and not cleaned.get("device"):
-            from cmdb.selectors import ci_find_by_tag
-
             device = ci_find_by_tag(tag=tag)
             if device is None:
                 self.add_error(
@@ -251,17 +249,7 @@ class ResolveForm(forms.Form):
         text = self.cleaned_data["knowledge_record"].strip()
         if not text:
             return None
-        from knowledge.choices import Status as RecordStatus
-        from knowledge.models import KnowledgeRecord
-
-        lookup = Q(number__iexact=text)
-        if text.isdecimal():
-            lookup |= Q(pk=int(text))
-        pk = (
-            KnowledgeRecord.objects.filter(lookup, status=RecordStatus.PUBLISHED)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        pk = published_record_id(reference=text)
         if pk is None:
             raise ValidationError(
                 gettext(
@@ -370,8 +358,6 @@ class TriageForm(NoteForm):
         tag = self.cleaned_data["device_tag"].strip()
         if not tag:
             return None
-        from cmdb.selectors import ci_find_by_tag
-
         device = ci_find_by_tag(tag=tag)
         if device is None:
             raise forms.ValidationError(_("No asset with tag “%(tag)s”.") % {"tag": tag})

@@ -1,9 +1,15 @@
-"""Every write to a work order.
+"""Every write to a work order, through the one pipeline (itsm.workflow).
 
-Each service: checks the acting user's right on this object → locks the row and checks
-the version the user saw → fires the transition → recomputes the SLA clocks → saves →
-writes the timeline event → queues notifications on commit. All in one transaction, so
-a refusal or a conflict leaves nothing half-done.
+Each service, in one transaction: locks the row and compares the `lock_version` the user
+saw → asks the one refusal function whether the actor may do this
+(`permissions.work_order_refusal`, the rule the page's buttons show) → prepares what the
+step implies (SLA clocks, hold periods) → fires the transition, saves with a new
+lock_version and writes the step on the order's own timeline → hands notifications to
+the outbox once committed. A refusal, a conflict or an illegal step leaves nothing
+half-done: the transaction rolls back.
+
+Every service takes the acting user and checks it; scheduled jobs act as
+`itsm.actors.system_user()`.
 """
 
 from dataclasses import dataclass
@@ -14,8 +20,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
+from itsm import workflow
 from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 from servicedesk.models import ServiceLevel
@@ -33,7 +40,7 @@ from .choices import (
     Status,
 )
 from .models import Callback, Complaint, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
-from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
+from .permissions import work_order_refusal
 from .priority import priority_for
 from .search import terms_index
 from .selectors import queue_counts_changed
@@ -43,34 +50,14 @@ ACCEPT_TARGET = timedelta(minutes=30)
 MANAGER_ESCALATION_TARGET = timedelta(minutes=20)
 AUTO_CLOSE_WORKING_DAYS = 3
 
-
-class WorkOrderConflict(Exception):
-    """Someone else changed the work order since the user loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _("This work order was changed by someone else. Please reload it and try again.")
-        )
-
-
-class IllegalTransition(ValidationError):
-    pass
+# The work order's own wording for the pipeline's two errors.
+CONFLICT = gettext_lazy(
+    "This work order was changed by someone else. Please reload it and try again."
+)
+REFUSED = gettext_lazy("A work order that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _check(actor, action: str, work_order: WorkOrder) -> None:
-    if not permissions.allowed(actor, action, work_order):
-        raise PermissionDenied(permissions.refusal(action))
-
-
-def _locked(work_order: WorkOrder, expected_version: int | None) -> WorkOrder:
-    """Re-read the row under a lock; refuse if it moved on from what the user saw."""
-    current = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise WorkOrderConflict()
-    return current
 
 
 def _event(
@@ -85,6 +72,9 @@ def _event(
     data=None,
     at=None,
 ):
+    # Every write puts a line on the timeline, so this is also where the queue tabs'
+    # cached counts are told that something changed (once the write is committed).
+    workflow.after_commit(queue_counts_changed)
     return WorkOrderEvent.objects.create(
         work_order=work_order,
         kind=kind,
@@ -98,12 +88,38 @@ def _event(
     )
 
 
-def _save(work_order: WorkOrder) -> None:
-    if not work_order.is_open:
-        work_order.queue_due_at = QUEUE_NEVER  # out of the queue's index range
-    work_order.version += 1
-    work_order.save()
-    transaction.on_commit(queue_counts_changed)
+def _timeline(at=None):
+    """The pipeline's log step for work orders: a status change on the order's own
+    timeline (WorkOrderEvent), at `at`, rather than the generic TransitionLog."""
+
+    def log(work_order, *, name, source, target, actor, note):
+        _event(
+            work_order,
+            kind=EventKind.TRANSITION,
+            actor=actor,
+            body=note,
+            status_from=source,
+            status_to=target,
+            data={"transition": name},
+            at=at,
+        )
+
+    return log
+
+
+def _fire(work_order, *, actor, name: str, method, event_at, note: str = "", **kwargs) -> str:
+    """workflow.transition with the work order's wording, logged on its timeline at
+    `event_at`; `kwargs` go to the transition method."""
+    return workflow.transition(
+        work_order,
+        actor=actor,
+        name=name,
+        method=method,
+        refused=REFUSED,
+        note=note,
+        log=_timeline(event_at),
+        **kwargs,
+    )
 
 
 def work_order_url(work_order) -> str:
@@ -119,35 +135,9 @@ def _tell(recipients, work_order, subject: str, body: str = "") -> None:
     )
 
 
-def _transition(work_order, actor, name: str, method, *, note: str = "", event_at=None, **kwargs):
-    """Fire `method(**kwargs)` and record the status change on the timeline at `event_at`."""
-    source = work_order.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(
-            _("A work order that is “%(status)s” cannot do this.")
-            % {"status": work_order.get_status_display()}
-        ) from exc
-    _event(
-        work_order,
-        kind=EventKind.TRANSITION,
-        actor=actor,
-        body=note,
-        status_from=source,
-        status_to=work_order.status,
-        data={"transition": name},
-        at=event_at,
-    )
-
-
 def _mark_responded(work_order: WorkOrder, actor, at) -> None:
     """The first engineer action meets the response target (§6.2.1)."""
-    if (
-        work_order.responded_at is None
-        and actor is not None
-        and actor.pk != work_order.requester_id
-    ):
+    if work_order.responded_at is None and actor.pk != work_order.requester_id:
         work_order.responded_at = at
         work_order.response_breached = bool(
             work_order.response_due_at and at > work_order.response_due_at
@@ -166,7 +156,8 @@ def sla_targets(service_level: ServiceLevel, priority: str) -> tuple[timedelta, 
 def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     """Set every clock instant from the start, the targets and the recorded holds.
 
-    Replays the hold history, so it is right after a priority or level change too.
+    Replays the hold history, so it is right after a priority or level change too. (The
+    queue's sort key follows from these when the order is saved: WorkOrder.save.)
     """
     calendar = calendar or business_calendar()
     response_target, resolution_target = sla_targets(work_order.service_level, work_order.priority)
@@ -180,10 +171,6 @@ def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     work_order.resolve_warn_at = resolution.warn_at
     work_order.resolve_due_at = resolution.due_at
     work_order.resolve_escalate_at = resolution.escalate_at
-    if work_order.is_open:
-        work_order.queue_due_at = resolution.due_at or QUEUE_PAUSED
-    else:
-        work_order.queue_due_at = QUEUE_NEVER
     if work_order.responded_at and work_order.response_due_at:
         work_order.response_breached = work_order.responded_at > work_order.response_due_at
 
@@ -226,11 +213,12 @@ def work_order_create(
     files=(),
     at=None,
 ) -> WorkOrder:
-    """Record a fault: numbered, prioritised, clocks started, requester and desk told."""
-    if requester != actor and not permissions.user_has_role(actor, *permissions.DESK_ROLES):
-        raise PermissionDenied(
-            _("Only the service desk can report a fault on someone else's behalf.")
-        )
+    """Record a fault: numbered, prioritised, clocks started, requester and desk told.
+
+    The requester files for themselves; the desk (or the system actor, for mail) for
+    anyone.
+    """
+    workflow.require(permissions.filing_refusal(actor, requester))
     at = at or timezone.now()
     person = getattr(requester, "person", None)
     work_order = WorkOrder(
@@ -260,7 +248,6 @@ def work_order_create(
         WorkOrder.objects.filter(pk=work_order.pk).update(created_at=at)
     sla_recompute(work_order)
     work_order.save()
-    transaction.on_commit(queue_counts_changed)
     terms_index([work_order], replace=False)
     _event(
         work_order,
@@ -291,28 +278,27 @@ def work_order_create(
 
 @transaction.atomic
 def work_order_assign(
-    *, work_order, actor, assignee, team=None, note: str = "", expected_version=None
+    *, work_order, actor, assignee, team=None, note: str = "", lock_version=None
 ) -> WorkOrder:
     """Dispatch to an engineer (or re-dispatch); starts the 30-minute confirmation clock."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "assign", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "assign"))
     if not permissions.user_has_role(assignee, Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR):
         raise ValidationError(_("Work orders can only be dispatched to engineers or the desk."))
     at = timezone.now()
     previous = work_order.assignee
-    _transition(
-        work_order,
-        actor,
-        "assign",
-        work_order.assign,
-        note=note,
-        event_at=at,
-        assignee=assignee,
-        at=at,
-    )
     work_order.team = team or work_order.team
     work_order.accept_due_at = at + ACCEPT_TARGET
-    _save(work_order)
+    _fire(
+        work_order,
+        actor=actor,
+        name="assign",
+        method=work_order.assign,
+        event_at=at,
+        at=at,
+        note=note,
+        assignee=assignee,
+    )
     _event(
         work_order,
         kind=EventKind.ASSIGNMENT,
@@ -326,45 +312,58 @@ def work_order_assign(
 
 
 @transaction.atomic
-def work_order_start(*, work_order, actor, note: str = "", expected_version=None) -> WorkOrder:
+def work_order_start(*, work_order, actor, note: str = "", lock_version=None) -> WorkOrder:
     """The engineer confirms execution (接单); counts as the response."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "start", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "start"))
     at = timezone.now()
-    _transition(work_order, actor, "start", work_order.start, note=note, event_at=at, at=at)
     _mark_responded(work_order, actor, at)
-    _save(work_order)
+    _fire(
+        work_order,
+        actor=actor,
+        name="start",
+        method=work_order.start,
+        event_at=at,
+        at=at,
+        note=note,
+    )
     return work_order
 
 
 @transaction.atomic
 def work_order_hold(
-    *, work_order, actor, reason: str, note: str = "", expected_version=None
+    *, work_order, actor, reason: str, note: str = "", lock_version=None
 ) -> WorkOrder:
     """Wait for the user, a vendor or parts: the SLA clocks pause."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "hold", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "hold"))
     HoldReason(reason)
     at = timezone.now()
-    _transition(work_order, actor, "hold", work_order.hold, note=note, event_at=at, reason=reason)
     HoldPeriod.objects.create(work_order=work_order, reason=reason, started_at=at)
     _mark_responded(work_order, actor, at)
     sla_recompute(work_order)
-    _save(work_order)
+    _fire(
+        work_order,
+        actor=actor,
+        name="hold",
+        method=work_order.hold,
+        event_at=at,
+        note=note,
+        reason=reason,
+    )
     if reason == HoldReason.USER:
         _tell([work_order.requester], work_order, _("We need something from you"), note)
     return work_order
 
 
 @transaction.atomic
-def work_order_resume(*, work_order, actor, note: str = "", expected_version=None) -> WorkOrder:
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "resume", work_order)
+def work_order_resume(*, work_order, actor, note: str = "", lock_version=None) -> WorkOrder:
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "resume"))
     at = timezone.now()
-    _transition(work_order, actor, "resume", work_order.resume, note=note, event_at=at)
     work_order.holds.filter(ended_at__isnull=True).update(ended_at=at)
     sla_recompute(work_order)
-    _save(work_order)
+    _fire(work_order, actor=actor, name="resume", method=work_order.resume, event_at=at, note=note)
     return work_order
 
 
@@ -375,27 +374,18 @@ def work_order_resolve(
     actor,
     resolution: str,
     knowledge_record_id: int | None = None,
-    expected_version=None,
+    lock_version=None,
 ) -> WorkOrder:
     """Fixed. Resolving a work order nobody was dispatched to is a first-contact resolution."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "resolve", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "resolve"))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Describe what was done to fix it.")})
     at = timezone.now()
-    first_contact = work_order.status == Status.NEW and work_order.assigned_at is None
-    _transition(
-        work_order,
-        actor,
-        "resolve",
-        work_order.resolve,
-        note=resolution,
-        event_at=at,
-        at=at,
-        resolution=resolution,
+    work_order.first_contact_resolution = (
+        work_order.status == Status.NEW and work_order.assigned_at is None
     )
     _mark_responded(work_order, actor, at)
-    work_order.first_contact_resolution = first_contact
     work_order.knowledge_record_id = knowledge_record_id
     work_order.resolution_breached = bool(
         work_order.resolve_due_at and at > work_order.resolve_due_at
@@ -403,7 +393,16 @@ def work_order_resolve(
     # Waiting for the user's confirmation does not run the resolution clock.
     HoldPeriod.objects.create(work_order=work_order, reason=HoldReason.USER, started_at=at)
     sla_recompute(work_order)
-    _save(work_order)
+    _fire(
+        work_order,
+        actor=actor,
+        name="resolve",
+        method=work_order.resolve,
+        event_at=at,
+        at=at,
+        note=resolution,
+        resolution=resolution,
+    )
     _tell([work_order.requester], work_order, _("Your fault has been fixed"), resolution)
     for child in work_order.children.filter(status__in=OPEN_STATUSES).exclude(
         status=Status.ON_HOLD
@@ -418,72 +417,75 @@ def work_order_resolve(
 
 
 @transaction.atomic
-def work_order_reopen(*, work_order, actor, note: str, expected_version=None) -> WorkOrder:
+def work_order_reopen(*, work_order, actor, note: str, lock_version=None) -> WorkOrder:
     """“Still broken”: back to the engineer, the resolution clock runs on."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "reopen", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "reopen"))
     if not note.strip():
         raise ValidationError({"note": _("Tell us what is still wrong.")})
     at = timezone.now()
-    _transition(work_order, actor, "reopen", work_order.reopen, note=note, event_at=at)
     work_order.holds.filter(ended_at__isnull=True).update(ended_at=at)
     work_order.resolution_breached = False
     sla_recompute(work_order)
-    _save(work_order)
+    _fire(work_order, actor=actor, name="reopen", method=work_order.reopen, event_at=at, note=note)
     _tell([work_order.assignee], work_order, _("The user says it is still broken"), note)
     return work_order
 
 
 @transaction.atomic
-def work_order_confirm(*, work_order, actor, expected_version=None) -> WorkOrder:
+def work_order_confirm(*, work_order, actor, lock_version=None) -> WorkOrder:
     """“It's fixed”: the requester closes it."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "confirm", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "confirm"))
     at = timezone.now()
-    _transition(
+    _fire(
         work_order,
-        actor,
-        "confirm",
-        work_order.close,
+        actor=actor,
+        name="confirm",
+        method=work_order.close,
         event_at=at,
         at=at,
         reason=CloseReason.CONFIRMED,
     )
-    _save(work_order)
     return work_order
 
 
 @transaction.atomic
-def work_order_close(*, work_order, actor, note: str = "", expected_version=None) -> WorkOrder:
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "close", work_order)
+def work_order_close(*, work_order, actor, note: str = "", lock_version=None) -> WorkOrder:
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "close"))
     at = timezone.now()
-    _transition(
+    _fire(
         work_order,
-        actor,
-        "close",
-        work_order.close,
-        note=note,
+        actor=actor,
+        name="close",
+        method=work_order.close,
         event_at=at,
         at=at,
+        note=note,
         reason=CloseReason.CALLBACK,
     )
-    _save(work_order)
     return work_order
 
 
 @transaction.atomic
 def work_order_cancel(
-    *, work_order, actor, reason: str, note: str = "", expected_version=None
+    *, work_order, actor, reason: str, note: str = "", lock_version=None
 ) -> WorkOrder:
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "cancel", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "cancel"))
     CancelReason(reason)
     at = timezone.now()
-    _transition(
-        work_order, actor, "cancel", work_order.cancel, note=note, event_at=at, at=at, reason=reason
+    _fire(
+        work_order,
+        actor=actor,
+        name="cancel",
+        method=work_order.cancel,
+        event_at=at,
+        at=at,
+        note=note,
+        reason=reason,
     )
-    _save(work_order)
     if actor != work_order.requester:
         _tell([work_order.requester], work_order, _("Your work order was cancelled"), note)
     return work_order
@@ -494,11 +496,15 @@ def work_order_cancel(
 
 @transaction.atomic
 def work_order_comment(
-    *, work_order, actor, body: str, internal: bool = False, files=(), expected_version=None
+    *, work_order, actor, body: str, internal: bool = False, files=(), lock_version=None
 ):
-    """A comment (seen by the requester) or an internal note (staff only)."""
-    work_order = _locked(work_order, None)
-    _check(actor, "note" if internal else "comment", work_order)
+    """A comment (seen by the requester) or an internal note (staff only).
+
+    A comment adds and overwrites nothing, so the pages post it whatever changed since;
+    API clients send `lock_version` and a stale one is refused like any other write.
+    """
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "note" if internal else "comment"))
     if not body.strip() and not files:
         raise ValidationError({"body": _("Write a comment or attach a file.")})
     at = timezone.now()
@@ -517,7 +523,7 @@ def work_order_comment(
         actor, *permissions.WORK_ROLES
     ):
         _mark_responded(work_order, actor, at)
-    _save(work_order)
+    workflow.save(work_order)
     if not internal:
         recipients = (
             [work_order.assignee] if actor.pk == work_order.requester_id else [work_order.requester]
@@ -528,16 +534,16 @@ def work_order_comment(
 
 @transaction.atomic
 def work_order_reprioritise(
-    *, work_order, actor, impact: str, urgency: str, note: str = "", expected_version=None
+    *, work_order, actor, impact: str, urgency: str, note: str = "", lock_version=None
 ) -> WorkOrder:
     """Change impact and urgency; the clocks are replayed with the new targets."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "reprioritise", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "reprioritise"))
     old = work_order.priority
     work_order.impact, work_order.urgency = Level3(impact), Level3(urgency)
     work_order.priority = priority_for(impact, urgency)
     sla_recompute(work_order)
-    _save(work_order)
+    workflow.save(work_order)
     _event(
         work_order,
         kind=EventKind.PRIORITY,
@@ -557,12 +563,12 @@ def work_order_triage(
     category=None,
     device=None,
     note: str = "",
-    expected_version=None,
+    lock_version=None,
 ) -> WorkOrder:
     """The desk corrects what was reported; a new device may raise the service level,
     and the clocks are replayed with the new targets."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "triage", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "triage"))
     changes = {}
     if title is not None and title.strip() and title.strip() != work_order.title:
         changes["title"] = [work_order.title, title.strip()]
@@ -582,7 +588,7 @@ def work_order_triage(
     if not changes:
         return work_order
     sla_recompute(work_order)
-    _save(work_order)
+    workflow.save(work_order)
     if "title" in changes:
         terms_index([work_order])
     _event(work_order, kind=EventKind.PRIORITY, actor=actor, body=note, data={"changes": changes})
@@ -590,15 +596,15 @@ def work_order_triage(
 
 
 @transaction.atomic
-def work_order_escalate(*, work_order, actor, note: str, expected_version=None) -> WorkOrder:
+def work_order_escalate(*, work_order, actor, note: str, lock_version=None) -> WorkOrder:
     """The engineer cannot solve it: the desk must bring in the project manager within 20 min."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "escalate", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "escalate"))
     at = timezone.now()
     work_order.escalated_at = at
     work_order.manager_escalation_due_at = at + MANAGER_ESCALATION_TARGET
     work_order.manager_notified_at = None
-    _save(work_order)
+    workflow.save(work_order)
     _event(
         work_order, kind=EventKind.ESCALATION, actor=actor, body=note, data={"to": "desk"}, at=at
     )
@@ -608,13 +614,13 @@ def work_order_escalate(*, work_order, actor, note: str, expected_version=None) 
 
 @transaction.atomic
 def work_order_forward_to_manager(
-    *, work_order, actor, note: str = "", expected_version=None
+    *, work_order, actor, note: str = "", lock_version=None
 ) -> WorkOrder:
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "forward_to_manager", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "forward_to_manager"))
     at = timezone.now()
     work_order.manager_notified_at = at
-    _save(work_order)
+    workflow.save(work_order)
     _event(
         work_order, kind=EventKind.ESCALATION, actor=actor, body=note, data={"to": "manager"}, at=at
     )
@@ -623,15 +629,17 @@ def work_order_forward_to_manager(
 
 
 @transaction.atomic
-def work_order_rate(*, work_order, actor, rating: int, comment: str = "") -> WorkOrder:
-    work_order = _locked(work_order, None)
-    _check(actor, "rate", work_order)
+def work_order_rate(
+    *, work_order, actor, rating: int, comment: str = "", lock_version=None
+) -> WorkOrder:
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "rate"))
     if work_order.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError(_("You can rate a work order once it has been resolved."))
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": _("Choose from 1 to 5 stars.")})
     work_order.rating, work_order.rating_comment = int(rating), comment
-    _save(work_order)
+    workflow.save(work_order)
     _event(
         work_order, kind=EventKind.RATING, actor=actor, body=comment, data={"rating": int(rating)}
     )
@@ -647,11 +655,11 @@ def callback_record(
     satisfaction: int | None = None,
     comment: str = "",
     close: bool = True,
-    expected_version=None,
+    lock_version=None,
 ) -> Callback:
     """The desk's call-back (回访): a reached user's satisfaction is recorded and the order closed."""
-    work_order = _locked(work_order, expected_version)
-    _check(actor, "callback", work_order)
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "callback"))
     if work_order.status != Status.RESOLVED:
         raise ValidationError(_("Only resolved work orders are called back."))
     if reached and satisfaction is None:
@@ -678,22 +686,29 @@ def callback_record(
         at=at,
     )
     if reached and close:
-        _transition(
+        _fire(
             work_order,
-            actor,
-            "close",
-            work_order.close,
-            note=comment,
+            actor=actor,
+            name="close",
+            method=work_order.close,
             event_at=at,
             at=at,
+            note=comment,
             reason=CloseReason.CALLBACK,
         )
-    _save(work_order)
+    else:
+        workflow.save(work_order)
     return callback
 
 
 @transaction.atomic
 def complaint_raise(*, actor, description: str, work_order=None, engineer=None) -> Complaint:
+    """A complaint for the supervisor: about a work order by its requester or the desk,
+    or (no work order) about the service by anyone signed in."""
+    if work_order is not None:
+        workflow.require(work_order_refusal(actor, work_order, "complain"))
+    elif not (actor.is_authenticated and actor.is_active):
+        raise PermissionDenied(_("Sign in to file a complaint."))
     complaint = Complaint(
         raised_by=actor, description=description, work_order=work_order, engineer=engineer
     )
@@ -710,8 +725,7 @@ def complaint_raise(*, actor, description: str, work_order=None, engineer=None) 
 
 @transaction.atomic
 def complaint_handle(*, complaint: Complaint, actor, outcome: str) -> Complaint:
-    if not permissions.user_has_role(actor, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied(_("Only a supervisor handles complaints."))
+    workflow.require(permissions.complaint_handle_refusal(actor))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Record the outcome.")})
     complaint.status, complaint.outcome = "handled", outcome
@@ -721,12 +735,13 @@ def complaint_handle(*, complaint: Complaint, actor, outcome: str) -> Complaint:
 
 
 @transaction.atomic
-def work_order_merge(*, duplicate, into, actor, note: str = "", expected_version=None) -> WorkOrder:
+def work_order_merge(*, duplicate, into, actor, note: str = "", lock_version=None) -> WorkOrder:
     """Merge a duplicate into another order: its comments, notes and files move over,
     the duplicate is cancelled as such and points at the survivor."""
-    duplicate = _locked(duplicate, expected_version)
-    into = _locked(into, None)
-    _check(actor, "merge", duplicate)
+    duplicate = workflow.lock(duplicate, expected=lock_version, conflict=CONFLICT)
+    into = workflow.lock(into, expected=None)
+    workflow.require(work_order_refusal(actor, duplicate, "merge"))
+    workflow.require(work_order_refusal(actor, into, "comment"))  # it receives the comments
     if duplicate.pk == into.pk:
         raise ValidationError(_("A work order cannot be merged into itself."))
     if not into.is_open:
@@ -737,12 +752,17 @@ def work_order_merge(*, duplicate, into, actor, note: str = "", expected_version
     )
     moved_count = moved.update(work_order=into)
     duplicate.attachments.update(work_order=into)
-    _transition(
-        duplicate, actor, "merge", duplicate.merge_into, note=note, event_at=at, target=into, at=at
+    _fire(
+        duplicate,
+        actor=actor,
+        name="merge",
+        method=duplicate.merge_into,
+        event_at=at,
+        at=at,
+        note=note,
+        target=into,
     )
-    _save(duplicate)
-    into.version += 1
-    into.save(update_fields=["version", "updated_at"])
+    workflow.save(into, update_fields=["updated_at"])
     _event(
         into,
         kind=EventKind.MERGE,
@@ -762,17 +782,18 @@ def work_order_merge(*, duplicate, into, actor, note: str = "", expected_version
 
 
 @transaction.atomic
-def work_order_set_parent(*, child, parent, actor) -> WorkOrder:
+def work_order_set_parent(*, child, parent, actor, lock_version=None) -> WorkOrder:
     """Group one user's report under the outage's parent order; resolving the parent resolves it."""
-    child = _locked(child, None)
-    _check(actor, "link", child)
+    child = workflow.lock(child, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, child, "link"))
     if parent is not None:
+        workflow.require(work_order_refusal(actor, parent, "view"))
         if parent.pk == child.pk or parent.parent_id == child.pk:
             raise ValidationError(_("A work order cannot be its own parent."))
         if parent.parent_id:
             raise ValidationError(_("Choose the top work order of the outage as parent."))
     child.parent = parent
-    _save(child)
+    workflow.save(child)
     _event(
         child,
         kind=EventKind.LINK,
@@ -789,7 +810,7 @@ def work_order_link(*, work_order, target, actor) -> None:
 
     from .models import WorkOrderLink
 
-    _check(actor, "link", work_order)
+    workflow.require(work_order_refusal(actor, work_order, "link"))
     _, created = WorkOrderLink.objects.get_or_create(
         work_order=work_order,
         content_type=ContentType.objects.get_for_model(target),
@@ -812,23 +833,26 @@ def _users_with_role(role):
     return list(get_user_model().objects.filter(groups__name=role, is_active=True))
 
 
-def work_order_auto_close(*, work_order, now) -> int:
-    """Close an unanswered resolved order; a conditional UPDATE so two workers close it once."""
+def work_order_auto_close(*, work_order, actor, now) -> int:
+    """Close an unanswered resolved order as `actor` (the system actor, from the hourly
+    scan). The claim is a conditional UPDATE on status and lock_version, so two workers,
+    or a person acting at the same moment, close it once."""
     with transaction.atomic():
+        workflow.require(work_order_refusal(actor, work_order, "close"))
         claimed = WorkOrder.objects.filter(
-            pk=work_order.pk, status=Status.RESOLVED, version=work_order.version
+            pk=work_order.pk, status=Status.RESOLVED, lock_version=work_order.lock_version
         ).update(
             status=Status.CLOSED,
             close_reason=CloseReason.AUTO,
             closed_at=now,
-            version=work_order.version + 1,
+            lock_version=work_order.lock_version + 1,
         )
         if not claimed:
             return 0
-        transaction.on_commit(queue_counts_changed)
         _event(
             work_order,
             kind=EventKind.TRANSITION,
+            actor=actor,
             body=_("Closed automatically: no answer for %(days)d working days.")
             % {"days": AUTO_CLOSE_WORKING_DAYS},
             status_from=Status.RESOLVED,

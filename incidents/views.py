@@ -6,13 +6,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
+from cmdb.selectors import ci_find_by_tag, ci_list_for_user
+from itsm import workflow
 from itsm.pagination import slice_page
-from servicedesk.choices import Role
+from knowledge.selectors import record_suggest
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_list
 
@@ -22,10 +25,6 @@ from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
 
 
 def _user_devices(user):
-    try:
-        from cmdb.selectors import ci_list_for_user
-    except ImportError:  # the CMDB app may not offer it yet
-        return None
     return ci_list_for_user(user=user)
 
 
@@ -118,7 +117,7 @@ def home_panel(request):
 
 # --- detail and actions --------------------------------------------------------------
 
-# action → (form, service call(work_order, user, cleaned data, expected version), success text)
+# action → (form, service call(work_order, user, cleaned data, lock_version the page showed))
 ACTIONS = {
     "assign": (
         forms.AssignForm,
@@ -128,25 +127,25 @@ ACTIONS = {
             assignee=d["assignee"],
             team=d["team"],
             note=d["note"],
-            expected_version=v,
+            lock_version=v,
         ),
     ),
     "start": (
         forms.NoteForm,
         lambda w, u, d, v: services.work_order_start(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "hold": (
         forms.HoldForm,
         lambda w, u, d, v: services.work_order_hold(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
         ),
     ),
     "resume": (
         forms.NoteForm,
         lambda w, u, d, v: services.work_order_resume(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "resolve": (
@@ -156,19 +155,19 @@ ACTIONS = {
             actor=u,
             resolution=d["resolution"],
             knowledge_record_id=d["knowledge_record"],
-            expected_version=v,
+            lock_version=v,
         ),
     ),
     "escalate": (
         forms.RequiredNoteForm,
         lambda w, u, d, v: services.work_order_escalate(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "forward_to_manager": (
         forms.NoteForm,
         lambda w, u, d, v: services.work_order_forward_to_manager(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "reprioritise": (
@@ -179,29 +178,29 @@ ACTIONS = {
             impact=d["impact"],
             urgency=d["urgency"],
             note=d["note"],
-            expected_version=v,
+            lock_version=v,
         ),
     ),
     "cancel": (
         forms.CancelForm,
         lambda w, u, d, v: services.work_order_cancel(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
         ),
     ),
     "reopen": (
         forms.ReopenForm,
         lambda w, u, d, v: services.work_order_reopen(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "confirm": (
         forms.EmptyForm,
-        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, expected_version=v),
+        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, lock_version=v),
     ),
     "close": (
         forms.NoteForm,
         lambda w, u, d, v: services.work_order_close(
-            work_order=w, actor=u, note=d["note"], expected_version=v
+            work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
     "callback": (
@@ -212,13 +211,13 @@ ACTIONS = {
             reached=d["reached"],
             satisfaction=d["satisfaction"],
             comment=d["comment"],
-            expected_version=v,
+            lock_version=v,
         ),
     ),
     "rate": (
         forms.RateForm,
         lambda w, u, d, v: services.work_order_rate(
-            work_order=w, actor=u, rating=d["rating"], comment=d["comment"]
+            work_order=w, actor=u, rating=d["rating"], comment=d["comment"], lock_version=v
         ),
     ),
     "triage": (
@@ -229,19 +228,19 @@ ACTIONS = {
             title=d["title"],
             device=d["device_tag"],
             note=d["note"],
-            expected_version=v,
+            lock_version=v,
         ),
     ),
     "merge": (
         forms.TargetForm,
         lambda w, u, d, v: services.work_order_merge(
-            duplicate=w, into=_other(u, d["target"]), actor=u, note=d["note"], expected_version=v
+            duplicate=w, into=_other(u, d["target"]), actor=u, note=d["note"], lock_version=v
         ),
     ),
     "link": (
         forms.TargetForm,
         lambda w, u, d, v: services.work_order_set_parent(
-            child=w, parent=_other(u, d["target"]), actor=u
+            child=w, parent=_other(u, d["target"]), actor=u, lock_version=v
         ),
     ),
     "complain": (
@@ -281,20 +280,24 @@ _TRANSITION_METHOD = {
 _OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
 
 
-def _available_actions(user, work_order) -> set[str]:
-    available = set()
-    for action in ACTIONS:
-        if not permissions.allowed(user, action, work_order):
-            continue
-        method = _TRANSITION_METHOD.get(action)
-        if method and not can_proceed(getattr(work_order, method)):
-            continue
-        if action in _OPEN_ONLY and not work_order.is_open:
-            continue
-        if action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED):
-            continue
-        available.add(action)
-    return available
+def _possible_now(action: str, work_order) -> bool:
+    """Does the action make sense in the order's current status (whoever asks)?"""
+    method = _TRANSITION_METHOD.get(action)
+    if method and not can_proceed(getattr(work_order, method)):
+        return False
+    if action in _OPEN_ONLY and not work_order.is_open:
+        return False
+    return not (action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED))
+
+
+def _actions(user, work_order) -> tuple[set[str], dict[str, str]]:
+    """The actions `user` may take now, and those possible now that they may not, with
+    the reason: the same refusal function the services raise (one query for all)."""
+    possible = [action for action in ACTIONS if _possible_now(action, work_order)]
+    refusals = permissions.work_order_refusals(user, work_order, possible)
+    available = {action for action in possible if not refusals[action]}
+    refused = {action: reason for action, reason in refusals.items() if reason}
+    return available, refused
 
 
 def _initial_forms(work_order) -> dict:
@@ -399,7 +402,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
     action_forms = _initial_forms(work_order)
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    actions = _available_actions(user, work_order)
+    actions, refused = _actions(user, work_order)
     now = timezone.now()
     context = {
         "work_order": work_order,
@@ -407,6 +410,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         "timeline": selectors.work_order_timeline(user=user, work_order=work_order),
         "attachments": selectors.work_order_attachments(user=user, work_order=work_order),
         "actions": actions,
+        "refused": refused,
         "forms": action_forms,
         "response_sla": _sla(
             work_order, work_order.response_due_at, now, done=bool(work_order.responded_at)
@@ -426,6 +430,12 @@ def _render_detail(request, work_order, *, bound=None, status=200):
             for action, title in PANELS
             if action in actions
         ]
+        # What the state allows but this user may not: greyed, with the reason.
+        context["refused_panels"] = [
+            {"title": title, "reason": refused[action]}
+            for action, title in PANELS
+            if action in refused
+        ]
         context["device_orders"] = selectors.device_open_work_orders(work_order=work_order)
         context["links"] = selectors.work_order_links(work_order=work_order)
     template = "incidents/work_order_detail.html"
@@ -441,7 +451,8 @@ def detail(request, number):
 @login_required
 @require_POST
 def act(request, number, action):
-    """One action from the work-order page; the posted `version` guards against lost updates.
+    """One action from the work-order page; the posted `lock_version` guards against lost
+    updates.
 
     On any refusal the page is shown again with the message and the typed text kept.
     """
@@ -450,15 +461,15 @@ def act(request, number, action):
         raise PermissionDenied
     form_class, call = ACTIONS[action]
     form = form_class(request.POST, request.FILES or None, prefix=action)
-    version = request.POST.get("version", "")
-    expected_version = int(version) if version.isdecimal() else None
+    posted = request.POST.get("lock_version", "")
+    lock_version = int(posted) if posted.isdecimal() else None
     if not form.is_valid():
         _files_lost_warning(request, form)
         return _render_detail(request, work_order, bound=(action, form), status=400)
     try:
-        call(work_order, request.user, form.cleaned_data, expected_version)
-    except services.WorkOrderConflict as exc:
-        messages.error(request, str(exc))
+        call(work_order, request.user, form.cleaned_data, lock_version)
+    except workflow.Conflict as exc:
+        messages.error(request, exc.message)
         status = 409
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You are not allowed to do this."))
@@ -488,11 +499,7 @@ def knowledge_pick(request):
     query = (request.GET.get("q") or "").strip()[:200]
     if len(query) < 2:
         query = ""  # one character finds too much to be worth asking
-    records = []
-    if query:
-        from knowledge.selectors import record_suggest
-
-        records = record_suggest(user=request.user, query=query)
+    records = record_suggest(user=request.user, query=query) if query else []
     return render(request, "incidents/_knowledge_pick.html", {"records": records, "query": query})
 
 
@@ -560,7 +567,9 @@ def bulk_assign(request):
     form = forms.BulkAssignForm(request.POST)
     form.fields["numbers"].choices = [(n, n) for n in numbers]
     back = request.POST.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = "incidents:queue"
     if not form.is_valid() or not numbers:
         messages.error(request, _("Tick at least one work order and choose an engineer."))
@@ -577,7 +586,7 @@ def bulk_assign(request):
             )
         except Http404:
             failed.append(f"{number}: {_('not found')}")
-        except (PermissionDenied, ValidationError, services.WorkOrderConflict) as exc:
+        except (PermissionDenied, ValidationError, workflow.Conflict) as exc:
             text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
             failed.append(f"{number}: {text}")
         else:
@@ -598,16 +607,11 @@ def intake(request):
     people, tag_device = [], None
     if query:
         people = list(person_list(user=request.user, query=query)[:20])
-        try:
-            from cmdb.selectors import ci_find_by_tag
-        except ImportError:
-            ci_find_by_tag = None
-        if ci_find_by_tag is not None:
-            tag_device = ci_find_by_tag(tag=query)
-            if tag_device is not None and tag_device.responsible_id:
-                responsible = getattr(tag_device.responsible, "person", None)
-                if responsible is not None and responsible not in people:
-                    people.insert(0, responsible)
+        tag_device = ci_find_by_tag(tag=query)
+        if tag_device is not None and tag_device.responsible_id:
+            responsible = getattr(tag_device.responsible, "person", None)
+            if responsible is not None and responsible not in people:
+                people.insert(0, responsible)
     caller = None
     caller_id = request.POST.get("caller") or request.GET.get("caller")
     if caller_id and caller_id.isdecimal():
@@ -655,7 +659,7 @@ def intake(request):
         context.update(
             form=form,
             recent=selectors.requester_recent(requester=caller),
-            devices=list(devices[:20]) if devices is not None else [],
+            devices=list(devices[:20]),
         )
     return render(request, "incidents/intake.html", context)
 
@@ -663,8 +667,7 @@ def intake(request):
 @login_required
 def complaints(request):
     """The supervisor's complaints: open ones first, each handled with an outcome."""
-    if not permissions.user_has_role(request.user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied(_("Only a supervisor handles complaints."))
+    workflow.require(permissions.complaint_handle_refusal(request.user))
     if request.method == "POST":
         complaint = get_object_or_404(selectors.complaint_list(), pk=request.POST.get("complaint"))
         form = forms.ComplaintHandleForm(request.POST, prefix=f"c{complaint.pk}")

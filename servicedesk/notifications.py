@@ -1,12 +1,18 @@
-"""Notifications: in-app rows plus an outbox for mail, sent by a Celery task."""
+"""Notifications: in-app rows plus an outbox for mail, sent by a Celery task.
+
+The hand-off to Celery goes through `itsm.workflow.after_commit`: a broker outage leaves
+the mail in the outbox (the minutely `send-notification-mail` beat sends it) instead of
+turning the caller's committed write into an error.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from itsm import workflow
 
 from .models import MailState, Notification
 
@@ -34,7 +40,7 @@ def notify(
     if any(row.mail_state == MailState.PENDING for row in rows):
         from .tasks import send_pending_mail
 
-        transaction.on_commit(send_pending_mail.delay)
+        workflow.after_commit(send_pending_mail.delay)
     return created
 
 
@@ -57,7 +63,7 @@ def notify_many(messages) -> int:
     if any(row.mail_state == MailState.PENDING for row in rows):
         from .tasks import send_pending_mail
 
-        transaction.on_commit(send_pending_mail.delay)
+        workflow.after_commit(send_pending_mail.delay)
     return len(rows)
 
 

@@ -119,7 +119,11 @@ def _set(mail: InboundMail, status: str, reason: str = "", work_order=None) -> N
 
 def _thread_reply(mail: InboundMail, parsed: ParsedMail, work_order: WorkOrder) -> None:
     user = _user_by_address(parsed.from_address)
-    if user is None or not user.is_active or not permissions.allowed(user, "comment", work_order):
+    if (
+        user is None
+        or not user.is_active
+        or permissions.work_order_refusal(user, work_order, "comment")
+    ):
         _set(
             mail,
             InboundMailStatus.IGNORED,
