@@ -225,17 +225,17 @@ def test_unknown_asset_tag_is_an_error_on_that_field(client, end_user):
 # --- actions -------------------------------------------------------------------------
 
 
-def test_stale_version_shows_the_reload_message_and_changes_nothing(
+def test_stale_lock_version_shows_the_reload_message_and_changes_nothing(
     client, agent, engineer, end_user
 ):
     order = _file(end_user, end_user)
-    stale = order.version
+    stale = order.lock_version
     services.work_order_reprioritise(work_order=order, actor=agent, impact="high", urgency="high")
     order.refresh_from_db()
     client.force_login(agent)
     response = client.post(
         _act(order.number, "assign"),
-        {"version": stale, "assign-assignee": engineer.pk, "assign-note": "请尽快处理"},
+        {"lock_version": stale, "assign-assignee": engineer.pk, "assign-note": "请尽快处理"},
     )
     body = response.content.decode()
     assert response.status_code == 409
@@ -244,7 +244,7 @@ def test_stale_version_shows_the_reload_message_and_changes_nothing(
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert fresh.status == Status.NEW
     assert fresh.assignee_id is None
-    assert fresh.version == order.version
+    assert fresh.lock_version == order.lock_version
 
 
 def test_refused_action_shows_the_refusal(client, end_user, agent, engineer):
@@ -252,7 +252,7 @@ def test_refused_action_shows_the_refusal(client, end_user, agent, engineer):
     client.force_login(end_user)
     response = client.post(
         _act(order.number, "assign"),
-        {"version": order.version, "assign-assignee": engineer.pk},
+        {"lock_version": order.lock_version, "assign-assignee": engineer.pk},
     )
     assert response.status_code == 403
     assert WorkOrder.objects.get(pk=order.pk).status == Status.NEW
@@ -294,18 +294,25 @@ def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
     assert order.number in queue
     response = client.post(
         _act(order.number, "assign"),
-        {"version": order.version, "assign-assignee": engineer.pk, "assign-note": "请上门"},
+        {
+            "lock_version": order.lock_version,
+            "assign-assignee": engineer.pk,
+            "assign-note": "请上门",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
     # The engineer starts and resolves it.
     client.force_login(engineer)
     order.refresh_from_db()
-    assert client.post(_act(order.number, "start"), {"version": order.version}).status_code == 302
+    assert (
+        client.post(_act(order.number, "start"), {"lock_version": order.lock_version}).status_code
+        == 302
+    )
     order.refresh_from_db()
     response = client.post(
         _act(order.number, "resolve"),
-        {"version": order.version, "resolve-resolution": "清理搓纸轮"},
+        {"lock_version": order.lock_version, "resolve-resolution": "清理搓纸轮"},
     )
     assert response.status_code == 302
 
@@ -316,7 +323,7 @@ def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
     response = client.post(
         _act(order.number, "callback"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "callback-reached": "1",
             "callback-satisfaction": "5",
             "callback-comment": "满意",
@@ -348,14 +355,14 @@ def test_end_user_confirms_reopens_and_rates(client, end_user, agent):
     page = client.get(_detail(order.number)).content.decode()
     assert _act(order.number, "confirm") in page and _act(order.number, "reopen") in page
     response = client.post(
-        _act(order.number, "reopen"), {"version": order.version, "reopen-note": "又坏了"}
+        _act(order.number, "reopen"), {"lock_version": order.lock_version, "reopen-note": "又坏了"}
     )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.REOPENED
     services.work_order_resolve(work_order=order, actor=agent, resolution="更换电源")
     order.refresh_from_db()
-    client.post(_act(order.number, "confirm"), {"version": order.version})
+    client.post(_act(order.number, "confirm"), {"lock_version": order.lock_version})
     order.refresh_from_db()
     assert order.status == Status.CLOSED
     response = client.post(
@@ -451,7 +458,8 @@ def test_end_user_withdraws_before_dispatch(client, end_user):
     client.force_login(end_user)
     assert _act(order.number, "cancel") in client.get(_detail(order.number)).content.decode()
     response = client.post(
-        _act(order.number, "cancel"), {"version": order.version, "cancel-reason": "withdrawn"}
+        _act(order.number, "cancel"),
+        {"lock_version": order.lock_version, "cancel-reason": "withdrawn"},
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -468,7 +476,7 @@ def test_requester_complains_and_the_supervisor_records_the_outcome(
     client.force_login(end_user)
     response = client.post(
         reverse("incidents:act", args=[order.number, "complain"]),
-        {"complain-description": "<b>处理太慢</b>", "version": order.version},
+        {"complain-description": "<b>处理太慢</b>", "lock_version": order.lock_version},
     )
     assert response.status_code == 302
     complaint = Complaint.objects.get()
@@ -494,14 +502,18 @@ def test_desk_merges_a_duplicate_from_the_page(client, end_user, agent):
     client.force_login(agent)
     response = client.post(
         reverse("incidents:act", args=[duplicate.number, "merge"]),
-        {"merge-target": original.number, "merge-note": "重复", "version": duplicate.version},
+        {
+            "merge-target": original.number,
+            "merge-note": "重复",
+            "lock_version": duplicate.lock_version,
+        },
     )
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into == original
     missing = client.post(
         reverse("incidents:act", args=[original.number, "merge"]),
-        {"merge-target": "D0201-1999010101", "version": original.version},
+        {"merge-target": "D0201-1999010101", "lock_version": original.lock_version},
     )
     assert missing.status_code == 400
     assert "D0201-1999010101" in missing.content.decode()
@@ -715,7 +727,7 @@ def test_resolving_records_the_picked_knowledge_record(client, agent, end_user, 
     response = client.post(
         _act(order.number, "resolve"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "resolve-resolution": "按知识库处理",
             "resolve-knowledge_record": records["internal"].number,
         },
@@ -733,7 +745,7 @@ def test_resolving_with_an_unknown_or_draft_record_keeps_the_form(client, agent,
         response = client.post(
             _act(order.number, "resolve"),
             {
-                "version": order.version,
+                "lock_version": order.lock_version,
                 "resolve-resolution": "按知识库处理",
                 "resolve-knowledge_record": value,
             },
@@ -750,7 +762,7 @@ def test_resolving_still_takes_a_record_id(client, agent, end_user, records):
     client.post(
         _act(order.number, "resolve"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "resolve-resolution": "已处理",
             "resolve-knowledge_record": str(records["public"].pk),
         },
