@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +11,7 @@ from servicedesk.models import Category, Team
 from .attachments import MAX_FILES, attachment_validate
 from .choices import CancelReason, HoldReason, Level3
 from .filters import StaffChoiceField, staff_users
-from .widgets import CategoryCascadeSelect, PlainSelect
+from .widgets import CategoryCascadeSelect, KnowledgePickInput, PlainSelect
 
 _text = {"class": "form-control"}
 _select = {"class": "form-select"}
@@ -228,20 +227,13 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
-    # A plain text field for the record's number; knowledge_pick.js turns it into a search.
+    # A plain text field for the record's number; with htmx, a search as you type.
     knowledge_record = forms.CharField(
         label=_("Knowledge record used"),
         required=False,
         max_length=64,
         help_text=_("Type words to find a published record, or its number (K01-…)."),
-        widget=forms.TextInput(
-            attrs={
-                **_text,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "data-knowledge-pick": reverse_lazy("incidents:knowledge_pick"),
-            }
-        ),
+        widget=KnowledgePickInput(attrs={**_text, "autocomplete": "off", "spellcheck": "false"}),
     )
 
     def clean_knowledge_record(self) -> int | None:

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django_fsm import can_proceed
 from cmdb.selectors import ci_find_by_tag, ci_list_for_user
 from itsm import workflow
 from itsm.pagination import slice_page
-from knowledge.selectors import record_suggest
+from knowledge.selectors import record_get, record_suggest
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_list
 
@@ -489,18 +491,39 @@ def act(request, number, action):
     return _render_detail(request, work_order, bound=(action, form), status=status)
 
 
+# The resolve form's knowledge field, as the picker's answers name and target it.
+KNOWLEDGE_FIELD = "resolve-knowledge_record"
+KNOWLEDGE_NUMBER = re.compile(r"^[A-Za-z]\d{2}-\d+$|^\d+$")
+
+
 @login_required
 def knowledge_pick(request):
-    """HTML partial for the resolve form's picker: published records matching `q`.
+    """HTML partials for the resolve form's knowledge picker (htmx).
 
-    The knowledge base's own search decides what `request.user` may find (end users
-    public records only, staff internal ones too).
+    `?pick=<number>`: the field again, with that record's number in it and its title
+    under it. Otherwise the published records matching the words typed (`q`, or the
+    field's own value as htmx sends it), as buttons that pick one; nothing for a number
+    (the field takes it as it is) or for a single character. The knowledge base's own
+    search decides what `request.user` may find (end users public records only, staff
+    internal ones too).
     """
-    query = (request.GET.get("q") or "").strip()[:200]
-    if len(query) < 2:
+    number = request.GET.get("pick")
+    if number is not None:
+        record = record_get(user=request.user, number=number.strip())
+        field = forms.ResolveForm(prefix="resolve", initial={"knowledge_record": record.number})[
+            "knowledge_record"
+        ]
+        field.field.widget.chosen = f"{record.number} · {record.title}"
+        return render(request, "incidents/_knowledge_picked.html", {"field": field})
+    query = (request.GET.get("q") or request.GET.get(KNOWLEDGE_FIELD) or "").strip()[:200]
+    if len(query) < 2 or KNOWLEDGE_NUMBER.match(query):
         query = ""  # one character finds too much to be worth asking
     records = record_suggest(user=request.user, query=query) if query else []
-    return render(request, "incidents/_knowledge_pick.html", {"records": records, "query": query})
+    return render(
+        request,
+        "incidents/_knowledge_pick.html",
+        {"records": records, "query": query, "picker": f"id_{KNOWLEDGE_FIELD}-picker"},
+    )
 
 
 @login_required

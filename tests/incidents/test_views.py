@@ -672,10 +672,12 @@ def test_resolve_form_has_the_knowledge_picker(client, agent, end_user):
     order = _file(end_user, end_user)
     client.force_login(agent)
     body = client.get(_detail(order.number)).content.decode()
-    assert f'data-knowledge-pick="{reverse("incidents:knowledge_pick")}"' in body
-    assert 'name="resolve-knowledge_record"' in body and "incidents/knowledge_pick" in body
-    client.force_login(end_user)  # no resolve action, no picker script
-    assert "incidents/knowledge_pick" not in client.get(_detail(order.number)).content.decode()
+    assert f'hx-get="{reverse("incidents:knowledge_pick")}"' in body
+    assert 'name="resolve-knowledge_record"' in body
+    assert 'hx-target="#id_resolve-knowledge_record-choices"' in body
+    assert "knowledge_pick.js" not in body  # htmx attributes, no script of its own
+    client.force_login(end_user)  # no resolve action, no picker
+    assert "resolve-knowledge_record" not in client.get(_detail(order.number)).content.decode()
 
 
 @pytest.fixture
@@ -715,6 +717,35 @@ def test_knowledge_picker_shows_staff_internal_records_but_no_drafts(client, eng
     assert records["public"].number in body and records["internal"].number in body
     assert records["draft"].number not in body
     assert _picked(client, "x").strip() == ""  # one character: nothing asked
+
+
+def test_knowledge_picker_reads_the_field_as_htmx_sends_it(client, engineer, records):
+    client.force_login(engineer)
+    url = reverse("incidents:knowledge_pick")
+    body = client.get(url, {"resolve-knowledge_record": "打印机"}).content.decode()
+    assert f'data-pick-number="{records["public"].number}"' in body
+    assert 'hx-target="#id_resolve-knowledge_record-picker"' in body
+    # A number is taken as typed: no suggestions to get in the way.
+    number = records["public"].number
+    assert client.get(url, {"resolve-knowledge_record": number}).content.decode().strip() == ""
+
+
+def test_picking_a_suggestion_draws_the_field_with_its_number(client, engineer, records):
+    client.force_login(engineer)
+    record = records["public"]
+    body = client.get(reverse("incidents:knowledge_pick"), {"pick": record.number})
+    html = body.content.decode()
+    assert 'id="id_resolve-knowledge_record-picker"' in html
+    assert f'name="resolve-knowledge_record" value="{record.number}"' in html
+    assert record.title in html  # "K01-… · title" under the field
+    assert f'hx-get="{reverse("incidents:knowledge_pick")}"' in html  # still a picker
+
+
+def test_picking_a_record_the_user_may_not_read_is_not_found(client, end_user, records):
+    client.force_login(end_user)
+    url = reverse("incidents:knowledge_pick")
+    assert client.get(url, {"pick": records["internal"].number}).status_code == 404
+    assert client.get(url, {"pick": records["draft"].number}).status_code == 404
 
 
 def test_knowledge_picker_needs_a_login(client, records):
