@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from incidents import services
-from itsm import workflow
 from incidents.choices import CloseReason, EventKind, HoldReason, Level3, Priority, Status
 from incidents.models import WorkOrder
+from itsm import workflow
 from servicedesk.calendar import holidays_sync
 from servicedesk.models import Person, ServiceLevel
 

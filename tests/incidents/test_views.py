@@ -3,6 +3,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from incidents import services
 from incidents.choices import Channel, EventKind, Status
@@ -416,6 +417,78 @@ def test_bulk_assign_reports_each_failure(client, agent, engineer, end_user):
     second.refresh_from_db()
     assert first.assignee == engineer
     assert second.status == Status.CANCELLED and second.assignee is None
+
+
+@pytest.mark.parametrize(
+    "back",
+    ["/\\evil.example", "//evil.example", "https://evil.example/", "/\\/evil.example/x"],
+)
+def test_bulk_assign_never_sends_back_to_another_site(client, agent, engineer, end_user, back):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"numbers": [order.number], "assignee": engineer.pk, "next": back},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incidents:queue")
+
+
+def test_bulk_assign_goes_back_to_the_queue_page_it_came_from(client, agent, engineer, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    back = reverse("incidents:queue") + "?queue=unassigned&page=2"
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"numbers": [order.number], "assignee": engineer.pk, "next": back},
+    )
+    assert response["Location"] == back
+
+
+def test_a_broker_outage_does_not_fail_a_saved_filing(
+    client, end_user, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The hand-off to Celery fails after the commit: the user still gets their number
+    and the mail waits in the outbox for the minutely sweep."""
+    from kombu.exceptions import OperationalError
+
+    from servicedesk.models import MailState, Notification
+    from servicedesk.notifications import mail_send_pending
+    from servicedesk.tasks import send_pending_mail
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(send_pending_mail, "delay", broker_down)
+    client.force_login(end_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("incidents:report"), {"title": "打印机卡纸", "urgency": "medium"}
+        )
+    assert callbacks  # the hand-off was attempted
+    order = WorkOrder.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _detail(order.number)
+    pending = Notification.objects.get(recipient=end_user)
+    assert pending.mail_state == MailState.PENDING and not mailoutbox
+    assert mail_send_pending() == 1  # the sweep delivers it
+    assert mailoutbox[0].to == [end_user.email]
+
+
+def test_steps_the_user_may_not_take_show_greyed_with_the_reason(client, agent, engineer, end_user):
+    order = _file(end_user, end_user)
+    services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+    client.force_login(engineer)
+    with translation.override("en"):
+        body = client.get(_detail(order.number), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-refused" in body
+    assert "Only the service desk can merge work orders." in body
+    assert f'action="{_act(order.number, "merge")}"' not in body
+    client.force_login(end_user)
+    body = client.get(_detail(order.number), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Dispatched: withdrawing is now the desk's, and the requester is told why.
+    assert "Only the requester (before dispatch) or the desk can cancel" in body
+    assert f'action="{_act(order.number, "cancel")}"' not in body
 
 
 def test_phone_intake_finds_the_caller_and_records_for_them(client, agent, end_user):
