@@ -8,6 +8,8 @@ beside a greyed button and the services raise through `itsm.workflow.require`.
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,10 +41,25 @@ ROLE_PERMISSIONS = {
     Role.APPROVER: [],
 }
 
-# Conditions that hold for every row or for none (an empty Q() cannot be negated or
-# annotated, so the rules use these instead).
+# Conditions that hold for every row or for none. The rules combine them with any_of /
+# all_of, which keep them as they are, so the desk's lists carry no filter at all and a
+# role without access asks no query (WorkOrderQuerySet._restrict tests for them).
 EVERY = Q(pk__isnull=False)
 NONE = Q(pk__isnull=True)
+
+
+def any_of(*conditions: Q) -> Q:
+    if any(c is EVERY for c in conditions):
+        return EVERY
+    kept = [c for c in conditions if c is not NONE]
+    return reduce(or_, kept) if kept else NONE
+
+
+def all_of(*conditions: Q) -> Q:
+    if any(c is NONE for c in conditions):
+        return NONE
+    kept = [c for c in conditions if c is not EVERY]
+    return reduce(lambda a, b: a & b, kept) if kept else EVERY
 
 
 def team_ids(user) -> set[int]:
@@ -70,33 +87,34 @@ def _engineer_own(user) -> Q:
     """Orders assigned to this engineer or to one of their teams."""
     if not user_has_role(user, Role.ENGINEER):
         return NONE
-    own = Q(assignee_id=user.pk)
     teams = team_ids(user)
-    return own | Q(team_id__in=teams) if teams else own
+    return any_of(Q(assignee_id=user.pk), Q(team_id__in=teams) if teams else NONE)
 
 
 def _worker(user) -> Q:
     """Desk and supervisors work any order; engineers their own and their teams'."""
-    return _desk(user) | _engineer_own(user)
+    return any_of(_desk(user), _engineer_own(user))
+
+
+def _manager(user) -> Q:
+    return EVERY if user_has_role(user, Role.MANAGER) else NONE
 
 
 def _view(user) -> Q:
     if sees_all(user):
         return EVERY
-    visible = _requester(user) | _engineer_own(user)
     person = getattr(user, "person", None)
-    if person is not None and person.department_id and user.has_perm(DEPARTMENT_PERMISSION):
-        visible |= Q(department_id=person.department_id)
-    return visible
+    department = (
+        Q(department_id=person.department_id)
+        if person is not None and person.department_id and user.has_perm(DEPARTMENT_PERMISSION)
+        else NONE
+    )
+    return any_of(_requester(user), _engineer_own(user), department)
 
 
 def _assign(user) -> Q:
-    engineer = (
-        Q(assignee__isnull=True) | _engineer_own(user)
-        if user_has_role(user, Role.ENGINEER)
-        else NONE
-    )
-    return _desk(user) | engineer
+    unassigned = Q(assignee__isnull=True) if user_has_role(user, Role.ENGINEER) else NONE
+    return any_of(_desk(user), unassigned, _engineer_own(user))
 
 
 @dataclass(frozen=True)
@@ -125,20 +143,20 @@ RULES = {
         _desk, _("Only the service desk or a supervisor can escalate to the manager.")
     ),
     "reopen": Rule(
-        lambda u: _requester(u) | _desk(u),
+        lambda u: any_of(_requester(u), _desk(u)),
         _("Only the requester or the desk can reopen this work order."),
     ),
     "confirm": Rule(
-        lambda u: _requester(u) | _desk(u), _("Only the requester can confirm the fix.")
+        lambda u: any_of(_requester(u), _desk(u)), _("Only the requester can confirm the fix.")
     ),
     "close": Rule(_desk, _("Only the service desk can close a work order after the callback.")),
     "cancel": Rule(
-        lambda u: _desk(u) | (_requester(u) & Q(status=Status.NEW)),
+        lambda u: any_of(_desk(u), all_of(_requester(u), Q(status=Status.NEW))),
         _("Only the requester (before dispatch) or the desk can cancel this work order."),
     ),
     "comment": Rule(lambda u: EVERY, _("You cannot comment on this work order.")),
     "note": Rule(
-        lambda u: _worker(u) | (EVERY if user_has_role(u, Role.MANAGER) else NONE),
+        lambda u: any_of(_worker(u), _manager(u)),
         _("Only staff can add internal notes."),
     ),
     "reprioritise": Rule(
@@ -149,7 +167,7 @@ RULES = {
     ),
     "rate": Rule(_requester, _("Only the requester can rate this work order.")),
     "complain": Rule(
-        lambda u: _requester(u) | _desk(u),
+        lambda u: any_of(_requester(u), _desk(u)),
         _("Only the requester or the desk can file a complaint about this work order."),
     ),
     "callback": Rule(_desk, _("Only the service desk records callbacks.")),
@@ -165,7 +183,7 @@ def work_order_q(user, action: str) -> Q:
     with the system actor, superusers and signed-out or disabled users.
     """
     rule = RULES[action]  # an unknown action is a programming error, not a "no"
-    return _view(user) & rule.condition(user)
+    return all_of(_view(user), rule.condition(user))
 
 
 def work_order_refusal(user, work_order, action: str) -> str:

@@ -35,9 +35,14 @@ class WorkOrderQuerySet(RestrictedQuerySet):
 
     def _restrict(self, user, action: str):
         # The one rule for who may see or do what: incidents.permissions.work_order_q.
-        from ..permissions import work_order_q
+        from ..permissions import EVERY, NONE, work_order_q
 
-        return self.filter(work_order_q(user, action))
+        condition = work_order_q(user, action)
+        if condition is EVERY:
+            return self
+        if condition is NONE:
+            return self.none()
+        return self.filter(condition)
 
 
 class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
