@@ -54,11 +54,6 @@ DETAIL_RELATED = (
 )
 
 
-def work_order_visible(*, user) -> QuerySet[WorkOrder]:
-    """The work orders `user` may see: `WorkOrder.objects.restrict(user, "view")`."""
-    return WorkOrder.objects.restrict(user, "view")
-
-
 def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
     """The rows of `queue`; `open_` is how "still open" is tested (the status by default)."""
     if open_ is None:
@@ -88,7 +83,7 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
     """
     # No joins here: SQLite would drive the query from a joined table and sort; the
     # page's rows get their related objects afterwards (work_order_rows).
-    orders = work_order_visible(user=user)
+    orders = WorkOrder.objects.restrict(user, "view")
     in_queue_order = queue and queue != "resolved_awaiting_callback"
     if queue:
         if queue not in QUEUES:
@@ -156,7 +151,7 @@ def queue_counts(user) -> dict[str, int]:
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
-        visible = work_order_visible(user=user)
+        visible = WorkOrder.objects.restrict(user, "view")
         if permissions.sees_all(user):
             # The desk sees every open order: each tab through its own index, stopping
             # at the cap (under 1 ms a tab with 100,000 open orders, where one aggregate
@@ -257,12 +252,13 @@ def attachment_get(*, user, work_order, pk: int) -> Attachment:
     return attachment
 
 
-def device_open_work_orders(*, work_order, limit: int = 10) -> list[WorkOrder]:
-    """The device's other open work orders, for the staff page's device panel."""
+def device_open_work_orders(*, user, work_order, limit: int = 10) -> list[WorkOrder]:
+    """The device's other open work orders `user` may see, for the staff page's device panel."""
     if not work_order.device_id:
         return []
     return list(
-        WorkOrder.objects.open()
+        WorkOrder.objects.restrict(user, "view")
+        .open()
         .filter(device_id=work_order.device_id)
         .exclude(pk=work_order.pk)
         .select_related("assignee__person")

@@ -438,7 +438,9 @@ def _render_detail(request, work_order, *, bound=None, status=200):
             for action, title in PANELS
             if action in refused
         ]
-        context["device_orders"] = selectors.device_open_work_orders(work_order=work_order)
+        context["device_orders"] = selectors.device_open_work_orders(
+            user=user, work_order=work_order
+        )
         context["links"] = selectors.work_order_links(work_order=work_order)
     template = "incidents/work_order_detail.html"
     return render(request, template, context, status=status)

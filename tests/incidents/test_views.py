@@ -873,3 +873,22 @@ def test_resolving_still_takes_a_record_id(client, agent, end_user, records):
     )
     order.refresh_from_db()
     assert order.knowledge_record_id == records["public"].pk
+
+
+def test_device_panel_lists_only_the_orders_the_engineer_may_see(
+    client, agent, engineer, end_user, make_person
+):
+    from cmdb.models import CIClass
+    from cmdb.services import ci_create
+
+    printer = ci_create(
+        ci_class=CIClass.objects.get(code="server"), asset_tag="PR-9", name="打印机"
+    )
+    mine = _file(end_user, end_user, title="打印机卡纸", device=printer)
+    services.work_order_assign(work_order=mine, actor=agent, assignee=engineer)
+    theirs = _file(agent, make_person(Role.END_USER), title="打印机缺粉", device=printer)
+    services.work_order_assign(work_order=theirs, actor=agent, assignee=make_person(Role.ENGINEER))
+    client.force_login(engineer)
+    assert theirs.number not in client.get(_detail(mine.number)).content.decode()
+    client.force_login(agent)
+    assert theirs.number in client.get(_detail(mine.number)).content.decode()
