@@ -10,9 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
 
 from cmdb.selectors import ci_find_by_tag, ci_list_for_user
 from itsm import workflow
@@ -22,25 +20,13 @@ from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_list
 
 from . import forms, permissions, selectors, services
+from .actions import ACTIONS, PANELS, actions_for, initial_forms
 from .choices import OPEN_STATUSES, Channel, Status
 from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
 
 
 def _user_devices(user):
     return ci_list_for_user(user=user)
-
-
-def _other(user, number: str):
-    """Another work order the user can see, or a form error naming the number."""
-    try:
-        return selectors.work_order_get(user=user, number=number.strip())
-    except Http404:
-        raise ValidationError(
-            {
-                "target": _("There is no work order %(number)s that you can see.")
-                % {"number": number}
-            }
-        ) from None
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -119,246 +105,6 @@ def home_panel(request):
 
 # --- detail and actions --------------------------------------------------------------
 
-# action → (form, service call(work_order, user, cleaned data, lock_version the page showed))
-ACTIONS = {
-    "assign": (
-        forms.AssignForm,
-        lambda w, u, d, v: services.work_order_assign(
-            work_order=w,
-            actor=u,
-            assignee=d["assignee"],
-            team=d["team"],
-            note=d["note"],
-            lock_version=v,
-        ),
-    ),
-    "start": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_start(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "hold": (
-        forms.HoldForm,
-        lambda w, u, d, v: services.work_order_hold(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
-        ),
-    ),
-    "resume": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_resume(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "resolve": (
-        forms.ResolveForm,
-        lambda w, u, d, v: services.work_order_resolve(
-            work_order=w,
-            actor=u,
-            resolution=d["resolution"],
-            knowledge_record_id=d["knowledge_record"],
-            lock_version=v,
-        ),
-    ),
-    "escalate": (
-        forms.RequiredNoteForm,
-        lambda w, u, d, v: services.work_order_escalate(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "forward_to_manager": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_forward_to_manager(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "reprioritise": (
-        forms.ReprioritiseForm,
-        lambda w, u, d, v: services.work_order_reprioritise(
-            work_order=w,
-            actor=u,
-            impact=d["impact"],
-            urgency=d["urgency"],
-            note=d["note"],
-            lock_version=v,
-        ),
-    ),
-    "cancel": (
-        forms.CancelForm,
-        lambda w, u, d, v: services.work_order_cancel(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
-        ),
-    ),
-    "reopen": (
-        forms.ReopenForm,
-        lambda w, u, d, v: services.work_order_reopen(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "confirm": (
-        forms.EmptyForm,
-        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, lock_version=v),
-    ),
-    "close": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_close(
-            work_order=w, actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "callback": (
-        forms.CallbackForm,
-        lambda w, u, d, v: services.callback_record(
-            work_order=w,
-            actor=u,
-            reached=d["reached"],
-            satisfaction=d["satisfaction"],
-            comment=d["comment"],
-            lock_version=v,
-        ),
-    ),
-    "rate": (
-        forms.RateForm,
-        lambda w, u, d, v: services.work_order_rate(
-            work_order=w, actor=u, rating=d["rating"], comment=d["comment"], lock_version=v
-        ),
-    ),
-    "triage": (
-        forms.TriageForm,
-        lambda w, u, d, v: services.work_order_triage(
-            work_order=w,
-            actor=u,
-            title=d["title"],
-            device=d["device_tag"],
-            note=d["note"],
-            lock_version=v,
-        ),
-    ),
-    "merge": (
-        forms.TargetForm,
-        lambda w, u, d, v: services.work_order_merge(
-            duplicate=w, into=_other(u, d["target"]), actor=u, note=d["note"], lock_version=v
-        ),
-    ),
-    "link": (
-        forms.TargetForm,
-        lambda w, u, d, v: services.work_order_set_parent(
-            child=w, parent=_other(u, d["target"]), actor=u, lock_version=v
-        ),
-    ),
-    "complain": (
-        forms.ComplaintForm,
-        lambda w, u, d, v: services.complaint_raise(
-            actor=u, description=d["description"], work_order=w, engineer=w.assignee
-        ),
-    ),
-    "comment": (
-        forms.CommentForm,
-        lambda w, u, d, v: services.work_order_comment(
-            work_order=w, actor=u, body=d["body"], files=d["files"]
-        ),
-    ),
-    "note": (
-        forms.CommentForm,
-        lambda w, u, d, v: services.work_order_comment(
-            work_order=w, actor=u, body=d["body"], internal=True, files=d["files"]
-        ),
-    ),
-}
-
-# Which statuses each action makes sense in (the state machine refuses the rest anyway;
-# this only decides which buttons to show).
-_TRANSITION_METHOD = {
-    "assign": "assign",
-    "start": "start",
-    "hold": "hold",
-    "resume": "resume",
-    "resolve": "resolve",
-    "reopen": "reopen",
-    "confirm": "close",
-    "close": "close",
-    "callback": "close",
-    "cancel": "cancel",
-}
-_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
-
-
-def _possible_now(action: str, work_order) -> bool:
-    """Does the action make sense in the order's current status (whoever asks)?"""
-    method = _TRANSITION_METHOD.get(action)
-    if method and not can_proceed(getattr(work_order, method)):
-        return False
-    if action in _OPEN_ONLY and not work_order.is_open:
-        return False
-    return not (action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED))
-
-
-def _actions(user, work_order) -> tuple[set[str], dict[str, str]]:
-    """The actions `user` may take now, and those possible now that they may not, with
-    the reason: the same refusal function the services raise (one query for all)."""
-    possible = [action for action in ACTIONS if _possible_now(action, work_order)]
-    refusals = permissions.work_order_refusals(user, work_order, possible)
-    available = {action for action in possible if not refusals[action]}
-    refused = {action: reason for action, reason in refusals.items() if reason}
-    return available, refused
-
-
-def _initial_forms(work_order) -> dict:
-    return {
-        "assign": forms.AssignForm(
-            initial={"assignee": work_order.assignee_id, "team": work_order.team_id},
-            prefix="assign",
-        ),
-        "start": forms.NoteForm(prefix="start"),
-        "hold": forms.HoldForm(prefix="hold"),
-        "resume": forms.NoteForm(prefix="resume"),
-        "resolve": forms.ResolveForm(prefix="resolve"),
-        "escalate": forms.RequiredNoteForm(prefix="escalate"),
-        "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
-        "reprioritise": forms.ReprioritiseForm(
-            initial={"impact": work_order.impact, "urgency": work_order.urgency},
-            prefix="reprioritise",
-        ),
-        "cancel": forms.CancelForm(prefix="cancel"),
-        "reopen": forms.ReopenForm(prefix="reopen"),
-        "confirm": forms.EmptyForm(prefix="confirm"),
-        "close": forms.NoteForm(prefix="close"),
-        "callback": forms.CallbackForm(prefix="callback"),
-        "rate": forms.RateForm(
-            initial={"rating": work_order.rating, "comment": work_order.rating_comment},
-            prefix="rate",
-        ),
-        "comment": forms.CommentForm(prefix="comment"),
-        "note": forms.CommentForm(prefix="note"),
-        "triage": forms.TriageForm(
-            initial={
-                "title": work_order.title,
-                "device_tag": work_order.device.asset_tag if work_order.device_id else "",
-            },
-            prefix="triage",
-        ),
-        "merge": forms.TargetForm(prefix="merge"),
-        "link": forms.TargetForm(prefix="link"),
-        "complain": forms.ComplaintForm(prefix="complain"),
-    }
-
-
-# The staff page's folding action panels, in the order a desk works an order.
-PANELS = [
-    ("assign", gettext_lazy("Dispatch")),
-    ("resolve", gettext_lazy("Resolve")),
-    ("hold", gettext_lazy("Put on hold")),
-    ("callback", gettext_lazy("Record callback")),
-    ("escalate", gettext_lazy("Escalate")),
-    ("forward_to_manager", gettext_lazy("Forward to the manager")),
-    ("reprioritise", gettext_lazy("Change priority")),
-    ("triage", gettext_lazy("Correct title or device")),
-    ("merge", gettext_lazy("Merge into another work order")),
-    ("link", gettext_lazy("Part of an outage (parent work order)")),
-    ("close", gettext_lazy("Close")),
-    ("cancel", gettext_lazy("Cancel")),
-    ("complain", gettext_lazy("Record a complaint")),
-]
-
 
 def duration_text(minutes: int) -> str:
     """“45 min”, “3 h 20 min”, “2 d 4 h”: countdowns people read at a glance."""
@@ -401,10 +147,10 @@ def _row_sla(row: dict, now):
 def _render_detail(request, work_order, *, bound=None, status=200):
     user = request.user
     staff = is_staff_role(user)
-    action_forms = _initial_forms(work_order)
+    action_forms = initial_forms(work_order)
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    actions, refused = _actions(user, work_order)
+    actions, refused = actions_for(user, work_order)
     now = timezone.now()
     context = {
         "work_order": work_order,
