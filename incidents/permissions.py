@@ -198,7 +198,7 @@ def work_order_refusals(user, work_order, actions=None) -> dict[str, str]:
     from .models import WorkOrder
 
     actions = list(RULES if actions is None else actions)
-    if user is None or work_order is None or work_order.pk is None:
+    if work_order is None or work_order.pk is None:
         return {action: str(RULES[action].refusal) for action in actions}
     row = WorkOrder.objects.filter(pk=work_order.pk)
     flags = (
