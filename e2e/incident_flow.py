@@ -799,6 +799,14 @@ class Run:
                 self.shot(page, "engineer-resolve-knowledge-suggestions")
                 chosen = choice.get_attribute("data-pick-number")
                 choice.click()
+                # htmx: the server draws the field again with the number filled in.
+                with contextlib.suppress(PlaywrightError):
+                    page.wait_for_function(
+                        "n => document.querySelector("
+                        "'input[name=\"resolve-knowledge_record\"]').value === n",
+                        arg=chosen,
+                        timeout=5000,
+                    )
                 self.check(picker.input_value() == chosen, f"picked knowledge record {chosen}")
         else:
             self.check(False, "resolve form has a knowledge record field")

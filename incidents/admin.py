@@ -8,6 +8,8 @@ from auditlog.registry import auditlog
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from itsm import workflow
+
 from .mail import admin as _mail_admin  # noqa: F401  (registers InboundMailAdmin)
 from .models import (
     Attachment,
@@ -123,7 +125,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number",
         "status",
-        "version",
+        "lock_version",
         "priority",
         "service_level",
         "hold_reason",
@@ -155,7 +157,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    ("number", "status", "version"),
+                    ("number", "status", "lock_version"),
                     "title",
                     "description",
                     ("channel", "requester", "created_by", "contact_phone"),
@@ -203,10 +205,11 @@ class WorkOrderAdmin(admin.ModelAdmin):
         return False  # filed through the portal or the API, so it is numbered and clocked
 
     def save_model(self, request, obj, form, change):
-        # Admin edits are corrections; bump the version so an open page elsewhere reloads.
+        # Admin edits are corrections; a new lock_version makes an open page elsewhere reload.
         if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+            workflow.save(obj)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(SlaPolicy)

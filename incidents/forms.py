@@ -1,16 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cmdb.models import ConfigurationItem
+from cmdb.selectors import ci_find_by_tag
+from knowledge.selectors import published_record_id
 from servicedesk.models import Category, Team
 
 from .attachments import MAX_FILES, attachment_validate
 from .choices import CancelReason, HoldReason, Level3
 from .filters import StaffChoiceField, staff_users
-from .widgets import CategoryCascadeSelect, PlainSelect
+from .widgets import CategoryCascadeSelect, KnowledgePickInput, PlainSelect
 
 _text = {"class": "form-control"}
 _select = {"class": "form-select"}
@@ -154,8 +155,6 @@ class ReportForm(forms.Form):
         self.fields["category"].choices = category_choices(categories)
         self.fields["category"].widget.tree = category_tree(categories)
         if devices is None:
-            from cmdb.models import ConfigurationItem
-
             devices = ConfigurationItem.objects.none()
         self.fields["device"].queryset = devices
         self.fields["device"].label_from_instance = lambda ci: f"{ci.asset_tag} · {ci.name}"
@@ -168,8 +167,6 @@ class ReportForm(forms.Form):
         cleaned = super().clean()
         tag = (cleaned.get("asset_tag") or "").strip()
         if tag and not cleaned.get("device"):
-            from cmdb.selectors import ci_find_by_tag
-
             device = ci_find_by_tag(tag=tag)
             if device is None:
                 self.add_error(
@@ -230,20 +227,13 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={**_text, "rows": 3})
     )
-    # A plain text field for the record's number; knowledge_pick.js turns it into a search.
+    # A plain text field for the record's number; with htmx, a search as you type.
     knowledge_record = forms.CharField(
         label=_("Knowledge record used"),
         required=False,
         max_length=64,
         help_text=_("Type words to find a published record, or its number (K01-…)."),
-        widget=forms.TextInput(
-            attrs={
-                **_text,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "data-knowledge-pick": reverse_lazy("incidents:knowledge_pick"),
-            }
-        ),
+        widget=KnowledgePickInput(attrs={**_text, "autocomplete": "off", "spellcheck": "false"}),
     )
 
     def clean_knowledge_record(self) -> int | None:
@@ -251,17 +241,7 @@ class ResolveForm(forms.Form):
         text = self.cleaned_data["knowledge_record"].strip()
         if not text:
             return None
-        from knowledge.choices import Status as RecordStatus
-        from knowledge.models import KnowledgeRecord
-
-        lookup = Q(number__iexact=text)
-        if text.isdecimal():
-            lookup |= Q(pk=int(text))
-        pk = (
-            KnowledgeRecord.objects.filter(lookup, status=RecordStatus.PUBLISHED)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        pk = published_record_id(reference=text)
         if pk is None:
             raise ValidationError(
                 gettext(
@@ -370,8 +350,6 @@ class TriageForm(NoteForm):
         tag = self.cleaned_data["device_tag"].strip()
         if not tag:
             return None
-        from cmdb.selectors import ci_find_by_tag
-
         device = ci_find_by_tag(tag=tag)
         if device is None:
             raise forms.ValidationError(_("No asset with tag “%(tag)s”.") % {"tag": tag})

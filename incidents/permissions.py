@@ -1,7 +1,21 @@
-"""Who may do what to a work order: per role and per object, checked inside the services."""
+"""Who may see and do what to a work order: one rule per action, written once.
 
+Each action's rule is a database condition (`work_order_q(user, action)`) on top of the
+visibility rule, so every action implies seeing the order. `WorkOrder.objects.restrict(user,
+action)` filters lists with it; `itsm.permissions.permits` checks one order with the same
+query; `work_order_refusal` turns a "no" into the action's reason, which the page shows
+beside a greyed button and the services raise through `itsm.workflow.require`.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from itsm.actors import is_system_user
+from itsm.permissions import permits
 from servicedesk.choices import Role
 from servicedesk.roles import user_has_role
 
@@ -9,6 +23,8 @@ from .choices import Status
 
 DESK_ROLES = (Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN)
 WORK_ROLES = (Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN)
+SEES_ALL_ROLES = (Role.SERVICE_DESK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+DEPARTMENT_PERMISSION = "incidents.see_department_work_orders"
 
 ROLE_PERMISSIONS = {
     Role.END_USER: ["incidents.add_workorder", "incidents.view_workorder"],
@@ -25,130 +41,187 @@ ROLE_PERMISSIONS = {
     Role.APPROVER: [],
 }
 
-
-def _is_requester(user, work_order) -> bool:
-    return work_order.requester_id == user.pk
-
-
-def _is_assignee(user, work_order) -> bool:
-    return work_order.assignee_id == user.pk
+# Conditions that hold for every row or for none. The rules combine them with any_of /
+# all_of, which keep them as they are, so the desk's lists carry no filter at all and a
+# role without access asks no query (WorkOrderQuerySet._restrict tests for them).
+EVERY = Q(pk__isnull=False)
+NONE = Q(pk__isnull=True)
 
 
-def _in_team(user, work_order) -> bool:
-    if not work_order.team_id:
-        return False
-    team_ids = getattr(user, "_itsm_team_ids", None)
-    if team_ids is None:
-        team_ids = set(user.teams.values_list("pk", flat=True))
-        user._itsm_team_ids = team_ids
-    return work_order.team_id in team_ids
+def any_of(*conditions: Q) -> Q:
+    if any(c is EVERY for c in conditions):
+        return EVERY
+    kept = [c for c in conditions if c is not NONE]
+    return reduce(or_, kept) if kept else NONE
 
 
-def can_view(user, work_order) -> bool:
-    if user_has_role(user, Role.SERVICE_DESK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
-        return True
-    if user_has_role(user, Role.ENGINEER) and (
-        _is_assignee(user, work_order) or _in_team(user, work_order)
-    ):
-        return True
-    if _is_requester(user, work_order):
-        return True
-    return bool(
-        user.has_perm("incidents.see_department_work_orders")
-        and getattr(user, "person", None) is not None
-        and user.person.department_id
-        and user.person.department_id == work_order.department_id
+def all_of(*conditions: Q) -> Q:
+    if any(c is NONE for c in conditions):
+        return NONE
+    kept = [c for c in conditions if c is not EVERY]
+    return reduce(lambda a, b: a & b, kept) if kept else EVERY
+
+
+def team_ids(user) -> set[int]:
+    """The teams `user` belongs to, read once per request."""
+    cached = getattr(user, "_itsm_team_ids", None)
+    if cached is None:
+        cached = set(user.teams.values_list("pk", flat=True))
+        user._itsm_team_ids = cached
+    return cached
+
+
+def sees_all(user) -> bool:
+    return user_has_role(user, *SEES_ALL_ROLES)
+
+
+def _requester(user) -> Q:
+    return Q(requester_id=user.pk)
+
+
+def _desk(user) -> Q:
+    return EVERY if user_has_role(user, *DESK_ROLES) else NONE
+
+
+def _engineer_own(user) -> Q:
+    """Orders assigned to this engineer or to one of their teams."""
+    if not user_has_role(user, Role.ENGINEER):
+        return NONE
+    teams = team_ids(user)
+    return any_of(Q(assignee_id=user.pk), Q(team_id__in=teams) if teams else NONE)
+
+
+def _worker(user) -> Q:
+    """Desk and supervisors work any order; engineers their own and their teams'."""
+    return any_of(_desk(user), _engineer_own(user))
+
+
+def _manager(user) -> Q:
+    return EVERY if user_has_role(user, Role.MANAGER) else NONE
+
+
+def _view(user) -> Q:
+    if sees_all(user):
+        return EVERY
+    person = getattr(user, "person", None)
+    department = (
+        Q(department_id=person.department_id)
+        if person is not None and person.department_id and user.has_perm(DEPARTMENT_PERMISSION)
+        else NONE
     )
+    return any_of(_requester(user), _engineer_own(user), department)
 
 
-def _worker(user, work_order) -> bool:
-    """Desk and supervisors work any order; engineers the ones assigned to them or their team."""
-    if user_has_role(user, *DESK_ROLES):
-        return True
-    return user_has_role(user, Role.ENGINEER) and (
-        _is_assignee(user, work_order) or _in_team(user, work_order)
-    )
+def _assign(user) -> Q:
+    unassigned = Q(assignee__isnull=True) if user_has_role(user, Role.ENGINEER) else NONE
+    return any_of(_desk(user), unassigned, _engineer_own(user))
 
 
-# action → (test, refusal message)
+@dataclass(frozen=True)
+class Rule:
+    condition: object  # user -> Q: the rows the user may act on (within what they see)
+    refusal: str  # why not, in the user's language
+
+
 RULES = {
-    "assign": (
-        lambda u, w: (
-            user_has_role(u, *DESK_ROLES)
-            or (
-                user_has_role(u, Role.ENGINEER)
-                and (w.assignee_id in (None, u.pk) or _in_team(u, w))
-            )
-        ),
-        _("Only the service desk or a supervisor can dispatch work orders."),
+    "view": Rule(lambda u: EVERY, _("You cannot see this work order.")),
+    "assign": Rule(_assign, _("Only the service desk or a supervisor can dispatch work orders.")),
+    "start": Rule(
+        _worker, _("Only the assigned engineer or the desk can start work on this work order.")
     ),
-    "start": (
-        _worker,
-        _("Only the assigned engineer or the desk can start work on this work order."),
+    "hold": Rule(
+        _worker, _("Only the assigned engineer or the desk can put this work order on hold.")
     ),
-    "hold": (_worker, _("Only the assigned engineer or the desk can put this work order on hold.")),
-    "resume": (_worker, _("Only the assigned engineer or the desk can resume this work order.")),
-    "resolve": (_worker, _("Only the assigned engineer or the desk can resolve this work order.")),
-    "escalate": (_worker, _("Only the assigned engineer can escalate this work order.")),
-    "forward_to_manager": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk or a supervisor can escalate to the manager."),
+    "resume": Rule(
+        _worker, _("Only the assigned engineer or the desk can resume this work order.")
     ),
-    "reopen": (
-        lambda u, w: _is_requester(u, w) or user_has_role(u, *DESK_ROLES),
+    "resolve": Rule(
+        _worker, _("Only the assigned engineer or the desk can resolve this work order.")
+    ),
+    "escalate": Rule(_worker, _("Only the assigned engineer can escalate this work order.")),
+    "forward_to_manager": Rule(
+        _desk, _("Only the service desk or a supervisor can escalate to the manager.")
+    ),
+    "reopen": Rule(
+        lambda u: any_of(_requester(u), _desk(u)),
         _("Only the requester or the desk can reopen this work order."),
     ),
-    "confirm": (
-        lambda u, w: _is_requester(u, w) or user_has_role(u, *DESK_ROLES),
-        _("Only the requester can confirm the fix."),
+    "confirm": Rule(
+        lambda u: any_of(_requester(u), _desk(u)), _("Only the requester can confirm the fix.")
     ),
-    "close": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk can close a work order after the callback."),
-    ),
-    "cancel": (
-        lambda u, w: (
-            user_has_role(u, *DESK_ROLES) or (_is_requester(u, w) and w.status == Status.NEW)
-        ),
+    "close": Rule(_desk, _("Only the service desk can close a work order after the callback.")),
+    "cancel": Rule(
+        lambda u: any_of(_desk(u), all_of(_requester(u), Q(status=Status.NEW))),
         _("Only the requester (before dispatch) or the desk can cancel this work order."),
     ),
-    "comment": (can_view, _("You cannot comment on this work order.")),
-    "note": (
-        lambda u, w: _worker(u, w) or user_has_role(u, Role.MANAGER),
+    "comment": Rule(lambda u: EVERY, _("You cannot comment on this work order.")),
+    "note": Rule(
+        lambda u: any_of(_worker(u), _manager(u)),
         _("Only staff can add internal notes."),
     ),
-    "reprioritise": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk or a supervisor can change the priority."),
+    "reprioritise": Rule(
+        _desk, _("Only the service desk or a supervisor can change the priority.")
     ),
-    "triage": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk or a supervisor can correct what was reported."),
+    "triage": Rule(
+        _desk, _("Only the service desk or a supervisor can correct what was reported.")
     ),
-    "rate": (_is_requester, _("Only the requester can rate this work order.")),
-    "complain": (
-        lambda u, w: _is_requester(u, w) or user_has_role(u, *DESK_ROLES),
+    "rate": Rule(_requester, _("Only the requester can rate this work order.")),
+    "complain": Rule(
+        lambda u: any_of(_requester(u), _desk(u)),
         _("Only the requester or the desk can file a complaint about this work order."),
     ),
-    "callback": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk records callbacks."),
-    ),
-    "merge": (
-        lambda u, w: user_has_role(u, *DESK_ROLES),
-        _("Only the service desk can merge work orders."),
-    ),
-    "link": (
-        lambda u, w: _worker(u, w) or user_has_role(u, Role.SUPERVISOR),
-        _("You cannot link this work order."),
-    ),
+    "callback": Rule(_desk, _("Only the service desk records callbacks.")),
+    "merge": Rule(_desk, _("Only the service desk can merge work orders.")),
+    "link": Rule(_worker, _("You cannot link this work order.")),
 }
 
 
-def allowed(user, action: str, work_order) -> bool:
-    test, _message = RULES[action]
-    return bool(user.is_authenticated and test(user, work_order))
+def work_order_q(user, action: str) -> Q:
+    """The work orders `user` may `action`: what they see, narrowed by the action's rule.
+
+    Called through `WorkOrder.objects.restrict(user, action)`, which has already dealt
+    with the system actor, superusers and signed-out or disabled users.
+    """
+    rule = RULES[action]  # an unknown action is a programming error, not a "no"
+    return all_of(_view(user), rule.condition(user))
 
 
-def refusal(action: str) -> str:
-    return str(RULES[action][1])
+def work_order_refusal(user, work_order, action: str) -> str:
+    """Why `user` may not `action` this work order ("" when they may): one query."""
+    return "" if permits(user, work_order, action) else str(RULES[action].refusal)
+
+
+def work_order_refusals(user, work_order, actions=None) -> dict[str, str]:
+    """`work_order_refusal` for many actions in one query (the page's buttons)."""
+    from django.db.models import Exists
+
+    from .models import WorkOrder
+
+    actions = list(RULES if actions is None else actions)
+    if work_order is None or work_order.pk is None:
+        return {action: str(RULES[action].refusal) for action in actions}
+    row = WorkOrder.objects.filter(pk=work_order.pk)
+    flags = (
+        row.values("pk")
+        .annotate(**{f"may_{a}": Exists(row.restrict(user, a)) for a in actions})
+        .first()
+    ) or {}
+    return {a: "" if flags.get(f"may_{a}") else str(RULES[a].refusal) for a in actions}
+
+
+def filing_refusal(actor, requester) -> str:
+    """Why `actor` may not file a fault for `requester` ("" when they may)."""
+    if actor is not None and is_system_user(actor):
+        return ""  # mail intake and imports record what people sent
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return str(_("Sign in to report a fault."))
+    if requester is not None and requester.pk != actor.pk and not user_has_role(actor, *DESK_ROLES):
+        return str(_("Only the service desk can report a fault on someone else's behalf."))
+    return ""
+
+
+def complaint_handle_refusal(user) -> str:
+    """Why `user` may not handle complaints ("" when they may)."""
+    if user is not None and user_has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
+        return ""
+    return str(_("Only a supervisor handles complaints."))

@@ -17,6 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from itsm import workflow
+from itsm.actors import system_user
 from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 from servicedesk.notifications import notify_many
@@ -173,7 +175,7 @@ def _act(rule: Rule, orders, people: dict, now) -> None:
     ids = [wo.pk for wo in orders]
     if rule.breach_flag:
         WorkOrder.objects.filter(pk__in=ids).update(**{rule.breach_flag: True})
-        transaction.on_commit(queue_counts_changed)
+        workflow.after_commit(queue_counts_changed)
     subject = str(_MESSAGES[rule.level] % {"clock": SlaClock(rule.clock).label})
     WorkOrderEvent.objects.bulk_create(
         WorkOrderEvent(
@@ -243,6 +245,7 @@ def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) ->
     """Close resolved orders the requester has not answered for `working_days` working days."""
     now = now or timezone.now()
     calendar = business_calendar()
+    actor = system_user()
     # A coarse pre-filter in SQL (calendar days), the exact working-day test in Python.
     candidates = WorkOrder.objects.filter(
         status=Status.RESOLVED, resolved_at__lte=now - timedelta(days=working_days)
@@ -250,7 +253,7 @@ def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) ->
     closed = 0
     for work_order in candidates.iterator():
         if _working_days_between(calendar, work_order.resolved_at, now) >= working_days:
-            closed += work_order_auto_close(work_order=work_order, now=now)
+            closed += work_order_auto_close(work_order=work_order, actor=actor, now=now)
     return closed
 
 

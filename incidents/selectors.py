@@ -8,8 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.choices import Role
-from servicedesk.roles import user_has_role
+from itsm.actors import is_system_user
 
 from . import permissions
 from .choices import OPEN_STATUSES, HoldReason, Status
@@ -55,38 +54,6 @@ DETAIL_RELATED = (
 )
 
 
-def sees_all(user) -> bool:
-    return user_has_role(user, Role.SERVICE_DESK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
-
-
-def _team_ids(user) -> set[int]:
-    cached = getattr(user, "_itsm_team_ids", None)
-    if cached is None:
-        cached = set(user.teams.values_list("pk", flat=True))
-        user._itsm_team_ids = cached  # shared with permissions._in_team
-    return cached
-
-
-def work_order_visible(*, user) -> QuerySet[WorkOrder]:
-    """The work orders `user` may see (the same rule as permissions.can_view)."""
-    orders = WorkOrder.objects.all()
-    if not user.is_authenticated:
-        return orders.none()
-    if sees_all(user):
-        return orders
-    visible = Q(requester=user)
-    if user_has_role(user, Role.ENGINEER):
-        visible |= Q(assignee=user) | Q(team_id__in=_team_ids(user))
-    person = getattr(user, "person", None)
-    if (
-        person is not None
-        and person.department_id
-        and user.has_perm("incidents.see_department_work_orders")
-    ):
-        visible |= Q(department_id=person.department_id)
-    return orders.filter(visible)
-
-
 def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
     """The rows of `queue`; `open_` is how "still open" is tested (the status by default)."""
     if open_ is None:
@@ -95,7 +62,7 @@ def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
         "open": open_,
         "unassigned": Q(status__in=[Status.NEW, Status.REOPENED], assignee__isnull=True),
         "mine": open_ & Q(assignee=user),
-        "team": open_ & Q(team_id__in=_team_ids(user)),
+        "team": open_ & Q(team_id__in=permissions.team_ids(user)),
         "due_soon": open_
         & ~Q(status=Status.ON_HOLD)
         & Q(resolve_due_at__gte=now, resolve_due_at__lte=now + DUE_SOON),
@@ -116,7 +83,7 @@ def work_order_list(*, user, queue: str | None = None, filters=None) -> QuerySet
     """
     # No joins here: SQLite would drive the query from a joined table and sort; the
     # page's rows get their related objects afterwards (work_order_rows).
-    orders = work_order_visible(user=user)
+    orders = WorkOrder.objects.restrict(user, "view")
     in_queue_order = queue and queue != "resolved_awaiting_callback"
     if queue:
         if queue not in QUEUES:
@@ -184,8 +151,8 @@ def queue_counts(user) -> dict[str, int]:
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
-        visible = work_order_visible(user=user)
-        if sees_all(user):
+        visible = WorkOrder.objects.restrict(user, "view")
+        if permissions.sees_all(user):
             # The desk sees every open order: each tab through its own index, stopping
             # at the cap (under 1 ms a tab with 100,000 open orders, where one aggregate
             # over them all takes ~90 ms on PostgreSQL and ~120 ms on SQLite).
@@ -231,14 +198,20 @@ def queue_tabs(user) -> list[dict]:
 
 def work_order_get(*, user, number: str) -> WorkOrder:
     """One work order with what its page shows; 404 when `user` may not see it."""
-    work_order = WorkOrder.objects.select_related(*DETAIL_RELATED).filter(number=number).first()
-    if work_order is None or not permissions.can_view(user, work_order):
+    work_order = (
+        WorkOrder.objects.restrict(user, "view")
+        .select_related(*DETAIL_RELATED)
+        .filter(number=number)
+        .first()
+    )
+    if work_order is None:
         raise Http404
     return work_order
 
 
 def sees_internal(user, work_order) -> bool:
-    return permissions.allowed(user, "note", work_order) or sees_all(user)
+    """Internal notes and files are for the staff who may add them."""
+    return not permissions.work_order_refusal(user, work_order, "note")
 
 
 def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
@@ -260,6 +233,8 @@ def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
         event.status_to_label = status_labels.get(event.status_to, "")
         data = event.data if isinstance(event.data, dict) else {}
         event.score = data.get("satisfaction") or data.get("rating")
+        # What the system did (scans, auto-close) shows as "system", not as an account.
+        event.by = None if event.actor is not None and is_system_user(event.actor) else event.actor
     return result
 
 
@@ -277,12 +252,13 @@ def attachment_get(*, user, work_order, pk: int) -> Attachment:
     return attachment
 
 
-def device_open_work_orders(*, work_order, limit: int = 10) -> list[WorkOrder]:
-    """The device's other open work orders, for the staff page's device panel."""
+def device_open_work_orders(*, user, work_order, limit: int = 10) -> list[WorkOrder]:
+    """The device's other open work orders `user` may see, for the staff page's device panel."""
     if not work_order.device_id:
         return []
     return list(
-        WorkOrder.objects.open()
+        WorkOrder.objects.restrict(user, "view")
+        .open()
         .filter(device_id=work_order.device_id)
         .exclude(pk=work_order.pk)
         .select_related("assignee__person")

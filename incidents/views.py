@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -6,40 +8,25 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
 
+from cmdb.selectors import ci_find_by_tag, ci_list_for_user
+from itsm import workflow
 from itsm.pagination import slice_page
-from servicedesk.choices import Role
+from knowledge.selectors import record_get, record_suggest
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_list
 
 from . import forms, permissions, selectors, services
+from .actions import ACTIONS, PANELS, actions_for, initial_forms
 from .choices import OPEN_STATUSES, Channel, Status
 from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
 
 
 def _user_devices(user):
-    try:
-        from cmdb.selectors import ci_list_for_user
-    except ImportError:  # the CMDB app may not offer it yet
-        return None
     return ci_list_for_user(user=user)
-
-
-def _other(user, number: str):
-    """Another work order the user can see, or a form error naming the number."""
-    try:
-        return selectors.work_order_get(user=user, number=number.strip())
-    except Http404:
-        raise ValidationError(
-            {
-                "target": _("There is no work order %(number)s that you can see.")
-                % {"number": number}
-            }
-        ) from None
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -118,242 +105,6 @@ def home_panel(request):
 
 # --- detail and actions --------------------------------------------------------------
 
-# action → (form, service call(work_order, user, cleaned data, expected version), success text)
-ACTIONS = {
-    "assign": (
-        forms.AssignForm,
-        lambda w, u, d, v: services.work_order_assign(
-            work_order=w,
-            actor=u,
-            assignee=d["assignee"],
-            team=d["team"],
-            note=d["note"],
-            expected_version=v,
-        ),
-    ),
-    "start": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_start(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "hold": (
-        forms.HoldForm,
-        lambda w, u, d, v: services.work_order_hold(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
-        ),
-    ),
-    "resume": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_resume(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "resolve": (
-        forms.ResolveForm,
-        lambda w, u, d, v: services.work_order_resolve(
-            work_order=w,
-            actor=u,
-            resolution=d["resolution"],
-            knowledge_record_id=d["knowledge_record"],
-            expected_version=v,
-        ),
-    ),
-    "escalate": (
-        forms.RequiredNoteForm,
-        lambda w, u, d, v: services.work_order_escalate(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "forward_to_manager": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_forward_to_manager(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "reprioritise": (
-        forms.ReprioritiseForm,
-        lambda w, u, d, v: services.work_order_reprioritise(
-            work_order=w,
-            actor=u,
-            impact=d["impact"],
-            urgency=d["urgency"],
-            note=d["note"],
-            expected_version=v,
-        ),
-    ),
-    "cancel": (
-        forms.CancelForm,
-        lambda w, u, d, v: services.work_order_cancel(
-            work_order=w, actor=u, reason=d["reason"], note=d["note"], expected_version=v
-        ),
-    ),
-    "reopen": (
-        forms.ReopenForm,
-        lambda w, u, d, v: services.work_order_reopen(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "confirm": (
-        forms.EmptyForm,
-        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, expected_version=v),
-    ),
-    "close": (
-        forms.NoteForm,
-        lambda w, u, d, v: services.work_order_close(
-            work_order=w, actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "callback": (
-        forms.CallbackForm,
-        lambda w, u, d, v: services.callback_record(
-            work_order=w,
-            actor=u,
-            reached=d["reached"],
-            satisfaction=d["satisfaction"],
-            comment=d["comment"],
-            expected_version=v,
-        ),
-    ),
-    "rate": (
-        forms.RateForm,
-        lambda w, u, d, v: services.work_order_rate(
-            work_order=w, actor=u, rating=d["rating"], comment=d["comment"]
-        ),
-    ),
-    "triage": (
-        forms.TriageForm,
-        lambda w, u, d, v: services.work_order_triage(
-            work_order=w,
-            actor=u,
-            title=d["title"],
-            device=d["device_tag"],
-            note=d["note"],
-            expected_version=v,
-        ),
-    ),
-    "merge": (
-        forms.TargetForm,
-        lambda w, u, d, v: services.work_order_merge(
-            duplicate=w, into=_other(u, d["target"]), actor=u, note=d["note"], expected_version=v
-        ),
-    ),
-    "link": (
-        forms.TargetForm,
-        lambda w, u, d, v: services.work_order_set_parent(
-            child=w, parent=_other(u, d["target"]), actor=u
-        ),
-    ),
-    "complain": (
-        forms.ComplaintForm,
-        lambda w, u, d, v: services.complaint_raise(
-            actor=u, description=d["description"], work_order=w, engineer=w.assignee
-        ),
-    ),
-    "comment": (
-        forms.CommentForm,
-        lambda w, u, d, v: services.work_order_comment(
-            work_order=w, actor=u, body=d["body"], files=d["files"]
-        ),
-    ),
-    "note": (
-        forms.CommentForm,
-        lambda w, u, d, v: services.work_order_comment(
-            work_order=w, actor=u, body=d["body"], internal=True, files=d["files"]
-        ),
-    ),
-}
-
-# Which statuses each action makes sense in (the state machine refuses the rest anyway;
-# this only decides which buttons to show).
-_TRANSITION_METHOD = {
-    "assign": "assign",
-    "start": "start",
-    "hold": "hold",
-    "resume": "resume",
-    "resolve": "resolve",
-    "reopen": "reopen",
-    "confirm": "close",
-    "close": "close",
-    "callback": "close",
-    "cancel": "cancel",
-}
-_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
-
-
-def _available_actions(user, work_order) -> set[str]:
-    available = set()
-    for action in ACTIONS:
-        if not permissions.allowed(user, action, work_order):
-            continue
-        method = _TRANSITION_METHOD.get(action)
-        if method and not can_proceed(getattr(work_order, method)):
-            continue
-        if action in _OPEN_ONLY and not work_order.is_open:
-            continue
-        if action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED):
-            continue
-        available.add(action)
-    return available
-
-
-def _initial_forms(work_order) -> dict:
-    return {
-        "assign": forms.AssignForm(
-            initial={"assignee": work_order.assignee_id, "team": work_order.team_id},
-            prefix="assign",
-        ),
-        "start": forms.NoteForm(prefix="start"),
-        "hold": forms.HoldForm(prefix="hold"),
-        "resume": forms.NoteForm(prefix="resume"),
-        "resolve": forms.ResolveForm(prefix="resolve"),
-        "escalate": forms.RequiredNoteForm(prefix="escalate"),
-        "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
-        "reprioritise": forms.ReprioritiseForm(
-            initial={"impact": work_order.impact, "urgency": work_order.urgency},
-            prefix="reprioritise",
-        ),
-        "cancel": forms.CancelForm(prefix="cancel"),
-        "reopen": forms.ReopenForm(prefix="reopen"),
-        "confirm": forms.EmptyForm(prefix="confirm"),
-        "close": forms.NoteForm(prefix="close"),
-        "callback": forms.CallbackForm(prefix="callback"),
-        "rate": forms.RateForm(
-            initial={"rating": work_order.rating, "comment": work_order.rating_comment},
-            prefix="rate",
-        ),
-        "comment": forms.CommentForm(prefix="comment"),
-        "note": forms.CommentForm(prefix="note"),
-        "triage": forms.TriageForm(
-            initial={
-                "title": work_order.title,
-                "device_tag": work_order.device.asset_tag if work_order.device_id else "",
-            },
-            prefix="triage",
-        ),
-        "merge": forms.TargetForm(prefix="merge"),
-        "link": forms.TargetForm(prefix="link"),
-        "complain": forms.ComplaintForm(prefix="complain"),
-    }
-
-
-# The staff page's folding action panels, in the order a desk works an order.
-PANELS = [
-    ("assign", gettext_lazy("Dispatch")),
-    ("resolve", gettext_lazy("Resolve")),
-    ("hold", gettext_lazy("Put on hold")),
-    ("callback", gettext_lazy("Record callback")),
-    ("escalate", gettext_lazy("Escalate")),
-    ("forward_to_manager", gettext_lazy("Forward to the manager")),
-    ("reprioritise", gettext_lazy("Change priority")),
-    ("triage", gettext_lazy("Correct title or device")),
-    ("merge", gettext_lazy("Merge into another work order")),
-    ("link", gettext_lazy("Part of an outage (parent work order)")),
-    ("close", gettext_lazy("Close")),
-    ("cancel", gettext_lazy("Cancel")),
-    ("complain", gettext_lazy("Record a complaint")),
-]
-
 
 def duration_text(minutes: int) -> str:
     """“45 min”, “3 h 20 min”, “2 d 4 h”: countdowns people read at a glance."""
@@ -396,10 +147,10 @@ def _row_sla(row: dict, now):
 def _render_detail(request, work_order, *, bound=None, status=200):
     user = request.user
     staff = is_staff_role(user)
-    action_forms = _initial_forms(work_order)
+    action_forms = initial_forms(work_order)
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    actions = _available_actions(user, work_order)
+    actions, refused = actions_for(user, work_order)
     now = timezone.now()
     context = {
         "work_order": work_order,
@@ -407,6 +158,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         "timeline": selectors.work_order_timeline(user=user, work_order=work_order),
         "attachments": selectors.work_order_attachments(user=user, work_order=work_order),
         "actions": actions,
+        "refused": refused,
         "forms": action_forms,
         "response_sla": _sla(
             work_order, work_order.response_due_at, now, done=bool(work_order.responded_at)
@@ -426,7 +178,15 @@ def _render_detail(request, work_order, *, bound=None, status=200):
             for action, title in PANELS
             if action in actions
         ]
-        context["device_orders"] = selectors.device_open_work_orders(work_order=work_order)
+        # What the state allows but this user may not: greyed, with the reason.
+        context["refused_panels"] = [
+            {"title": title, "reason": refused[action]}
+            for action, title in PANELS
+            if action in refused
+        ]
+        context["device_orders"] = selectors.device_open_work_orders(
+            user=user, work_order=work_order
+        )
         context["links"] = selectors.work_order_links(work_order=work_order)
     template = "incidents/work_order_detail.html"
     return render(request, template, context, status=status)
@@ -441,7 +201,8 @@ def detail(request, number):
 @login_required
 @require_POST
 def act(request, number, action):
-    """One action from the work-order page; the posted `version` guards against lost updates.
+    """One action from the work-order page; the posted `lock_version` guards against lost
+    updates.
 
     On any refusal the page is shown again with the message and the typed text kept.
     """
@@ -450,15 +211,15 @@ def act(request, number, action):
         raise PermissionDenied
     form_class, call = ACTIONS[action]
     form = form_class(request.POST, request.FILES or None, prefix=action)
-    version = request.POST.get("version", "")
-    expected_version = int(version) if version.isdecimal() else None
+    posted = request.POST.get("lock_version", "")
+    lock_version = int(posted) if posted.isdecimal() else None
     if not form.is_valid():
         _files_lost_warning(request, form)
         return _render_detail(request, work_order, bound=(action, form), status=400)
     try:
-        call(work_order, request.user, form.cleaned_data, expected_version)
-    except services.WorkOrderConflict as exc:
-        messages.error(request, str(exc))
+        call(work_order, request.user, form.cleaned_data, lock_version)
+    except workflow.Conflict as exc:
+        messages.error(request, exc.message)
         status = 409
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You are not allowed to do this."))
@@ -478,22 +239,39 @@ def act(request, number, action):
     return _render_detail(request, work_order, bound=(action, form), status=status)
 
 
+# The resolve form's knowledge field, as the picker's answers name and target it.
+KNOWLEDGE_FIELD = "resolve-knowledge_record"
+KNOWLEDGE_NUMBER = re.compile(r"^[A-Za-z]\d{2}-\d+$|^\d+$")
+
+
 @login_required
 def knowledge_pick(request):
-    """HTML partial for the resolve form's picker: published records matching `q`.
+    """HTML partials for the resolve form's knowledge picker (htmx).
 
-    The knowledge base's own search decides what `request.user` may find (end users
-    public records only, staff internal ones too).
+    `?pick=<number>`: the field again, with that record's number in it and its title
+    under it. Otherwise the published records matching the words typed (`q`, or the
+    field's own value as htmx sends it), as buttons that pick one; nothing for a number
+    (the field takes it as it is) or for a single character. The knowledge base's own
+    search decides what `request.user` may find (end users public records only, staff
+    internal ones too).
     """
-    query = (request.GET.get("q") or "").strip()[:200]
-    if len(query) < 2:
+    number = request.GET.get("pick")
+    if number is not None:
+        record = record_get(user=request.user, number=number.strip())
+        field = forms.ResolveForm(prefix="resolve", initial={"knowledge_record": record.number})[
+            "knowledge_record"
+        ]
+        field.field.widget.chosen = f"{record.number} · {record.title}"
+        return render(request, "incidents/_knowledge_picked.html", {"field": field})
+    query = (request.GET.get("q") or request.GET.get(KNOWLEDGE_FIELD) or "").strip()[:200]
+    if len(query) < 2 or KNOWLEDGE_NUMBER.match(query):
         query = ""  # one character finds too much to be worth asking
-    records = []
-    if query:
-        from knowledge.selectors import record_suggest
-
-        records = record_suggest(user=request.user, query=query)
-    return render(request, "incidents/_knowledge_pick.html", {"records": records, "query": query})
+    records = record_suggest(user=request.user, query=query) if query else []
+    return render(
+        request,
+        "incidents/_knowledge_pick.html",
+        {"records": records, "query": query, "picker": f"id_{KNOWLEDGE_FIELD}-picker"},
+    )
 
 
 @login_required
@@ -560,7 +338,9 @@ def bulk_assign(request):
     form = forms.BulkAssignForm(request.POST)
     form.fields["numbers"].choices = [(n, n) for n in numbers]
     back = request.POST.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = "incidents:queue"
     if not form.is_valid() or not numbers:
         messages.error(request, _("Tick at least one work order and choose an engineer."))
@@ -577,7 +357,7 @@ def bulk_assign(request):
             )
         except Http404:
             failed.append(f"{number}: {_('not found')}")
-        except (PermissionDenied, ValidationError, services.WorkOrderConflict) as exc:
+        except (PermissionDenied, ValidationError, workflow.Conflict) as exc:
             text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
             failed.append(f"{number}: {text}")
         else:
@@ -598,16 +378,11 @@ def intake(request):
     people, tag_device = [], None
     if query:
         people = list(person_list(user=request.user, query=query)[:20])
-        try:
-            from cmdb.selectors import ci_find_by_tag
-        except ImportError:
-            ci_find_by_tag = None
-        if ci_find_by_tag is not None:
-            tag_device = ci_find_by_tag(tag=query)
-            if tag_device is not None and tag_device.responsible_id:
-                responsible = getattr(tag_device.responsible, "person", None)
-                if responsible is not None and responsible not in people:
-                    people.insert(0, responsible)
+        tag_device = ci_find_by_tag(tag=query)
+        if tag_device is not None and tag_device.responsible_id:
+            responsible = getattr(tag_device.responsible, "person", None)
+            if responsible is not None and responsible not in people:
+                people.insert(0, responsible)
     caller = None
     caller_id = request.POST.get("caller") or request.GET.get("caller")
     if caller_id and caller_id.isdecimal():
@@ -655,7 +430,7 @@ def intake(request):
         context.update(
             form=form,
             recent=selectors.requester_recent(requester=caller),
-            devices=list(devices[:20]) if devices is not None else [],
+            devices=list(devices[:20]),
         )
     return render(request, "incidents/intake.html", context)
 
@@ -663,8 +438,7 @@ def intake(request):
 @login_required
 def complaints(request):
     """The supervisor's complaints: open ones first, each handled with an outcome."""
-    if not permissions.user_has_role(request.user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied(_("Only a supervisor handles complaints."))
+    workflow.require(permissions.complaint_handle_refusal(request.user))
     if request.method == "POST":
         complaint = get_object_or_404(selectors.complaint_list(), pk=request.POST.get("complaint"))
         form = forms.ComplaintHandleForm(request.POST, prefix=f"c{complaint.pk}")

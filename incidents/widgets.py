@@ -8,6 +8,7 @@ Same markup, same attributes, same selected option; only the renderer differs.
 from html import escape
 
 from django import forms
+from django.urls import reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
@@ -73,3 +74,27 @@ class CategoryCascadeSelect(forms.Select):
         # json_script escapes <, > and & so a category name cannot end the script element.
         data = json_script(self.tree, data_id)
         return format_html('<div data-category-cascade="{}">{}{}</div>', data_id, select, data)
+
+
+class KnowledgePickInput(forms.TextInput):
+    """The resolve form's "knowledge record used": a text field for the record's number,
+    which is all it is without scripts. With htmx (loaded on every page), words typed
+    into it fetch matching published records (incidents:knowledge_pick) as buttons, and
+    choosing one has the server draw the field again with that number filled in."""
+
+    template_name = "incidents/widgets/knowledge_pick.html"
+    chosen = ""  # "K01-… · title" under the field once a suggestion was picked
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"].update(
+            {
+                "hx-get": reverse("incidents:knowledge_pick"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{widget['attrs']['id']}-choices",
+                "hx-sync": "this:replace",
+            }
+        )
+        widget["chosen"] = self.chosen
+        return context

@@ -267,3 +267,20 @@ def records_from_work_order(*, number: str) -> list[KnowledgeRecord]:
             status=Status.RETIRED
         )
     )
+
+
+def published_record_id(*, reference: str) -> int | None:
+    """The id of the published record `reference` names (its number in any case, or its
+    id), or None. For the processes that note which record helped (a work order's
+    resolution), so they need not read this app's tables."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    lookup = Q(number__iexact=reference)
+    if reference.isdecimal():
+        lookup |= Q(pk=int(reference))
+    return (
+        KnowledgeRecord.objects.filter(lookup, status=Status.PUBLISHED)
+        .values_list("pk", flat=True)
+        .first()
+    )

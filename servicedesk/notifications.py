@@ -1,4 +1,9 @@
-"""Notifications: in-app rows plus an outbox for mail, sent by a Celery task."""
+"""Notifications: in-app rows plus an outbox for mail, sent by a Celery task.
+
+The hand-off to Celery goes through `itsm.workflow.after_commit`: a broker outage leaves
+the mail in the outbox (the minutely `send-notification-mail` beat sends it) instead of
+turning the caller's committed write into an error.
+"""
 
 import re
 from datetime import timedelta

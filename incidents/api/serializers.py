@@ -105,7 +105,7 @@ class WorkOrderSerializer(serializers.ModelSerializer):
             "rating",
             "rating_comment",
             "reopen_count",
-            "version",
+            "lock_version",
             "created_at",
             "updated_at",
         ]
@@ -145,17 +145,29 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     )
 
 
-class WorkOrderVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False,
+class WorkOrderActionSerializer(serializers.Serializer):
+    """What every state-changing call sends: the `lock_version` the client last read.
+
+    Required, so two clients acting on the same order cannot silently overwrite each
+    other: the one whose copy is stale gets 409 and reads the order again.
+    """
+
+    lock_version = serializers.IntegerField(
         min_value=1,
         help_text=_(
-            "The version you last saw; if the work order changed since, the answer is 409."
+            "The lock_version you last read; if the work order changed since, the answer is 409."
         ),
+        error_messages={
+            "required": _(
+                "Send the work order's lock_version as you last read it, so a change "
+                "someone made since is not overwritten."
+            ),
+            "null": _("lock_version cannot be empty."),
+        },
     )
 
 
-class WorkOrderNoteSerializer(WorkOrderVersionSerializer):
+class WorkOrderNoteSerializer(WorkOrderActionSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -170,12 +182,12 @@ class WorkOrderHoldSerializer(WorkOrderNoteSerializer):
     reason = HoldReasonField()
 
 
-class WorkOrderResolveSerializer(WorkOrderVersionSerializer):
+class WorkOrderResolveSerializer(WorkOrderActionSerializer):
     resolution = serializers.CharField()
     knowledge_record_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class WorkOrderReopenSerializer(WorkOrderVersionSerializer):
+class WorkOrderReopenSerializer(WorkOrderActionSerializer):
     note = serializers.CharField()
 
 
@@ -188,12 +200,12 @@ class WorkOrderReprioritiseSerializer(WorkOrderNoteSerializer):
     urgency = Level3Field()
 
 
-class WorkOrderRateSerializer(WorkOrderVersionSerializer):
+class WorkOrderRateSerializer(WorkOrderActionSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class WorkOrderCallbackSerializer(WorkOrderVersionSerializer):
+class WorkOrderCallbackSerializer(WorkOrderActionSerializer):
     reached = serializers.BooleanField()
     satisfaction = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=5
@@ -204,7 +216,7 @@ class WorkOrderCallbackSerializer(WorkOrderVersionSerializer):
     )
 
 
-class WorkOrderCommentSerializer(WorkOrderVersionSerializer):
+class WorkOrderCommentSerializer(WorkOrderActionSerializer):
     body = serializers.CharField()
     internal = serializers.BooleanField(
         default=False, help_text=_("An internal note, hidden from the requester (staff only).")

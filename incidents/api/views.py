@@ -2,8 +2,9 @@
 
 Every write goes through the same service as the pages, so the same per-object rules,
 state machine and optimistic locking apply; the service's refusals become HTTP answers:
-PermissionDenied → 403, bad input → 400, a stale `version` or an impossible transition
-in the current state → 409, each with the service's message.
+PermissionDenied → 403, bad input (a missing `lock_version` too) → 400, a stale
+`lock_version` or an impossible transition in the current state → 409, each with the
+service's message (ServiceRefusalsMixin).
 """
 
 from django.db.models import Q
@@ -31,7 +32,7 @@ _REFUSED = {
     403: OpenApiResponse(description="Your role may not do this to this work order."),
     404: OpenApiResponse(description="No such work order, or not visible to you."),
     409: OpenApiResponse(
-        description="Changed since your `version`, or not possible in its current status."
+        description="Changed since your `lock_version`, or not possible in its current status."
     ),
 }
 
@@ -58,8 +59,6 @@ class WorkOrderViewSet(
     The list is sorted by resolution due time, soonest first, unless `ordering` says
     otherwise; `search` looks in number, title, description and the requester's name.
     """
-
-    conflict_errors = (services.WorkOrderConflict, services.IllegalTransition)
 
     queryset = WorkOrder.objects.none()  # for the schema; rows come from the selector
     serializer_class = serializers.WorkOrderSerializer
@@ -143,9 +142,13 @@ class WorkOrderViewSet(
     @action(detail=True, methods=["post"])
     def comment(self, request, number=None):
         """A comment for the requester to read, or an internal note (`internal: true`)."""
-        work_order, body = self._target(serializers.WorkOrderCommentSerializer, check_version=True)
+        work_order, body = self._target(serializers.WorkOrderCommentSerializer)
         event = services.work_order_comment(
-            work_order=work_order, actor=request.user, body=body["body"], internal=body["internal"]
+            work_order=work_order,
+            actor=request.user,
+            body=body["body"],
+            internal=body["internal"],
+            lock_version=body["lock_version"],
         )
         return Response(
             serializers.WorkOrderEventSerializer(event).data, status=status.HTTP_201_CREATED
@@ -164,7 +167,7 @@ class WorkOrderViewSet(
                 assignee=body["assignee"],
                 team=body.get("team"),
                 note=body["note"],
-                expected_version=body.get("version"),
+                lock_version=body["lock_version"],
             )
         )
 
@@ -193,10 +196,10 @@ class WorkOrderViewSet(
     def reopen(self, request, number=None):
         return self._simple(services.work_order_reopen, serializers.WorkOrderReopenSerializer)
 
-    @_act(serializers.WorkOrderVersionSerializer, "Confirm the fix (the requester closes it)")
+    @_act(serializers.WorkOrderActionSerializer, "Confirm the fix (the requester closes it)")
     @action(detail=True, methods=["post"])
     def confirm(self, request, number=None):
-        return self._simple(services.work_order_confirm, serializers.WorkOrderVersionSerializer)
+        return self._simple(services.work_order_confirm, serializers.WorkOrderActionSerializer)
 
     @_act(serializers.WorkOrderNoteSerializer, "Close")
     @action(detail=True, methods=["post"])
@@ -230,13 +233,14 @@ class WorkOrderViewSet(
     @_act(serializers.WorkOrderRateSerializer, "Rate the fix (1–5)")
     @action(detail=True, methods=["post"])
     def rate(self, request, number=None):
-        work_order, body = self._target(serializers.WorkOrderRateSerializer, check_version=True)
+        work_order, body = self._target(serializers.WorkOrderRateSerializer)
         return self._done(
             services.work_order_rate(
                 work_order=work_order,
                 actor=request.user,
                 rating=body["rating"],
                 comment=body["comment"],
+                lock_version=body["lock_version"],
             )
         )
 
@@ -251,7 +255,7 @@ class WorkOrderViewSet(
             satisfaction=body.get("satisfaction"),
             comment=body["comment"],
             close=body["close"],
-            expected_version=body.get("version"),
+            lock_version=body["lock_version"],
         )
         return self._done(work_order)
 
@@ -262,29 +266,13 @@ class WorkOrderViewSet(
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def _target(self, serializer_class, *, check_version=False):
-        """The visible work order and the validated body.
-
-        `check_version` is for the services that take no expected version (comment,
-        rate): a stale `version` is refused here rather than silently ignored.
-        """
-        work_order = self.get_object()
-        body = self._valid(serializer_class)
-        if check_version and body.get("version") not in (None, work_order.version):
-            raise services.WorkOrderConflict()
-        return work_order, body
+    def _target(self, serializer_class):
+        """The visible work order and the validated body (with its `lock_version`)."""
+        return self.get_object(), self._valid(serializer_class)
 
     def _simple(self, service, serializer_class):
         work_order, body = self._target(serializer_class)
-        version = body.pop("version", None)
-        return self._done(
-            service(
-                work_order=work_order,
-                actor=self.request.user,
-                expected_version=version,
-                **body,
-            )
-        )
+        return self._done(service(work_order=work_order, actor=self.request.user, **body))
 
     def _done(self, work_order):
         return Response(self._show(work_order))

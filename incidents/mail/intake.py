@@ -151,7 +151,11 @@ def _thread_reply(mail: InboundMail, parsed: ParsedMail, work_order: WorkOrder) 
     except UnverifiedAddress:
         _unverified(mail, parsed.from_address, work_order)
         return
-    if user is None or not user.is_active or not permissions.allowed(user, "comment", work_order):
+    if (
+        user is None
+        or not user.is_active
+        or permissions.work_order_refusal(user, work_order, "comment")
+    ):
         _set(
             mail,
             InboundMailStatus.IGNORED,

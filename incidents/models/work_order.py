@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.permissions import RestrictedQuerySet
+from itsm.workflow import LockVersioned
 
 from ..choices import (
     OPEN_STATUSES,
@@ -27,18 +29,30 @@ QUEUE_PAUSED = datetime(9999, 12, 30, tzinfo=UTC)
 QUEUE_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-class WorkOrderQuerySet(models.QuerySet):
+class WorkOrderQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def _restrict(self, user, action: str):
+        # The one rule for who may see or do what: incidents.permissions.work_order_q.
+        from ..permissions import EVERY, NONE, work_order_q
 
-class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
+        condition = work_order_q(user, action)
+        if condition is EVERY:
+            return self
+        if condition is NONE:
+            return self.none()
+        return self.filter(condition)
+
+
+class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
     """A service work order (运维工作单, form D0201): one reported fault or request.
 
     The transition methods only move the state and stamp times; who may fire them, the
     SLA clocks, events and notifications are the services' business (services.py).
     ConcurrentTransitionMixin makes a save fail if someone else moved the state since
-    this instance was read, and `version` does the same for every other edit.
+    this instance was read, and `lock_version` (itsm.workflow) does the same for every
+    other edit.
     """
 
     FORM_KEY = "work_order"
@@ -115,7 +129,6 @@ class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
     status = FSMField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     hold_reason = models.CharField(
         _("waiting for"), max_length=10, choices=HoldReason.choices, blank=True
     )
@@ -236,6 +249,15 @@ class WorkOrder(ConcurrentTransitionMixin, NumberedModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The queue's sort key follows from the status and the fix-due instant, so no
+        # write can leave a closed order in the open queue or an open one out of it.
+        self.queue_due_at = (self.resolve_due_at or QUEUE_PAUSED) if self.is_open else QUEUE_NEVER
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "queue_due_at"}
+        super().save(*args, **kwargs)
 
     @property
     def status_colour(self) -> str:

@@ -30,6 +30,9 @@ def as_user(user):
 
 
 def act(client, order, name, **body):
+    """POST an action; unless the test says otherwise, with the current lock_version."""
+    if "lock_version" not in body:
+        body["lock_version"] = WorkOrder.objects.get(pk=order.pk).lock_version
     return client.post(f"{URL}{order.number}/{name}/", body, format="json")
 
 
@@ -85,7 +88,7 @@ def test_filing_a_fault_gives_a_d0201_number_and_due_times(end_user):
     assert body["service_level"] == "standard"
     assert body["response_due_at"] and body["resolve_due_at"]
     assert body["response_due_at"] < body["resolve_due_at"]
-    assert body["version"] >= 1
+    assert body["lock_version"] >= 1
 
 
 def test_desk_files_a_phone_call_on_behalf_of_a_caller(agent, end_user):
@@ -194,12 +197,12 @@ def test_bad_action_input_is_a_400_with_field_errors(file_order, agent, engineer
     assert "resolution" in response.json()
 
 
-def test_a_stale_version_is_a_conflict(file_order, agent, engineer, supervisor):
+def test_a_stale_lock_version_is_a_conflict(file_order, agent, engineer, supervisor):
     order = file_order()
-    seen = as_user(agent).get(f"{URL}{order.number}/").json()["version"]
-    act(as_user(supervisor), order, "assign", assignee=engineer.pk, version=seen)
+    seen = as_user(agent).get(f"{URL}{order.number}/").json()["lock_version"]
+    act(as_user(supervisor), order, "assign", assignee=engineer.pk, lock_version=seen)
 
-    response = act(as_user(agent), order, "assign", assignee=agent.pk, version=seen)
+    response = act(as_user(agent), order, "assign", assignee=agent.pk, lock_version=seen)
 
     assert response.status_code == 409
     assert "reload" in response.json()["detail"]
@@ -207,13 +210,62 @@ def test_a_stale_version_is_a_conflict(file_order, agent, engineer, supervisor):
     assert order.assignee == engineer
 
 
-def test_a_stale_version_on_a_comment_is_a_conflict_too(file_order, end_user, agent):
+def test_a_stale_lock_version_on_a_comment_is_a_conflict_too(file_order, end_user, agent):
     order = file_order()
     act(as_user(agent), order, "comment", body="请问是哪台打印机？")
 
-    response = act(as_user(end_user), order, "comment", body="三楼的", version=order.version)
+    response = act(
+        as_user(end_user), order, "comment", body="三楼的", lock_version=order.lock_version
+    )
 
     assert response.status_code == 409
+
+
+ACTION_BODIES = {
+    "assign": {"assignee": None},  # filled with the engineer
+    "start": {},
+    "hold": {"reason": "parts"},
+    "resume": {},
+    "resolve": {"resolution": "已处理"},
+    "reopen": {"note": "还是不行"},
+    "confirm": {},
+    "close": {},
+    "cancel": {"reason": "duplicate"},
+    "escalate": {"note": "需要厂商"},
+    "forward-to-manager": {},
+    "reprioritise": {"impact": "high", "urgency": "high"},
+    "rate": {"rating": 5},
+    "callback": {"reached": True, "satisfaction": 5},
+    "comment": {"body": "补充说明"},
+}
+
+
+@pytest.mark.parametrize("name", ACTION_BODIES)
+def test_every_state_changing_call_requires_the_lock_version(file_order, agent, engineer, name):
+    """Two clients without it would overwrite each other: a missing one is a 400."""
+    order = file_order()
+    body = {**ACTION_BODIES[name]}
+    if "assignee" in body:
+        body["assignee"] = engineer.pk
+    before = WorkOrder.objects.get(pk=order.pk)
+
+    response = as_user(agent).post(f"{URL}{order.number}/{name}/", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "lock_version" in response.json()["lock_version"][0]
+    after = WorkOrder.objects.get(pk=order.pk)
+    assert (after.status, after.lock_version) == (before.status, before.lock_version)
+    assert after.events.count() == before.events.count()
+
+
+def test_schema_marks_the_lock_version_required(api, agent):
+    api.force_authenticate(agent)
+    schemas = api.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+
+    bodies = [name for name in schemas if name.startswith("WorkOrder") and "Request" in name]
+    for name in bodies:
+        if name != "WorkOrderCreateRequest":  # a new order has nothing to be stale against
+            assert "lock_version" in schemas[name]["required"], name
 
 
 def test_end_user_cannot_assign(file_order, end_user, engineer):

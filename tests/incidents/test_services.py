@@ -4,10 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from incidents import services
 from incidents.choices import CloseReason, EventKind, HoldReason, Level3, Priority, Status
 from incidents.models import WorkOrder
+from itsm import workflow
 from servicedesk.calendar import holidays_sync
 from servicedesk.models import Person, ServiceLevel
 
@@ -107,19 +109,19 @@ def test_reprioritising_replays_the_clock(file_order, agent):
 
 def test_illegal_transition_is_refused_clearly(file_order, agent):
     wo = file_order()
-    with pytest.raises(services.IllegalTransition, match=str(Status.NEW.label)):
+    with pytest.raises(workflow.IllegalTransition, match=str(Status.NEW.label)):
         services.work_order_close(work_order=wo, actor=agent)
     wo.refresh_from_db()
     assert wo.status == Status.NEW
 
 
-def test_stale_version_is_a_conflict_and_changes_nothing(file_order, agent, engineer):
+def test_stale_lock_version_is_a_conflict_and_changes_nothing(file_order, agent, engineer):
     wo = file_order()
-    seen = wo.version
-    services.work_order_assign(work_order=wo, actor=agent, assignee=engineer, expected_version=seen)
-    with pytest.raises(services.WorkOrderConflict):
+    seen = wo.lock_version
+    services.work_order_assign(work_order=wo, actor=agent, assignee=engineer, lock_version=seen)
+    with translation.override("en"), pytest.raises(workflow.Conflict, match="someone else"):
         services.work_order_cancel(
-            work_order=wo, actor=agent, reason="duplicate", expected_version=seen
+            work_order=wo, actor=agent, reason="duplicate", lock_version=seen
         )
     assert WorkOrder.objects.get(pk=wo.pk).status == Status.ASSIGNED
 

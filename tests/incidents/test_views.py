@@ -3,6 +3,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from incidents import services
 from incidents.choices import Channel, EventKind, Status
@@ -225,17 +226,17 @@ def test_unknown_asset_tag_is_an_error_on_that_field(client, end_user):
 # --- actions -------------------------------------------------------------------------
 
 
-def test_stale_version_shows_the_reload_message_and_changes_nothing(
+def test_stale_lock_version_shows_the_reload_message_and_changes_nothing(
     client, agent, engineer, end_user
 ):
     order = _file(end_user, end_user)
-    stale = order.version
+    stale = order.lock_version
     services.work_order_reprioritise(work_order=order, actor=agent, impact="high", urgency="high")
     order.refresh_from_db()
     client.force_login(agent)
     response = client.post(
         _act(order.number, "assign"),
-        {"version": stale, "assign-assignee": engineer.pk, "assign-note": "请尽快处理"},
+        {"lock_version": stale, "assign-assignee": engineer.pk, "assign-note": "请尽快处理"},
     )
     body = response.content.decode()
     assert response.status_code == 409
@@ -244,7 +245,7 @@ def test_stale_version_shows_the_reload_message_and_changes_nothing(
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert fresh.status == Status.NEW
     assert fresh.assignee_id is None
-    assert fresh.version == order.version
+    assert fresh.lock_version == order.lock_version
 
 
 def test_refused_action_shows_the_refusal(client, end_user, agent, engineer):
@@ -252,7 +253,7 @@ def test_refused_action_shows_the_refusal(client, end_user, agent, engineer):
     client.force_login(end_user)
     response = client.post(
         _act(order.number, "assign"),
-        {"version": order.version, "assign-assignee": engineer.pk},
+        {"lock_version": order.lock_version, "assign-assignee": engineer.pk},
     )
     assert response.status_code == 403
     assert WorkOrder.objects.get(pk=order.pk).status == Status.NEW
@@ -294,18 +295,25 @@ def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
     assert order.number in queue
     response = client.post(
         _act(order.number, "assign"),
-        {"version": order.version, "assign-assignee": engineer.pk, "assign-note": "请上门"},
+        {
+            "lock_version": order.lock_version,
+            "assign-assignee": engineer.pk,
+            "assign-note": "请上门",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
     # The engineer starts and resolves it.
     client.force_login(engineer)
     order.refresh_from_db()
-    assert client.post(_act(order.number, "start"), {"version": order.version}).status_code == 302
+    assert (
+        client.post(_act(order.number, "start"), {"lock_version": order.lock_version}).status_code
+        == 302
+    )
     order.refresh_from_db()
     response = client.post(
         _act(order.number, "resolve"),
-        {"version": order.version, "resolve-resolution": "清理搓纸轮"},
+        {"lock_version": order.lock_version, "resolve-resolution": "清理搓纸轮"},
     )
     assert response.status_code == 302
 
@@ -316,7 +324,7 @@ def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
     response = client.post(
         _act(order.number, "callback"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "callback-reached": "1",
             "callback-satisfaction": "5",
             "callback-comment": "满意",
@@ -348,14 +356,14 @@ def test_end_user_confirms_reopens_and_rates(client, end_user, agent):
     page = client.get(_detail(order.number)).content.decode()
     assert _act(order.number, "confirm") in page and _act(order.number, "reopen") in page
     response = client.post(
-        _act(order.number, "reopen"), {"version": order.version, "reopen-note": "又坏了"}
+        _act(order.number, "reopen"), {"lock_version": order.lock_version, "reopen-note": "又坏了"}
     )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.REOPENED
     services.work_order_resolve(work_order=order, actor=agent, resolution="更换电源")
     order.refresh_from_db()
-    client.post(_act(order.number, "confirm"), {"version": order.version})
+    client.post(_act(order.number, "confirm"), {"lock_version": order.lock_version})
     order.refresh_from_db()
     assert order.status == Status.CLOSED
     response = client.post(
@@ -411,6 +419,78 @@ def test_bulk_assign_reports_each_failure(client, agent, engineer, end_user):
     assert second.status == Status.CANCELLED and second.assignee is None
 
 
+@pytest.mark.parametrize(
+    "back",
+    ["/\\evil.example", "//evil.example", "https://evil.example/", "/\\/evil.example/x"],
+)
+def test_bulk_assign_never_sends_back_to_another_site(client, agent, engineer, end_user, back):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"numbers": [order.number], "assignee": engineer.pk, "next": back},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incidents:queue")
+
+
+def test_bulk_assign_goes_back_to_the_queue_page_it_came_from(client, agent, engineer, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    back = reverse("incidents:queue") + "?queue=unassigned&page=2"
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"numbers": [order.number], "assignee": engineer.pk, "next": back},
+    )
+    assert response["Location"] == back
+
+
+def test_a_broker_outage_does_not_fail_a_saved_filing(
+    client, end_user, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The hand-off to Celery fails after the commit: the user still gets their number
+    and the mail waits in the outbox for the minutely sweep."""
+    from kombu.exceptions import OperationalError
+
+    from servicedesk.models import MailState, Notification
+    from servicedesk.notifications import mail_send_pending
+    from servicedesk.tasks import send_pending_mail
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(send_pending_mail, "delay", broker_down)
+    client.force_login(end_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("incidents:report"), {"title": "打印机卡纸", "urgency": "medium"}
+        )
+    assert callbacks  # the hand-off was attempted
+    order = WorkOrder.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _detail(order.number)
+    pending = Notification.objects.get(recipient=end_user)
+    assert pending.mail_state == MailState.PENDING and not mailoutbox
+    assert mail_send_pending() == 1  # the sweep delivers it
+    assert mailoutbox[0].to == [end_user.email]
+
+
+def test_steps_the_user_may_not_take_show_greyed_with_the_reason(client, agent, engineer, end_user):
+    order = _file(end_user, end_user)
+    services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+    client.force_login(engineer)
+    with translation.override("en"):
+        body = client.get(_detail(order.number), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-refused" in body
+    assert "Only the service desk can merge work orders." in body
+    assert f'action="{_act(order.number, "merge")}"' not in body
+    client.force_login(end_user)
+    body = client.get(_detail(order.number), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Dispatched: withdrawing is now the desk's, and the requester is told why.
+    assert "Only the requester (before dispatch) or the desk can cancel" in body
+    assert f'action="{_act(order.number, "cancel")}"' not in body
+
+
 def test_phone_intake_finds_the_caller_and_records_for_them(client, agent, end_user):
     _file(end_user, end_user, title="以前的工单")
     client.force_login(agent)
@@ -451,7 +531,8 @@ def test_end_user_withdraws_before_dispatch(client, end_user):
     client.force_login(end_user)
     assert _act(order.number, "cancel") in client.get(_detail(order.number)).content.decode()
     response = client.post(
-        _act(order.number, "cancel"), {"version": order.version, "cancel-reason": "withdrawn"}
+        _act(order.number, "cancel"),
+        {"lock_version": order.lock_version, "cancel-reason": "withdrawn"},
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -468,7 +549,7 @@ def test_requester_complains_and_the_supervisor_records_the_outcome(
     client.force_login(end_user)
     response = client.post(
         reverse("incidents:act", args=[order.number, "complain"]),
-        {"complain-description": "<b>处理太慢</b>", "version": order.version},
+        {"complain-description": "<b>处理太慢</b>", "lock_version": order.lock_version},
     )
     assert response.status_code == 302
     complaint = Complaint.objects.get()
@@ -494,14 +575,18 @@ def test_desk_merges_a_duplicate_from_the_page(client, end_user, agent):
     client.force_login(agent)
     response = client.post(
         reverse("incidents:act", args=[duplicate.number, "merge"]),
-        {"merge-target": original.number, "merge-note": "重复", "version": duplicate.version},
+        {
+            "merge-target": original.number,
+            "merge-note": "重复",
+            "lock_version": duplicate.lock_version,
+        },
     )
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into == original
     missing = client.post(
         reverse("incidents:act", args=[original.number, "merge"]),
-        {"merge-target": "D0201-1999010101", "version": original.version},
+        {"merge-target": "D0201-1999010101", "lock_version": original.lock_version},
     )
     assert missing.status_code == 400
     assert "D0201-1999010101" in missing.content.decode()
@@ -660,10 +745,12 @@ def test_resolve_form_has_the_knowledge_picker(client, agent, end_user):
     order = _file(end_user, end_user)
     client.force_login(agent)
     body = client.get(_detail(order.number)).content.decode()
-    assert f'data-knowledge-pick="{reverse("incidents:knowledge_pick")}"' in body
-    assert 'name="resolve-knowledge_record"' in body and "incidents/knowledge_pick" in body
-    client.force_login(end_user)  # no resolve action, no picker script
-    assert "incidents/knowledge_pick" not in client.get(_detail(order.number)).content.decode()
+    assert f'hx-get="{reverse("incidents:knowledge_pick")}"' in body
+    assert 'name="resolve-knowledge_record"' in body
+    assert 'hx-target="#id_resolve-knowledge_record-choices"' in body
+    assert "knowledge_pick.js" not in body  # htmx attributes, no script of its own
+    client.force_login(end_user)  # no resolve action, no picker
+    assert "resolve-knowledge_record" not in client.get(_detail(order.number)).content.decode()
 
 
 @pytest.fixture
@@ -705,6 +792,35 @@ def test_knowledge_picker_shows_staff_internal_records_but_no_drafts(client, eng
     assert _picked(client, "x").strip() == ""  # one character: nothing asked
 
 
+def test_knowledge_picker_reads_the_field_as_htmx_sends_it(client, engineer, records):
+    client.force_login(engineer)
+    url = reverse("incidents:knowledge_pick")
+    body = client.get(url, {"resolve-knowledge_record": "打印机"}).content.decode()
+    assert f'data-pick-number="{records["public"].number}"' in body
+    assert 'hx-target="#id_resolve-knowledge_record-picker"' in body
+    # A number is taken as typed: no suggestions to get in the way.
+    number = records["public"].number
+    assert client.get(url, {"resolve-knowledge_record": number}).content.decode().strip() == ""
+
+
+def test_picking_a_suggestion_draws_the_field_with_its_number(client, engineer, records):
+    client.force_login(engineer)
+    record = records["public"]
+    body = client.get(reverse("incidents:knowledge_pick"), {"pick": record.number})
+    html = body.content.decode()
+    assert 'id="id_resolve-knowledge_record-picker"' in html
+    assert f'name="resolve-knowledge_record" value="{record.number}"' in html
+    assert record.title in html  # "K01-… · title" under the field
+    assert f'hx-get="{reverse("incidents:knowledge_pick")}"' in html  # still a picker
+
+
+def test_picking_a_record_the_user_may_not_read_is_not_found(client, end_user, records):
+    client.force_login(end_user)
+    url = reverse("incidents:knowledge_pick")
+    assert client.get(url, {"pick": records["internal"].number}).status_code == 404
+    assert client.get(url, {"pick": records["draft"].number}).status_code == 404
+
+
 def test_knowledge_picker_needs_a_login(client, records):
     assert client.get(reverse("incidents:knowledge_pick"), {"q": "打印机"}).status_code == 302
 
@@ -715,7 +831,7 @@ def test_resolving_records_the_picked_knowledge_record(client, agent, end_user, 
     response = client.post(
         _act(order.number, "resolve"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "resolve-resolution": "按知识库处理",
             "resolve-knowledge_record": records["internal"].number,
         },
@@ -733,7 +849,7 @@ def test_resolving_with_an_unknown_or_draft_record_keeps_the_form(client, agent,
         response = client.post(
             _act(order.number, "resolve"),
             {
-                "version": order.version,
+                "lock_version": order.lock_version,
                 "resolve-resolution": "按知识库处理",
                 "resolve-knowledge_record": value,
             },
@@ -750,10 +866,29 @@ def test_resolving_still_takes_a_record_id(client, agent, end_user, records):
     client.post(
         _act(order.number, "resolve"),
         {
-            "version": order.version,
+            "lock_version": order.lock_version,
             "resolve-resolution": "已处理",
             "resolve-knowledge_record": str(records["public"].pk),
         },
     )
     order.refresh_from_db()
     assert order.knowledge_record_id == records["public"].pk
+
+
+def test_device_panel_lists_only_the_orders_the_engineer_may_see(
+    client, agent, engineer, end_user, make_person
+):
+    from cmdb.models import CIClass
+    from cmdb.services import ci_create
+
+    printer = ci_create(
+        ci_class=CIClass.objects.get(code="server"), asset_tag="PR-9", name="打印机"
+    )
+    mine = _file(end_user, end_user, title="打印机卡纸", device=printer)
+    services.work_order_assign(work_order=mine, actor=agent, assignee=engineer)
+    theirs = _file(agent, make_person(Role.END_USER), title="打印机缺粉", device=printer)
+    services.work_order_assign(work_order=theirs, actor=agent, assignee=make_person(Role.ENGINEER))
+    client.force_login(engineer)
+    assert theirs.number not in client.get(_detail(mine.number)).content.decode()
+    client.force_login(agent)
+    assert theirs.number in client.get(_detail(mine.number)).content.decode()

@@ -1,0 +1,270 @@
+"""The work-order page's actions: for each, its form and the service it calls, when it
+makes sense (the state machine), who may take it (the one refusal function, with its
+reason for the buttons a user may not press) and the order of the staff page's panels."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
+
+from . import forms, permissions, selectors, services
+from .choices import Status
+
+
+def other_work_order(user, number: str):
+    """Another work order the user can see, or a form error naming the number."""
+    try:
+        return selectors.work_order_get(user=user, number=number.strip())
+    except Http404:
+        raise ValidationError(
+            {
+                "target": _("There is no work order %(number)s that you can see.")
+                % {"number": number}
+            }
+        ) from None
+
+
+# action → (form, service call(work_order, user, cleaned data, lock_version the page showed))
+ACTIONS = {
+    "assign": (
+        forms.AssignForm,
+        lambda w, u, d, v: services.work_order_assign(
+            work_order=w,
+            actor=u,
+            assignee=d["assignee"],
+            team=d["team"],
+            note=d["note"],
+            lock_version=v,
+        ),
+    ),
+    "start": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_start(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "hold": (
+        forms.HoldForm,
+        lambda w, u, d, v: services.work_order_hold(
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
+        ),
+    ),
+    "resume": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_resume(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "resolve": (
+        forms.ResolveForm,
+        lambda w, u, d, v: services.work_order_resolve(
+            work_order=w,
+            actor=u,
+            resolution=d["resolution"],
+            knowledge_record_id=d["knowledge_record"],
+            lock_version=v,
+        ),
+    ),
+    "escalate": (
+        forms.RequiredNoteForm,
+        lambda w, u, d, v: services.work_order_escalate(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "forward_to_manager": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_forward_to_manager(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "reprioritise": (
+        forms.ReprioritiseForm,
+        lambda w, u, d, v: services.work_order_reprioritise(
+            work_order=w,
+            actor=u,
+            impact=d["impact"],
+            urgency=d["urgency"],
+            note=d["note"],
+            lock_version=v,
+        ),
+    ),
+    "cancel": (
+        forms.CancelForm,
+        lambda w, u, d, v: services.work_order_cancel(
+            work_order=w, actor=u, reason=d["reason"], note=d["note"], lock_version=v
+        ),
+    ),
+    "reopen": (
+        forms.ReopenForm,
+        lambda w, u, d, v: services.work_order_reopen(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "confirm": (
+        forms.EmptyForm,
+        lambda w, u, d, v: services.work_order_confirm(work_order=w, actor=u, lock_version=v),
+    ),
+    "close": (
+        forms.NoteForm,
+        lambda w, u, d, v: services.work_order_close(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "callback": (
+        forms.CallbackForm,
+        lambda w, u, d, v: services.callback_record(
+            work_order=w,
+            actor=u,
+            reached=d["reached"],
+            satisfaction=d["satisfaction"],
+            comment=d["comment"],
+            lock_version=v,
+        ),
+    ),
+    "rate": (
+        forms.RateForm,
+        lambda w, u, d, v: services.work_order_rate(
+            work_order=w, actor=u, rating=d["rating"], comment=d["comment"], lock_version=v
+        ),
+    ),
+    "triage": (
+        forms.TriageForm,
+        lambda w, u, d, v: services.work_order_triage(
+            work_order=w,
+            actor=u,
+            title=d["title"],
+            device=d["device_tag"],
+            note=d["note"],
+            lock_version=v,
+        ),
+    ),
+    "merge": (
+        forms.TargetForm,
+        lambda w, u, d, v: services.work_order_merge(
+            duplicate=w,
+            into=other_work_order(u, d["target"]),
+            actor=u,
+            note=d["note"],
+            lock_version=v,
+        ),
+    ),
+    "link": (
+        forms.TargetForm,
+        lambda w, u, d, v: services.work_order_set_parent(
+            child=w, parent=other_work_order(u, d["target"]), actor=u, lock_version=v
+        ),
+    ),
+    "complain": (
+        forms.ComplaintForm,
+        lambda w, u, d, v: services.complaint_raise(
+            actor=u, description=d["description"], work_order=w, engineer=w.assignee
+        ),
+    ),
+    "comment": (
+        forms.CommentForm,
+        lambda w, u, d, v: services.work_order_comment(
+            work_order=w, actor=u, body=d["body"], files=d["files"]
+        ),
+    ),
+    "note": (
+        forms.CommentForm,
+        lambda w, u, d, v: services.work_order_comment(
+            work_order=w, actor=u, body=d["body"], internal=True, files=d["files"]
+        ),
+    ),
+}
+
+# Which statuses each action makes sense in (the state machine refuses the rest anyway;
+# this only decides which buttons to show).
+_TRANSITION_METHOD = {
+    "assign": "assign",
+    "start": "start",
+    "hold": "hold",
+    "resume": "resume",
+    "resolve": "resolve",
+    "reopen": "reopen",
+    "confirm": "close",
+    "close": "close",
+    "callback": "close",
+    "cancel": "cancel",
+}
+_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
+
+
+def _possible_now(action: str, work_order) -> bool:
+    """Does the action make sense in the order's current status (whoever asks)?"""
+    method = _TRANSITION_METHOD.get(action)
+    if method and not can_proceed(getattr(work_order, method)):
+        return False
+    if action in _OPEN_ONLY and not work_order.is_open:
+        return False
+    return not (action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED))
+
+
+def actions_for(user, work_order) -> tuple[set[str], dict[str, str]]:
+    """The actions `user` may take now, and those possible now that they may not, with
+    the reason: the same refusal function the services raise (one query for all)."""
+    possible = [action for action in ACTIONS if _possible_now(action, work_order)]
+    refusals = permissions.work_order_refusals(user, work_order, possible)
+    available = {action for action in possible if not refusals[action]}
+    refused = {action: reason for action, reason in refusals.items() if reason}
+    return available, refused
+
+
+def initial_forms(work_order) -> dict:
+    return {
+        "assign": forms.AssignForm(
+            initial={"assignee": work_order.assignee_id, "team": work_order.team_id},
+            prefix="assign",
+        ),
+        "start": forms.NoteForm(prefix="start"),
+        "hold": forms.HoldForm(prefix="hold"),
+        "resume": forms.NoteForm(prefix="resume"),
+        "resolve": forms.ResolveForm(prefix="resolve"),
+        "escalate": forms.RequiredNoteForm(prefix="escalate"),
+        "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
+        "reprioritise": forms.ReprioritiseForm(
+            initial={"impact": work_order.impact, "urgency": work_order.urgency},
+            prefix="reprioritise",
+        ),
+        "cancel": forms.CancelForm(prefix="cancel"),
+        "reopen": forms.ReopenForm(prefix="reopen"),
+        "confirm": forms.EmptyForm(prefix="confirm"),
+        "close": forms.NoteForm(prefix="close"),
+        "callback": forms.CallbackForm(prefix="callback"),
+        "rate": forms.RateForm(
+            initial={"rating": work_order.rating, "comment": work_order.rating_comment},
+            prefix="rate",
+        ),
+        "comment": forms.CommentForm(prefix="comment"),
+        "note": forms.CommentForm(prefix="note"),
+        "triage": forms.TriageForm(
+            initial={
+                "title": work_order.title,
+                "device_tag": work_order.device.asset_tag if work_order.device_id else "",
+            },
+            prefix="triage",
+        ),
+        "merge": forms.TargetForm(prefix="merge"),
+        "link": forms.TargetForm(prefix="link"),
+        "complain": forms.ComplaintForm(prefix="complain"),
+    }
+
+
+# The staff page's folding action panels, in the order a desk works an order.
+PANELS = [
+    ("assign", gettext_lazy("Dispatch")),
+    ("resolve", gettext_lazy("Resolve")),
+    ("hold", gettext_lazy("Put on hold")),
+    ("callback", gettext_lazy("Record callback")),
+    ("escalate", gettext_lazy("Escalate")),
+    ("forward_to_manager", gettext_lazy("Forward to the manager")),
+    ("reprioritise", gettext_lazy("Change priority")),
+    ("triage", gettext_lazy("Correct title or device")),
+    ("merge", gettext_lazy("Merge into another work order")),
+    ("link", gettext_lazy("Part of an outage (parent work order)")),
+    ("close", gettext_lazy("Close")),
+    ("cancel", gettext_lazy("Cancel")),
+    ("complain", gettext_lazy("Record a complaint")),
+]

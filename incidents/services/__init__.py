@@ -1,0 +1,94 @@
+"""Every write to a work order, through the one pipeline (itsm.workflow).
+
+Each service, in one transaction: locks the row and compares the `lock_version` the user
+saw → asks the one refusal function whether the actor may do this
+(`permissions.work_order_refusal`, the rule the page's buttons show) → prepares what the
+step implies (SLA clocks, hold periods) → fires the transition, saves with a new
+lock_version and writes the step on the order's own timeline → hands notifications to
+the outbox once committed. A refusal, a conflict or an illegal step leaves nothing
+half-done: the transaction rolls back.
+
+Every service takes the acting user and checks it; scheduled jobs act as
+`itsm.actors.system_user()`.
+
+lifecycle.py files orders and moves them through their states; edits.py changes what
+is not a state (comments, priority, corrections, escalation, rating) and records
+callbacks and complaints; common.py holds the wording, the timeline writer and the SLA
+clocks they share. Import from here.
+"""
+
+from .common import (
+    ACCEPT_TARGET,
+    AUTO_CLOSE_WORKING_DAYS,
+    CONFLICT,
+    DISPATCH_TARGET,
+    MANAGER_ESCALATION_TARGET,
+    REFUSED,
+    sla_recompute,
+    sla_targets,
+    work_order_url,
+)
+from .edits import (
+    callback_record,
+    complaint_handle,
+    complaint_raise,
+    work_order_comment,
+    work_order_escalate,
+    work_order_forward_to_manager,
+    work_order_rate,
+    work_order_reprioritise,
+    work_order_triage,
+)
+from .lifecycle import (
+    NewFile,
+    work_order_assign,
+    work_order_auto_close,
+    work_order_cancel,
+    work_order_close,
+    work_order_confirm,
+    work_order_create,
+    work_order_hold,
+    work_order_link,
+    work_order_merge,
+    work_order_reopen,
+    work_order_resolve,
+    work_order_resume,
+    work_order_set_parent,
+    work_order_start,
+)
+
+__all__ = [
+    "ACCEPT_TARGET",
+    "AUTO_CLOSE_WORKING_DAYS",
+    "CONFLICT",
+    "DISPATCH_TARGET",
+    "MANAGER_ESCALATION_TARGET",
+    "REFUSED",
+    "NewFile",
+    "callback_record",
+    "complaint_handle",
+    "complaint_raise",
+    "sla_recompute",
+    "sla_targets",
+    "work_order_assign",
+    "work_order_auto_close",
+    "work_order_cancel",
+    "work_order_close",
+    "work_order_comment",
+    "work_order_confirm",
+    "work_order_create",
+    "work_order_escalate",
+    "work_order_forward_to_manager",
+    "work_order_hold",
+    "work_order_link",
+    "work_order_merge",
+    "work_order_rate",
+    "work_order_reopen",
+    "work_order_reprioritise",
+    "work_order_resolve",
+    "work_order_resume",
+    "work_order_set_parent",
+    "work_order_start",
+    "work_order_triage",
+    "work_order_url",
+]

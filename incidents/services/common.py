@@ -1,0 +1,165 @@
+"""What every work-order service shares: the wording for the pipeline's errors, the
+timeline writer the pipeline logs with, notifications and the SLA clocks."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from itsm import workflow
+from servicedesk.calendar import business_calendar
+from servicedesk.models import ServiceLevel
+from servicedesk.notifications import notify
+
+from .. import sla
+from ..choices import EventKind
+from ..models import SlaPolicy, WorkOrder, WorkOrderEvent
+from ..selectors import queue_counts_changed
+
+DISPATCH_TARGET = timedelta(minutes=10)
+ACCEPT_TARGET = timedelta(minutes=30)
+MANAGER_ESCALATION_TARGET = timedelta(minutes=20)
+AUTO_CLOSE_WORKING_DAYS = 3
+
+# The work order's own wording for the pipeline's two errors.
+CONFLICT = gettext_lazy(
+    "This work order was changed by someone else. Please reload it and try again."
+)
+REFUSED = gettext_lazy("A work order that is “%(status)s” cannot do this.")
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _event(
+    work_order,
+    *,
+    kind,
+    actor=None,
+    body="",
+    internal=False,
+    status_from="",
+    status_to="",
+    data=None,
+    at=None,
+):
+    # Every write puts a line on the timeline, so this is also where the queue tabs'
+    # cached counts are told that something changed (once the write is committed).
+    workflow.after_commit(queue_counts_changed)
+    return WorkOrderEvent.objects.create(
+        work_order=work_order,
+        kind=kind,
+        actor=actor,
+        body=body,
+        is_internal=internal,
+        status_from=status_from,
+        status_to=status_to,
+        data=data or {},
+        at=at or timezone.now(),
+    )
+
+
+def _timeline(at=None):
+    """The pipeline's log step for work orders: a status change on the order's own
+    timeline (WorkOrderEvent), at `at`, rather than the generic TransitionLog."""
+
+    def log(work_order, *, name, source, target, actor, note):
+        _event(
+            work_order,
+            kind=EventKind.TRANSITION,
+            actor=actor,
+            body=note,
+            status_from=source,
+            status_to=target,
+            data={"transition": name},
+            at=at,
+        )
+
+    return log
+
+
+def _fire(work_order, *, actor, name: str, method, event_at, note: str = "", **kwargs) -> str:
+    """workflow.transition with the work order's wording, logged on its timeline at
+    `event_at`; `kwargs` go to the transition method."""
+    return workflow.transition(
+        work_order,
+        actor=actor,
+        name=name,
+        method=method,
+        refused=REFUSED,
+        note=note,
+        log=_timeline(event_at),
+        **kwargs,
+    )
+
+
+def work_order_url(work_order) -> str:
+    return reverse("incidents:detail", args=[work_order.number])
+
+
+def _tell(recipients, work_order, subject: str, body: str = "") -> None:
+    notify(
+        recipients=recipients,
+        subject=f"[{work_order.number}] {subject}",
+        body=body or work_order.title,
+        url=work_order_url(work_order),
+    )
+
+
+def _mark_responded(work_order: WorkOrder, actor, at) -> None:
+    """The first engineer action meets the response target (§6.2.1)."""
+    if work_order.responded_at is None and actor.pk != work_order.requester_id:
+        work_order.responded_at = at
+        work_order.response_breached = bool(
+            work_order.response_due_at and at > work_order.response_due_at
+        )
+
+
+# --- SLA -----------------------------------------------------------------------------
+
+
+def sla_targets(service_level: ServiceLevel, priority: str) -> tuple[timedelta, timedelta]:
+    policy = SlaPolicy.objects.filter(service_level=service_level, priority=priority).first()
+    source = policy or service_level
+    return timedelta(minutes=source.response_minutes), timedelta(minutes=source.resolution_minutes)
+
+
+def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
+    """Set every clock instant from the start, the targets and the recorded holds.
+
+    Replays the hold history, so it is right after a priority or level change too. (The
+    queue's sort key follows from these when the order is saved: WorkOrder.save.)
+    """
+    calendar = calendar or business_calendar()
+    response_target, resolution_target = sla_targets(work_order.service_level, work_order.priority)
+    holds = [(h.started_at, h.ended_at) for h in work_order.holds.all()] if work_order.pk else []
+    start = work_order.created_at
+    response = sla.clock_thresholds(calendar, start=start, target=response_target, holds=holds)
+    resolution = sla.clock_thresholds(calendar, start=start, target=resolution_target, holds=holds)
+    work_order.response_warn_at = response.warn_at
+    work_order.response_due_at = response.due_at
+    work_order.response_escalate_at = response.escalate_at
+    work_order.resolve_warn_at = resolution.warn_at
+    work_order.resolve_due_at = resolution.due_at
+    work_order.resolve_escalate_at = resolution.escalate_at
+    if work_order.responded_at and work_order.response_due_at:
+        work_order.response_breached = work_order.responded_at > work_order.response_due_at
+
+
+def _effective_level(requester, device) -> ServiceLevel:
+    """The higher of the requester's and the device's service level."""
+    levels = []
+    person = getattr(requester, "person", None)
+    if person is not None:
+        levels.append(person.effective_service_level())
+    if device is not None:
+        levels.append(device.effective_service_level())
+    levels = [lvl for lvl in levels if lvl is not None]
+    return max(levels, key=lambda lvl: lvl.rank) if levels else ServiceLevel.default()
+
+
+def _users_with_role(role):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=role, is_active=True))
