@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-census-reminders": {"task": "cmdb.tasks.census_reminders", "schedule": 60 * 60 * 24},
     "cmdb-warranty-alerts": {"task": "cmdb.tasks.warranty_alerts", "schedule": 60 * 60 * 24},
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
+    "antivirus-daily-check": {"task": "antivirus.tasks.daily_check", "schedule": 60 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------------
