@@ -59,3 +59,23 @@ def estate(db, department, end_user):
         )
     ConfigurationItem.objects.bulk_create(items)
     return {ci.asset_tag: ci for ci in ConfigurationItem.objects.all()}
+
+
+@pytest.fixture
+def make_ci_many(db):
+    def make(count: int, *, start: int = 5000, floor: int = 3):
+        desktop = CIClass.objects.get(code="desktop")
+        ConfigurationItem.objects.bulk_create(
+            [
+                ConfigurationItem(
+                    asset_tag=f"PC-{n:05d}",
+                    name=f"台式机{n}",
+                    ci_class=desktop,
+                    ip_address=f"10.{2 + n // 60000}.{(n // 250) % 250}.{n % 250 + 1}",
+                    attributes={"hostname": f"PC{n:05d}"},
+                )
+                for n in range(start, start + count)
+            ]
+        )
+
+    return make
