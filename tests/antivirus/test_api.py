@@ -44,7 +44,9 @@ def test_endpoint_api_reads_host_details_from_the_cmdb(api, engineer, estate):
     assert rows[0]["state"] == "unprotected"
 
 
-def test_import_api_upload_and_apply(api, engineer, estate, sample, django_capture_on_commit_callbacks):
+def test_import_api_upload_and_apply(
+    api, engineer, estate, sample, django_capture_on_commit_callbacks
+):
     api.force_authenticate(engineer)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
@@ -80,4 +82,6 @@ def test_segments_api_supervisor_writes_engineer_reads(api, engineer, supervisor
     assert bad.status_code == 400
     api.force_authenticate(engineer)
     assert api.get("/api/network-segments/").json()["count"] == 1
-    assert api.post("/api/network-segments/", {"name": "x", "cidr": "10.9.0.0/16"}).status_code == 403
+    assert (
+        api.post("/api/network-segments/", {"name": "x", "cidr": "10.9.0.0/16"}).status_code == 403
+    )
