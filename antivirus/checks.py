@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -209,9 +210,10 @@ def _segment_lookup(segments):
     order = sorted(tables, key=lambda k: -k[1])
 
     def find(ip_text: str) -> int | None:
-        address = ipaddress.ip_address(ip_text)
-        number, version = int(address), address.version
-        width = 32 if version == 4 else 128
+        if ":" in ip_text:
+            number, version, width = int(ipaddress.ip_address(ip_text)), 6, 128
+        else:  # inet_aton is ~100 times faster than ipaddress for the common IPv4 case
+            number, version, width = int.from_bytes(socket.inet_aton(ip_text), "big"), 4, 32
         for ver, prefix in order:
             if ver != version:
                 continue
@@ -284,11 +286,13 @@ def coverage_record_week(*, today: date | None = None) -> int:
 
 
 def _windows(events, *, hosts_needed: int, window: timedelta):
-    """(first, last, host count) of each run where ≥ hosts_needed distinct hosts fall in a
-    sliding window; events are (time, host) sorted by time."""
+    """(first, last, most hosts) of each run of time during which ≥ hosts_needed distinct
+    hosts fall within a sliding window; events are (time, host) sorted by time. One
+    continuous run is one outbreak, however many events it holds."""
     found = []
     start = 0
     counts: dict[str, int] = defaultdict(int)
+    run = None  # [first, last, most hosts] of the open run
     for at, host in events:
         counts[host] += 1
         while events[start][0] < at - window:
@@ -298,8 +302,14 @@ def _windows(events, *, hosts_needed: int, window: timedelta):
                 del counts[old]
             start += 1
         if len(counts) >= hosts_needed:
-            found.append((events[start][0], at, len(counts)))
-    return found
+            if run is None:
+                run = [events[start][0], at, len(counts)]
+                found.append(run)
+            else:
+                run[1], run[2] = at, max(run[2], len(counts))
+        else:
+            run = None
+    return [tuple(r) for r in found]
 
 
 def outbreaks_detect(*, since=None, import_pk: int | None = None) -> list[Outbreak]:

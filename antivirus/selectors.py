@@ -222,16 +222,23 @@ def coverage(*, user, weeks: int = 8) -> dict:
         week_start__gte=this_week - timedelta(weeks=weeks)
     ).values_list("segment_id", "week_start", "live", "protected"):
         history.setdefault(snap[0], {})[snap[1]] = (snap[2], snap[3])
-    unprotected_ci = {
-        row["ci_id"]
-        for entry in figures["segments"].values()
-        for row in entry["unprotected"]
-        if row["ci_id"]
+    shown = {
+        pk: sorted(entry["unprotected"], key=lambda r: _ip_key(r["ip"]))[:UNPROTECTED_SHOWN]
+        for pk, entry in figures["segments"].items()
     }
+    unprotected_ci = {row["ci_id"] for rows in shown.values() for row in rows if row["ci_id"]}
     items = {
         ci.pk: ci
-        for ci in ConfigurationItem.objects.filter(pk__in=unprotected_ci).select_related(
-            "department", "responsible__person", "av_endpoint"
+        for ci in ConfigurationItem.objects.filter(pk__in=unprotected_ci)
+        .select_related("department", "av_endpoint")
+        .only(
+            "pk",
+            "asset_tag",
+            "name",
+            "responsible_id",
+            "department__name",
+            "av_endpoint__id",
+            "av_endpoint__ci",
         )
     }
     rows, total_live, total_protected = [], 0, 0
@@ -275,6 +282,16 @@ def coverage(*, user, weeks: int = 8) -> dict:
         "outside": figures["outside"],
         "trend": trend,
     }
+
+
+UNPROTECTED_SHOWN = 5  # per segment; the endpoint list filtered by segment shows them all
+
+
+def _ip_key(ip: str):
+    try:
+        return (0, tuple(int(p) for p in ip.split(".")))
+    except ValueError:
+        return (1, ip)
 
 
 def _percent(part, whole):

@@ -320,6 +320,9 @@ def coverage(request):
             "data": selectors.coverage(user=request.user),
             "form": form,
             "can_act": works_antivirus(request.user),
+            # Translated once, not once per listed host (the page lists hundreds).
+            "install_label": _("Open a work order to install"),
+            "notify_label": _("Notify the user"),
         },
     )
 
