@@ -256,9 +256,9 @@ def coverage(*, user, weeks: int = 8) -> dict:
                 "percent": _percent(entry["protected"], entry["live"]),
                 "last_week": _percent(past[1], past[0]) if past else None,
                 "unprotected": [
-                    {**row, "ci": items.get(row["ci_id"])}
-                    for row in sorted(entry["unprotected"], key=lambda r: r["ip"])
+                    {**row, "ci": items.get(row["ci_id"])} for row in shown.get(segment.pk, [])
                 ],
+                "unprotected_count": len(entry["unprotected"]),
             }
         )
     trend = []
