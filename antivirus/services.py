@@ -434,6 +434,7 @@ def reinstall_refuse(
             method=request.refuse,
             refused=_refused(),
             note=note.strip(),
+            reason=note.strip(),
         )
     return request
 

@@ -103,8 +103,8 @@ class ReinstallRequest(LockVersioned):
         self.centre_confirmed_by, self.centre_confirmed_at = by, timezone.now()
 
     @transition(field=status, source=_WAITING, target=S.REFUSED)
-    def refuse(self, *, note):
-        self.refused_note = note
+    def refuse(self, *, reason):
+        self.refused_note = reason
 
     @transition(field=status, source=S.APPROVED, target=S.DONE)
     def complete(self, *, outcome):
