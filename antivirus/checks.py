@@ -55,6 +55,14 @@ def computers():
     )
 
 
+def live_endpoints():
+    """Endpoints that count: hosts only a console knows, and CMDB computers in use (a
+    retired or spare machine's old console record is history, not a problem)."""
+    from django.db.models import Q
+
+    return Endpoint.objects.filter(Q(ci__isnull=True) | Q(ci__status__in=LIVE_CI_STATUSES))
+
+
 def endpoint_sync() -> int:
     """One endpoint row per CMDB computer (a computer no console reported is unprotected)."""
     have = Endpoint.objects.filter(ci__isnull=False).values("ci_id")
@@ -165,7 +173,7 @@ def daily_check(*, today: date | None = None) -> DailyCheck:
     endpoint_sync()
     endpoint_states_refresh()
     counts = {
-        state: Endpoint.objects.filter(state=state).count()
+        state: live_endpoints().filter(state=state).count()
         for state in (
             ProtectionState.STALE,
             ProtectionState.NOT_REPORTING,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cmdb.models import ConfigurationItem
 
-from .checks import _segment_lookup, coverage_compute, week_start
+from .checks import _segment_lookup, coverage_compute, live_endpoints, week_start
 from .choices import RESOLVED_RESULTS, EventResult, ProtectionState
 from .models import (
     AntivirusPolicy,
@@ -313,7 +313,7 @@ def monthly_statistics(*, year: int, month: int) -> dict:
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
     figures = events_figures(start=start, end=end, top=15)
-    endpoints = Endpoint.objects.filter(ci__isnull=False)
+    endpoints = live_endpoints().filter(ci__isnull=False)
     states = dict(endpoints.values_list("state").annotate(n=Count("pk")).order_by())
     total = sum(states.values())
     protected = total - states.get(ProtectionState.UNPROTECTED, 0)
