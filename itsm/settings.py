@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" with their own choices; name the antivirus one.
+    "ENUM_NAME_OVERRIDES": {"ConsoleImportKindEnum": "antivirus.choices.ImportKind"},
 }
 
 # --- Audit log ------------------------------------------------------------------------

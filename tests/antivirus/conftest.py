@@ -29,8 +29,11 @@ def upload():
 def estate(db, department, end_user):
     """The CMDB computers the samples name: PC0001–PC0017 and PC0101–PC0114 (host name
     attribute), two servers known only by IP (10.0.0.11, 10.0.0.12)."""
-    desktop = CIClass.objects.get(code="desktop")
-    server = CIClass.objects.get(code="server")
+    # get_or_create: a transactional (browser) test may run after a flush of the seeded classes.
+    desktop, _created = CIClass.objects.get_or_create(
+        code="desktop", defaults={"name": "台式计算机"}
+    )
+    server, _created = CIClass.objects.get_or_create(code="server", defaults={"name": "服务器"})
     other = Department.objects.create(name="办公室", code="office")
     items = []
     for n in [*range(1, 18), *range(101, 115)]:

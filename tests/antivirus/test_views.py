@@ -86,3 +86,18 @@ def test_ci_protection_partial(client, engineer, estate):
     response = client.get(reverse("antivirus:ci_protection", args=[estate["PC-0003"].pk]))
     assert response.status_code == 200
     assert "antivirus-protection" in response.content.decode()
+
+
+def test_unknown_layout_upload_lands_on_the_mapping_page(client, engineer, upload):
+    client.force_login(engineer)
+    response = client.post(
+        reverse("antivirus:import_upload"),
+        {
+            "kind": "events",
+            "file": upload("时间,主机,威胁,结果\n2026-11-30 10:00:00,PC0001,X,已清除\n"),
+        },
+    )
+    assert response.status_code == 302 and response.url.endswith("/mapping/")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "主机" in page.content.decode()
