@@ -149,7 +149,7 @@ def event_list(*, user, since=None, until=None, threat: str = "", department: in
     return rows.order_by("-detected_at")
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -165,7 +165,7 @@ def _grouped(events, field: str, label: str, limit: int = 10) -> list[dict]:
 def events_figures(*, start: date, end: date, top: int = 10) -> dict:
     """Events in [start, end): by department, threat, source host and result."""
     events = VirusEvent.objects.filter(
-        detected_at__gte=_day_start(start), detected_at__lt=_day_start(end)
+        detected_at__gte=day_start(start), detected_at__lt=day_start(end)
     )
     by_department = [
         {
@@ -318,7 +318,7 @@ def monthly_statistics(*, year: int, month: int) -> dict:
     total = sum(states.values())
     protected = total - states.get(ProtectionState.UNPROTECTED, 0)
     reinstalls = ReinstallRequest.objects.filter(
-        done_at__gte=_day_start(start), done_at__lt=_day_start(end)
+        done_at__gte=day_start(start), done_at__lt=day_start(end)
     ).count()
     resolved = sum(
         row["count"] for row in figures["by_result"] if row["result"] in RESOLVED_RESULTS
@@ -350,6 +350,6 @@ def monthly_statistics(*, year: int, month: int) -> dict:
         "by_result": figures["by_result"],
         "recommendations": [{"week": w.isoformat(), "text": t} for w, t in evaluations],
         "outbreaks": Outbreak.objects.filter(
-            first_seen__gte=_day_start(start), first_seen__lt=_day_start(end)
+            first_seen__gte=day_start(start), first_seen__lt=day_start(end)
         ).count(),
     }

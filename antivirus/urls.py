@@ -7,6 +7,7 @@ app_name = "antivirus"
 urlpatterns = [
     path("", views.endpoint_list, name="endpoint_list"),
     path("endpoints.csv", views.endpoint_export, name="endpoint_export"),
+    path("events.csv", views.event_export, name="event_export"),
     path("endpoints/<int:pk>/", views.endpoint_detail, name="endpoint_detail"),
     path("endpoints/<int:pk>/install/", views.endpoint_install, name="endpoint_install"),
     path("endpoints/<int:pk>/notify/", views.endpoint_notify, name="endpoint_notify"),

@@ -101,3 +101,62 @@ def test_unknown_layout_upload_lands_on_the_mapping_page(client, engineer, uploa
     page = client.get(response.url)
     assert page.status_code == 200
     assert "主机" in page.content.decode()
+
+
+def test_event_csv_export_neutralises_formulas(client, engineer, estate):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from antivirus.models import ConsoleImport, VirusEvent
+
+    record = ConsoleImport.objects.create(
+        kind="events", file_name="x", sha256="1", created_by=engineer
+    )
+    VirusEvent.objects.create(
+        detected_at=timezone.now() - timedelta(days=1),
+        host_name="PC0001",
+        threat="@SUM(1)",
+        file_path="-cmd",
+        console_import=record,
+        fingerprint="f" * 40,
+    )
+    client.force_login(engineer)
+    body = b"".join(client.get(reverse("antivirus:event_export")).streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert "'@SUM(1)" in body and "'-cmd" in body
+    today = datetime.now().date()
+    empty = client.get(
+        reverse("antivirus:event_export"), {"since": "2020-01-01", "until": "2020-01-08"}
+    )
+    assert "@SUM" not in b"".join(empty.streaming_content).decode("utf-8-sig")
+    assert today
+
+
+def test_endpoint_page_shows_the_state_on_a_past_day(client, engineer, estate):
+    from datetime import date
+
+    from antivirus.models import ConsoleImport, EndpointSnapshot
+
+    endpoint_sync()
+    endpoint = Endpoint.objects.get(ci=estate["PC-0002"])
+    record = ConsoleImport.objects.create(
+        kind="status", file_name="x", sha256="2", created_by=engineer
+    )
+    EndpointSnapshot.objects.create(
+        endpoint=endpoint, console_import=record, taken_on=date(2026, 11, 2), installed=True,
+        product="360天擎", signature_version="2026.11.01.1",
+    )  # fmt: skip
+    client.force_login(engineer)
+    page = client.get(
+        reverse("antivirus:endpoint_detail", args=[endpoint.pk]), {"day": "2026-11-05"}
+    )
+    assert "2026.11.01.1" in page.content.decode()
+    before = client.get(
+        reverse("antivirus:endpoint_detail", args=[endpoint.pk]), {"day": "2026-10-01"}
+    )
+    assert (
+        before.status_code == 200
+        and "2026.11.01.1" not in before.content.decode().split("<table")[0]
+    )
