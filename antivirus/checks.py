@@ -107,39 +107,41 @@ def newest_by_product() -> dict[str, dict]:
 
 def judge(
     endpoint_values: dict, newest: dict, policy: AntivirusPolicy, now: datetime
-) -> tuple[str, str]:
-    """(state, reason) of one endpoint; pure, so it is tested without a database."""
+) -> tuple[str, dict]:
+    """(state, why) of one endpoint; pure, so it is tested without a database. `why` is
+    stored as data (a code and its figures) and worded when shown, in the reader's language."""
     v = endpoint_values
     if not v["installed"]:
-        return ProtectionState.UNPROTECTED, _("No console reports antivirus on it.")
+        return ProtectionState.UNPROTECTED, {"why": "no_console"}
     if v["last_seen"] and v["last_seen"] < now - timedelta(days=policy.not_reporting_days):
-        return ProtectionState.NOT_REPORTING, _("Last reported %(date)s.") % {
-            "date": timezone.localtime(v["last_seen"]).date().isoformat()
+        return ProtectionState.NOT_REPORTING, {
+            "why": "silent",
+            "date": timezone.localtime(v["last_seen"]).date().isoformat(),
         }
     best = newest.get(v["product"]) or {}
     if v["signature_date"] and best.get("signature_date"):
-        if v["signature_date"] < best["signature_date"] - timedelta(
-            days=policy.signature_days_behind
-        ):
-            return ProtectionState.STALE, _(
-                "Signature of %(date)s; the newest is of %(newest)s."
-            ) % {
+        allowed = best["signature_date"] - timedelta(days=policy.signature_days_behind)
+        if v["signature_date"] < allowed:
+            return ProtectionState.STALE, {
+                "why": "signature_date",
                 "date": v["signature_date"].isoformat(),
                 "newest": best["signature_date"].isoformat(),
             }
     elif v["signature_version"] and best.get("signature"):  # noqa: SIM102 (parallel to the date case)
         if version_key(v["signature_version"]) < version_key(best["signature"]):
-            return ProtectionState.STALE, _("Signature %(version)s; the newest is %(newest)s.") % {
+            return ProtectionState.STALE, {
+                "why": "signature_version",
                 "version": v["signature_version"],
                 "newest": best["signature"],
             }
     if v["engine_version"] and best.get("engine"):  # noqa: SIM102
         if version_key(v["engine_version"]) < version_key(best["engine"]):
-            return ProtectionState.STALE, _("Engine %(version)s; the newest is %(newest)s.") % {
+            return ProtectionState.STALE, {
+                "why": "engine",
                 "version": v["engine_version"],
                 "newest": best["engine"],
             }
-    return ProtectionState.OK, ""
+    return ProtectionState.OK, {}
 
 
 def endpoint_states_refresh(*, now=None) -> int:
@@ -156,13 +158,13 @@ def endpoint_states_refresh(*, now=None) -> int:
         "last_seen",
     )
     changed = []
-    for row in Endpoint.objects.values("pk", "state", "state_reason", *fields).iterator(
+    for row in Endpoint.objects.values("pk", "state", "state_detail", *fields).iterator(
         chunk_size=2000
     ):
         state, reason = judge(row, newest, policy, now)
-        if state != row["state"] or reason != row["state_reason"]:
-            changed.append(Endpoint(pk=row["pk"], state=state, state_reason=reason[:200]))
-    Endpoint.objects.bulk_update(changed, ["state", "state_reason"], batch_size=1000)
+        if state != row["state"] or reason != row["state_detail"]:
+            changed.append(Endpoint(pk=row["pk"], state=state, state_detail=reason))
+    Endpoint.objects.bulk_update(changed, ["state", "state_detail"], batch_size=1000)
     return len(changed)
 
 

@@ -35,6 +35,16 @@ STATE_COLOURS = {
 }
 
 
+# Why an endpoint is in its state: stored as {"why": code, …figures}, worded when shown.
+STATE_REASONS = {
+    "no_console": _("No console reports antivirus on it."),
+    "silent": _("Last reported %(date)s."),
+    "signature_date": _("Signature of %(date)s; the newest is of %(newest)s."),
+    "signature_version": _("Signature %(version)s; the newest is %(newest)s."),
+    "engine": _("Engine %(version)s; the newest is %(newest)s."),
+}
+
+
 class EventResult(models.TextChoices):
     CLEANED = "cleaned", _("Cleaned")
     QUARANTINED = "quarantined", _("Quarantined")

@@ -6,6 +6,7 @@ Idempotent: runs once (a demo import marks it), later calls only report.
 """
 
 import hashlib
+import random
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -30,12 +31,12 @@ from .models import (
 
 MARK = "demo-console-endpoints.csv"
 THREATS = [
-    ("TROJ_GEN.R002C0", 30),
-    ("PUA.Win32.Adware.Agent", 25),
-    ("HKTL_KEYGEN", 12),
+    ("TROJ_GEN.R002C0", 20),
+    ("PUA.Win32.Adware.Agent", 18),
+    ("HKTL_KEYGEN", 15),
     ("Trojan.Win32.Autorun", 15),
-    ("Virus.Win32.Ramnit", 6),
-    ("Ransom.Win32.WANNACRY.A", 2),
+    ("Virus.Win32.Ramnit", 8),
+    ("Ransom.Win32.WANNACRY.A", 4),
 ]
 RESULTS = [
     (EventResult.CLEANED, "已清除", 50),
@@ -44,16 +45,6 @@ RESULTS = [
     (EventResult.BLOCKED, "已阻止", 5),
     (EventResult.FAILED, "清除失败", 3),
 ]
-
-
-def _pick(options, n):
-    total = sum(weight for *_rest, weight in options)
-    point = (n * 7919) % total
-    for option in options:
-        point -= option[-1]
-        if point < 0:
-            return option
-    return options[-1]
 
 
 def seed(*, password: str) -> str:
@@ -201,11 +192,17 @@ def _events(actor, *, endpoints, now) -> int:
     record.save()
     rows = []
     start = timezone.localtime(now) - timedelta(days=90)
-    for n in range(640):
-        endpoint = endpoints[(n * 131) % len(endpoints)]
-        day = start + timedelta(days=(n * 89) % 90, hours=(n * 5) % 9, minutes=(n * 17) % 60)
-        threat = _pick(THREATS, n)[0]
-        result, text, _weight = _pick(RESULTS, n + 3)
+    rng = random.Random(12)  # noqa: S311 (demo data, the same on every machine)
+    threats = [t for t, _w in THREATS]
+    threat_weights = [w for _t, w in THREATS]
+    results = [(r, text) for r, text, _w in RESULTS]
+    result_weights = [w for *_rest, w in RESULTS]
+    # One or two detections a day, spread over hosts and threats: a normal quarter.
+    for n in range(150):
+        endpoint = rng.choice(endpoints)
+        day = start + timedelta(minutes=rng.randrange(90 * 24 * 60))
+        threat = rng.choices(threats, threat_weights)[0]
+        result, text = rng.choices(results, result_weights)[0]
         rows.append(_event(record, endpoint, day, threat, result, text, n))
     # An outbreak three weeks ago: the same worm on nine desktops within six hours.
     outbreak_at = timezone.make_aware(

@@ -13,6 +13,7 @@ class EndpointSerializer(serializers.ModelSerializer):
     os = serializers.CharField(read_only=True)
     user_name = serializers.CharField(read_only=True)
     department = serializers.CharField(source="ci.department.name", read_only=True, default="")
+    state_reason = serializers.CharField(read_only=True)
 
     class Meta:
         model = Endpoint

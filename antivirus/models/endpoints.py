@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmdb.models import ConfigurationItem
 
-from ..choices import ProtectionState
+from ..choices import STATE_REASONS, ProtectionState
 from .access import EndpointQuerySet
 
 
@@ -49,7 +49,7 @@ class Endpoint(_ProtectionFields):
         default=ProtectionState.UNPROTECTED,
         db_index=True,
     )
-    state_reason = models.CharField(_("why"), max_length=200, blank=True)
+    state_detail = models.JSONField(_("why"), default=dict, blank=True)
     last_import = models.ForeignKey(
         "antivirus.ConsoleImport",
         verbose_name=_("last import"),
@@ -88,6 +88,13 @@ class Endpoint(_ProtectionFields):
 
     def get_absolute_url(self):
         return reverse("antivirus:endpoint_detail", args=[self.pk])
+
+    @property
+    def state_reason(self) -> str:
+        """Why the endpoint is in its state, in the reader's language."""
+        detail = self.state_detail or {}
+        template = STATE_REASONS.get(detail.get("why"))
+        return str(template) % detail if template else ""
 
     @property
     def host_name(self) -> str:

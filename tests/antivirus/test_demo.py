@@ -20,8 +20,12 @@ def test_demo_seeds_a_realistic_mix_once():
     assert states[ProtectionState.STALE] >= 5
     assert states[ProtectionState.NOT_REPORTING] >= 3
     assert states[ProtectionState.OK] > 200
-    assert VirusEvent.objects.count() > 600
-    assert Outbreak.objects.filter(threat="WORM_DOWNAD.AD").count() == 1
+    assert VirusEvent.objects.count() > 150
+    assert VirusEvent.objects.order_by("detected_at").first().detected_at.month != (
+        VirusEvent.objects.order_by("detected_at").last().detected_at.month
+    )
+    # The planted worm is an outbreak; normal background noise is not.
+    assert list(Outbreak.objects.values_list("threat", flat=True)) == ["WORM_DOWNAD.AD"]
     counts = (Endpoint.objects.count(), VirusEvent.objects.count())
     assert demo.seed(password="Demo-pass-123") == "already seeded"
     assert (Endpoint.objects.count(), VirusEvent.objects.count()) == counts
