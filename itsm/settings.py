@@ -258,6 +258,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
     "repairs-scan": {"task": "repairs.tasks.repairs_scan", "schedule": 60 * 60},
     "inspections-monthly-scan": {"task": "inspections.tasks.monthly_scan", "schedule": 60 * 60},
+    "antivirus-daily-check": {"task": "antivirus.tasks.daily_check", "schedule": 60 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -289,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" with their own choices; name the antivirus one.
+    "ENUM_NAME_OVERRIDES": {"ConsoleImportKindEnum": "antivirus.choices.ImportKind"},
 }
 
 # --- Audit log ------------------------------------------------------------------------
