@@ -306,14 +306,17 @@ def discrepancy_decide(*, discrepancy, actor, accept: bool, note: str = "") -> D
         field = discrepancy.field
         if field == DiscrepancyField.RESPONSIBLE:
             user = get_user_model().objects.get(pk=discrepancy.observed_ref)
-            cmdb_services.ci_update(ci=ci, reason=reason, responsible=user)
+            cmdb_services.ci_update(actor=actor, ci=ci, reason=reason, responsible=user)
         elif field == DiscrepancyField.LOCATION:
             location = Location.objects.get(pk=discrepancy.observed_ref)
-            cmdb_services.ci_update(ci=ci, reason=reason, location=location)
+            cmdb_services.ci_update(actor=actor, ci=ci, reason=reason, location=location)
         elif field == DiscrepancyField.IP_ADDRESS:
-            cmdb_services.ci_update(ci=ci, reason=reason, ip_address=discrepancy.observed_value)
+            cmdb_services.ci_update(
+                actor=actor, ci=ci, reason=reason, ip_address=discrepancy.observed_value
+            )
         elif field == DiscrepancyField.SEAL:
             cmdb_services.ci_update(
+                actor=actor,
                 ci=ci,
                 reason=reason,
                 seal_status=discrepancy.observed_ref,
@@ -324,7 +327,7 @@ def discrepancy_decide(*, discrepancy, actor, accept: bool, note: str = "") -> D
             attributes["software"] = "\n".join(
                 s.strip() for s in record.software_observed.splitlines() if s.strip()
             )
-            cmdb_services.ci_update(ci=ci, reason=reason, attributes=attributes)
+            cmdb_services.ci_update(actor=actor, ci=ci, reason=reason, attributes=attributes)
     discrepancy.status = DiscrepancyStatus.ACCEPTED if accept else DiscrepancyStatus.REJECTED
     discrepancy.decided_by = actor
     discrepancy.decided_at = timezone.now()

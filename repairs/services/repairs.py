@@ -64,7 +64,7 @@ def repair_create(
     Refused (nothing saved) for a blacklisted vendor, a closed work order, a past date or a
     missing consent or wipe record."""
     workflow.require(repair_refusal(actor, None, "create"))
-    if not wo_permissions.can_view(actor, work_order):
+    if wo_permissions.work_order_refusal(actor, work_order, "view"):
         raise PermissionDenied(_("You cannot see this work order."))
     if work_order.status not in OPEN_STATUSES:
         raise ValidationError(_("The work order is closed: open a new one for this repair."))
@@ -154,8 +154,8 @@ def repair_send(*, actor, repair, lock_version=None, sent_at=None) -> RepairOrde
     workflow.transition(repair, actor=actor, name="send", method=repair.send, refused=REFUSED,
                         at=sent_at, **dates)  # fmt: skip
     work_order = repair.work_order
-    if work_order.status == Status.IN_PROGRESS and wo_permissions.allowed(
-        actor, "hold", work_order
+    if work_order.status == Status.IN_PROGRESS and not wo_permissions.work_order_refusal(
+        actor, work_order, "hold"
     ):
         _work_order_step(
             work_order_hold, work_order=work_order, actor=actor, reason=HoldReason.VENDOR,
@@ -194,7 +194,7 @@ def repair_return(
     if (
         work_order.status == Status.ON_HOLD
         and work_order.hold_reason == HoldReason.VENDOR
-        and wo_permissions.allowed(actor, "resume", work_order)
+        and not wo_permissions.work_order_refusal(actor, work_order, "resume")
         and not work_order.repair_orders.filter(status="sent").exclude(pk=repair.pk).exists()
     ):
         _work_order_step(

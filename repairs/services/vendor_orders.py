@@ -44,7 +44,7 @@ def vendor_order_create(*, actor, work_order, vendor, **fields) -> VendorOrder:
     """A draft vendor order for `work_order`, written by `actor` (its engineer). Refused for
     a blacklisted vendor (naming the blacklist entry) or a past "required by" date."""
     workflow.require(vendor_order_refusal(actor, None, "create"))
-    if not wo_permissions.can_view(actor, work_order):
+    if wo_permissions.work_order_refusal(actor, work_order, "view"):
         workflow.require(_("You cannot see this work order."))
     workflow.require(vendor_refusal(actor, vendor, "order"))
     fields = _clean_content(fields)

@@ -5,7 +5,7 @@ import pytest
 from antivirus.checks import endpoint_states_refresh, endpoint_sync
 from antivirus.models import NetworkSegment
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = ["/antivirus/", "/antivirus/coverage/", "/antivirus/imports/", "/antivirus/statistics/"]
 

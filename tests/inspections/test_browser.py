@@ -11,7 +11,7 @@ from inspections.models import Discrepancy, InspectionRecord, InspectionReport
 
 # serialized_rollback: an earlier transactional test may have flushed the migrations' seed
 # data (service levels, working hours) that opening a work order needs.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _as(context, browser_login, user):

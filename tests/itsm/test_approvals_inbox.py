@@ -63,7 +63,7 @@ def test_demo_approvers_see_their_pending_change_and_release_decisions_on_their_
     assert "登记系统" in info and "发布授权" in info
     # Besides the change and the release, the information centre has document decisions.
     processes = [d.process for d in approvals.pending_for(users["approver2"])]
-    assert [p for p in processes if p != "documents"] == ["changes", "releases"]
+    assert [p for p in processes if p in ("changes", "releases")] == ["changes", "releases"]
     assert "documents" in processes
 
     # The supervisor signed the change; the engineer requested it; the end user signs nothing.

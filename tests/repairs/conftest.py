@@ -8,6 +8,7 @@ import time_machine
 from cmdb.models import CIClass, Supplier
 from cmdb.services import ci_create
 from incidents import services as wo_services
+from itsm.actors import system_user
 from repairs.models import Vendor
 from servicedesk.calendar import calendar_changed, holidays_sync
 from servicedesk.choices import ApprovalBody, Role
@@ -52,7 +53,10 @@ def vendor(make_vendor):
 @pytest.fixture
 def device(db):
     return ci_create(
-        ci_class=CIClass.objects.get(code="desktop"), asset_tag="PC-0001", name="台式机"
+        actor=system_user(),
+        ci_class=CIClass.objects.get(code="desktop"),
+        asset_tag="PC-0001",
+        name="台式机",
     )
 
 
@@ -63,6 +67,7 @@ def make_device(db):
     def make():
         counter["n"] += 1
         return ci_create(
+            actor=system_user(),
             ci_class=CIClass.objects.get(code="desktop"),
             asset_tag=f"PC-9{counter['n']:03d}",
             name="台式机",
@@ -74,6 +79,7 @@ def make_device(db):
 @pytest.fixture
 def spare(db):
     return ci_create(
+        actor=system_user(),
         ci_class=CIClass.objects.get(code="desktop"),
         asset_tag="SP-0001",
         name="备机",

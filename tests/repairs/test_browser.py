@@ -6,6 +6,7 @@ import pytest
 from cmdb.models import CIClass
 from cmdb.services import ci_create
 from incidents import services as wo_services
+from itsm.actors import system_user
 from repairs.models import BlacklistApplication, BlacklistEntry, VendorOrder
 from servicedesk.models import ServiceLevel
 
@@ -39,7 +40,9 @@ def test_third_failure_drafts_the_application_and_approval_blocks_new_orders(
 ):  # fmt: skip
     vendor = make_vendor("金桥数码维修中心")
     spare_vendor = make_vendor("城东电脑维修部")
-    device = ci_create(ci_class=reference_data, asset_tag="PC-0100", name="台式机")
+    device = ci_create(
+        actor=system_user(), ci_class=reference_data, asset_tag="PC-0100", name="台式机"
+    )
     work_order = wo_services.work_order_create(
         actor=end_user, requester=end_user, title="频繁蓝屏", device=device
     )
