@@ -19,7 +19,7 @@ from itsm.permissions import permits
 from servicedesk.choices import Role
 from servicedesk.roles import user_has_role
 
-from .choices import Status
+from .choices import Level3, Status
 
 DESK_ROLES = (Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN)
 WORK_ROLES = (Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN)
@@ -207,6 +207,22 @@ def work_order_refusals(user, work_order, actions=None) -> dict[str, str]:
         .first()
     ) or {}
     return {a: "" if flags.get(f"may_{a}") else str(RULES[a].refusal) for a in actions}
+
+
+def impact_refusal(actor, impact) -> str:
+    """Why `actor` may not set this impact when filing ("" when they may).
+
+    Impact (how many people and how much business is hit) is the staff's assessment; the
+    reporter says how urgent it is for them. The web form offers end users urgency only,
+    and the API applies the same rule here, so nobody files a P1 on demand.
+    """
+    if impact in (None, "", Level3.LOW):
+        return ""
+    if is_system_user(actor) or actor.is_superuser or user_has_role(actor, *WORK_ROLES):
+        return ""
+    return str(
+        _("Only the service desk assesses the impact; describe who is affected instead.")
+    )
 
 
 def filing_refusal(actor, requester) -> str:

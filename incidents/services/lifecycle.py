@@ -71,6 +71,9 @@ def work_order_create(
     anyone.
     """
     workflow.require(permissions.filing_refusal(actor, requester))
+    refused_impact = permissions.impact_refusal(actor, impact)
+    if refused_impact:
+        raise ValidationError({"impact": [refused_impact]})
     at = at or timezone.now()
     person = getattr(requester, "person", None)
     work_order = WorkOrder(
