@@ -220,9 +220,7 @@ def impact_refusal(actor, impact) -> str:
         return ""
     if is_system_user(actor) or actor.is_superuser or user_has_role(actor, *WORK_ROLES):
         return ""
-    return str(
-        _("Only the service desk assesses the impact; describe who is affected instead.")
-    )
+    return str(_("Only the service desk assesses the impact; describe who is affected instead."))
 
 
 def filing_refusal(actor, requester) -> str:

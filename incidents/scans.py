@@ -52,6 +52,11 @@ RULES = [
     Rule(SlaClock.MANAGER_ESCALATION, NoticeLevel.BREACH, "manager_escalation_due_at", "manager_escalation_due_at", {"manager_notified_at__isnull": True}, "supervisor"),
 ]  # fmt: skip
 
+CLOCK_BREACH_FLAG = {
+    SlaClock.RESPONSE: "response_breached",
+    SlaClock.RESOLUTION: "resolution_breached",
+}
+
 _MESSAGES = {
     NoticeLevel.WARNING: gettext_lazy("%(clock)s target 75%% used"),
     NoticeLevel.BREACH: gettext_lazy("%(clock)s target breached"),
@@ -117,9 +122,19 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None =
     already = SlaNotice.objects.filter(
         work_order=OuterRef("pk"), clock=rule.clock, level=rule.level, due_at=OuterRef(rule.due)
     )
+    # An instant is reached once it has passed: an action exactly at the due instant is on
+    # time in the services, so the scan does not call it late either.
     rows = WorkOrder.objects.filter(
-        status__in=OPEN_STATUSES, **{f"{rule.instant}__lte": now}, **rule.pending
+        status__in=OPEN_STATUSES, **{f"{rule.instant}__lt": now}, **rule.pending
     )
+    flag = CLOCK_BREACH_FLAG.get(rule.clock)
+    if flag:
+        # After a breach, a hold moves the due instant (notices are keyed by it); what was
+        # already told for this clock is not told again. Reopening clears the flag.
+        told = SlaNotice.objects.filter(
+            work_order=OuterRef("pk"), clock=rule.clock, level=rule.level
+        )
+        rows = rows.exclude(Q(**{flag: True}) & Exists(told))
     if after is not None:
         instant, pk = after
         rows = rows.filter(

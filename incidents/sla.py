@@ -23,6 +23,18 @@ class ClockThresholds:
     escalate_at: datetime | None
 
 
+def holds_before(holds: Iterable[Interval], stop: datetime | None) -> list[Interval]:
+    """The holds that paused a clock which stopped at `stop` (all of them while it runs).
+
+    A hold that began after the clock stopped did not pause it: counting it would move a
+    stopped clock's due time and turn a late answer into an on-time one.
+    """
+    holds = list(holds)
+    if stop is None:
+        return holds
+    return [(start, min(end, stop) if end else stop) for start, end in holds if start < stop]
+
+
 def paused_business_time(calendar: BusinessCalendar, holds: Iterable[Interval]) -> timedelta:
     return sum(
         (calendar.between(start, end) for start, end in holds if end is not None),

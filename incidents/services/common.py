@@ -111,7 +111,8 @@ def _mark_responded(work_order: WorkOrder, actor, at) -> None:
     """The first engineer action meets the response target (§6.2.1)."""
     if work_order.responded_at is None and actor.pk != work_order.requester_id:
         work_order.responded_at = at
-        work_order.response_breached = bool(
+        # A breach the scan already recorded stays one (a clock never un-breaches).
+        work_order.response_breached = work_order.response_breached or bool(
             work_order.response_due_at and at > work_order.response_due_at
         )
 
@@ -135,7 +136,11 @@ def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     response_target, resolution_target = sla_targets(work_order.service_level, work_order.priority)
     holds = [(h.started_at, h.ended_at) for h in work_order.holds.all()] if work_order.pk else []
     start = work_order.created_at
-    response = sla.clock_thresholds(calendar, start=start, target=response_target, holds=holds)
+    # The response clock stopped at the first response: later holds do not move it.
+    response_holds = sla.holds_before(holds, work_order.responded_at)
+    response = sla.clock_thresholds(
+        calendar, start=start, target=response_target, holds=response_holds
+    )
     resolution = sla.clock_thresholds(calendar, start=start, target=resolution_target, holds=holds)
     work_order.response_warn_at = response.warn_at
     work_order.response_due_at = response.due_at
@@ -144,7 +149,9 @@ def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     work_order.resolve_due_at = resolution.due_at
     work_order.resolve_escalate_at = resolution.escalate_at
     if work_order.responded_at and work_order.response_due_at:
-        work_order.response_breached = work_order.responded_at > work_order.response_due_at
+        work_order.response_breached = (
+            work_order.response_breached or work_order.responded_at > work_order.response_due_at
+        )
 
 
 def _effective_level(requester, device) -> ServiceLevel:

@@ -242,7 +242,8 @@ def work_order_resolve(
     )
     _mark_responded(work_order, actor, at)
     work_order.knowledge_record_id = knowledge_record_id
-    work_order.resolution_breached = bool(
+    # Past due once (the scan flagged it) stays a breach, whatever holds came after.
+    work_order.resolution_breached = work_order.resolution_breached or bool(
         work_order.resolve_due_at and at > work_order.resolve_due_at
     )
     # Waiting for the user's confirmation does not run the resolution clock.
