@@ -255,6 +255,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-census-reminders": {"task": "cmdb.tasks.census_reminders", "schedule": 60 * 60 * 24},
     "cmdb-warranty-alerts": {"task": "cmdb.tasks.warranty_alerts", "schedule": 60 * 60 * 24},
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
+    "emergencies-status-updates": {
+        "task": "emergencies.tasks.emergency_status_updates_scan",
+        "schedule": 60,
+    },
+    "emergencies-confirmations": {
+        "task": "emergencies.tasks.emergency_confirmations_scan",
+        "schedule": 60 * 15,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
