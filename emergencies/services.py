@@ -882,9 +882,8 @@ def emergency_close(
     emergency = _lock(emergency, expected_version)
     workflow.require(emergency_refusal(actor, emergency, "close"))
     if emergency.status != Status.EVALUATING:
-        raise ValidationError(
-            _("An emergency that is “%(status)s” cannot be closed.")
-            % {"status": emergency.get_status_display()}
+        raise workflow.IllegalTransition(
+            _refused("close") % {"status": emergency.get_status_display()}, code="illegal"
         )
     reason = close_refusal(emergency)
     if reason:
