@@ -70,7 +70,7 @@ def report_pdf(report, figures) -> bytes:
                     f"{e.cause or '—'}\n{e.scope}",
                     e.hours,
                     e.resource_total,
-                    e.cost_total,
+                    f"{e.cost_total:.2f}",
                 ]
                 for e in figures.emergencies
             ],
@@ -80,7 +80,7 @@ def report_pdf(report, figures) -> bytes:
         p(
             f"{_('Resource requests')}: {figures.resource_count}  "
             f"({_('purchases')}: {figures.purchase_count})    "
-            f"{_('Total cost (yuan)')}: {figures.cost_total}"
+            f"{_('Total cost (yuan)')}: {figures.cost_total:.2f}"
         ),
         Paragraph(escape(_("Problems and suggestions")), heading),
         p(report.problems_and_suggestions or "—"),

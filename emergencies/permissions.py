@@ -12,7 +12,8 @@ from .choices import ResourceStatus, Status
 
 ROLE_PERMISSIONS = {
     Role.SERVICE_DESK: ["emergencies.view_*"],
-    Role.ENGINEER: ["emergencies.view_*"],
+    # The API's model permission to create; which emergency is the row rule's business.
+    Role.ENGINEER: ["emergencies.view_*", "emergencies.add_resourcerequest"],
     Role.SUPERVISOR: ["emergencies.*"],
     Role.MANAGER: ["emergencies.view_*"],
     Role.APPROVER: ["emergencies.view_emergency", "emergencies.view_resourcerequest"],
