@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from .choices import EmergencyType, ResourceStatus, Status
@@ -144,15 +144,21 @@ def report_figures(*, starts_on, ends_on) -> ReportFigures:
         .select_related("commander__person")
         .annotate(
             resource_total=Count("resource_requests", distinct=True),
-            cost_total=Sum(
-                "resource_requests__cost",
-                filter=Q(
-                    resource_requests__status__in=[
+            # A subquery, not a join: joined with the children, a Sum would count each
+            # cost once per child work order.
+            cost_total=Subquery(
+                ResourceRequest.objects.filter(
+                    emergency=OuterRef("pk"),
+                    status__in=[
                         ResourceStatus.APPROVED,
                         ResourceStatus.DONE,
                         ResourceStatus.CONFIRMED,
-                    ]
-                ),
+                    ],
+                )
+                .values("emergency")
+                .annotate(total=Sum("cost"))
+                .values("total"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
             ),
             child_total=Count("work_order__children", distinct=True),
         )
