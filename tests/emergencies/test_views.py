@@ -42,7 +42,7 @@ def test_declaring_from_the_work_order_page(client, supervisor, engineer, file_o
         },
     )
     assert response.status_code == 200
-    assert "Choose the type of emergency." in response.content.decode()
+    assert "请选择重大事故类型。" in response.content.decode()  # the default (Chinese) UI
     assert not Emergency.objects.exists()
     response = client.post(
         url,
@@ -65,7 +65,7 @@ def test_actions_post_through_the_services_and_say_why_not(client, engineer, act
     client.force_login(engineer)
     url = reverse("emergencies:act", args=[emergency.number, "update"])
     response = client.post(url, {"text": ""}, follow=True)
-    assert "Write the update." in response.content.decode()
+    assert "请填写通报内容。" in response.content.decode()
     client.post(url, {"text": "十点恢复"})
     assert emergency.updates.get().body == "十点恢复"
     stale = emergency.lock_version
