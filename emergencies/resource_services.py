@@ -5,6 +5,7 @@ cost) → the team approves (never the one who asked) → the engineer records w
 or bought → the team confirms. The same pipeline as the emergency itself.
 """
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -218,6 +219,10 @@ def emergency_change_raise(
             implementation_plan=(implementation_plan or "").strip(),
             rollback_plan=(rollback_plan or "").strip(),
             affected_items=list(emergency.affected_items.all()),
+            # Implemented during the response: the window is now (the changes app needs one
+            # to schedule it; the engineer corrects it there).
+            planned_start=timezone.now(),
+            planned_end=timezone.now() + timedelta(hours=4),
         )
         link = EmergencyChange.objects.create(emergency=emergency, change=change)
         _entry(
@@ -233,7 +238,7 @@ def emergency_change_raise(
 @transaction.atomic
 def emergency_change_approve(*, link, actor) -> EmergencyChange:
     """The team approves the emergency change (in place of the CAB); its requester cannot."""
-    from itsm.services import transition_record
+    from changes.services import change_approve_by_emergency_team
 
     link = EmergencyChange.objects.select_for_update().get(pk=link.pk)
     workflow.require(emergency_refusal(actor, link.emergency, "work"))
@@ -247,14 +252,8 @@ def emergency_change_approve(*, link, actor) -> EmergencyChange:
         "name": _name(actor),
         "number": link.emergency.number,
     }
-    transition_record(
-        subject=link.change,
-        transition="emergency_team_approval",
-        source=link.change.status,
-        target=link.change.status,
-        actor=actor,
-        note=note,
-    )
+    # The change itself moves to "approved" through the changes app (its log shows it).
+    change_approve_by_emergency_team(change=link.change, actor=actor, note=note)
     _entry(link.emergency, actor=actor, kind="change", text=f"{link.change.number}: {note}")
     return link
 

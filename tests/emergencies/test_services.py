@@ -353,6 +353,9 @@ def test_emergency_change_is_approved_by_the_team_not_its_requester(active, engi
         resource_services.emergency_change_approve(link=link, actor=engineer)
     link = resource_services.emergency_change_approve(link=link, actor=supervisor)
     assert link.approved_by == supervisor
+    link.change.refresh_from_db()
+    assert link.change.status == "approved"  # no CAB round: the team approved it
+    assert not link.change.approvals.exists()
 
 
 def test_types_are_the_six_of_the_plan():
