@@ -18,6 +18,11 @@ SHOTS = Path(tempfile.gettempdir())
 
 
 def _as(context, login, user):
+    # Let the open pages finish (htmx asks for the inbox count after load) before the
+    # test writes to the database: SQLite locks a table a request is still reading.
+    for open_page in context.pages:
+        open_page.wait_for_load_state("networkidle")
+        open_page.close()
     context.clear_cookies()
     login(context, user)
     return context.new_page()
@@ -51,7 +56,9 @@ def test_supervisor_declares_a_network_outage_and_closes_it_in_the_second_round(
 
     # The supervisor declares from the work order, with an oral approval.
     page = _as(ctx, browser_login, supervisor)
-    page.goto(f"/emergencies/declare/?work_order={first.number}")
+    page.goto(f"/incidents/{first.number}/")
+    page.locator('a[href*="/emergencies/declare/"]').click()
+    page.wait_for_url("**/emergencies/declare/**")
     page.select_option("select[name=type]", "wide_outage")
     page.select_option("select[name=severity]", "critical")
     page.fill("textarea[name=scope]", "机关办公楼全楼网络中断")
@@ -71,10 +78,12 @@ def test_supervisor_declares_a_network_outage_and_closes_it_in_the_second_round(
     page.goto(emergency.get_absolute_url())
     _post_in(page, "#actions", "activate")
 
-    # An agent attaches two more users' work orders, one step each from the work order.
+    # An agent attaches two more users' work orders, one step each from the work order's page.
     page = _as(ctx, browser_login, agent)
     for order in others:
-        page.goto(f"/emergencies/attach/{order.number}/")
+        page.goto(f"/incidents/{order.number}/")
+        page.locator(f'a[href$="/emergencies/attach/{order.number}/"]').click()
+        page.wait_for_url(f"**/emergencies/attach/{order.number}/")
         page.locator("form button").last.click()
         page.wait_for_url(f"**{emergency.get_absolute_url()}")
     assert emergency.work_order.children.count() == 2
