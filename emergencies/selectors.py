@@ -66,7 +66,7 @@ def open_emergencies_for_attach(*, user):
     )
 
 
-def emergency_impact(emergency, *, limit: int = 50) -> dict:
+def emergency_impact(emergency, *, limit: int = 20) -> dict:
     """Affected items, users (VIPs first) and departments from the CMDB impact."""
     from cmdb.services.impact import cis_impact
 
@@ -74,10 +74,9 @@ def emergency_impact(emergency, *, limit: int = 50) -> dict:
     return {
         "items": list(impact.items[:limit]),
         "item_count": len(impact.items),
-        "users": list(impact.users[:limit]),
+        "users": [(user, impact.users.level_of(user.pk)) for user in impact.users[:limit]],
         "user_count": len(impact.users),
         "departments": list(impact.departments)[:limit],
-        "levels": impact.users,
     }
 
 

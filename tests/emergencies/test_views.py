@@ -121,3 +121,20 @@ def test_report_lists_the_month_with_time_and_cost_and_renders_a_pdf(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert emergency.number in text and "1234.50" in text
+
+
+def test_impact_lists_vips_first_on_the_page(
+    client, supervisor, declare, switch, make_person, vip_level
+):
+    from cmdb.services import ci_create, relationship_create
+
+    plain = make_person(name="普通用户")
+    vip = make_person(name="重要领导", service_level=vip_level)
+    terminal = ci_create(
+        ci_class=switch.ci_class, asset_tag="PC-9", name="终端", users=[plain, vip]
+    )
+    relationship_create(source=terminal, target=switch, type="depends_on")
+    emergency = declare(work_order=None, service=switch)
+    client.force_login(supervisor)
+    page = client.get(emergency.get_absolute_url()).content.decode()
+    assert page.index("重要领导") < page.index("普通用户")
