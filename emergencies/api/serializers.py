@@ -48,7 +48,15 @@ class EmergencySerializer(serializers.ModelSerializer):
         return [child.number for child in emergency.work_order.children.all()]
 
 
+def _choice_text(choices, **kwargs):
+    # Plain text checked by the services: an enum here would collide in the schema with
+    # other apps' fields of the same name ("kind", "channel").
+    values = ", ".join(f"`{value}`" for value, _label in choices)
+    return serializers.CharField(help_text=f"One of {values}.", **kwargs)
+
+
 class ResourceRequestSerializer(serializers.ModelSerializer):
+    kind = _choice_text(ResourceKind.choices, read_only=True)
     emergency = serializers.SlugRelatedField(slug_field="number", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -109,7 +117,7 @@ class TextSerializer(VersionSerializer):
 
 class OralApprovalSerializer(VersionSerializer):
     approver = _user_field()
-    channel = serializers.ChoiceField(choices=ApprovalChannel.choices)
+    channel = _choice_text(ApprovalChannel.choices)
     approved_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
@@ -147,7 +155,7 @@ class EvaluationSerializer(VersionSerializer):
 
 class ResourceCreateSerializer(serializers.Serializer):
     emergency = serializers.SlugRelatedField(slug_field="number", queryset=Emergency.objects.all())
-    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    kind = _choice_text(ResourceKind.choices)
     description = serializers.CharField(allow_blank=True)
     from_whom = serializers.CharField(allow_blank=True, required=False, default="")
     product = serializers.CharField(allow_blank=True, required=False, default="")
