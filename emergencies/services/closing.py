@@ -186,11 +186,21 @@ def close_refusal(emergency) -> str:
         return _("The evaluation asks for another round.")
     if emergency.follow_ups.filter(assignee__isnull=True).exists():
         return _("Assign every follow-up task before closing.")
-    working = emergency.work_order.children.filter(
-        status__in=[WorkOrderStatus.ASSIGNED, WorkOrderStatus.IN_PROGRESS]
-    ).exclude(assignee__isnull=True)
-    if evaluation.outcome != Outcome.MET and working.exists():
-        return _("A child work order is still being worked separately.")
+    # A child someone is working on its own (dispatched, in progress or on hold) must be
+    # finished or handed back first; the others are resolved with the parent on closing.
+    working = list(
+        emergency.work_order.children.filter(
+            status__in=[
+                WorkOrderStatus.ASSIGNED,
+                WorkOrderStatus.IN_PROGRESS,
+                WorkOrderStatus.ON_HOLD,
+            ]
+        ).values_list("number", flat=True)
+    )
+    if working:
+        return _("Child work orders still being worked separately: %(numbers)s.") % {
+            "numbers": ", ".join(working)
+        }
     return ""
 
 

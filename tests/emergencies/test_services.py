@@ -360,3 +360,27 @@ def test_emergency_change_is_approved_by_the_team_not_its_requester(active, engi
 
 def test_types_are_the_six_of_the_plan():
     assert len(EmergencyType.values) == 6
+
+
+def test_closing_waits_for_a_child_worked_separately(
+    active, agent, engineer, supervisor, file_order, make_person
+):
+    emergency = active()
+    child = file_order(requester=make_person(), actor=agent)
+    services.work_order_attach(emergency=emergency, actor=agent, work_order=child)
+    services.emergency_submit_for_evaluation(emergency=emergency, actor=engineer)
+    services.emergency_evaluate(emergency=emergency, actor=supervisor, outcome="met", opinion="ok")
+    incident_services.work_order_assign(work_order=child, actor=agent, assignee=engineer)
+    with pytest.raises(ValidationError, match=child.number):
+        services.emergency_close(emergency=emergency, actor=supervisor, result="x")
+    incident_services.work_order_resolve(work_order=child, actor=engineer, resolution="单独修好")
+    emergency = services.emergency_close(emergency=emergency, actor=supervisor, result="恢复")
+    assert emergency.status == Status.CLOSED
+
+
+def test_the_beat_tasks_run_the_scans(active):
+    from emergencies import tasks
+
+    active()
+    assert tasks.emergency_status_updates_scan() == 0  # nothing due yet
+    assert tasks.emergency_confirmations_scan() == 0
