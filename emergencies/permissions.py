@@ -102,8 +102,11 @@ def emergency_refusal(user, emergency, action: str) -> str:
     return _EMERGENCY_REFUSALS[action]()
 
 
-def resource_refusal(user, resource, action: str) -> str:
-    """Why `user` may not `action` ("decide", "record", "view") this resource request."""
+def resource_refusal(user, resource, action: str, *, permitted: bool | None = None) -> str:
+    """Why `user` may not `action` ("decide", "record", "view") this resource request.
+
+    `permitted`: the row rule's answer when the caller already has it for many rows
+    (a page listing them asks `restrict` once instead of once per row)."""
     if action == "decide" and resource.requested_by_id == user.pk:
         return _("You asked for this resource; another member of the team must decide.")
     if action == "decide" and resource.status not in (
@@ -111,7 +114,9 @@ def resource_refusal(user, resource, action: str) -> str:
         ResourceStatus.DONE,
     ):
         return _("This resource request is not waiting for the team.")
-    if permits(user, resource, "work" if action == "record" else action):
+    if permitted is None:
+        permitted = permits(user, resource, "work" if action == "record" else action)
+    if permitted:
         return ""
     if action == "view":
         return _("You cannot see this resource request.")

@@ -119,9 +119,12 @@ def emergency_detail(request, number):
             "requested_by__person", "decided_by__person", "confirmed_by__person"
         )
     )
-    for request_row in resources:
-        request_row.decide_refusal = resource_refusal(user, request_row, "decide")
-        request_row.record_refusal = resource_refusal(user, request_row, "record")
+    mine = emergency.resource_requests.all()
+    decidable = set(mine.restrict(user, "decide").values_list("pk", flat=True))
+    workable = set(mine.restrict(user, "work").values_list("pk", flat=True))
+    for row in resources:
+        row.decide_refusal = resource_refusal(user, row, "decide", permitted=row.pk in decidable)
+        row.record_refusal = resource_refusal(user, row, "record", permitted=row.pk in workable)
     plans = {plan.round: plan for plan in emergency.plans.select_related("author__person")}
     context = {
         "emergency": emergency,

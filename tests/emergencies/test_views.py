@@ -138,3 +138,29 @@ def test_impact_lists_vips_first_on_the_page(
     client.force_login(supervisor)
     page = client.get(emergency.get_absolute_url()).content.decode()
     assert page.index("重要领导") < page.index("普通用户")
+
+
+def test_emergency_page_query_count_stays_flat_as_records_grow(
+    client, supervisor, engineer, active
+):
+    from emergencies import resource_services, services
+
+    emergency = active()
+
+    def grow():
+        services.process_entry_add(emergency=emergency, actor=engineer, text="处理")
+        services.status_update_send(emergency=emergency, actor=engineer, body="进展")
+        resource_services.resource_request_create(
+            emergency=emergency,
+            actor=engineer,
+            kind="coordination",
+            description="协调",
+            from_whom="信息中心",
+        )
+
+    grow()
+    client.force_login(supervisor)
+    few = _queries(client, emergency.get_absolute_url())
+    for _ in range(4):
+        grow()
+    assert _queries(client, emergency.get_absolute_url()) == few
