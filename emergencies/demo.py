@@ -4,8 +4,9 @@ Idempotent: measures by title, emergencies skipped once any exist."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import resource_services, services
 from .choices import ApprovalChannel, EmergencyType, MeasureKind, Outcome, ResourceKind, Severity
@@ -48,6 +49,12 @@ def _measures() -> int:
 
 
 def seed(*, password: str) -> str:
+    # The process record keeps the words of the moment: the demo's are in the site language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _seed()
+
+
+def _seed() -> str:
     measures = _measures()
     if Emergency.objects.exists():
         return f"{measures} measures; emergencies exist, skipped"
