@@ -63,10 +63,27 @@ class DeclareForm(StyledForm):
     cause = forms.CharField(
         label=_("Cause (as far as known)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    service_tag = forms.CharField(
+        label=_("Failed service (asset tag)"),
+        max_length=64,
+        required=False,
+        help_text=_("Its CMDB impact gives the affected users and departments."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commander"].queryset = _users()
+
+    def clean_service_tag(self):
+        from cmdb.models import ConfigurationItem
+
+        tag = self.cleaned_data["service_tag"].strip()
+        if not tag:
+            return None
+        service = ConfigurationItem.objects.filter(asset_tag=tag).first()
+        if service is None:
+            raise forms.ValidationError(_("No configuration item with this asset tag."))
+        return service
 
 
 class OralApprovalForm(StyledForm):

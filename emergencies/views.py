@@ -74,6 +74,7 @@ def emergency_declare(request):
         initial={
             "title": work_order.title if work_order else "",
             "commander": work_order.assignee_id if work_order else None,
+            "service_tag": work_order.device.asset_tag if work_order and work_order.device else "",
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -88,6 +89,7 @@ def emergency_declare(request):
                 scope=data["scope"],
                 commander=data["commander"],
                 cause=data["cause"],
+                service=data["service_tag"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

@@ -164,3 +164,16 @@ def test_emergency_page_query_count_stays_flat_as_records_grow(
     for _ in range(4):
         grow()
     assert _queries(client, emergency.get_absolute_url()) == few
+
+
+def test_declaring_from_a_service_outage_on_the_page(client, supervisor, engineer, switch):
+    client.force_login(supervisor)
+    data = {"type": "wide_outage", "severity": "high", "scope": "全楼", "commander": engineer.pk}
+    response = client.post(reverse("emergencies:declare"), {**data, "service_tag": "NOPE"})
+    assert (
+        "No configuration item" in response.content.decode() or "没有" in response.content.decode()
+    )
+    assert not Emergency.objects.exists()
+    client.post(reverse("emergencies:declare"), {**data, "service_tag": switch.asset_tag})
+    emergency = Emergency.objects.get()
+    assert emergency.service == switch and emergency.work_order.device == switch
