@@ -16,7 +16,7 @@ from servicedesk.roles import user_has_role
 
 from . import forms, resource_services, selectors, services
 from .choices import Status
-from .models import EmergencyChange, EmergencyReport, Outage, ResourceRequest
+from .models import EmergencyChange, EmergencyReport, FollowUpTask, Outage, ResourceRequest
 from .permissions import (
     READ_ROLES,
     declare_refusal,
@@ -251,6 +251,9 @@ def _act(request, emergency, action, data):
             follow_ups=[(clean["follow_up"], clean["follow_up_assignee"])],
             expected_version=version,
         )
+    elif action == "follow-up-done":
+        task = get_object_or_404(FollowUpTask, pk=data.get("task"), emergency=emergency)
+        services.follow_up_done(task=task, actor=user)
     elif action == "close":
         services.emergency_close(
             emergency=emergency, actor=user, result=text, expected_version=version

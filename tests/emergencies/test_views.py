@@ -177,3 +177,24 @@ def test_declaring_from_a_service_outage_on_the_page(client, supervisor, enginee
     client.post(reverse("emergencies:declare"), {**data, "service_tag": switch.asset_tag})
     emergency = Emergency.objects.get()
     assert emergency.service == switch and emergency.work_order.device == switch
+
+
+def test_the_assignee_marks_a_follow_up_done(client, engineer, supervisor, agent, active):
+    from emergencies import services
+
+    emergency = active()
+    services.emergency_submit_for_evaluation(emergency=emergency, actor=engineer)
+    services.emergency_evaluate(
+        emergency=emergency,
+        actor=supervisor,
+        outcome="met",
+        opinion="ok",
+        follow_ups=[("更新拓扑图", agent)],
+    )
+    task = emergency.follow_ups.get()
+    client.force_login(agent)
+    client.post(
+        reverse("emergencies:act", args=[emergency.number, "follow-up-done"]), {"task": task.pk}
+    )
+    task.refresh_from_db()
+    assert task.done_at is not None
