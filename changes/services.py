@@ -360,6 +360,23 @@ def approval_decide(
     return approval
 
 
+@transaction.atomic
+def change_approve_by_emergency_team(*, change, actor, note: str, lock_version=None):
+    """An emergency change approved by the emergency team instead of the CAB (plan §5.2.3).
+    The caller (emergencies) has checked the actor's right on the emergency; the change
+    must be marked an emergency (the state machine refuses any other)."""
+    change = workflow.lock(change, expected=lock_version, conflict=CONFLICT)
+    _fire(
+        change,
+        actor,
+        "approve_by_emergency_team",
+        change.approve_by_emergency_team,
+        note=note,
+        at=timezone.now(),
+    )
+    return change
+
+
 def change_approve(*, change, actor, comment: str = "", lock_version=None) -> Approval:
     return approval_decide(
         change=change, actor=actor, approve=True, comment=comment, lock_version=lock_version

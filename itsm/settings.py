@@ -259,6 +259,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "repairs-scan": {"task": "repairs.tasks.repairs_scan", "schedule": 60 * 60},
     "inspections-monthly-scan": {"task": "inspections.tasks.monthly_scan", "schedule": 60 * 60},
     "antivirus-daily-check": {"task": "antivirus.tasks.daily_check", "schedule": 60 * 60},
+    "emergencies-status-updates": {
+        "task": "emergencies.tasks.emergency_status_updates_scan",
+        "schedule": 60,
+    },
+    "emergencies-confirmations": {
+        "task": "emergencies.tasks.emergency_confirmations_scan",
+        "schedule": 60 * 15,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------

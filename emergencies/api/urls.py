@@ -1,0 +1,8 @@
+from . import views
+
+
+def register(router):
+    router.register("emergencies", views.EmergencyViewSet, basename="emergency")
+    router.register(
+        "emergency-resource-requests", views.ResourceRequestViewSet, basename="emergency-resource"
+    )

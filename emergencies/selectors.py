@@ -1,0 +1,184 @@
+"""Every read of the emergency process that depends on who asks, and the figures of the
+应急流程管理报告 (D0405), which the reports app reads from here."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from .choices import EmergencyType, ResourceStatus, Status
+from .models import DisasterMeasure, Emergency, ResourceRequest
+
+
+def emergency_list(*, user, status: str = "", open_only: bool = False):
+    qs = (
+        Emergency.objects.all()
+        .restrict(user, "view")
+        .select_related("commander__person", "work_order")
+        .annotate(child_count=Count("work_order__children", distinct=True))
+        .order_by("-created_at")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.open()
+    return qs
+
+
+def emergency_get(*, user, number: str) -> Emergency | None:
+    return (
+        Emergency.objects.all()
+        .restrict(user, "view")
+        .select_related(
+            "commander__person",
+            "declared_by__person",
+            "approved_by__person",
+            "approval_recorded_by__person",
+            "work_order__requester__person",
+            "service",
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def resource_request_list(*, user):
+    return (
+        ResourceRequest.objects.all()
+        .restrict(user, "view")
+        .select_related("emergency", "requested_by__person")
+        .order_by("-created_at")
+    )
+
+
+def open_emergencies_for_attach(*, user):
+    """The open emergencies `user` may attach a work order to (the queue's one-step menu)."""
+    return (
+        Emergency.objects.all()
+        .restrict(user, "attach")
+        .open()
+        .exclude(status=Status.REJECTED)
+        .only("pk", "number", "title", "work_order_id")
+        .order_by("-created_at")
+    )
+
+
+def emergency_impact(emergency, *, limit: int = 20) -> dict:
+    """Affected items, users (VIPs first) and departments from the CMDB impact."""
+    from cmdb.services.impact import cis_impact
+
+    impact = cis_impact(cis=list(emergency.affected_items.all()))
+    return {
+        "items": list(impact.items[:limit]),
+        "item_count": len(impact.items),
+        "users": [(user, impact.users.level_of(user.pk)) for user in impact.users[:limit]],
+        "user_count": len(impact.users),
+        "departments": list(impact.departments)[:limit],
+    }
+
+
+def emergency_children(emergency):
+    from incidents.models import WorkOrder
+
+    return list(
+        WorkOrder.objects.filter(parent_id=emergency.work_order_id)
+        .select_related("requester__person", "assignee__person")
+        .order_by("created_at")
+    )
+
+
+def children_notes(emergency, *, limit: int = 50):
+    """The children's own comments and notes, shown on the parent's page."""
+    from incidents.choices import EventKind
+    from incidents.models import WorkOrderEvent
+
+    return list(
+        WorkOrderEvent.objects.filter(
+            work_order__parent_id=emergency.work_order_id,
+            kind__in=[EventKind.COMMENT, EventKind.NOTE],
+        )
+        .select_related("work_order", "actor__person")
+        .order_by("-at")[:limit]
+    )
+
+
+def disaster_measures():
+    return list(DisasterMeasure.objects.filter(is_active=True))
+
+
+# --- D0405 figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReportFigures:
+    starts_on: object
+    ends_on: object
+    emergencies: list = field(default_factory=list)
+    by_type: list = field(default_factory=list)  # [(label, total, closed)]
+    total: int = 0
+    closed: int = 0
+    hours_total: float = 0.0
+    resource_count: int = 0
+    purchase_count: int = 0
+    cost_total: Decimal = Decimal("0")
+
+
+def _period_bounds(starts_on, ends_on):
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(starts_on, time.min), tz)
+    end = timezone.make_aware(datetime.combine(ends_on + timedelta(days=1), time.min), tz)
+    return start, end
+
+
+def report_figures(*, starts_on, ends_on) -> ReportFigures:
+    """Counts by type and completion, each emergency's time taken, causes, resources and
+    costs, for emergencies declared in the period (a fixed number of queries)."""
+    start, end = _period_bounds(starts_on, ends_on)
+    rows = list(
+        Emergency.objects.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status=Status.REJECTED)
+        .select_related("commander__person")
+        .annotate(
+            resource_total=Count("resource_requests", distinct=True),
+            # A subquery, not a join: joined with the children, a Sum would count each
+            # cost once per child work order.
+            cost_total=Subquery(
+                ResourceRequest.objects.filter(
+                    emergency=OuterRef("pk"),
+                    status__in=[
+                        ResourceStatus.APPROVED,
+                        ResourceStatus.DONE,
+                        ResourceStatus.CONFIRMED,
+                    ],
+                )
+                .values("emergency")
+                .annotate(total=Sum("cost"))
+                .values("total"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            child_total=Count("work_order__children", distinct=True),
+        )
+        .order_by("created_at")
+    )
+    totals, closed = Counter(), Counter()
+    figures = ReportFigures(starts_on=starts_on, ends_on=ends_on)
+    for row in rows:
+        totals[row.type] += 1
+        end_at = row.closed_at or timezone.now()
+        row.hours = round((end_at - row.created_at).total_seconds() / 3600, 1)
+        row.cost_total = row.cost_total or Decimal("0")
+        if row.status == Status.CLOSED:
+            closed[row.type] += 1
+            figures.hours_total += row.hours
+        figures.cost_total += row.cost_total
+        figures.resource_count += row.resource_total
+    figures.emergencies = rows
+    figures.by_type = [(t.label, totals[t.value], closed[t.value]) for t in EmergencyType]
+    figures.total, figures.closed = len(rows), sum(closed.values())
+    figures.purchase_count = ResourceRequest.objects.filter(
+        emergency__in=[r.pk for r in rows], kind="purchase"
+    ).count()
+    return figures
