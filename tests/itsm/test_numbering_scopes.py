@@ -27,7 +27,7 @@ def test_formats():
     assert numbering.format_linked_number("D0302", "D0201-2026093001", 2) == (
         "D0302-D0201-2026093001-02"
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^sequence starts at 1$"):
         numbering.format_number("D0201", DAY, 0)
 
 
