@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -148,9 +150,13 @@ class ReportForm(forms.Form):
         label=_("Photos or files"),
         help_text=_("Pictures, logs, PDF or office documents, up to 10 MB each."),
     )
+    # Made when the form is shown; submitting the same form twice files one work order.
+    filing_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, devices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("filing_key", uuid.uuid4().hex)
         categories = _active_categories()
         self.fields["category"].choices = category_choices(categories)
         self.fields["category"].widget.tree = category_tree(categories)

@@ -54,7 +54,8 @@ def report(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                work_order = services.work_order_create(
+                work_order, filed = services.work_order_file(
+                    idempotency_key=data["filing_key"],
                     actor=request.user,
                     requester=request.user,
                     title=data["title"],
@@ -71,7 +72,11 @@ def report(request):
             else:
                 messages.success(
                     request,
-                    _("Thank you. Your work order number is %(number)s.")
+                    (
+                        _("Thank you. Your work order number is %(number)s.")
+                        if filed
+                        else _("This report was already filed as %(number)s.")
+                    )
                     % {"number": work_order.number},
                 )
                 return redirect("incidents:detail", number=work_order.number)

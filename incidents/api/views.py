@@ -9,7 +9,9 @@ service's message (ServiceRefusalsMixin).
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -92,7 +94,18 @@ class WorkOrderViewSet(
     @extend_schema(
         summary="Report a fault",
         request=serializers.WorkOrderCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string per fault (e.g. a UUID). A retry with the same "
+                "key files nothing new and answers 200 with the work order the first call "
+                "filed (header Idempotent-Replayed: true).",
+            )
+        ],
         responses={
+            200: serializers.WorkOrderSerializer,
             201: serializers.WorkOrderSerializer,
             400: OpenApiResponse(),
             403: _REFUSED[403],
@@ -106,7 +119,8 @@ class WorkOrderViewSet(
         device = body.get("device")
         if device is not None and not desk and not _uses_device(requester, device):
             raise exceptions.ValidationError({"device": [_("Choose one of your own devices.")]})
-        work_order = services.work_order_create(
+        work_order, filed = services.work_order_file(
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
             actor=actor,
             requester=requester,
             title=body["title"],
@@ -118,6 +132,12 @@ class WorkOrderViewSet(
             channel=body.get("channel", Channel.API) if desk else Channel.API,
             contact_phone=body["contact_phone"],
         )
+        if not filed:  # a retry with the same Idempotency-Key: the first filing's answer
+            return Response(
+                self._show(work_order),
+                status=status.HTTP_200_OK,
+                headers={"Idempotent-Replayed": "true"},
+            )
         return Response(self._show(work_order), status=status.HTTP_201_CREATED)
 
     # --- timeline and comments -----------------------------------------------------------

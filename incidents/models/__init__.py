@@ -1,4 +1,5 @@
 from .events import Attachment, WorkOrderEvent
+from .filing import FilingKey
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
 from .search import WorkOrderTerm
@@ -6,6 +7,7 @@ from .sla import SlaNotice, SlaPolicy
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
 
 __all__ = [
+    "FilingKey",
     "Attachment",
     "Callback",
     "Complaint",

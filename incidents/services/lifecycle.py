@@ -4,7 +4,7 @@ parent and links), each through the one pipeline (itsm.workflow)."""
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from ..choices import (
     Level3,
     Status,
 )
-from ..models import HoldPeriod, WorkOrder
+from ..models import FilingKey, HoldPeriod, WorkOrder
 from ..permissions import work_order_refusal
 from ..priority import priority_for
 from ..search import terms_index
@@ -47,6 +47,29 @@ class NewFile:
     name: str
     content_type: str
     data: object  # an UploadedFile or File
+
+
+def work_order_file(*, actor, idempotency_key: str = "", **fields) -> tuple[WorkOrder, bool]:
+    """`work_order_create`, once per (actor, key): a repeated submission with the same key
+    (a double click, a resent page, an API client's retry) returns the work order the first
+    one filed. Returns (work order, whether it was filed now)."""
+    key = (idempotency_key or "").strip()[:64]
+    if not key:
+        return work_order_create(actor=actor, **fields), True
+    earlier = FilingKey.objects.filter(actor=actor, key=key).select_related("work_order").first()
+    if earlier is not None:
+        return earlier.work_order, False
+    try:
+        with transaction.atomic():
+            work_order = work_order_create(actor=actor, **fields)
+            FilingKey.objects.create(actor=actor, key=key, work_order=work_order)
+    except IntegrityError:
+        # A concurrent twin with the same key committed first: that filing stands.
+        earlier = FilingKey.objects.filter(actor=actor, key=key).select_related("work_order")
+        if not earlier.exists():
+            raise
+        return earlier.get().work_order, False
+    return work_order, True
 
 
 @transaction.atomic
