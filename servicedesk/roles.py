@@ -99,3 +99,12 @@ def is_staff_role(user) -> bool:
     return user_has_role(
         user, Role.SERVICE_DESK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN
     )
+
+
+def contact_data_visible(user) -> bool:
+    """May `user` see other people's phone numbers and e-mail addresses?
+
+    Those who answer and visit them (desk, engineers, supervisors, managers, admins) may;
+    approvers and end users see names and departments only (their own profile always).
+    """
+    return bool(user.is_superuser or is_staff_role(user))

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import Building, CalendarDay, Department, Location, Person, ServiceLevel
+from ..roles import contact_data_visible
 
 
 class ServiceLevelSerializer(serializers.ModelSerializer):
@@ -65,6 +66,20 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_effective_service_level(self, person) -> str | None:
         level = person.effective_service_level()
         return level.code if level else None
+
+    # Contact data (phone, mobile, e-mail) is for the people who answer and visit: the
+    # desk, engineers, supervisors, managers and admins. Approvers decide on documents and
+    # changes and see who is who, not how to reach everyone; anyone sees their own.
+    CONTACT_FIELDS = ("email", "phone", "mobile")
+
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and person.user_id != user.pk and not contact_data_visible(user):
+            for name in self.CONTACT_FIELDS:
+                data[name] = None
+        return data
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):
