@@ -3,10 +3,8 @@
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
 
 from . import numbering
 from .models import FormCode, NumberSequence, TransitionLog
@@ -87,53 +85,5 @@ def transition_record(*, subject, transition: str, source: str, target: str, act
         source=str(source),
         target=str(target),
         actor=actor if (actor is not None and actor.is_authenticated) else None,
-        note=note,
-    )
-
-
-# --- state machines with optimistic locking -------------------------------------------
-# Every process model with a django_fsm status also carries a `version` counter. These
-# three steps are the same everywhere; what differs is the wording, which each process
-# passes in.
-
-
-class IllegalTransition(ValidationError):
-    """The state machine does not allow this step from the current status (API: 409)."""
-
-
-def lock_versioned(instance, *, expected_version: int | None, conflict: type[Exception]):
-    """`instance` read again under SELECT … FOR UPDATE; `conflict()` is raised when its
-    version moved on since the user loaded it (someone else acted first)."""
-    current = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise conflict()
-    return current
-
-
-def save_versioned(instance) -> None:
-    instance.version += 1
-    instance.save()
-
-
-def fire_transition(
-    subject, *, actor, name: str, method, refused: str, note: str = "", **kwargs
-) -> None:
-    """Run the transition `method(**kwargs)`, save with a new version and log it.
-
-    `refused` is the process's "a … that is “%(status)s” cannot do this" message; an
-    illegal step raises it as IllegalTransition, which the API turns into 409.
-    """
-    source = subject.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(refused % {"status": subject.get_status_display()}) from exc
-    save_versioned(subject)
-    transition_record(
-        subject=subject,
-        transition=name,
-        source=source,
-        target=subject.status,
-        actor=actor,
         note=note,
     )
