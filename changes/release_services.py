@@ -29,7 +29,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from itsm import workflow
 from itsm.services import transition_record
@@ -77,8 +77,8 @@ def notice_ahead() -> timedelta:
 
 
 # This process's wording for the pipeline's errors (itsm.workflow).
-CONFLICT = _lazy("This release was changed by someone else. Please reload it and try again.")
-REFUSED = _lazy("A release that is “%(status)s” cannot do this.")
+CONFLICT = gettext_lazy("This release was changed by someone else. Please reload it and try again.")
+REFUSED = gettext_lazy("A release that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------

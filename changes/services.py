@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from itsm import workflow
@@ -51,8 +51,8 @@ CONTENT_FIELDS = (
 
 
 # This process's wording for the pipeline's errors (itsm.workflow).
-CONFLICT = _lazy("This change was changed by someone else. Please reload it and try again.")
-REFUSED = _lazy("A change that is “%(status)s” cannot do this.")
+CONFLICT = gettext_lazy("This change was changed by someone else. Please reload it and try again.")
+REFUSED = gettext_lazy("A change that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------

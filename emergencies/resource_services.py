@@ -151,9 +151,7 @@ def resource_request_reject(*, request, actor, note: str, lock_version=None):
 
 
 @transaction.atomic
-def resource_request_record_result(
-    *, request, actor, result: str, cost=None, lock_version=None
-):
+def resource_request_record_result(*, request, actor, result: str, cost=None, lock_version=None):
     """What was done or bought (the actual cost for a purchase); the team confirms next."""
     request = workflow.lock(request, expected=lock_version, conflict=_conflict())
     if not (result or "").strip():

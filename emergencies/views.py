@@ -255,9 +255,7 @@ def _act(request, emergency, action, data):
         task = get_object_or_404(FollowUpTask, pk=data.get("task"), emergency=emergency)
         services.follow_up_done(task=task, actor=user)
     elif action == "close":
-        services.emergency_close(
-            emergency=emergency, actor=user, result=text, lock_version=version
-        )
+        services.emergency_close(emergency=emergency, actor=user, result=text, lock_version=version)
     else:
         raise Http404()
 

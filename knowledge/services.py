@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from itsm import search, workflow
 from itsm.services import transition_record
@@ -43,7 +43,7 @@ CONTENT_FIELDS = (
 
 
 # This process's wording for the pipeline's errors (itsm.workflow).
-CONFLICT = _lazy(
+CONFLICT = gettext_lazy(
     "This knowledge record was changed by someone else. Please reload it and try again."
 )
 

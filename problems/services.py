@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from incidents.services import work_order_link, work_order_url
 from itsm import workflow
@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 # This process's wording for the pipeline's errors (itsm.workflow).
-CONFLICT = _lazy("This problem was changed by someone else. Please reload it and try again.")
-REFUSED = _lazy("A problem that is “%(status)s” cannot do this.")
+CONFLICT = gettext_lazy("This problem was changed by someone else. Please reload it and try again.")
+REFUSED = gettext_lazy("A problem that is “%(status)s” cannot do this.")
 
 
 # --- helpers -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from itsm import workflow
@@ -155,13 +155,13 @@ def requisition_detail(request, pk):
 # The buttons of each status: (action, label, button style).
 _REQUISITION_BUTTONS = {
     RequisitionStatus.REQUESTED: [
-        ("approve", _lazy("Approve"), "btn-success"),
-        ("reject", _lazy("Reject"), "btn-outline-danger"),
+        ("approve", gettext_lazy("Approve"), "btn-success"),
+        ("reject", gettext_lazy("Reject"), "btn-outline-danger"),
     ],
-    RequisitionStatus.APPROVED: [("issue", _lazy("Issue the parts"), "btn-primary")],
+    RequisitionStatus.APPROVED: [("issue", gettext_lazy("Issue the parts"), "btn-primary")],
     RequisitionStatus.ISSUED: [
-        ("consume", _lazy("Used in the repair"), "btn-info"),
-        ("return", _lazy("Returned to stock"), "btn-outline-secondary"),
+        ("consume", gettext_lazy("Used in the repair"), "btn-info"),
+        ("return", gettext_lazy("Returned to stock"), "btn-outline-secondary"),
     ],
 }
 

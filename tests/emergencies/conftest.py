@@ -3,6 +3,7 @@ import pytest
 from emergencies import services
 from emergencies.choices import ApprovalChannel, EmergencyType, Severity
 from incidents import services as incident_services
+from itsm.actors import system_user
 from servicedesk.choices import ApprovalBody, Role
 
 
@@ -31,7 +32,7 @@ def switch(db):
     from cmdb.services import ci_create
 
     ci_class = CIClass.objects.filter(code="switch").first() or CIClass.objects.first()
-    return ci_create(ci_class=ci_class, asset_tag="SW-CORE", name="核心交换机")
+    return ci_create(actor=system_user(), ci_class=ci_class, asset_tag="SW-CORE", name="核心交换机")
 
 
 @pytest.fixture

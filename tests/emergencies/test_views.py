@@ -7,6 +7,7 @@ from django.utils import timezone
 from emergencies import resource_services
 from emergencies.choices import ReportPeriod, Status
 from emergencies.models import Emergency
+from itsm.actors import system_user
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +132,13 @@ def test_impact_lists_vips_first_on_the_page(
     plain = make_person(name="普通用户")
     vip = make_person(name="重要领导", service_level=vip_level)
     terminal = ci_create(
-        ci_class=switch.ci_class, asset_tag="PC-9", name="终端", users=[plain, vip]
+        actor=system_user(),
+        ci_class=switch.ci_class,
+        asset_tag="PC-9",
+        name="终端",
+        users=[plain, vip],
     )
-    relationship_create(source=terminal, target=switch, type="depends_on")
+    relationship_create(actor=system_user(), source=terminal, target=switch, type="depends_on")
     emergency = declare(work_order=None, service=switch)
     client.force_login(supervisor)
     page = client.get(emergency.get_absolute_url()).content.decode()

@@ -8,6 +8,7 @@ from django.utils import translation
 from incidents import services
 from incidents.choices import Channel, EventKind, Status
 from incidents.models import Attachment, WorkOrder
+from itsm.actors import system_user
 from servicedesk.choices import Role
 from servicedesk.models import Category, Team
 
@@ -882,7 +883,10 @@ def test_device_panel_lists_only_the_orders_the_engineer_may_see(
     from cmdb.services import ci_create
 
     printer = ci_create(
-        ci_class=CIClass.objects.get(code="server"), asset_tag="PR-9", name="打印机"
+        actor=system_user(),
+        ci_class=CIClass.objects.get(code="server"),
+        asset_tag="PR-9",
+        name="打印机",
     )
     mine = _file(end_user, end_user, title="打印机卡纸", device=printer)
     services.work_order_assign(work_order=mine, actor=agent, assignee=engineer)
