@@ -8,7 +8,8 @@ from django.urls import reverse
 from cmdb.choices import RelationshipType as T
 from cmdb.models import CIClass, CIRelationship, ConfigurationItem
 from cmdb.services import ImpactEdge, ci_impact, impacted_ids, relationship_create
-from cmdb.services import impact as impact_module
+from cmdb.services.impact import answer as impact_answer
+from cmdb.services.impact import walk as impact_walk
 from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,8 @@ def test_bulk_walk_gives_exactly_what_the_level_by_level_walk_gives(monkeypatch)
     by_level = {ci.pk: _walk(ci.pk) for ci in items[:15]}
     limited = {ci.pk: _walk(ci.pk, max_depth=2) for ci in items[:15]}
     # Load the whole edge list from the first level on.
-    monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 1)
-    monkeypatch.setattr(impact_module, "_BULK_SHARE", 10**9)
+    monkeypatch.setattr(impact_walk, "_BULK_FRONTIER", 1)
+    monkeypatch.setattr(impact_walk, "_BULK_SHARE", 10**9)
     for ci in items[:15]:
         assert _walk(ci.pk) == by_level[ci.pk]
         assert _walk(ci.pk, max_depth=2) == limited[ci.pk]
@@ -53,8 +54,8 @@ def test_bulk_walk_gives_exactly_what_the_level_by_level_walk_gives(monkeypatch)
 
 
 def test_bulk_walk_keeps_the_direction_of_each_type(make_ci, monkeypatch):
-    monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 1)
-    monkeypatch.setattr(impact_module, "_BULK_SHARE", 10**9)
+    monkeypatch.setattr(impact_walk, "_BULK_FRONTIER", 1)
+    monkeypatch.setattr(impact_walk, "_BULK_SHARE", 10**9)
     switch, server, app, desktop, unrelated = (make_ci() for _ in range(5))
     relationship_create(actor=SYSTEM(), source=server, target=switch, type=T.CONNECTED_TO)
     relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
@@ -76,8 +77,8 @@ def test_the_walk_loads_the_edge_list_once_when_the_reach_is_large(
         relationship_create(actor=SYSTEM(), source=item, target=hub, type=T.DEPENDS_ON)
         for _ in range(2):
             relationship_create(actor=SYSTEM(), source=make_ci(), target=item, type=T.DEPENDS_ON)
-    monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 5)
-    monkeypatch.setattr(impact_module, "_BULK_SHARE", 100)
+    monkeypatch.setattr(impact_walk, "_BULK_FRONTIER", 5)
+    monkeypatch.setattr(impact_walk, "_BULK_SHARE", 100)
     # level 1 (a query), the count, the edge list: then levels 2 and 3 cost nothing
     with django_assert_max_num_queries(3):
         depth, _edges = impacted_ids(ci_id=hub.pk)
@@ -196,7 +197,7 @@ def test_many_users_come_as_compact_rows_and_are_built_in_chunks(
         app = make_ci(ci_class="application", responsible=person)
         relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
     eager = ci_impact(ci=server)
-    monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 3)
+    monkeypatch.setattr(impact_answer, "_BUILD_CHUNK", 3)
     lazy = ci_impact(ci=server)
     assert [u.pk for u in lazy.users] == [u.pk for u in eager.users]
     assert lazy.users[0].person.name == "局长"

@@ -10,7 +10,8 @@ from cmdb.choices import IMPACT_FLOWS_TO_SOURCE, IMPACT_FLOWS_TO_TARGET
 from cmdb.choices import RelationshipType as T
 from cmdb.models import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
 from cmdb.services import ci_impact, cis_impact, impacted_ids_from, relationship_create
-from cmdb.services import impact as impact_module
+from cmdb.services.impact import answer as impact_answer
+from cmdb.services.impact import walk as impact_walk
 from itsm.actors import system_user as SYSTEM  # noqa: N812
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +93,11 @@ def _answer(impact) -> dict:
 def test_one_start_gives_exactly_what_ci_impact_gives(make_person, monkeypatch, bulk):
     items, _rng = _random_estate(make_person)
     if bulk:
-        monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 1)
-        monkeypatch.setattr(impact_module, "_BULK_SHARE", 10**9)
-        monkeypatch.setattr(impact_module, "_CHUNK", 3)  # the scan of items and links too
+        monkeypatch.setattr(impact_walk, "_BULK_FRONTIER", 1)
+        monkeypatch.setattr(impact_walk, "_BULK_SHARE", 10**9)
+        # Each module imported _CHUNK by name: patch it where the walk and the answer read it.
+        monkeypatch.setattr(impact_walk, "_CHUNK", 3)
+        monkeypatch.setattr(impact_answer, "_CHUNK", 3)  # the scan of items and links too
     for ci in items[:12]:
         single, many = ci_impact(ci=ci), cis_impact(cis=[ci])
         assert _answer(many) == _answer(single)
@@ -105,8 +108,8 @@ def test_one_start_gives_exactly_what_ci_impact_gives(make_person, monkeypatch, 
 def test_several_starts_walk_as_one_breadth_first_search(make_person, monkeypatch, bulk):
     items, rng = _random_estate(make_person)
     if bulk:
-        monkeypatch.setattr(impact_module, "_BULK_FRONTIER", 1)
-        monkeypatch.setattr(impact_module, "_BULK_SHARE", 10**9)
+        monkeypatch.setattr(impact_walk, "_BULK_FRONTIER", 1)
+        monkeypatch.setattr(impact_walk, "_BULK_SHARE", 10**9)
     for _ in range(8):
         starts = rng.sample(items, rng.randint(2, 6))
         ids = [ci.pk for ci in starts]
@@ -215,7 +218,7 @@ def test_a_later_slice_builds_only_its_own_rows(make_ci, make_person, monkeypatc
     for n in range(8):
         app = make_ci(ci_class="application", asset_tag=f"APP-{n}", responsible=make_person())
         relationship_create(actor=SYSTEM(), source=app, target=server, type=T.RUNS_ON)
-    monkeypatch.setattr(impact_module, "_BUILD_CHUNK", 2)  # users as compact rows too
+    monkeypatch.setattr(impact_answer, "_BUILD_CHUNK", 2)  # users as compact rows too
     impact = cis_impact(cis=[server])
     built = []
     for sequence in (impact.items, impact.users):
