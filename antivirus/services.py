@@ -52,7 +52,7 @@ def endpoint_open_install_order(*, actor, endpoint: Endpoint):
         raise ValidationError(_("Register the computer in the CMDB first."))
     with transaction.atomic():
         endpoint = (
-            Endpoint.objects.select_for_update()
+            Endpoint.objects.select_for_update(of=("self",))
             .select_related("ci", "install_work_order")
             .get(pk=endpoint.pk)
         )

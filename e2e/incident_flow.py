@@ -606,8 +606,9 @@ class Run:
         self.login(page, "enduser")
         page.goto(self.url("/incidents/report/"))
         if not (page.locator("html").get_attribute("lang") or "").startswith("en"):
-            with page.expect_navigation():
-                page.select_option("#language-select", "en")
+            page.select_option("#language-select", "en")
+            with page.expect_navigation():  # the switch submits with its button only
+                page.click("form.language-switch button[type=submit]")
             page.goto(self.url("/incidents/report/"))
         self.pick_category(page, ["硬件", "打印机", "卡纸"])
         captions = page.locator("[data-category-cascade] label").all_inner_texts()
@@ -619,8 +620,9 @@ class Run:
         self.layout(page, "report form (en)")
         self.shot(page, "enduser-report-en")
         if page.locator("#language-select").count():
-            with page.expect_navigation():  # leave enduser in Chinese
-                page.select_option("#language-select", "zh-hans")
+            page.select_option("#language-select", "zh-hans")  # leave enduser in Chinese
+            with page.expect_navigation():  # the switch submits with its button only
+                page.click("form.language-switch button[type=submit]")
         ctx.close()
 
     def step2_dispatch(self, browser):
@@ -897,8 +899,9 @@ class Run:
         self.say("STEP 6  agent switches to English")
         page = self.agent_page
         page.goto(self.url("/incidents/"))
-        with page.expect_navigation():
-            page.select_option("#language-select", "en")
+        page.select_option("#language-select", "en")
+        with page.expect_navigation():  # the switch submits with its button only
+            page.click("form.language-switch button[type=submit]")
         page.wait_for_load_state("networkidle")
         lang = page.evaluate("document.documentElement.lang")
         self.check(lang.startswith("en"), f"<html lang> is {lang!r}")
@@ -907,8 +910,9 @@ class Run:
         self.detail(page)
         self.texts_of(page, "work order (en)", "en")
         self.shot(page, "agent-detail-en")
-        with page.expect_navigation():
-            page.select_option("#language-select", "zh-hans")
+        page.select_option("#language-select", "zh-hans")
+        with page.expect_navigation():  # the switch submits with its button only
+            page.click("form.language-switch button[type=submit]")
 
     # --- driver ---------------------------------------------------------------------
 

@@ -90,7 +90,9 @@ def lock(instance, *, expected: int | None, conflict=None):
     (system jobs, which act on what they just read under the same lock). A mismatch raises
     `Conflict(conflict)`.
     """
-    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    # of=self: lock this row only, also when the manager joins related rows (PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
+    current = type(instance)._default_manager.select_for_update(of=("self",)).get(pk=instance.pk)
     if expected is not None and int(expected) != getattr(current, LOCK_FIELD):
         raise Conflict(conflict)
     return current

@@ -88,7 +88,7 @@ def email_verify(*, actor, token: str) -> Person:
         raise ValidationError(
             _("This link is invalid or has expired. Save the address again.")
         ) from exc
-    person = Person.objects.select_for_update().select_related("user").get(pk=data["p"])
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=data["p"])
     if person.user_id != actor.pk:
         raise PermissionDenied(_("This link confirms another account's address."))
     if person.pending_email != data["e"]:

@@ -342,7 +342,11 @@ def line_raise_work_order(*, line: ResultLine, actor):
     the work order, the work order links to the record. The finding engineer takes it."""
     from incidents import services as incident_services
 
-    line = ResultLine.objects.select_for_update().select_related("record__ci").get(pk=line.pk)
+    line = (
+        ResultLine.objects.select_for_update(of=("self",))
+        .select_related("record__ci")
+        .get(pk=line.pk)
+    )
     record = line.record
     workflow.require(plan_refusal(actor, record.plan, "inspect"))
     if line.result != ItemResult.FAIL:
@@ -374,7 +378,11 @@ def line_raise_problem(*, line: ResultLine, actor):
     order, if there is one, so each side links to the other."""
     from problems import services as problem_services
 
-    line = ResultLine.objects.select_for_update().select_related("record__ci").get(pk=line.pk)
+    line = (
+        ResultLine.objects.select_for_update(of=("self",))
+        .select_related("record__ci")
+        .get(pk=line.pk)
+    )
     record = line.record
     workflow.require(plan_refusal(actor, record.plan, "inspect"))
     if line.result != ItemResult.FAIL:

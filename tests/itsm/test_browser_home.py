@@ -86,7 +86,7 @@ def test_approver_starts_from_the_decision_waiting_and_opens_it(
     assert "1" in nav_entry.inner_text()
 
     page.goto("/")
-    card.get_by_role("link", name="去审批").click()
+    card.locator(f"a[href='{waiting_change.get_absolute_url()}']").click()
     page.wait_for_url(f"**{waiting_change.get_absolute_url()}")
 
 
