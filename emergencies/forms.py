@@ -106,12 +106,20 @@ class TeamMemberForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
     user = UserChoiceField(label=_("User"), queryset=_users(), required=False)
     name = forms.CharField(label=_("Or name (outside person)"), max_length=100, required=False)
+    vendor = forms.ModelChoiceField(
+        label=_("Or vendor (supplier representative)"), queryset=None, required=False
+    )
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
+        from repairs.models import Vendor
+
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _users()
+        self.fields["vendor"].queryset = (
+            Vendor.objects.filter(is_active=True).select_related("supplier").order_by("code")
+        )
 
 
 class TextForm(StyledForm):

@@ -15,7 +15,7 @@ from itsm.workflow import Conflict
 from servicedesk.roles import user_has_role
 
 from . import forms, resource_services, selectors, services
-from .choices import Status
+from .choices import EmergencyType, Status
 from .models import EmergencyChange, EmergencyReport, FollowUpTask, Outage, ResourceRequest
 from .permissions import (
     READ_ROLES,
@@ -75,6 +75,10 @@ def emergency_declare(request):
             "title": work_order.title if work_order else "",
             "commander": work_order.assignee_id if work_order else None,
             "service_tag": work_order.device.asset_tag if work_order and work_order.device else "",
+            # From an antivirus outbreak: ?type=virus_outbreak preselects 大范围病毒爆发.
+            "type": request.GET.get("type")
+            if request.GET.get("type") in EmergencyType.values
+            else None,
         },
     )
     if request.method == "POST" and form.is_valid():

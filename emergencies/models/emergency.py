@@ -174,6 +174,16 @@ class TeamMember(models.Model):
         USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
+    # A supplier representative comes from the repairs app's vendors (its contact and
+    # blacklist standing); others are typed in.
+    vendor = models.ForeignKey(
+        "repairs.Vendor",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vendor"),
+    )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     joined_at = models.DateTimeField(_("joined at"))

@@ -45,12 +45,22 @@ def team_member_add(
     name: str = "",
     organisation: str = "",
     phone: str = "",
+    vendor=None,
 ) -> TeamMember:
-    """A member joins the 应急小组 (a portal user, or an outsider by name); a user is told."""
+    """A member joins the 应急小组 (a portal user, or an outsider by name; a supplier
+    representative from the repairs app's vendors, who fills in the organisation, contact
+    name and phone); a user is told."""
     emergency = _lock(emergency, None)
     workflow.require(emergency_refusal(actor, emergency, "work"))
     if role not in TeamRole.values:
         raise ValidationError({"role": _("Choose the member's role.")})
+    if vendor is not None:
+        if role != TeamRole.SUPPLIER:
+            raise ValidationError({"vendor": _("A vendor joins as the supplier representative.")})
+        supplier = vendor.supplier
+        organisation = organisation or supplier.name
+        name = name or supplier.contact_name or supplier.name
+        phone = phone or supplier.contact_phone
     if user is None and not (name or "").strip():
         raise ValidationError({"name": _("Choose a user or give the member's name.")})
     if user is not None and emergency.team.filter(user=user).exists():
@@ -62,6 +72,7 @@ def team_member_add(
         name=(name or "").strip(),
         organisation=(organisation or "").strip(),
         phone=(phone or "").strip(),
+        vendor=vendor,
         joined_at=timezone.now(),
         added_by=actor,
     )
