@@ -68,3 +68,29 @@ def test_a_makeup_day_whose_weekday_has_no_hours_has_no_periods():
 def test_the_weekly_hours_are_kept_frozen_on_the_calendar():
     assert CAL.weekly[0] == default_weekly()[0]
     assert isinstance(CAL.weekly[0], tuple)
+
+
+MONDAY_ONLY = BusinessCalendar(tz=SH, weekly={0: ((time(9), time(17)),)})
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SH)
+
+
+def test_a_calendar_without_any_hours_says_so():
+    with pytest.raises(ValueError, match="^calendar has no working periods at all$"):
+        BusinessCalendar(tz=SH, weekly={}).next_business_instant(MONDAY)
+
+
+def test_the_idle_day_limit_counts_exactly(monkeypatch):
+    # From Monday evening: Monday itself and Tuesday…Sunday have no time left (7 idle days).
+    evening = MONDAY.replace(hour=18)
+    monkeypatch.setattr("servicedesk.business_time.MAX_IDLE_DAYS", 7)
+    assert MONDAY_ONLY.next_business_instant(evening) == MONDAY + timedelta(days=7)
+    monkeypatch.setattr("servicedesk.business_time.MAX_IDLE_DAYS", 6)
+    with pytest.raises(ValueError, match="no business time within 6 days"):
+        MONDAY_ONLY.next_business_instant(evening)
+
+
+def test_the_idle_count_starts_again_after_each_working_day(monkeypatch):
+    # Two Mondays of 8 h: between them Tuesday…Sunday, six idle days, within a limit of 6.
+    monkeypatch.setattr("servicedesk.business_time.MAX_IDLE_DAYS", 6)
+    end = MONDAY_ONLY.add(MONDAY, timedelta(hours=16))
+    assert end == MONDAY + timedelta(days=7, hours=8)
