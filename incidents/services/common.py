@@ -94,6 +94,26 @@ def _fire(work_order, *, actor, name: str, method, event_at, note: str = "", **k
     )
 
 
+def refuse_close_while_children_worked(work_order: WorkOrder) -> None:
+    """A parent (an outage its children were attached to) closes only once none of its
+    children is still being worked on separately; resolving the parent resolves them."""
+    from django.core.exceptions import ValidationError
+
+    from ..choices import OPEN_STATUSES
+
+    open_children = list(
+        work_order.children.filter(status__in=OPEN_STATUSES).values_list("number", flat=True)[:5]
+    )
+    if open_children:
+        raise ValidationError(
+            gettext_lazy(
+                "Child work orders are still being worked on: %(numbers)s. Resolve them (or "
+                "resolve this one, which resolves them) before closing."
+            )
+            % {"numbers": ", ".join(open_children)}
+        )
+
+
 def work_order_url(work_order) -> str:
     return reverse("incidents:detail", args=[work_order.number])
 

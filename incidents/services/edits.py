@@ -25,6 +25,7 @@ from .common import (
     _mark_responded,
     _tell,
     _users_with_role,
+    refuse_close_while_children_worked,
     sla_recompute,
     work_order_url,
 )
@@ -224,6 +225,7 @@ def callback_record(
         at=at,
     )
     if reached and close:
+        refuse_close_while_children_worked(work_order)
         _fire(
             work_order,
             actor=actor,

@@ -36,6 +36,7 @@ from .common import (
     _fire,
     _mark_responded,
     _tell,
+    refuse_close_while_children_worked,
     sla_recompute,
 )
 
@@ -254,14 +255,37 @@ def work_order_resolve(
     knowledge_record_id: int | None = None,
     lock_version=None,
 ) -> WorkOrder:
-    """Fixed. Resolving a work order nobody was dispatched to is a first-contact resolution."""
+    """Fixed. Resolving a work order nobody was dispatched to is a first-contact resolution.
+
+    A parent (an outage) resolves its open children with its resolution, on its own
+    authority: whoever may resolve the parent resolves them, dispatched or not (checking
+    the actor's rights on each child rolled the whole resolve back).
+    """
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "resolve"))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Describe what was done to fix it.")})
+    _resolve(
+        work_order, actor=actor, resolution=resolution, knowledge_record_id=knowledge_record_id
+    )
+    children = work_order.children.filter(status__in=OPEN_STATUSES).exclude(status=Status.ON_HOLD)
+    for child in children:
+        child = workflow.lock(child, expected=None, conflict=CONFLICT)
+        _resolve(
+            child,
+            actor=actor,
+            resolution=_("Resolved with %(number)s: %(resolution)s")
+            % {"number": work_order.number, "resolution": resolution},
+            by_parent=True,
+        )
+    return work_order
+
+
+def _resolve(work_order, *, actor, resolution, knowledge_record_id=None, by_parent=False):
     at = timezone.now()
+    # Fixed at the desk with nobody dispatched; a child fixed by its parent's work is not.
     work_order.first_contact_resolution = (
-        work_order.status == Status.NEW and work_order.assigned_at is None
+        not by_parent and work_order.status == Status.NEW and work_order.assigned_at is None
     )
     _mark_responded(work_order, actor, at)
     work_order.knowledge_record_id = knowledge_record_id
@@ -283,16 +307,6 @@ def work_order_resolve(
         resolution=resolution,
     )
     _tell([work_order.requester], work_order, _("Your fault has been fixed"), resolution)
-    for child in work_order.children.filter(status__in=OPEN_STATUSES).exclude(
-        status=Status.ON_HOLD
-    ):
-        work_order_resolve(
-            work_order=child,
-            actor=actor,
-            resolution=_("Resolved with %(number)s: %(resolution)s")
-            % {"number": work_order.number, "resolution": resolution},
-        )
-    return work_order
 
 
 @transaction.atomic
@@ -316,6 +330,7 @@ def work_order_confirm(*, work_order, actor, lock_version=None) -> WorkOrder:
     """“It's fixed”: the requester closes it."""
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "confirm"))
+    refuse_close_while_children_worked(work_order)
     at = timezone.now()
     _fire(
         work_order,
@@ -333,6 +348,7 @@ def work_order_confirm(*, work_order, actor, lock_version=None) -> WorkOrder:
 def work_order_close(*, work_order, actor, note: str = "", lock_version=None) -> WorkOrder:
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "close"))
+    refuse_close_while_children_worked(work_order)
     at = timezone.now()
     _fire(
         work_order,
