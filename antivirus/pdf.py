@@ -5,8 +5,6 @@ the CMDB labels: reportlab's built-in CID fonts are not embedded and show blanks
 """
 
 import io
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -14,25 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT_NAME = "ITSM-CJK"
-
-
-@cache
-def _font() -> str:
-    path = Path(settings.ITSM["PDF_FONT_PATH"])
-    if not path.is_file():
-        import logging
-
-        logging.getLogger(__name__).error("PDF font %s not found; Chinese will not show", path)
-        return "Helvetica"
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        extra = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), **extra))
-    return FONT_NAME
+from itsm.pdf import cjk_font
 
 
 def _table(rows, widths):
@@ -40,7 +22,7 @@ def _table(rows, widths):
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), _font(), 9),
+                ("FONT", (0, 0), (-1, -1), cjk_font(), 9),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
@@ -55,7 +37,7 @@ def _pct(value) -> str:
 
 
 def statistics_pdf(stats: dict) -> bytes:
-    font = _font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=6)
     heading = ParagraphStyle(
         "heading", fontName=font, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4

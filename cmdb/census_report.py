@@ -1,6 +1,6 @@
 """The census report as PDF (counts and discrepancies) and the final asset list as Excel.
 
-The PDF embeds the same CJK TrueType font as the labels (cmdb.labels._font), so Chinese
+The PDF embeds the same CJK TrueType font as the labels (itsm.pdf.cjk_font), so Chinese
 shows in every viewer.
 """
 
@@ -15,9 +15,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from itsm.pdf import cjk_font
+
 from .choices import CensusResult
 from .exports import export_headers, export_queryset, export_row
-from .labels import _font
 from .tabular import xlsx_write
 
 
@@ -57,7 +58,7 @@ def line_cells(line) -> list[str]:
 
 
 def census_pdf(campaign, counts: dict, discrepancies) -> bytes:
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

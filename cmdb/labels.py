@@ -7,19 +7,14 @@ blank on many (see NOTES.md).
 
 import io
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT_NAME = "ITSM-CJK"
+from itsm.pdf import cjk_font
 
 
 @dataclass(frozen=True)
@@ -46,20 +41,6 @@ LAYOUTS = {
 MAX_LABELS = 1000
 
 
-@cache
-def _font() -> str:
-    path = Path(settings.ITSM["PDF_FONT_PATH"])
-    if not path.is_file():
-        # Latin text still prints; the missing font is a deployment error worth seeing.
-        import logging
-
-        logging.getLogger(__name__).error("PDF font %s not found; Chinese will not show", path)
-        return "Helvetica"
-    extra = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), **extra))
-    return FONT_NAME
-
-
 def label_lines(item) -> list[tuple[str, str]]:
     """The customer's label fields (plan §6.3.6), in print order."""
     supplier = item.supplier
@@ -84,7 +65,7 @@ def labels_pdf(items, *, layout: str = "single", title: str = "") -> bytes:
     spec = LAYOUTS[layout]
     buffer = io.BytesIO()
     page_size = A4 if spec.sheet else (spec.width, spec.height)
-    font = _font()
+    font = cjk_font()
     # initialFontName: otherwise a non-embedded Helvetica is declared on every page.
     canvas = Canvas(buffer, pagesize=page_size, pageCompression=1, initialFontName=font)
     canvas.setTitle(title or _("Asset labels"))

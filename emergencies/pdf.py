@@ -11,11 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-
-def _font() -> str:
-    from cmdb.labels import _font as cjk_font  # one place registers the embedded font
-
-    return cjk_font()
+from itsm.pdf import cjk_font
 
 
 def _name(user) -> str:
@@ -26,7 +22,7 @@ def _name(user) -> str:
 
 
 def report_pdf(report, figures) -> bytes:
-    font = _font()
+    font = cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13)
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=6)
     heading = ParagraphStyle("h", fontName=font, fontSize=11, leading=16, spaceBefore=8)

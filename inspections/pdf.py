@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from cmdb.labels import _font as cjk_font
+from itsm.pdf import cjk_font
 
 MARGIN = 15 * mm
 

@@ -5,31 +5,15 @@ Chinese shows in any viewer (see NOTES.md: reportlab's CID fonts are not embedde
 """
 
 import io
-import logging
-from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT_NAME = "ITSM-CJK"
-
-
-@cache
-def _font() -> str:
-    path = Path(settings.ITSM["PDF_FONT_PATH"])
-    if not path.is_file():
-        logging.getLogger(__name__).error("PDF font %s not found; Chinese will not show", path)
-        return "Helvetica"
-    extra = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), **extra))
-    return FONT_NAME
+from itsm.pdf import cjk_font
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -65,7 +49,7 @@ def _table(canvas, font, rows, *, x, y, label_width, width, size=10, leading=15)
 
 def vendor_order_pdf(order) -> bytes:
     """The 维修商服务工作单 as the vendor receives it, with space to sign for it."""
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     width, height = A4
@@ -111,7 +95,7 @@ def vendor_order_pdf(order) -> bytes:
 
 def gate_pass_pdf(repair) -> bytes:
     """The 出门单: which device leaves, who carries it, where to and when it is due back."""
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     size = landscape(A5)
     canvas = Canvas(buffer, pagesize=size, pageCompression=1)
