@@ -28,7 +28,7 @@ from servicedesk.choices import Role
 from servicedesk.notifications import notify, notify_many
 
 from .choices import COMPUTER_CLASSES, ProtectionState
-from .importing import version_key
+from .import_fields import version_key
 from .models import (
     AntivirusPolicy,
     CoverageSnapshot,

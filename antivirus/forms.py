@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.models import Department
 
 from .choices import ImportKind, ProtectionState
-from .importing import FIELDS
+from .import_fields import FIELDS
 from .models import MappingProfile, NetworkSegment
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

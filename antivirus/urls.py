@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "antivirus"
 
@@ -12,11 +12,11 @@ urlpatterns = [
     path("endpoints/<int:pk>/install/", views.endpoint_install, name="endpoint_install"),
     path("endpoints/<int:pk>/notify/", views.endpoint_notify, name="endpoint_notify"),
     path("ci/<int:ci_pk>/protection/", views.ci_protection, name="ci_protection"),
-    path("imports/", views.import_upload, name="import_upload"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
-    path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/", import_views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
+    path("imports/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("coverage/", views.coverage, name="coverage"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/<str:week>/", views.evaluation_detail, name="evaluation_detail"),

@@ -10,7 +10,7 @@ from .access import StaffOnlyQuerySet
 class MappingProfile(models.Model):
     """Which column of a console's CSV export holds which field (admin-editable).
 
-    `columns` maps a field key (see antivirus.importing.FIELDS) to the header text in the
+    `columns` maps a field key (see antivirus.import_fields.FIELDS) to the header text in the
     export. The defaults cover Trend Micro Apex One / OfficeScan and 360 天擎; a console
     whose layout no profile fits lands on the mapping page, which saves a new profile.
     """
