@@ -7,7 +7,6 @@ queues notifications. All in one transaction, so a refusal leaves nothing half-d
 
 from datetime import timedelta
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -20,12 +19,12 @@ from itsm import workflow
 from itsm.services import transition_record
 from servicedesk.notifications import notify, notify_many
 
+from .change_log import change_log_write
 from .choices import ChangeLogAction, ChangeStatus, ChangeType, Decision
 from .models import (
     Approval,
     ApproverSet,
     ChangeAffectedItem,
-    ChangeLog,
     ChangeRequest,
     ChangeTemplate,
     FreezePeriod,
@@ -442,44 +441,17 @@ def change_start(*, change, actor, note: str = "", lock_version=None) -> ChangeR
 def _log_items(change, actor, action: str, at, *, history: bool) -> int:
     """Change-log rows for each affected item; with `history`, an entry on each item's
     own timeline giving the change number as the reason."""
-    items = list(change.affected_items.order_by("asset_tag"))
-    description = change.summary + (f"\n{change.outcome}" if change.outcome else "")
-    ChangeLog.objects.bulk_create(
-        [
-            ChangeLog(
-                change=change,
-                change_number=change.number,
-                item=item,
-                item_label=str(item)[:250],
-                action=action,
-                description=description,
-                actor=actor,
-                at=at,
-            )
-            for item in items
-        ]
-        or [
-            ChangeLog(
-                change=change,
-                change_number=change.number,
-                action=action,
-                description=description,
-                actor=actor,
-                at=at,
-            )
-        ]
+    return change_log_write(
+        number=change.number,
+        items=list(change.affected_items.order_by("asset_tag")),
+        action=action,
+        description=change.summary + (f"\n{change.outcome}" if change.outcome else ""),
+        actor=actor,
+        at=at,
+        history=history,
+        reason=change.number,
+        link={"change": change},
     )
-    if history:
-        for item in items:
-            LogEntry.objects.log_create(
-                item,
-                force_log=True,
-                action=LogEntry.Action.UPDATE,
-                changes={},
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                additional_data={"reason": change.number, "change": change.number},
-            )
-    return len(items)
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 """Deploying a release, and what follows: failure, roll-back, closing, cancelling."""
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from itsm import workflow
 
+from ..change_log import change_log_write
 from ..choices import ChangeLogAction, ChangeStatus, Decision, ReleaseStatus
-from ..models import ChangeLog, Release
+from ..models import Release
 from ..models.releases import PRE_DEPLOYMENT
 from ..permissions import release_refusal
 from ._common import CONFLICT, _announce, _fire, _local, _tell
@@ -79,49 +79,21 @@ def _log_items(release, actor, action: str, at, *, history: bool) -> int:
     timeline giving the release number as the reason."""
     from ..release_selectors import release_affected_items
 
-    items = release_affected_items(release=release)
     description = f"{release.summary}" + (f"\n{release.outcome}" if release.outcome else "")
     changes = ", ".join(c.number for c in release.changes.all())
     if changes:
         description += "\n" + _("Bundled changes: %(numbers)s") % {"numbers": changes}
-    rows = [
-        ChangeLog(
-            release=release,
-            change_number=release.number,
-            item=item,
-            item_label=str(item)[:250],
-            action=action,
-            description=description,
-            actor=actor,
-            at=at,
-        )
-        for item in items
-    ]
-    ChangeLog.objects.bulk_create(
-        rows
-        or [
-            ChangeLog(
-                release=release,
-                change_number=release.number,
-                action=action,
-                description=description,
-                actor=actor,
-                at=at,
-            )
-        ]
+    return change_log_write(
+        number=release.number,
+        items=release_affected_items(release=release),
+        action=action,
+        description=description,
+        actor=actor,
+        at=at,
+        history=history,
+        reason=f"{release.number} {release.application} {release.release_version}",
+        link={"release": release},
     )
-    if history:
-        reason = f"{release.number} {release.application} {release.release_version}"
-        for item in items:
-            LogEntry.objects.log_create(
-                item,
-                force_log=True,
-                action=LogEntry.Action.UPDATE,
-                changes={},
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                additional_data={"reason": reason, "release": release.number},
-            )
-    return len(items)
 
 
 @transaction.atomic
