@@ -1,0 +1,1 @@
+"""Section builders: one module per section, `build(period, *, options) -> Section`."""
