@@ -166,3 +166,29 @@ class Section:
             notes=list(data.get("notes", [])),
             text=data.get("text", ""),
         )
+
+
+@dataclass
+class Signoff:
+    role: str  # msgid, e.g. "Reporter", "Service supervisor", "Operations department"
+    name: str = ""  # empty: a line to sign on paper
+    at: str = ""  # ISO date-time of the confirmation, or ""
+
+
+@dataclass
+class Document:
+    """Everything a renderer (HTML, PDF, xlsx) needs for one report version."""
+
+    title: str  # msgid of the report type
+    form_number: str
+    client_name: str
+    period_kind: str  # "month" | "quarter" | "year"
+    period_slug: str  # "2026-09", "2026-Q3", "2026"
+    period_start: str  # ISO date
+    period_end: str  # ISO date (inclusive)
+    version: int
+    status: str  # msgid of the status label ("Draft", "Confirmed", "Delivered")
+    preliminary: bool  # generated before the period closed: marked on every page
+    generated_at: str  # ISO date-time
+    sections: list[Section]
+    signoffs: list[Signoff] = field(default_factory=list)
