@@ -77,6 +77,7 @@ class Layout:
     vmin: float = 0.0
     vmax: float = 1.0
     ticks: list[float] = field(default_factory=list)
+    tick_labels: list[str] = field(default_factory=list)
     right_ticks: list[float] = field(default_factory=list)  # Pareto's cumulative % axis
     band: float = 0.0
     x_labels: list[XLabel] = field(default_factory=list)
@@ -94,6 +95,13 @@ class Layout:
     def x_of(self, index: int) -> float:
         """Centre of category `index`'s band."""
         return self.plot[0] + (index + 0.5) * self.band
+
+
+def label_reach(text: str, angle: float) -> float:
+    """How far left of its anchor a label rotated by `angle` reaches (text hangs below
+    its baseline, so the glyph height adds to it)."""
+    radians = math.radians(angle)
+    return fmt.text_width(text, LABEL_SIZE) * math.cos(radians) + LABEL_SIZE * math.sin(radians)
 
 
 def _nice_ticks(low: float, high: float, *, integers: bool, count: int = 5) -> list[float]:
@@ -145,25 +153,41 @@ def _pareto(layout: Layout) -> None:
         layout.cumulative.append(running / total)
 
 
+def _tick_labels(ticks: list[float], unit: str) -> list[str]:
+    """Tick labels with as many decimals as it takes to tell them apart (95.5 %, 96 %)."""
+    for decimals in range(4):
+        labels = [fmt.axis_value(t, unit, decimals) for t in ticks]
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels
+
+
 def _axes(layout: Layout) -> Layout:
     numbers = [v for _n, values, _c in layout.series for v in values if v is not None]
     integers = layout.unit == "count" and all(float(v).is_integer() for v in numbers)
-    layout.ticks = _nice_ticks(min(0, min(numbers)), max(0, max(numbers)), integers=integers)
+    low, high = min(0, min(numbers)), max(0, max(numbers))
+    if (
+        layout.kind == "line"
+        and min(numbers) > 0
+        and max(numbers) - min(numbers) < max(numbers) / 2
+    ):
+        # A trend of values close together (a response rate of 95–100 %) would be a flat
+        # line on a zero-based axis; a line (unlike a bar) reads correctly without zero.
+        low = min(numbers)
+    layout.ticks = _nice_ticks(low, high, integers=integers)
     layout.vmin, layout.vmax = layout.ticks[0], layout.ticks[-1]
-    tick_width = max(
-        fmt.text_width(fmt.axis_value(t, layout.unit), LABEL_SIZE) for t in layout.ticks
-    )
+    layout.tick_labels = _tick_labels(layout.ticks, layout.unit)
+    tick_width = max(fmt.text_width(label, LABEL_SIZE) for label in layout.tick_labels)
     top = TITLE_SIZE + 10
     if len(layout.series) > 1 or layout.cumulative:
-        top += LABEL_SIZE + 8  # legend row
+        top += LABEL_SIZE + 10  # legend row
     left = tick_width + 8
     right = 10.0
     if layout.cumulative:
         layout.right_ticks = [0, 0.25, 0.5, 0.75, 1.0]
         right = fmt.text_width("100%", LABEL_SIZE) + 8
     n = len(layout.categories)
-    plot_w = width_left = layout.width - left - right
-    band = plot_w / n
+    band = (layout.width - left - right) / n
     widest = max(fmt.text_width(c, LABEL_SIZE) for c in layout.categories)
     # Horizontal labels when they fit their band (or every second band); otherwise 45°,
     # thinned so that neighbouring parallel labels are at least one line apart.
@@ -174,19 +198,20 @@ def _axes(layout: Layout) -> Layout:
     else:
         angle = 45.0
         labels = [fmt.shorten(c, LABEL_SIZE, MAX_LABEL) for c in layout.categories]
+        sin = cos = math.sin(math.radians(angle))
         longest = max(fmt.text_width(c, LABEL_SIZE) for c in labels)
-        sin = math.sin(math.radians(angle))
-        step = max(1, math.ceil(LABEL_SIZE * 1.25 / (band * sin)))
-        bottom = longest * sin + LABEL_SIZE + 8
-        # The first label hangs left of its band: make room so it stays in the picture.
-        overhang = fmt.text_width(labels[0], LABEL_SIZE) * sin - band / 2
-        if overhang > left:
-            left = overhang + 2
-            width_left = layout.width - left - right
-            band = width_left / n
+        bottom = longest * sin + LABEL_SIZE * cos + 12
+        for _round in range(2):  # a wider left margin narrows the bands: settle twice
             step = max(1, math.ceil(LABEL_SIZE * 1.25 / (band * sin)))
+            # Rotated labels hang left of their band: room so the first ones stay inside.
+            needed = max(
+                label_reach(labels[i], angle) - (i + 0.5) * band for i in range(0, n, step)
+            )
+            left = max(left, needed + 2)
+            band = (layout.width - left - right) / n
+        step = max(1, math.ceil(LABEL_SIZE * 1.25 / (band * sin)))
     plot_h = max(layout.height - top - bottom, 40.0)
-    layout.plot = (left, top, width_left, plot_h)
+    layout.plot = (left, top, layout.width - left - right, plot_h)
     layout.band, layout.label_step = band, step
     base_y = top + plot_h + (LABEL_SIZE + 3 if angle == 0 else 4)
     layout.x_labels = [XLabel(layout.x_of(i), base_y, labels[i], angle) for i in range(0, n, step)]
@@ -196,7 +221,7 @@ def _axes(layout: Layout) -> Layout:
             entries.append((_("Cumulative %"), CUMULATIVE_COLOUR))
         x = left
         for text, colour in entries:
-            layout.legend.append((text, colour, x, TITLE_SIZE + 8))
+            layout.legend.append((text, colour, x, TITLE_SIZE + 16))
             x += fmt.text_width(text, LABEL_SIZE) + 24
     return layout
 
@@ -273,12 +298,12 @@ def chart_svg(chart: Chart, *, width: float = 640, height: float = 320) -> SafeS
 def _svg_axes(layout: Layout) -> list[str]:
     x0, y0, w, h = layout.plot
     out = []
-    for tick in layout.ticks:
+    for tick, text in zip(layout.ticks, layout.tick_labels, strict=True):
         y = layout.y_of(tick)
         out.append(
             f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x0 + w:.1f}" y2="{y:.1f}" stroke="{GRID_COLOUR}"/>'
             f'<text x="{x0 - 4:.1f}" y="{y + 3:.1f}" text-anchor="end" font-size="{LABEL_SIZE:g}" '
-            f'fill="{AXIS_COLOUR}">{escape(fmt.axis_value(tick, layout.unit))}</text>'
+            f'fill="{AXIS_COLOUR}">{escape(text)}</text>'
         )
     for tick in layout.right_ticks:
         y = y0 + h - tick * h
@@ -438,7 +463,7 @@ def chart_drawing(chart: Chart, *, width: float, height: float):
                 plot.lines[i].strokeColor = HexColor(colour)
                 plot.lines[i].strokeWidth = 1.5
         plot.x, plot.y, plot.width, plot.height = x0, bottom, w, h
-        _value_axis(plot.valueAxis, layout.vmin, layout.vmax, layout.ticks, layout.unit, font)
+        _value_axis(plot.valueAxis, layout, font)
         plot.valueAxis.visibleGrid = 1
         plot.valueAxis.gridStrokeColor = HexColor(GRID_COLOUR)
         axis = plot.categoryAxis
@@ -477,9 +502,10 @@ def chart_drawing(chart: Chart, *, width: float, height: float):
     return drawing
 
 
-def _value_axis(axis, vmin, vmax, ticks, unit, font):
-    axis.valueMin, axis.valueMax = vmin, vmax
-    axis.valueSteps = ticks
-    axis.labelTextFormat = lambda v: fmt.axis_value(v, unit)
+def _value_axis(axis, layout: Layout, font: str):
+    axis.valueMin, axis.valueMax = layout.vmin, layout.vmax
+    axis.valueSteps = layout.ticks
+    labels = dict(zip(layout.ticks, layout.tick_labels, strict=True))
+    axis.labelTextFormat = lambda v: labels.get(v) or fmt.axis_value(v, layout.unit)
     axis.labels.fontName, axis.labels.fontSize = font, LABEL_SIZE
     axis.strokeColor = None

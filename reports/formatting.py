@@ -58,10 +58,10 @@ def value(value: Any, unit: str = "count") -> str:
     return _number(value, 0)
 
 
-def axis_value(number: float, unit: str) -> str:
+def axis_value(number: float, unit: str, decimals: int = 0) -> str:
     """A tick label: short, no unit words (the chart title says the unit)."""
     if unit == "percent":
-        return f"{number * 100:.0f}%"
+        return f"{number * 100:.{decimals}f}%"
     if unit == "money":
         return "¥" + _compact(number)
     return _compact(number)
@@ -107,7 +107,7 @@ def text_width(label: str, size: float) -> float:
     wide so labels placed by it never touch, in the browser's font or the PDF's."""
     width = 0.0
     for char in label:
-        width += 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.6
+        width += 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62
     return width * size
 
 

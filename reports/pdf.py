@@ -298,7 +298,11 @@ def _canvas_class(footer: str, watermark: str, header: str, *, dry: bool):
             self.saveState()
             self.setFont(font, 8)
             self.setFillColor(colors.HexColor("#6c757d"))
-            self.drawCentredString(PAGE_W / 2, MARGIN / 2, footer % {"page": page, "total": total})
+            line = footer % {"page": page, "total": total}
+            # Also in plain text: the diagonal watermark is not extracted by text tools.
+            self.drawCentredString(
+                PAGE_W / 2, MARGIN / 2, f"{watermark} · {line}" if watermark else line
+            )
             if page > 1:
                 self.drawString(MARGIN, PAGE_H - MARGIN / 2 - 4, header)
                 self.setStrokeColor(RULE)
