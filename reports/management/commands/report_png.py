@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from reports import registry
 from reports.definitions import Document, Signoff
@@ -84,10 +84,12 @@ class Command(BaseCommand):
                 f"{text!r} is not a {report_type.period_kind} (e.g. 2026-09, 2026-Q3, 2026)."
             ) from error
         preliminary = not period.is_closed(timezone.localdate())
-        with translation.override(settings.LANGUAGE_CODE):
+        try:
             sections = registry.build_sections(
                 report_type, period, options={"preliminary": preliminary}
             )
+        except ModuleNotFoundError as error:
+            raise CommandError(f"A section builder of {code} is missing: {error}") from error
         document = Document(
             title=report_type.title,
             form_number=report_type.form_code,
