@@ -147,8 +147,10 @@ def _column_widths(header: list[str], rows: list[list[str]], numeric: list[bool]
     natural = []
     for c, title in enumerate(header):
         cells = [measure(r[c]) for r in sample if r[c]]
-        # Headers may wrap to two lines, so they count for half their width.
-        natural.append(max([measure(title) / 2, *cells, 16]) + 2 * CELL_PAD + 1)
+        # Long headers may wrap to two lines, so they count for half their width; a short
+        # one (a number column's "Count") keeps its word whole.
+        head = measure(title)
+        natural.append(max([head if head <= 60 else head / 2, *cells, 16]) + 2 * CELL_PAD + 1)
     if sum(natural) <= FRAME_W:
         # Spare width goes to the text columns, where it saves wrapped lines.
         wide = [c for c in range(len(natural)) if not numeric[c]] or list(range(len(natural)))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reports.definitions import Chart, Series
+from reports.definitions import Chart, Section, Series
 from reports.pdf import _Widths, _wrap, render_pdf
 from tests.reports.factories import HOSTILE, fault_types, sample_document, sample_section
 
@@ -180,3 +180,19 @@ def test_wrap_breaks_chinese_anywhere_and_english_between_words():
     assert " ".join(words).split() == "Outlook cannot send mail to the printer".split()
     long = _wrap("x" * 200, 50, measure)
     assert all(measure(line) <= 50 for line in long) and "".join(long) == "x" * 200
+
+
+def test_odd_content_renders(tmp_path):
+    """Empty tables, a chart without data, text values, a cell longer than a page, a
+    section with nothing in it and no sign-offs: a PDF that says so, never an error."""
+    section = sample_section(rows=2)
+    section.tables[1].rows = []
+    section.tables[0].rows[1][1] = "很长的描述" * 2000  # taller than a page when wrapped
+    section.figures[3].value = "n/a"
+    section.charts[0].series[0].values = [None] * 12
+    document = sample_document(sections=[section, Section("empty", "Nothing here")])
+    document.signoffs = []
+    pages = _pages(_pdf(tmp_path, document, "en"))
+    text = "\n".join(pages)
+    assert "No records." in text and "No data" in text and "n/a" in text
+    assert "Nothing here" in text and "Sign-off" not in pages[0]
