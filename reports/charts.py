@@ -262,11 +262,14 @@ def _id(chart: Chart) -> str:
     return "chart-" + "".join(c if c.isalnum() else "-" for c in chart.key)
 
 
-def chart_svg(chart: Chart, *, width: float = 640, height: float = 320) -> SafeString:
+def chart_svg(
+    chart: Chart, *, width: float = 640, height: float = 320, id_suffix: str = ""
+) -> SafeString:
     """The chart as inline, accessible SVG (no script): its name is the translated title,
-    its description the data table `table-<chart.table>` when the chart names one."""
+    its description the data table `table-<chart.table>` when the chart names one.
+    `id_suffix` keeps ids unique when one chart is drawn twice on a page (wide, narrow)."""
     layout = _layout(chart, width, height)
-    cid = escape(_id(chart))
+    cid = escape(_id(chart) + id_suffix)
     described = f' aria-describedby="table-{escape(chart.table)}"' if chart.table else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '

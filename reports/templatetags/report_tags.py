@@ -9,6 +9,7 @@
 """
 
 from django import template
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from .. import formatting as fmt
@@ -59,7 +60,14 @@ def drill_query(params):
 
 @register.simple_tag
 def report_chart(chart, width=640, height=320):
-    return chart_svg(chart, width=width, height=height)
+    """The chart twice: laid out for a wide screen and for a phone (fewer, larger labels
+    than the wide drawing scaled down to 390 px). CSS shows one; the hidden one is out
+    of the accessibility tree too (display: none)."""
+    wide = chart_svg(chart, width=width, height=height)
+    narrow = chart_svg(chart, width=360, height=300, id_suffix="-narrow")
+    return format_html(
+        '<div class="d-none d-md-block">{}</div><div class="d-md-none">{}</div>', wide, narrow
+    )
 
 
 @register.filter

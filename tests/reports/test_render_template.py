@@ -52,7 +52,9 @@ def test_tables_are_responsive_and_referenced_by_their_charts():
     assert 'id="table-service.breaches"' in html and 'id="table-service.fault_types"' in html
     assert 'aria-describedby="table-service.fault_types"' in html  # the Pareto's data
     assert html.count('class="table-responsive"') == html.count("<table")
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 8  # each chart laid out wide and narrow
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
 
 
 def test_user_text_is_escaped_with_line_breaks():
@@ -107,4 +109,6 @@ def test_report_chart_tag_renders_svg():
     html = Template("{% load report_tags %}{% report_chart chart %}").render(
         Context({"chart": chart})
     )
-    assert html.startswith("<svg") and 'role="img"' in html
+    assert html.count("<svg") == 2 and html.count('role="img"') == 2
+    assert 'class="d-none d-md-block"><svg' in html and 'class="d-md-none"><svg' in html
+    assert 'viewBox="0 0 360 300"' in html
