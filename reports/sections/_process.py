@@ -41,3 +41,12 @@ def ratio(part: int, whole: int) -> float | None:
 
 def money(value: Decimal | int | float | None) -> float:
     return float(round(Decimal(value or 0), 2))
+
+
+def msgid(label) -> str:
+    """A choice label as its English source text, so the frozen report translates it when
+    rendered in either language (a lazy label would freeze the builder's language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(label)
