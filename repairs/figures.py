@@ -64,11 +64,9 @@ def progress_reports_due(*, starts_on: date, ends_on: date) -> int:
         .values_list("sent_at", "returned_at")
     ):
         # Not owed on the day it came back.
-        until = (
-            min(ends_on, timezone.localdate(returned_at) - timedelta(days=1))
-            if returned_at
-            else ends_on
-        )
+        until = ends_on
+        if returned_at:
+            until = min(until, timezone.localdate(returned_at) - timedelta(days=1))
         due += sum(
             1
             for p in clock.progress_points(calendar, timezone.localdate(sent_at), until)
