@@ -126,7 +126,15 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
         ),
         (
             _("Where and who"),
-            {"fields": ["responsible", "department", "location", "service_level"]},
+            {
+                "fields": [
+                    "responsible",
+                    "department",
+                    "location",
+                    "service_level",
+                    "service_window",
+                ]
+            },
         ),
         (_("Tamper seal"), {"fields": ["seal_status", "seal_checked_at"]}),
         (_("More"), {"fields": ["attributes", "notes", "created_at", "updated_at"]}),

@@ -77,7 +77,7 @@ def cmdb_records(name: str, *, starts_on: date, ends_on: date, ci_class: str = "
                 campaign__closed_at__lt=end,
                 result__in=FINDINGS,
             )
-            .select_related("campaign", "ci", "observed_class")
+            .select_related("campaign", "item", "observed_class")
             .order_by("campaign__closed_at", "pk")
         )
     elif name == "baselines":

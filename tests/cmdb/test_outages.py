@@ -243,12 +243,12 @@ def test_a_resolved_major_incident_on_a_service_records_its_outage_once(
     from incidents import services as wo
 
     frozen.move_to(local(2026, 10, 12, 9, 0))
-    major = wo.work_order_create(actor=end_user, requester=end_user, title="OA 打不开",
+    major = wo.work_order_create(actor=agent, requester=end_user, title="OA 打不开",
                                  device=app, impact="high", urgency="high")  # fmt: skip
-    minor = wo.work_order_create(actor=end_user, requester=end_user, title="OA 慢",
+    minor = wo.work_order_create(actor=agent, requester=end_user, title="OA 慢",
                                  device=app, impact="low", urgency="low")  # fmt: skip
     desktop = make_ci()
-    on_desktop = wo.work_order_create(actor=end_user, requester=end_user, title="电脑坏了",
+    on_desktop = wo.work_order_create(actor=agent, requester=end_user, title="电脑坏了",
                                       device=desktop, impact="high", urgency="high")  # fmt: skip
     frozen.move_to(local(2026, 10, 12, 10, 30))
     for order in (major, minor, on_desktop):
@@ -291,3 +291,14 @@ def test_emergency_outages_live_in_the_one_outage_table_and_end_on_restore(
     # The parent work order on the switch was resolved by the restore: its stop is the
     # emergency's, recorded once.
     assert ServiceOutage.objects.count() == 1
+
+
+def test_the_demo_records_a_year_of_outages_once(frozen):
+    from cmdb import demo
+    from servicedesk import demo as servicedesk_demo
+
+    servicedesk_demo.seed(password="Demo@2026-x")
+    demo.seed(password="Demo@2026-x")
+    assert ServiceOutage.objects.filter(source=OutageSource.MANUAL).count() == 6
+    assert "already recorded" in demo.seed(password="Demo@2026-x")
+    assert ServiceOutage.objects.count() == 6
