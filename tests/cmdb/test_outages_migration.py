@@ -6,12 +6,17 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("emergencies", "0002_team_vendor"), ("cmdb", "0005_service_outages_and_windows")]
-AFTER = [("emergencies", "0003_outages_to_cmdb")]
+
+def _targets(emergencies: str):
+    """Every app at its latest migration except emergencies (the historical models of the
+    other apps must match their tables)."""
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [leaf for leaf in leaves if leaf[0] != "emergencies"] + [("emergencies", emergencies)]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_emergency_outages_are_copied_with_their_emergency_number_and_back():
+    BEFORE, AFTER = _targets("0002_team_vendor"), _targets("0003_outages_to_cmdb")
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
