@@ -96,7 +96,7 @@ def build(period: Period, *, options: dict) -> Section:
         ),
         Figure(
             "availability.services_met",
-            N_("Services meeting the 98 % commitment"),
+            N_("Services meeting the availability commitment"),
             round(met / len(measured), 4) if measured else None,
             unit="percent",
             definition=DEFINITION,
