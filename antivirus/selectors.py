@@ -312,6 +312,14 @@ def monthly_statistics(*, year: int, month: int) -> dict:
     """病毒处理服务统计分析报告: the month's figures, for this app's PDF and the reports app."""
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
+    return {"year": year, "month": month, **period_statistics(start=start, end=end)}
+
+
+def period_statistics(*, start: date, end: date) -> dict:
+    """The statistics report's figures for the days [start, end) (a month, quarter or year).
+    Events, outbreaks and reinstalls are those of the days; coverage and signature states
+    are the endpoints' as the consoles last reported them (snapshots keep no state), so a
+    report made after the period freezes them as of that day."""
     figures = events_figures(start=start, end=end, top=15)
     endpoints = live_endpoints().filter(ci__isnull=False)
     states = dict(endpoints.values_list("state").annotate(n=Count("pk")).order_by())
@@ -331,8 +339,6 @@ def monthly_statistics(*, year: int, month: int) -> dict:
         .values_list("week_start", "recommendations")
     )
     return {
-        "year": year,
-        "month": month,
         "endpoints": total,
         "protected": protected,
         "coverage_percent": _percent(protected, total),

@@ -15,6 +15,7 @@ from .models import (
     ImportBatch,
     PartType,
     Requisition,
+    ServiceOutage,
     SpareUnitLoan,
     Stock,
     Supplier,
@@ -39,6 +40,7 @@ for _model in (
     SpareUnitLoan,
     CensusCampaign,
     Baseline,
+    ServiceOutage,
 ):
     auditlog.register(
         _model, include_fields=[f for f in _own_fields(_model) if f not in ("snapshot",)]
@@ -50,8 +52,8 @@ auditlog.register(
 
 @admin.register(CIClass)
 class CIClassAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "tag_prefix", "is_accessory"]
-    list_filter = ["is_accessory"]
+    list_display = ["name", "code", "tag_prefix", "is_accessory", "service_window"]
+    list_filter = ["is_accessory", "service_window"]
     search_fields = ["name", "code"]
 
 
@@ -124,7 +126,15 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
         ),
         (
             _("Where and who"),
-            {"fields": ["responsible", "department", "location", "service_level"]},
+            {
+                "fields": [
+                    "responsible",
+                    "department",
+                    "location",
+                    "service_level",
+                    "service_window",
+                ]
+            },
         ),
         (_("Tamper seal"), {"fields": ["seal_status", "seal_checked_at"]}),
         (_("More"), {"fields": ["attributes", "notes", "created_at", "updated_at"]}),
@@ -241,3 +251,13 @@ class WarrantyAlertAdmin(admin.ModelAdmin):
 @admin.register(CMDBReminder)
 class CMDBReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "key", "sent_at"]
+
+
+@admin.register(ServiceOutage)
+class ServiceOutageAdmin(admin.ModelAdmin):
+    list_display = ["service_name", "started_at", "ended_at", "source", "source_number"]
+    list_filter = ["source"]
+    search_fields = ["service_name", "source_number", "cause"]
+    date_hierarchy = "started_at"
+    raw_id_fields = ["service", "recorded_by"]
+    readonly_fields = ["lock_version", "created_at", "updated_at"]

@@ -209,3 +209,19 @@ class ReminderKind(models.TextChoices):
 
 # Warranty alerts: days before the end (0 = ended, only for items in use), most urgent last.
 WARRANTY_ALERT_THRESHOLDS = (60, 30, 0)
+
+
+class ServiceWindow(models.TextChoices):
+    """When a service is due to run, for availability (committed 98 %, §6.2.1).
+
+    "business" is the client's working days and hours from the business calendar
+    (5×8: Mon–Fri, no public holidays, make-up working days included)."""
+
+    ALWAYS = "24x7", _("7×24 (around the clock)")
+    BUSINESS = "business", _("5×8 (business hours)")
+
+
+class OutageSource(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    WORK_ORDER = "work_order", _("Work order")
+    MANUAL = "manual", _("Recorded by hand")

@@ -6,7 +6,7 @@ ones are bulk-created, and relationships are bulk-inserted ignoring existing one
 (bulk_create writes no audit entries, which is right for seed data.)
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
@@ -241,7 +241,7 @@ def seed(*, password: str) -> str:
     existing = set(ConfigurationItem.objects.values_list("asset_tag", flat=True))
     missing = [item for item in planned if item.asset_tag not in existing]
     if not missing:
-        return f"estate already loaded, {len(existing)} items"
+        return f"estate already loaded, {len(existing)} items; {_seed_outages(today)}"
     ConfigurationItem.objects.bulk_create(missing, batch_size=500)
     ids = dict(ConfigurationItem.objects.values_list("asset_tag", "pk"))
     children = [item for item in missing if item.asset_tag in parents]
@@ -260,7 +260,48 @@ def seed(*, password: str) -> str:
         ignore_conflicts=True,
         batch_size=500,
     )
-    return f"{len(missing)} items and {len(links)} relationships created"
+    outages = _seed_outages(today)
+    return f"{len(missing)} items and {len(links)} relationships created; {outages}"
+
+
+# (months back, service tag, day of month, local start, hours, cause): a year of the
+# supervisor's own records, so availability has something to show in every report.
+DEMO_OUTAGES = [
+    (1, "APP-001", 14, (9, 0), 3, "数据库连接池耗尽，重启应用服务"),
+    (2, "NW-CORE", 9, (22, 0), 2, "核心交换机固件升级（夜间窗口超时）"),
+    (3, "APP-003", 20, (14, 0), 1.5, "公文系统证书过期"),
+    (5, "SV-004", 6, (10, 30), 0.5, "邮件服务器磁盘满"),
+    (7, "APP-002", 18, (8, 30), 6, "财务核算系统升级回退"),
+    (10, "APP-001", 11, (15, 0), 1, "存储链路抖动"),
+]
+
+
+def _seed_outages(today) -> str:
+    """Outages recorded by the supervisor over the past year (idempotent)."""
+    from django.contrib.auth import get_user_model
+
+    from .choices import OutageSource
+    from .models import ServiceOutage
+    from .services.outages import outage_create
+
+    if ServiceOutage.objects.filter(source=OutageSource.MANUAL).exists():
+        return "outages already recorded"
+    supervisor = get_user_model().objects.filter(username="supervisor").first()
+    services = {ci.asset_tag: ci for ci in ConfigurationItem.objects.filter(
+        asset_tag__in={row[1] for row in DEMO_OUTAGES})}  # fmt: skip
+    if supervisor is None or not services:
+        return "no outages (supervisor or services missing)"
+    made = 0
+    for back, tag, day, (hour, minute), hours, cause in DEMO_OUTAGES:
+        month = today.replace(day=1)
+        for _ in range(back):
+            month = (month - timedelta(days=1)).replace(day=1)
+        start = timezone.make_aware(datetime.combine(month.replace(day=day), time(hour, minute)))
+        if tag in services:
+            outage_create(actor=supervisor, service=services[tag], started_at=start,
+                          ended_at=start + timedelta(hours=hours), cause=cause)  # fmt: skip
+            made += 1
+    return f"{made} outages"
 
 
 def _classes() -> dict[str, CIClass]:

@@ -306,3 +306,33 @@ class BaselineForm(forms.Form):
         if not data.get("department") and not data.get("ci_class"):
             raise forms.ValidationError(_("Choose a department or a class."))
         return data
+
+
+# What <input type="datetime-local"> shows and sends; Django's default would leave it empty.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class OutageForm(forms.Form):
+    """The supervisor's outage record: a service CI, when it went down and came back."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=CIClass.objects.none())
+    started_at = forms.DateTimeField(
+        label=_("Down from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    ended_at = forms.DateTimeField(
+        label=_("Restored at"),
+        required=False,
+        help_text=_("Leave empty while the service is still down."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    cause = forms.CharField(
+        label=_("Cause"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .availability import service_items
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = service_items().order_by("ci_class__name", "asset_tag")
+        _style(self)

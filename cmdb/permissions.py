@@ -297,3 +297,27 @@ def scan_refusal(user, obj, action: str) -> str:
     if is_system_user(user) or getattr(user, "is_superuser", False):
         return ""
     return str(_("Only the scheduler runs the CMDB's scans."))
+
+
+# --- Service outages ----------------------------------------------------------------------
+
+
+class ServiceOutageQuerySet(_ByPermission):
+    """Staff, approvers and managers read outages (availability is theirs to check); the
+    supervisor (cmdb.change_serviceoutage) records and corrects them."""
+
+    PERMS = {
+        "view": "cmdb.view_serviceoutage",
+        "change": "cmdb.change_serviceoutage",
+    }
+
+
+def outage_refusal(user, outage, action: str) -> str:
+    """ "create" (outage None) or "change" (edit, close) an outage; "" if allowed."""
+    if action == "create":
+        allowed = _has(user, "cmdb.add_serviceoutage")
+        return "" if allowed else str(_("Only a service supervisor records outages."))
+    refused = str(_("Only a service supervisor corrects outages."))
+    if not _has(user, ServiceOutageQuerySet.PERMS[action]):
+        return refused
+    return "" if outage is None or permits(user, outage, action) else refused

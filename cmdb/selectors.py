@@ -276,16 +276,22 @@ def cmdb_monthly_summary(*, year: int, month: int) -> dict:
     (item fields changed most), reasons: [(reason kind, n)], baselines, censuses.
     """
     from calendar import monthrange
-    from collections import Counter
     from datetime import datetime
+
+    zone = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = start + timedelta(days=monthrange(year, month)[1])
+    return cmdb_summary(start=start, end=end)
+
+
+def cmdb_summary(*, start, end) -> dict:
+    """`cmdb_monthly_summary` for any [start, end) of aware datetimes (a quarter, a year)."""
+    from collections import Counter
 
     from django.apps import apps
 
     from .models import Baseline, CensusCampaign
 
-    zone = timezone.get_current_timezone()
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = start + timedelta(days=monthrange(year, month)[1])
     types = {ct.pk: ct for ct in ContentType.objects.filter(app_label="cmdb")}
     logs = LogEntry.objects.filter(
         content_type_id__in=list(types), timestamp__gte=start, timestamp__lt=end

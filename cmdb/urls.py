@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import census, imports, more
+from .views import census, imports, more, outages
 
 app_name = "cmdb"
 
@@ -45,4 +45,8 @@ urlpatterns = [
     path("baselines/", more.baseline_list, name="baseline_list"),
     path("baselines/<int:pk>/", more.baseline_detail, name="baseline_detail"),
     path("baselines/monthly/", more.monthly_summary, name="monthly_summary"),
+    path("outages/", outages.outage_list, name="outage_list"),
+    path("outages/new/", outages.outage_create, name="outage_create"),
+    path("outages/<int:pk>/", outages.outage_detail, name="outage_detail"),
+    path("outages/<int:pk>/close/", outages.outage_close, name="outage_close"),
 ]

@@ -8,7 +8,6 @@ from .models import (
     EmergencyReport,
     Evaluation,
     FollowUpTask,
-    Outage,
     Plan,
     ProcessEntry,
     ResourceRequest,
@@ -23,7 +22,7 @@ def _own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (Emergency, ResourceRequest, Evaluation, EmergencyReport, Outage, DisasterMeasure):
+for _model in (Emergency, ResourceRequest, Evaluation, EmergencyReport, DisasterMeasure):
     auditlog.register(_model, include_fields=_own_fields(_model))
 
 
@@ -36,12 +35,6 @@ class TeamMemberInline(admin.TabularInline):
 class PlanInline(admin.StackedInline):
     model = Plan
     raw_id_fields = ["author"]
-    extra = 0
-
-
-class OutageInline(admin.TabularInline):
-    model = Outage
-    raw_id_fields = ["service"]
     extra = 0
 
 
@@ -61,7 +54,7 @@ class EmergencyAdmin(admin.ModelAdmin):
     ]
     filter_horizontal = ["affected_items"]
     readonly_fields = ["number", "status", "round", "lock_version", "created_at", "updated_at"]
-    inlines = [TeamMemberInline, PlanInline, OutageInline]
+    inlines = [TeamMemberInline, PlanInline]
 
 
 @admin.register(ProcessEntry)
@@ -88,12 +81,6 @@ class TeamMemberAdmin(admin.ModelAdmin):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["emergency", "round", "author", "created_at"]
     raw_id_fields = ["emergency", "author"]
-
-
-@admin.register(Outage)
-class OutageAdmin(admin.ModelAdmin):
-    list_display = ["service_name", "emergency", "started_at", "ended_at"]
-    raw_id_fields = ["emergency", "service"]
 
 
 @admin.register(ResourceRequest)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from .choices import EmergencyType, ResourceStatus, Status
-from .models import DisasterMeasure, Emergency, ResourceRequest
+from .choices import EmergencyType, Outcome, ResourceStatus, Status
+from .models import DisasterMeasure, Emergency, EmergencyReport, Evaluation, ResourceRequest
 
 
 def emergency_list(*, user, status: str = "", open_only: bool = False):
@@ -105,6 +105,20 @@ def children_notes(emergency, *, limit: int = 50):
     )
 
 
+def emergency_outages_qs(emergency):
+    """The outages recorded for this emergency (in cmdb's one outage table)."""
+    from cmdb.choices import OutageSource
+    from cmdb.models import ServiceOutage
+
+    return ServiceOutage.objects.filter(
+        source=OutageSource.EMERGENCY, source_number=emergency.number
+    ).order_by("started_at", "pk")
+
+
+def emergency_outages(emergency) -> list:
+    return list(emergency_outages_qs(emergency).select_related("service"))
+
+
 def disaster_measures():
     return list(DisasterMeasure.objects.filter(is_active=True))
 
@@ -182,3 +196,65 @@ def report_figures(*, starts_on, ends_on) -> ReportFigures:
         emergency__in=[r.pk for r in rows], kind="purchase"
     ).count()
     return figures
+
+
+COSTED = [ResourceStatus.APPROVED, ResourceStatus.DONE, ResourceStatus.CONFIRMED]
+
+
+def emergency_records(name: str, *, starts_on, ends_on, type: str = ""):  # noqa: A002
+    """The rows behind each count of `report_figures` for the same days (drill-down):
+    emergencies declared in the days (rejected applications not counted), the closed ones,
+    their costed resource requests, their evaluations that were not met, and the outages
+    they recorded."""
+    from cmdb.choices import OutageSource
+    from cmdb.models import ServiceOutage
+
+    start, end = _period_bounds(starts_on, ends_on)
+    declared = Emergency.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        status=Status.REJECTED
+    )
+    if type:
+        declared = declared.filter(type=type)
+    if name == "emergencies":
+        return declared.select_related("commander__person").order_by("created_at", "pk")
+    if name == "closed":
+        return (
+            declared.filter(status=Status.CLOSED)
+            .select_related("commander__person")
+            .order_by("created_at", "pk")
+        )
+    if name == "resources":
+        return (
+            ResourceRequest.objects.filter(emergency__in=declared)
+            .select_related("emergency")
+            .order_by("created_at", "pk")
+        )
+    if name == "costed_resources":
+        return (
+            ResourceRequest.objects.filter(emergency__in=declared, status__in=COSTED)
+            .select_related("emergency")
+            .order_by("created_at", "pk")
+        )
+    if name == "not_met":
+        return (
+            Evaluation.objects.filter(emergency__in=declared)
+            .exclude(outcome=Outcome.MET)
+            .select_related("emergency", "problem", "change")
+            .order_by("evaluated_at", "pk")
+        )
+    if name == "outages":
+        numbers = declared.values_list("number", flat=True)
+        return ServiceOutage.objects.filter(
+            source=OutageSource.EMERGENCY, source_number__in=numbers
+        ).order_by("started_at", "pk")
+    raise KeyError(name)
+
+
+def problems_and_suggestions(*, starts_on, ends_on) -> list[tuple[str, str]]:
+    """(report number, text) of the emergency reports covering these days, as written."""
+    return list(
+        EmergencyReport.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .exclude(problems_and_suggestions="")
+        .order_by("starts_on", "pk")
+        .values_list("number", "problems_and_suggestions")
+    )

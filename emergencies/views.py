@@ -16,7 +16,7 @@ from servicedesk.roles import user_has_role
 
 from . import forms, resource_services, selectors, services
 from .choices import EmergencyType, Status
-from .models import EmergencyChange, EmergencyReport, FollowUpTask, Outage, ResourceRequest
+from .models import EmergencyChange, EmergencyReport, FollowUpTask, ResourceRequest
 from .permissions import (
     READ_ROLES,
     declare_refusal,
@@ -150,7 +150,7 @@ def emergency_detail(request, number):
         "child_notes": selectors.children_notes(emergency),
         "resources": resources,
         "changes": list(emergency.change_links.select_related("change", "approved_by__person")),
-        "outages": list(emergency.outages.all()),
+        "outages": selectors.emergency_outages(emergency),
         "evaluations": list(
             emergency.evaluations.select_related("evaluated_by__person", "problem", "change")
         ),
@@ -220,7 +220,7 @@ def _act(request, emergency, action, data):
         _valid(form)
         services.outage_record(emergency=emergency, actor=user, **form.cleaned_data)
     elif action == "outage-end":
-        outage = get_object_or_404(Outage, pk=data.get("outage"), emergency=emergency)
+        outage = get_object_or_404(selectors.emergency_outages_qs(emergency), pk=data.get("outage"))
         services.outage_end(outage=outage, actor=user)
     elif action == "resource":
         form = forms.ResourceForm(data)

@@ -1,28 +1,24 @@
 """Reads of the vendor-repair process that depend on who asks, the approvals inbox
 provider, and the figures of the monthly repair summary (for the reports app)."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsm.approvals import PendingDecision
-from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 from servicedesk.roles import user_has_role
 
-from . import clock
-from .choices import ApplicationStatus, RepairKind, RepairStatus, VendorOrderStatus
+from .choices import ApplicationStatus, RepairStatus, VendorOrderStatus
+from .figures import RepairFigures, repair_figures
 from .models import (
     BlacklistApplication,
     BlacklistDecision,
     BlacklistEntry,
     Nonconformance,
     PartPurchase,
-    ProgressReport,
     RepairOrder,
     Vendor,
     VendorOrder,
@@ -192,115 +188,23 @@ def _name(user) -> str:
 # --- monthly repair summary (月度维修总结, by the 10th) ----------------------------------------
 
 
-@dataclass
-class MonthlyRepairFigures:
-    month: date
-    sent_out: int
-    sent_in_warranty: int
-    sent_third_party: int
-    returned: int
-    third_party_returned: int
-    third_party_within_15_days: int
-    average_working_days: float | None
-    still_out: int
-    progress_reports: int
-    progress_reports_due: int
-    nonconformances: int
-    nonconformances_by_vendor: dict
-    blacklisted: int
-    unblacklisted: int
-    spare_units_lent: int
-    parts_replaced: int
-    parts_cost: Decimal
+# The summary's figures live in repairs/figures.py (any span of days, with the records
+# behind each count); the month is the customer's usual span.
+MonthlyRepairFigures = RepairFigures
 
 
-def monthly_repair_figures(*, month: date) -> MonthlyRepairFigures:
+def monthly_repair_figures(*, month: date) -> RepairFigures:
     """The figures of the monthly repair summary for the month starting at `month` (for the
     reports app; reads everything, the caller decides who may see the report)."""
     start = month.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    calendar = business_calendar()
-    sent = RepairOrder.objects.filter(sent_at__date__gte=start, sent_at__date__lt=end)
-    counts = sent.aggregate(
-        total=Count("pk"),
-        warranty=Count("pk", filter=Q(kind=RepairKind.IN_WARRANTY)),
-        third=Count("pk", filter=Q(kind=RepairKind.THIRD_PARTY)),
-        lent=Count("pk", filter=Q(spare_loan__isnull=False)),
-    )
-    returned = list(
-        RepairOrder.objects.filter(
-            returned_at__date__gte=start, returned_at__date__lt=end
-        ).values_list("kind", "sent_at", "returned_at")
-    )
-    turnaround = []
-    within = third_returned = 0
-    for kind, sent_at, returned_at in returned:
-        days = _working_days_between(
-            calendar, timezone.localdate(sent_at), timezone.localdate(returned_at)
-        )
-        turnaround.append(days)
-        if kind == RepairKind.THIRD_PARTY:
-            third_returned += 1
-            within += days <= clock.THIRD_PARTY_WORKING_DAYS
-    due_points = 0
-    for sent_at, returned_at in (
-        RepairOrder.objects.filter(kind=RepairKind.IN_WARRANTY, sent_at__date__lt=end)
-        .exclude(returned_at__date__lt=start)
-        .values_list("sent_at", "returned_at")
-    ):
-        until = min(end, timezone.localdate(returned_at) if returned_at else end) - timedelta(
-            days=1
-        )
-        due_points += sum(
-            1
-            for p in clock.progress_points(calendar, timezone.localdate(sent_at), until)
-            if p >= start
-        )
-    nonconformances = Nonconformance.objects.filter(
-        occurred_at__date__gte=start, occurred_at__date__lt=end
-    )
-    by_vendor = dict(
-        nonconformances.values_list("vendor__supplier__name")
-        .annotate(n=Count("pk"))
-        .values_list("vendor__supplier__name", "n")
-    )
-    parts = PartPurchase.objects.filter(
-        replaced_at__date__gte=start, replaced_at__date__lt=end
-    ).aggregate(n=Count("pk"), cost=Sum("cost"))
-    return MonthlyRepairFigures(
-        month=start,
-        sent_out=counts["total"],
-        sent_in_warranty=counts["warranty"],
-        sent_third_party=counts["third"],
-        returned=len(returned),
-        third_party_returned=third_returned,
-        third_party_within_15_days=within,
-        average_working_days=round(sum(turnaround) / len(turnaround), 1) if turnaround else None,
-        still_out=RepairOrder.objects.filter(
-            status=RepairStatus.SENT, sent_at__date__lt=end
-        ).count(),
-        progress_reports=ProgressReport.objects.filter(
-            reported_on__gte=start, reported_on__lt=end
-        ).count(),
-        progress_reports_due=due_points,
-        nonconformances=nonconformances.count(),
-        nonconformances_by_vendor=by_vendor,
-        blacklisted=BlacklistEntry.objects.filter(listed_on__gte=start, listed_on__lt=end).count(),
-        unblacklisted=BlacklistEntry.objects.filter(
-            removed_on__gte=start, removed_on__lt=end
-        ).count(),
-        spare_units_lent=counts["lent"],
-        parts_replaced=parts["n"],
-        parts_cost=parts["cost"] or Decimal("0"),
-    )
+    following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return repair_figures(starts_on=start, ends_on=following - timedelta(days=1))
 
 
-def _working_days_between(calendar, start: date, end: date) -> int:
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += calendar.is_working_day(day)
-    return days
-
-
-__all__ = ["BlacklistDecision", "monthly_repair_figures", "pending_decisions"]
+__all__ = [
+    "BlacklistDecision",
+    "MonthlyRepairFigures",
+    "monthly_repair_figures",
+    "pending_decisions",
+    "repair_figures",
+]

@@ -146,6 +146,7 @@ MIGRATION_SEEDS = (
     ("itsm.migrations.0002_form_codes", "seed"),
     ("incidents.migrations.0002_seed_sla_policies", "seed"),
     ("cmdb.migrations.0002_seed_classes", "seed"),
+    ("cmdb.migrations.0005_service_outages_and_windows", "set_windows"),
     ("changes.migrations.0002_form_code_and_cab", "seed"),
     ("changes.migrations.0004_release_form_code_and_approvers", "seed"),
     ("antivirus.migrations.0002_default_profiles", "create"),

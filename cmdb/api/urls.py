@@ -1,4 +1,4 @@
-from . import views
+from . import outages, views
 
 
 def register(router):
@@ -11,3 +11,4 @@ def register(router):
     router.register("spare-requisitions", views.RequisitionViewSet, basename="spare-requisition")
     router.register("census-campaigns", views.CensusCampaignViewSet, basename="census-campaign")
     router.register("baselines", views.BaselineViewSet, basename="baseline")
+    router.register("service-outages", outages.ServiceOutageViewSet, basename="service-outage")

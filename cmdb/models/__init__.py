@@ -2,6 +2,7 @@ from .baselines import Baseline
 from .census import CensusCampaign, CensusItem, CMDBReminder
 from .imports import ImportBatch
 from .items import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from .outages import ServiceOutage
 from .spares import PartType, Requisition, SpareUnitLoan, Stock
 from .suppliers import Supplier
 from .warranty import WarrantyAlert
@@ -18,6 +19,7 @@ __all__ = [
     "ImportBatch",
     "PartType",
     "Requisition",
+    "ServiceOutage",
     "SpareUnitLoan",
     "Stock",
     "Supplier",

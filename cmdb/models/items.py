@@ -17,6 +17,7 @@ from ..choices import (
     CIStatus,
     RelationshipType,
     SealStatus,
+    ServiceWindow,
     WarrantyStatus,
 )
 from ..permissions import CIRelationshipQuerySet, ConfigurationItemQuerySet
@@ -51,6 +52,16 @@ class CIClass(models.Model):
         _("accessory class"),
         default=False,
         help_text=_("Items of this class usually belong to a parent item (monitor, keyboard)."),
+    )
+    service_window = models.CharField(
+        _("service window"),
+        max_length=10,
+        choices=ServiceWindow.choices,
+        blank=True,
+        help_text=_(
+            "Items of this class are services whose availability is reported (98 % "
+            "committed) in this window; empty: not a service."
+        ),
     )
 
     class Meta:
@@ -153,6 +164,13 @@ class ConfigurationItem(TimeStampedModel):
     )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    service_window = models.CharField(
+        _("service window"),
+        max_length=10,
+        choices=ServiceWindow.choices,
+        blank=True,
+        help_text=_("Overrides the class's service window; empty: as the class says."),
+    )
 
     objects = ConfigurationItemQuerySet.as_manager()
 
@@ -194,6 +212,11 @@ class ConfigurationItem(TimeStampedModel):
 
     def get_additional_data(self):
         return {"reason": self._change_reason} if self._change_reason else None
+
+    @property
+    def effective_service_window(self) -> str:
+        """The window availability is measured in ("" for an item that is no service)."""
+        return self.service_window or self.ci_class.service_window
 
     @property
     def warranty_status(self) -> str:

@@ -281,38 +281,6 @@ class StatusUpdate(models.Model):
         return f"{self.emergency.number} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
-class Outage(models.Model):
-    """How long one affected service was down, for availability (the reports app reads it)."""
-
-    emergency = models.ForeignKey(
-        Emergency, models.CASCADE, related_name="outages", verbose_name=_("emergency")
-    )
-    service = models.ForeignKey(
-        "cmdb.ConfigurationItem",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="emergency_outages",
-        verbose_name=_("service"),
-    )
-    service_name = models.CharField(_("service name"), max_length=200)
-    started_at = models.DateTimeField(_("down from"), db_index=True)
-    ended_at = models.DateTimeField(_("restored at"), null=True, blank=True)
-    cause = models.TextField(_("cause"), blank=True)
-
-    class Meta:
-        verbose_name = _("outage")
-        verbose_name_plural = _("outages")
-        ordering = ["started_at"]
-
-    def __str__(self):
-        return f"{self.service_name} {self.started_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def duration(self):
-        return (self.ended_at - self.started_at) if self.ended_at else None
-
-
 class EmergencyChange(models.Model):
     """An emergency change (变更请求表) approved by the team instead of the CAB."""
 

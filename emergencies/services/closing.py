@@ -5,6 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cmdb.choices import OutageSource
+from cmdb.models import ServiceOutage
+from cmdb.services.outages import outage_record_from, outages_end_from
 from incidents import services as incident_services
 from incidents.choices import OPEN_STATUSES as WORK_ORDER_OPEN
 from incidents.choices import Status as WorkOrderStatus
@@ -16,7 +19,7 @@ from ..choices import (
     Outcome,
     Status,
 )
-from ..models import Emergency, Evaluation, FollowUpTask, Outage
+from ..models import Emergency, Evaluation, FollowUpTask
 from ..permissions import emergency_refusal
 from ._common import _entry, _lock, _move, _name, _refused, _tell, _text
 from .response import _resolve_children_and_parent
@@ -34,43 +37,52 @@ def outage_record(
     started_at,
     ended_at=None,
     cause: str = "",
-) -> Outage:
-    """Outage of one affected service (start, end, cause): availability reads it."""
+) -> ServiceOutage:
+    """Outage of one affected service (start, end, cause), kept in cmdb's one outage table
+    with this emergency's number as its source: availability reads it."""
     emergency = _lock(emergency, None)
     workflow.require(emergency_refusal(actor, emergency, "work"))
-    service_name = (service_name or "").strip() or (str(service) if service else "")
-    if not service_name:
+    if not (service_name or "").strip() and service is None:
+        service = emergency.service  # the service it was declared for
+    if not (service_name or "").strip() and service is None:
         raise ValidationError({"service_name": _("Name the service that was down.")})
-    if started_at is None:
-        raise ValidationError({"started_at": _("Give the time the outage started.")})
-    if ended_at is not None and ended_at < started_at:
-        raise ValidationError({"ended_at": _("The outage cannot end before it started.")})
-    outage = Outage.objects.create(
-        emergency=emergency,
-        service=service,
-        service_name=service_name[:200],
-        started_at=started_at,
-        ended_at=ended_at,
-        cause=(cause or "").strip(),
-    )
+    try:
+        outage = outage_record_from(
+            source=OutageSource.EMERGENCY,
+            source_number=emergency.number,
+            actor=actor,
+            service=service,
+            service_name=service_name,
+            started_at=started_at,
+            ended_at=ended_at,
+            cause=cause,
+        )
+    except ValidationError as error:
+        # The page's form calls the field service_name.
+        errors = error.message_dict
+        raise ValidationError(
+            {("service_name" if k == "service" else k): v for k, v in errors.items()}
+        ) from error
     _entry(
         emergency,
         actor=actor,
         kind="outage",
-        text=_("Outage recorded: %(service)s") % {"service": service_name},
+        text=_("Outage recorded: %(service)s") % {"service": outage.service_name},
     )
     return outage
 
 
 @transaction.atomic
-def outage_end(*, outage, actor, ended_at=None) -> Outage:
-    outage = Outage.objects.select_for_update().get(pk=outage.pk)
-    workflow.require(emergency_refusal(actor, outage.emergency, "work"))
+def outage_end(*, outage, actor, ended_at=None) -> ServiceOutage:
+    """An outage of this emergency ends (now unless given)."""
+    outage = ServiceOutage.objects.select_for_update().get(pk=outage.pk)
+    emergency = Emergency.objects.get(number=outage.source_number)
+    workflow.require(emergency_refusal(actor, emergency, "work"))
     ended_at = ended_at or timezone.now()
     if ended_at < outage.started_at:
         raise ValidationError({"ended_at": _("The outage cannot end before it started.")})
     outage.ended_at = ended_at
-    outage.save(update_fields=["ended_at"])
+    workflow.save(outage, update_fields=["ended_at", "updated_at"])
     return outage
 
 
@@ -227,7 +239,9 @@ def emergency_close(
         or emergency.work_order.children.filter(status__in=WORK_ORDER_OPEN).exists()
     ):
         _resolve_children_and_parent(emergency, actor=actor, resolution=result)
-    emergency.outages.filter(ended_at__isnull=True).update(ended_at=now)
+    outages_end_from(
+        source=OutageSource.EMERGENCY, source_number=emergency.number, actor=actor, at=now
+    )
     numbers = [emergency.number]
     numbers += list(emergency.evaluations.values_list("number", flat=True))
     numbers += list(emergency.resource_requests.values_list("number", flat=True))

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cmdb.choices import OutageSource
+from cmdb.services.outages import outages_end_from
 from incidents import services as incident_services
 from incidents.choices import OPEN_STATUSES as WORK_ORDER_OPEN
 from incidents.choices import Status as WorkOrderStatus
@@ -381,7 +383,9 @@ def emergency_restore(*, emergency, actor, resolution: str, lock_version=None) -
     resolution = _text(resolution, "resolution", _("Describe what restored the service."))
     count = _resolve_children_and_parent(emergency, actor=actor, resolution=resolution)
     now = timezone.now()
-    emergency.outages.filter(ended_at__isnull=True).update(ended_at=now)
+    outages_end_from(
+        source=OutageSource.EMERGENCY, source_number=emergency.number, actor=actor, at=now
+    )
     workflow.save(emergency)
     _entry(
         emergency,

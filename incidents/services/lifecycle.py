@@ -23,6 +23,7 @@ from ..choices import (
     Status,
 )
 from ..models import FilingKey, HoldPeriod, WorkOrder
+from ..outages import outage_from_work_order
 from ..permissions import work_order_refusal
 from ..priority import priority_for
 from ..search import terms_index
@@ -268,6 +269,7 @@ def work_order_resolve(
     _resolve(
         work_order, actor=actor, resolution=resolution, knowledge_record_id=knowledge_record_id
     )
+    outage_from_work_order(work_order, actor=actor)  # a major incident on a service CI
     children = work_order.children.filter(status__in=OPEN_STATUSES).exclude(status=Status.ON_HOLD)
     for child in children:
         child = workflow.lock(child, expected=None, conflict=CONFLICT)
