@@ -240,7 +240,7 @@ def build(period: Period, *, options: dict) -> Section:
             "inspections.rounds",
             N_("Inspection rounds"),
             "bar",
-            [N_("Planned"), N_("Done"), N_("Missed")],
+            [N_("Planned"), N_("Done"), N_("Not done")],
             [Series(N_("Rounds"), [f.rounds_planned, f.rounds_done, f.rounds_missed])],
         )
     )
