@@ -329,6 +329,8 @@ class SlaMiss:
 
 
 def _holds_by_order(order_ids) -> dict[int, list]:
+    """Work order id → its holds [(start, end)], oldest first; `order_ids` a list or a
+    subquery."""
     holds: dict[int, list] = {}
     rows = HoldPeriod.objects.filter(work_order_id__in=order_ids).order_by("started_at")
     for order_id, started, ended in rows.values_list("work_order_id", "started_at", "ended_at"):
@@ -417,12 +419,12 @@ def business_durations(orders: QuerySet[WorkOrder], *, calendar) -> list[tuple]:
     """
     from . import sla
 
+    timed = orders.filter(Q(responded_at__isnull=False) | Q(resolved_at__isnull=False))
     rows = list(
-        orders.filter(Q(responded_at__isnull=False) | Q(resolved_at__isnull=False)).values_list(
-            "pk", "service_level_id", "created_at", "responded_at", "resolved_at"
-        )
+        timed.values_list("pk", "service_level_id", "created_at", "responded_at", "resolved_at")
     )
-    holds = _holds_by_order([row[0] for row in rows]) if rows else {}
+    # A subquery, not a list of thousands of ids as parameters.
+    holds = _holds_by_order(timed.values("pk")) if rows else {}
     result = []
     for pk, level, created, responded, resolved in rows:
         own = holds.get(pk, [])

@@ -129,3 +129,73 @@ def test_empty_month_has_no_rates_and_no_rows():
     assert figures["service.received"].value == 0
     assert figures["service.response_rate"].value is None
     assert [t.rows for t in section.tables if t.key == "service.breaches"] == [[]]
+
+
+def test_a_month_of_10000_work_orders_builds_in_well_under_5_seconds(end_user, department):
+    """The contract's month at scale: 10,000 work orders (with holds, breaches, callbacks)
+    built directly in bulk, then the section timed. Prints the figure (-s shows it)."""
+    import random
+    import time
+    from datetime import timedelta
+
+    from incidents.models import Callback, HoldPeriod, WorkOrder
+    from servicedesk.models import Category, ServiceLevel
+
+    rng = random.Random(15)
+    levels = list(ServiceLevel.objects.all())
+    faults = list(Category.objects.filter(level="fault_type"))
+    serial = 0
+    for day in range(1, 31):
+        for hour in (9, 10, 11, 14, 15, 16):
+            created = datetime(2026, 11, day, hour, rng.randrange(60), tzinfo=SH)
+            orders = []
+            for _ in range(56):
+                serial += 1
+                resolved = created + timedelta(minutes=rng.randrange(20, 900))
+                done = rng.random() < 0.85
+                orders.append(
+                    WorkOrder(
+                        number=f"B-{serial:06d}",
+                        title="批量",
+                        requester=end_user,
+                        department=department,
+                        service_level=rng.choice(levels),
+                        priority="P4",
+                        channel=rng.choice(["web", "phone", "mail"]),
+                        category=rng.choice(faults),
+                        status="closed" if done else "in_progress",
+                        responded_at=created + timedelta(minutes=rng.randrange(5, 200)),
+                        response_due_at=created + timedelta(hours=2),
+                        resolve_due_at=None if done else created + timedelta(hours=4),
+                        resolved_at=resolved if done else None,
+                        resolution_breached=done and rng.random() < 0.1,
+                        first_contact_resolution=done and rng.random() < 0.4,
+                        rating=rng.choice([None, 3, 4, 5, 5]) if done else None,
+                    )
+                )
+            with time_machine.travel(created, tick=False):
+                made = WorkOrder.objects.bulk_create(orders)
+            HoldPeriod.objects.bulk_create(
+                HoldPeriod(work_order=o, reason="user", started_at=o.resolved_at)
+                for o in made
+                if o.resolved_at
+            )
+            Callback.objects.bulk_create(
+                Callback(
+                    work_order=o,
+                    agent=end_user,
+                    outcome="reached",
+                    satisfaction=5,
+                    at=o.resolved_at,
+                )
+                for o in made
+                if o.resolved_at and rng.random() < 0.5
+            )
+    assert WorkOrder.objects.count() >= 10_000
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=SH), tick=False):
+        began = time.perf_counter()
+        section = service.build(NOVEMBER, options={})
+        took = time.perf_counter() - began
+    print(f"\nservice section, {WorkOrder.objects.count()} work orders: {took:.2f} s")
+    assert next(f for f in section.figures if f.key == "service.received").value >= 10_000
+    assert took < 5
