@@ -56,8 +56,9 @@ NOTES = [
         "a status change); an internal note does not."
     ),
     N_(
-        "Satisfaction is the user's own rating; the satisfaction recorded at the callback "
-        "is shown separately and never overwrites it."
+        "Satisfaction counts each work order's rating: the user's own, or the answer at the "
+        "callback where the user gave none; a later rating by the user replaces that answer "
+        "here. The callbacks' answers are kept and shown separately."
     ),
 ]
 

@@ -161,6 +161,12 @@ def _register() -> None:
             url=_work_order_url,
         )
     drill.register(
+        "summary.called_back",
+        records=lambda params: received(params).filter(callbacks__isnull=False).distinct(),
+        columns=WORK_ORDER_COLUMNS,
+        url=_work_order_url,
+    )
+    drill.register(
         "summary.backlog", records=backlog, columns=WORK_ORDER_COLUMNS, url=_work_order_url
     )
     drill.register(

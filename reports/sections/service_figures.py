@@ -143,7 +143,10 @@ def quality_section_figures(quality, counts, calls, complaints, durations, targe
             label=N_("Mean rating"),
             value=quality.satisfaction,
             unit="rating",
-            definition=N_("Mean of the users' own ratings (1–5) of the work orders rated."),
+            definition=N_(
+                "Mean rating (1–5) of the work orders rated: the user's own rating, or the "
+                "answer at the callback where the user gave none."
+            ),
             count=counts["rated"],
             drill=_drill("rated", params),
         ),
@@ -153,8 +156,8 @@ def quality_section_figures(quality, counts, calls, complaints, durations, targe
             value=quality.satisfied_rate,
             unit="percent",
             definition=N_(
-                "Work orders the user rated 4 or 5 ÷ work orders rated; the user's own rating, "
-                "not the satisfaction recorded at the callback."
+                "Work orders rated 4 or 5 ÷ work orders rated: the user's own rating, or the "
+                "answer at the callback where the user gave none."
             ),
             target=targets["satisfied_rate"],
             count=counts["satisfied"],
@@ -178,11 +181,20 @@ def quality_section_figures(quality, counts, calls, complaints, durations, targe
             label=N_("Callbacks made"),
             value=quality.callbacks,
             definition=N_(
-                "Callbacks (回访) recorded on work orders received in the period, reached or "
-                "not; %(orders)s work orders were called back."
+                "Callbacks (回访) recorded on work orders received in the period, reached or not."
             ),
-            label_args={"orders": calls["orders"]},
             drill=_drill("callbacks", params),
+        ),
+        Figure(
+            key="service.called_back",
+            label=N_("Work orders called back"),
+            value=calls["orders"],
+            unit="count",
+            definition=N_(
+                "Work orders received in the period with at least one callback; every resolved "
+                "work order is called back."
+            ),
+            drill=Drill("summary.called_back", dict(params)),
         ),
         Figure(
             key="service.callbacks_reached",

@@ -112,6 +112,6 @@ NOTES = [
     ),
     N_(
         "Plan §6.2.2 (a) promises a 1 h response where the 标准 service level (§6.2.1) says "
-        "2 h; the service level's own target was applied (2 h for 标准)."
+        "2 h; the service level's own target was applied (see 'Targets applied')."
     ),
 ]
