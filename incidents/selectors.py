@@ -438,3 +438,55 @@ def business_durations(orders: QuerySet[WorkOrder], *, calendar) -> list[tuple]:
 
         result.append((level, elapsed(responded), elapsed(resolved)))
     return result
+
+
+def complaints_in_period(*, start, end):
+    """Complaints raised in [start, end), oldest first, with their work order and engineer."""
+    from .models import Complaint
+
+    return (
+        Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("work_order", "engineer__person")
+        .order_by("created_at", "pk")
+    )
+
+
+def callback_totals(orders: QuerySet[WorkOrder]) -> dict:
+    """Work orders among `orders` called back at least once, and the mean satisfaction the
+    users gave on the callbacks that reached them (kept apart from their own ratings)."""
+    from django.db.models import Avg
+
+    from .models import Callback
+
+    return Callback.objects.filter(work_order__in=orders).aggregate(
+        orders=Count("work_order", distinct=True),
+        mean=Avg("satisfaction", filter=Q(outcome="reached")),
+    )
+
+
+def service_levels_with_p1() -> tuple[list, dict[int, int]]:
+    """The service levels, highest first, and each level's P1 response minutes (the SLA
+    policy may be stricter than the level for P1)."""
+    from servicedesk.models import ServiceLevel
+
+    from .models import SlaPolicy
+
+    p1 = dict(
+        SlaPolicy.objects.filter(priority="P1").values_list("service_level_id", "response_minutes")
+    )
+    return list(ServiceLevel.objects.order_by("-rank")), p1
+
+
+def devices_with_repeats(orders: QuerySet[WorkOrder], *, minimum: int = 2):
+    """Devices named on at least `minimum` of `orders`."""
+    from cmdb.models import ConfigurationItem
+
+    ids = (
+        orders.filter(device__isnull=False)
+        .order_by()  # a grouping: no ordering column may join the GROUP BY
+        .values("device_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=minimum)
+        .values("device_id")
+    )
+    return ConfigurationItem.objects.filter(pk__in=ids).order_by("asset_tag")

@@ -11,7 +11,7 @@ number of work orders (tests/reports/test_section_service.py asserts it).
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
@@ -20,13 +20,12 @@ from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
 from incidents import metrics
 from incidents import selectors as incident_selectors
-from incidents.models import Callback, Complaint, SlaPolicy
+from incidents.models.quality import ComplaintStatus
 from knowledge.choices import Status as KnowledgeStatus
 from knowledge.selectors import records_added
 from problems.choices import ProblemStatus
 from problems.selectors import problems_in_period
 from servicedesk.calendar import business_calendar
-from servicedesk.models import ServiceLevel
 
 from ..definitions import Column, Drill, Figure, Section, Table
 from ..periods import Period
@@ -69,11 +68,8 @@ def build(period: Period, *, options: dict) -> Section:
     params = {"start": start.isoformat(), "end": end.isoformat()}
     calendar = business_calendar()
     orders = incident_selectors.work_orders_received(start=start, end=end)
-    levels = list(ServiceLevel.objects.order_by("-rank"))
+    levels, policies_p1 = incident_selectors.service_levels_with_p1()
     level_names = {level.pk: level.name for level in levels}
-    policies_p1 = dict(
-        SlaPolicy.objects.filter(priority="P1").values_list("service_level_id", "response_minutes")
-    )
     targets = contract_targets(period.end)
 
     quality = metrics.quality_figures(start=start, end=end)
@@ -84,15 +80,8 @@ def build(period: Period, *, options: dict) -> Section:
             "pk", filter=Q(resolved_at__isnull=False, first_contact_resolution=True)
         ),
     )
-    calls = Callback.objects.filter(work_order__in=orders).aggregate(
-        orders=Count("work_order", distinct=True),
-        mean=Avg("satisfaction", filter=Q(outcome="reached")),
-    )
-    complaints = list(
-        Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("work_order", "engineer__person")
-        .order_by("created_at", "pk")
-    )
+    calls = incident_selectors.callback_totals(orders)
+    complaints = list(incident_selectors.complaints_in_period(start=start, end=end))
     by_level = {
         row["service_level_id"]: row
         for row in orders.values("service_level_id").annotate(
@@ -164,8 +153,6 @@ def build(period: Period, *, options: dict) -> Section:
 
 
 def _complaints_table(complaints) -> Table:
-    from incidents.models.quality import ComplaintStatus
-
     return Table(
         key="service.complaints",
         title=N_("Complaints"),

@@ -15,9 +15,7 @@ from django.utils.translation import gettext_noop as N_
 
 from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
-from cmdb.models import ConfigurationItem
 from incidents import selectors as incident_selectors
-from incidents.models import Complaint
 from knowledge.selectors import records_added
 from problems.selectors import problems_in_period
 from servicedesk.calendar import business_calendar
@@ -112,20 +110,12 @@ def backlog(params):
 
 
 def repeat_devices(params):
-    from django.db.models import Count
-
-    orders = received(params).filter(device__isnull=False)
-    ids = orders.values("device_id").annotate(n=Count("pk")).filter(n__gte=2).values("device_id")
-    return ConfigurationItem.objects.filter(pk__in=ids).order_by("asset_tag")
+    return incident_selectors.devices_with_repeats(received(params))
 
 
 def complaints(params):
-    return (
-        Complaint.objects.filter(
-            created_at__gte=_at(params, "start"), created_at__lt=_at(params, "end")
-        )
-        .select_related("work_order")
-        .order_by("created_at", "pk")
+    return incident_selectors.complaints_in_period(
+        start=_at(params, "start"), end=_at(params, "end")
     )
 
 
