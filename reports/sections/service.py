@@ -144,7 +144,8 @@ def build(period: Period, *, options: dict) -> Section:
     tables.append(targets_table(targets, levels, policies_p1))
     return Section(
         key="service",
-        title=N_("Monthly service summary"),
+        # The operations report reuses the section for a quarter or a year.
+        title=N_("Monthly service summary") if period.kind == "month" else N_("Service summary"),
         figures=figures,
         tables=tables,
         charts=charts,
