@@ -113,3 +113,10 @@ def release_calendar(*, user, start, end) -> list[Release]:
         )
         .order_by("planned_start", "id")
     )
+
+
+def releases_in_period(*, start, end) -> QuerySet[Release]:
+    """Releases planned (raised) or closed in [start, end), for the monthly summary."""
+    return Release.objects.filter(
+        Q(created_at__gte=start, created_at__lt=end) | Q(closed_at__gte=start, closed_at__lt=end)
+    ).order_by("created_at", "pk")

@@ -282,3 +282,15 @@ def implementers():
         .distinct()
         .order_by("person__name", "username")
     )
+
+
+def changes_in_period(*, start: datetime, end: datetime) -> QuerySet[ChangeRequest]:
+    """Requests for change raised or closed in [start, end), for the monthly summary."""
+    return (
+        ChangeRequest.objects.filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(closed_at__gte=start, closed_at__lt=end)
+        )
+        .select_related("owner__person")
+        .order_by("created_at", "pk")
+    )

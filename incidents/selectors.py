@@ -1,6 +1,7 @@
 """Reads of work orders that depend on who is asking."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -12,7 +13,7 @@ from itsm.actors import is_system_user
 
 from . import permissions
 from .choices import OPEN_STATUSES, HoldReason, Status
-from .models import Attachment, WorkOrder, WorkOrderEvent, WorkOrderLink
+from .models import Attachment, HoldPeriod, WorkOrder, WorkOrderEvent, WorkOrderLink
 from .models.work_order import QUEUE_NEVER
 
 DUE_SOON = timedelta(minutes=30)
@@ -290,3 +291,202 @@ def complaint_list():
     return Complaint.objects.select_related(
         "work_order", "engineer__person", "raised_by__person", "handled_by__person"
     ).order_by("status", "-created_at")
+
+
+# --- period figures for the reports (reports imports these; incidents never imports reports)
+
+
+def work_orders_received(*, start, end, department_id: int | None = None) -> QuerySet[WorkOrder]:
+    """Work orders received in [start, end), cancelled ones (withdrawn, duplicates) left out:
+    the cohort every monthly figure counts, as incidents.metrics does."""
+    orders = WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        status=Status.CANCELLED
+    )
+    return orders.filter(department_id=department_id) if department_id else orders
+
+
+def work_orders_open_at(*, at) -> QuerySet[WorkOrder]:
+    """The backlog at instant `at`: received before it, neither resolved nor closed nor
+    cancelled before it. Read from today's timestamps, so an order resolved before `at`
+    and reopened after it counts as open (a reopen clears the resolution time)."""
+    return WorkOrder.objects.filter(created_at__lt=at).exclude(
+        Q(resolved_at__lt=at) | Q(closed_at__lt=at)
+    )
+
+
+@dataclass(frozen=True)
+class SlaMiss:
+    """A work order that missed a contract clock, by how much business time."""
+
+    work_order_id: int
+    number: str
+    title: str
+    service_level_id: int
+    clock: str  # "response" | "resolution"
+    due_at: datetime
+    actual_at: datetime | None  # None: not answered / not resolved yet
+    late_by: timedelta  # business time past the due point (up to `as_of` when still open)
+
+
+def _holds_by_order(order_ids) -> dict[int, list]:
+    """Work order id → its holds [(start, end)], oldest first; `order_ids` a list or a
+    subquery."""
+    holds: dict[int, list] = {}
+    rows = HoldPeriod.objects.filter(work_order_id__in=order_ids).order_by("started_at")
+    for order_id, started, ended in rows.values_list("work_order_id", "started_at", "ended_at"):
+        holds.setdefault(order_id, []).append((started, ended))
+    return holds
+
+
+def _targets() -> tuple[dict, dict]:
+    """(level, priority) → (response, resolution) targets and level → targets, read once."""
+    from servicedesk.models import ServiceLevel
+
+    from .models import SlaPolicy
+
+    policies = {
+        (p.service_level_id, p.priority): (
+            timedelta(minutes=p.response_minutes),
+            timedelta(minutes=p.resolution_minutes),
+        )
+        for p in SlaPolicy.objects.all()
+    }
+    levels = {
+        level.pk: (
+            timedelta(minutes=level.response_minutes),
+            timedelta(minutes=level.resolution_minutes),
+        )
+        for level in ServiceLevel.objects.all()
+    }
+    return policies, levels
+
+
+def sla_misses(orders: QuerySet[WorkOrder], *, as_of, calendar) -> list[SlaMiss]:
+    """Every response and resolution miss among `orders`, compared in business time.
+
+    An action at the due point, or after it with no business time in between (answered at
+    18:00 after a 17:30 due), is in time. An order never answered (never resolved) counts
+    as a miss once business time has passed its due point by `as_of`. The resolution due
+    point of a resolved order is replayed from its holds before the fix (resolving opens a
+    hold, which blanks the stored due instant). Three queries whatever the number of rows.
+    """
+    from . import sla
+
+    fields = (
+        "pk", "number", "title", "service_level_id", "priority", "created_at",
+        "responded_at", "response_due_at", "resolved_at", "resolve_due_at",
+    )  # fmt: skip
+    response_rows = orders.filter(
+        Q(responded_at__gt=F("response_due_at"))
+        | Q(responded_at__isnull=True, response_due_at__lt=as_of)
+    ).values_list(*fields)
+    resolution_rows = list(
+        orders.filter(
+            Q(resolved_at__isnull=False, resolution_breached=True)
+            | Q(resolved_at__isnull=True, status__in=OPEN_STATUSES, resolve_due_at__lt=as_of)
+        ).values_list(*fields)
+    )
+    resolved_ids = [row[0] for row in resolution_rows if row[8] is not None]
+    holds = _holds_by_order(resolved_ids) if resolved_ids else {}
+    policies, levels = _targets() if resolved_ids else ({}, {})
+    misses = []
+    for pk, number, title, level, _priority, _created, responded, due, _r, _rd in response_rows:
+        actual = responded or as_of
+        late = calendar.between(due, actual) if actual > due else timedelta(0)
+        if late > timedelta(0):
+            misses.append(SlaMiss(pk, number, title, level, "response", due, responded, late))
+    for pk, number, title, level, priority, created, _a, _b, resolved, due in resolution_rows:
+        if resolved is not None:
+            target = policies.get((level, priority)) or levels[level]
+            paused = sla.holds_before(holds.get(pk, []), resolved)
+            due = sla.clock_thresholds(
+                calendar, start=created, target=target[1], holds=paused
+            ).due_at
+        actual = resolved or as_of
+        late = calendar.between(due, actual) if due is not None and actual > due else timedelta(0)
+        if late > timedelta(0):
+            misses.append(SlaMiss(pk, number, title, level, "resolution", due, resolved, late))
+    return misses
+
+
+def business_durations(orders: QuerySet[WorkOrder], *, calendar) -> list[tuple]:
+    """(service level id, response time, restore time) per order, in business time.
+
+    Response: received (created_at) → first response (responded_at), holds before the
+    response excluded (the response clock pauses on hold). Restore: received → resolved
+    (resolved_at), holds before the fix excluded. None where the order has no such time.
+    Two queries whatever the number of rows.
+    """
+    from . import sla
+
+    timed = orders.filter(Q(responded_at__isnull=False) | Q(resolved_at__isnull=False))
+    rows = list(
+        timed.values_list("pk", "service_level_id", "created_at", "responded_at", "resolved_at")
+    )
+    # A subquery, not a list of thousands of ids as parameters.
+    holds = _holds_by_order(timed.values("pk")) if rows else {}
+    result = []
+    for pk, level, created, responded, resolved in rows:
+        own = holds.get(pk, [])
+
+        def elapsed(stop, own=own, created=created):
+            if stop is None:
+                return None
+            return sla.business_elapsed(
+                calendar, start=created, now=stop, holds=sla.holds_before(own, stop)
+            )
+
+        result.append((level, elapsed(responded), elapsed(resolved)))
+    return result
+
+
+def complaints_in_period(*, start, end):
+    """Complaints raised in [start, end), oldest first, with their work order and engineer."""
+    from .models import Complaint
+
+    return (
+        Complaint.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("work_order", "engineer__person")
+        .order_by("created_at", "pk")
+    )
+
+
+def callback_totals(orders: QuerySet[WorkOrder]) -> dict:
+    """Work orders among `orders` called back at least once, and the mean satisfaction the
+    users gave on the callbacks that reached them (kept apart from their own ratings)."""
+    from django.db.models import Avg
+
+    from .models import Callback
+
+    return Callback.objects.filter(work_order__in=orders).aggregate(
+        orders=Count("work_order", distinct=True),
+        mean=Avg("satisfaction", filter=Q(outcome="reached")),
+    )
+
+
+def service_levels_with_p1() -> tuple[list, dict[int, int]]:
+    """The service levels, highest first, and each level's P1 response minutes (the SLA
+    policy may be stricter than the level for P1)."""
+    from servicedesk.models import ServiceLevel
+
+    from .models import SlaPolicy
+
+    p1 = dict(
+        SlaPolicy.objects.filter(priority="P1").values_list("service_level_id", "response_minutes")
+    )
+    return list(ServiceLevel.objects.order_by("-rank")), p1
+
+
+def devices_with_repeats(orders: QuerySet[WorkOrder], *, minimum: int = 2):
+    """Devices named on at least `minimum` of `orders`."""
+    from cmdb.models import ConfigurationItem
+
+    ids = (
+        orders.filter(device__isnull=False)
+        .order_by()  # a grouping: no ordering column may join the GROUP BY
+        .values("device_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=minimum)
+        .values("device_id")
+    )
+    return ConfigurationItem.objects.filter(pk__in=ids).order_by("asset_tag")

@@ -284,3 +284,15 @@ def published_record_id(*, reference: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def records_added(*, start, end) -> QuerySet[KnowledgeRecord]:
+    """Knowledge records written in [start, end): new records, not new versions of one
+    (a new version points at its predecessor) — what the monthly summary counts as added."""
+    return (
+        KnowledgeRecord.objects.filter(
+            created_at__gte=start, created_at__lt=end, previous_version__isnull=True
+        )
+        .select_related("fault_type__parent__parent")
+        .order_by("created_at", "pk")
+    )

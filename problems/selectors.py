@@ -240,3 +240,15 @@ def pareto_data(*, since: date, until: date, basis: str = ParetoBasis.CATEGORY):
             label = r["category__name"]
         data.append((label, r["n"]))
     return data
+
+
+def problems_in_period(*, start: datetime, end: datetime) -> QuerySet[Problem]:
+    """Problems raised or closed in [start, end), for the monthly service summary."""
+    return (
+        Problem.objects.filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(closed_at__gte=start, closed_at__lt=end)
+        )
+        .select_related("owner__person")
+        .order_by("created_at", "pk")
+    )

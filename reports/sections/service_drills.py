@@ -1,0 +1,203 @@
+"""Drill-down lists behind the service section's own figures (keys "summary.*").
+
+Each list is rebuilt from the frozen parameters through the owning app's selectors, with
+the same definition the figure used, so its count equals the figure. (The figures
+incidents.metrics defines drill to "service.*" keys, registered with those figures.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_noop as N_
+
+from changes.release_selectors import releases_in_period
+from changes.selectors import changes_in_period
+from incidents import selectors as incident_selectors
+from knowledge.selectors import records_added
+from problems.selectors import problems_in_period
+from servicedesk.calendar import business_calendar
+
+from .. import drill
+
+WORK_ORDER_COLUMNS = [
+    ("number", N_("Number")),
+    ("title", N_("Title")),
+    ("service_level__name", N_("Service level")),
+    ("department__name", N_("Department")),
+    ("category__name", N_("Category")),
+    ("status", N_("Status")),
+    ("created_at", N_("Received")),
+]
+RECORD_COLUMNS = [("number", N_("Number")), ("status", N_("Status")), ("created_at", N_("Raised"))]
+
+# Filters a row of a volume table adds to the received work orders (None: not recorded).
+RECEIVED_FILTERS = {
+    "channel": "channel",
+    "category_id": "category_id",
+    "department_id": "department_id",
+    "level_id": "service_level_id",
+    "device_id": "device_id",
+    "number": "number",
+}
+
+
+def _at(params, name) -> datetime:
+    return datetime.fromisoformat(params[name])
+
+
+def _work_order_url(order) -> str:
+    return reverse("incidents:detail", args=[order.number])
+
+
+def received(params):
+    orders = incident_selectors.work_orders_received(
+        start=_at(params, "start"), end=_at(params, "end")
+    )
+    for name, field in RECEIVED_FILTERS.items():
+        if name in params:
+            value = params[name]
+            orders = orders.filter(
+                **({f"{field}__isnull": True} if value is None else {field: value})
+            )
+    return orders.select_related("service_level", "department", "category").order_by("created_at")
+
+
+def _miss_ids(params, clock: str) -> tuple[list[int], list[int]]:
+    """(every miss, the misses not answered / resolved yet) of one clock."""
+    cohort = received({k: v for k, v in params.items() if k != "as_of"})
+    misses = [
+        m
+        for m in incident_selectors.sla_misses(
+            cohort, as_of=_at(params, "as_of"), calendar=business_calendar()
+        )
+        if m.clock == clock
+    ]
+    return [m.work_order_id for m in misses], [m.work_order_id for m in misses if not m.actual_at]
+
+
+def _clock_lists(clock: str, finished: str):
+    def met(params):
+        missed, _open = _miss_ids(params, clock)
+        return (
+            received(_cohort_params(params))
+            .filter(**{f"{finished}__isnull": False})
+            .exclude(pk__in=missed)
+        )
+
+    def counted(params):
+        _missed, unfinished = _miss_ids(params, clock)
+        return received(_cohort_params(params)).filter(
+            Q(**{f"{finished}__isnull": False}) | Q(pk__in=unfinished)
+        )
+
+    return met, counted
+
+
+def _cohort_params(params):
+    return {k: v for k, v in params.items() if k != "as_of"}
+
+
+def backlog(params):
+    orders = incident_selectors.work_orders_open_at(at=_at(params, "end"))
+    if "created_from" in params:
+        orders = orders.filter(created_at__gte=_at(params, "created_from"))
+    if "created_to" in params:
+        orders = orders.filter(created_at__lt=_at(params, "created_to"))
+    return orders.select_related("service_level", "department", "category").order_by("created_at")
+
+
+def repeat_devices(params):
+    return incident_selectors.devices_with_repeats(received(params))
+
+
+def complaints(params):
+    return incident_selectors.complaints_in_period(
+        start=_at(params, "start"), end=_at(params, "end")
+    )
+
+
+def _opened(selector):
+    def records(params):
+        start, end = _at(params, "start"), _at(params, "end")
+        return selector(start=start, end=end).filter(created_at__gte=start, created_at__lt=end)
+
+    return records
+
+
+def _closed(selector):
+    def records(params):
+        start, end = _at(params, "start"), _at(params, "end")
+        return selector(start=start, end=end).filter(closed_at__gte=start, closed_at__lt=end)
+
+    return records
+
+
+def _register() -> None:
+    drill.register(
+        "summary.received", records=received, columns=WORK_ORDER_COLUMNS, url=_work_order_url
+    )
+    for clock, finished in (("response", "responded_at"), ("resolution", "resolved_at")):
+        met, counted = _clock_lists(clock, finished)
+        drill.register(
+            f"summary.{clock}_met", records=met, columns=WORK_ORDER_COLUMNS, url=_work_order_url
+        )
+        drill.register(
+            f"summary.{clock}_counted",
+            records=counted,
+            columns=WORK_ORDER_COLUMNS,
+            url=_work_order_url,
+        )
+    drill.register(
+        "summary.called_back",
+        records=lambda params: received(params).filter(callbacks__isnull=False).distinct(),
+        columns=WORK_ORDER_COLUMNS,
+        url=_work_order_url,
+    )
+    drill.register(
+        "summary.backlog", records=backlog, columns=WORK_ORDER_COLUMNS, url=_work_order_url
+    )
+    drill.register(
+        "summary.repeat_devices",
+        records=repeat_devices,
+        columns=[("asset_tag", N_("Asset tag")), ("name", N_("Device"))],
+        url=lambda item: reverse("cmdb:ci_detail", args=[item.pk]),
+    )
+    drill.register(
+        "summary.complaints",
+        records=complaints,
+        columns=[
+            ("created_at", N_("Raised at")),
+            ("work_order__number", N_("Work order")),
+            ("description", N_("Description")),
+            ("status", N_("Status")),
+        ],
+    )
+    for name, selector in (
+        ("problems", problems_in_period),
+        ("changes", changes_in_period),
+        ("releases", releases_in_period),
+    ):
+        drill.register(
+            f"summary.{name}_opened",
+            records=_opened(selector),
+            columns=RECORD_COLUMNS,
+            url=lambda record: record.get_absolute_url(),
+        )
+        drill.register(
+            f"summary.{name}_closed",
+            records=_closed(selector),
+            columns=RECORD_COLUMNS,
+            url=lambda record: record.get_absolute_url(),
+        )
+    drill.register(
+        "summary.knowledge_added",
+        records=lambda params: records_added(start=_at(params, "start"), end=_at(params, "end")),
+        columns=[("number", N_("Number")), ("title", N_("Title")), ("status", N_("Status"))],
+        url=lambda record: record.get_absolute_url(),
+    )
+
+
+_register()
