@@ -263,6 +263,9 @@ def count_filters(*, as_of: datetime | None = None) -> dict[str, Q]:
     }
 
 
+NO_DEPARTMENT = 0  # department_id for the orders of no department (the reporter has none)
+
+
 def received_orders(
     *,
     start: datetime,
@@ -274,7 +277,9 @@ def received_orders(
     orders = WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
         status=Status.CANCELLED
     )
-    if department_id:
+    if department_id == NO_DEPARTMENT:
+        orders = orders.filter(department__isnull=True)
+    elif department_id:
         orders = orders.filter(department_id=department_id)
     if level:
         orders = orders.filter(service_level_id=level)
