@@ -5,23 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cmdb', '0004_lock_version'),
-        ('incidents', '0008_filing_keys'),
-        ('servicedesk', '0010_service_commitment'),
+        ("cmdb", "0004_lock_version"),
+        ("incidents", "0008_filing_keys"),
+        ("servicedesk", "0010_service_commitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workorder',
-            name='callback_satisfaction',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='satisfaction on call-back'),
+            model_name="workorder",
+            name="callback_satisfaction",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="satisfaction on call-back"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workorder',
-            constraint=models.CheckConstraint(condition=models.Q(('callback_satisfaction__isnull', True), models.Q(('callback_satisfaction__gte', 1), ('callback_satisfaction__lte', 5)), _connector='OR'), name='work_order_callback_satisfaction_1_to_5'),
+            model_name="workorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("callback_satisfaction__isnull", True),
+                    models.Q(("callback_satisfaction__gte", 1), ("callback_satisfaction__lte", 5)),
+                    _connector="OR",
+                ),
+                name="work_order_callback_satisfaction_1_to_5",
+            ),
         ),
     ]
 

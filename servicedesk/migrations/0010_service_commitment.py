@@ -5,29 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('servicedesk', '0009_email_verification'),
+        ("servicedesk", "0009_email_verification"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceCommitment',
+            name="ServiceCommitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(choices=[('response_rate', 'Response rate'), ('response_attainment', 'Responded in time'), ('resolution_attainment', 'Resolved in time'), ('first_contact_rate', 'First-contact resolution'), ('satisfied_rate', 'Satisfied users'), ('availability', 'Availability'), ('response_time', 'Response time (business minutes)'), ('restore_time', 'Restore time (business minutes)')], max_length=30, verbose_name='figure')),
-                ('op', models.CharField(choices=[('>=', '≥'), ('>', '>'), ('<=', '≤'), ('<', '<'), ('between', 'between')], max_length=8, verbose_name='comparison')),
-                ('value', models.FloatField(help_text='Rates as ratios: 0.95 is 95 %.', verbose_name='value')),
-                ('upper', models.FloatField(blank=True, null=True, verbose_name='upper bound')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('source', models.CharField(blank=True, help_text='Where the commitment comes from and how it was read, e.g. “Contract §6.3.3”.', max_length=200, verbose_name='source')),
-                ('service_level', models.ForeignKey(blank=True, help_text='Empty: applies to every service level without a row of its own.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='servicedesk.servicelevel', verbose_name='service level')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        choices=[
+                            ("response_rate", "Response rate"),
+                            ("response_attainment", "Responded in time"),
+                            ("resolution_attainment", "Resolved in time"),
+                            ("first_contact_rate", "First-contact resolution"),
+                            ("satisfied_rate", "Satisfied users"),
+                            ("availability", "Availability"),
+                            ("response_time", "Response time (business minutes)"),
+                            ("restore_time", "Restore time (business minutes)"),
+                        ],
+                        max_length=30,
+                        verbose_name="figure",
+                    ),
+                ),
+                (
+                    "op",
+                    models.CharField(
+                        choices=[
+                            (">=", "≥"),
+                            (">", ">"),
+                            ("<=", "≤"),
+                            ("<", "<"),
+                            ("between", "between"),
+                        ],
+                        max_length=8,
+                        verbose_name="comparison",
+                    ),
+                ),
+                (
+                    "value",
+                    models.FloatField(
+                        help_text="Rates as ratios: 0.95 is 95 %.", verbose_name="value"
+                    ),
+                ),
+                ("upper", models.FloatField(blank=True, null=True, verbose_name="upper bound")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the commitment comes from and how it was read, e.g. “Contract §6.3.3”.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "service_level",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: applies to every service level without a row of its own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="servicedesk.servicelevel",
+                        verbose_name="service level",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service commitment',
-                'verbose_name_plural': 'service commitments',
-                'ordering': ['key', 'service_level__rank', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'service_level', 'valid_from'), name='commitment_once_per_day'), models.UniqueConstraint(condition=models.Q(('service_level__isnull', True)), fields=('key', 'valid_from'), name='commitment_general_once_per_day'), models.CheckConstraint(condition=models.Q(models.Q(('op', 'between'), _negated=True), models.Q(('upper__gte', models.F('value')), ('upper__isnull', False)), _connector='OR'), name='commitment_between_has_upper', violation_error_message='A range needs an upper bound at least the value.')],
+                "verbose_name": "service commitment",
+                "verbose_name_plural": "service commitments",
+                "ordering": ["key", "service_level__rank", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "service_level", "valid_from"),
+                        name="commitment_once_per_day",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("service_level__isnull", True)),
+                        fields=("key", "valid_from"),
+                        name="commitment_general_once_per_day",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("op", "between"), _negated=True),
+                            models.Q(("upper__gte", models.F("value")), ("upper__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="commitment_between_has_upper",
+                        violation_error_message="A range needs an upper bound at least the value.",
+                    ),
+                ],
             },
         ),
     ]
