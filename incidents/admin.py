@@ -148,6 +148,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "cancel_reason",
         "rating",
         "rating_comment",
+        "callback_satisfaction",
         "reopen_count",
         "created_at",
         "updated_at",
@@ -193,7 +194,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
                     "resolution",
                     ("first_contact_resolution", "knowledge_record_id"),
                     ("close_reason", "cancel_reason", "closed_at"),
-                    ("rating", "rating_comment", "reopen_count"),
+                    ("rating", "rating_comment", "callback_satisfaction", "reopen_count"),
                     ("created_at", "updated_at"),
                 ]
             },

@@ -294,7 +294,7 @@ class _Builder:
                                         satisfaction=satisfaction, comment=comment, at=at)  # fmt: skip
                     events.append(_ev(EventKind.CALLBACK, self.desk, at, body=comment,
                                       data={"reached": True, "satisfaction": satisfaction}))  # fmt: skip
-                    order.rating = satisfaction
+                    order.callback_satisfaction = satisfaction
                     order.close_reason = CloseReason.CALLBACK
                     step("close", Status.RESOLVED, Status.CLOSED, at, self.desk, comment)
                 else:  # nobody answered; closed automatically after three working days

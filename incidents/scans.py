@@ -23,6 +23,7 @@ from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 from servicedesk.notifications import notify_many
 
+from . import sla
 from .choices import OPEN_STATUSES, EventKind, NoticeLevel, SlaClock, Status
 from .models import SlaNotice, WorkOrder, WorkOrderEvent
 from .selectors import queue_counts_changed
@@ -124,8 +125,11 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None =
     )
     # An instant is reached once it has passed: an action exactly at the due instant is on
     # time in the services, so the scan does not call it late either.
+    # A breach is judged in business time: a 17:30 due point is not breached at 18:00 or
+    # at 08:30 sharp the next working day, since no business time has passed (sla.in_time).
+    reached = sla.breach_cutoff(business_calendar(), now) if rule.breach_flag else now
     rows = WorkOrder.objects.filter(
-        status__in=OPEN_STATUSES, **{f"{rule.instant}__lt": now}, **rule.pending
+        status__in=OPEN_STATUSES, **{f"{rule.instant}__lt": reached}, **rule.pending
     )
     flag = CLOCK_BREACH_FLAG.get(rule.clock)
     if flag:

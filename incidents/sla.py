@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from servicedesk.business_time import BusinessCalendar
+from servicedesk.business_time import MAX_IDLE_DAYS, BusinessCalendar
 
 Interval = tuple[datetime, datetime | None]  # an open interval has no end yet
 
@@ -78,3 +78,36 @@ def business_elapsed(
         if end > begin:
             total -= calendar.between(begin, end)
     return max(total, timedelta(0))
+
+
+def in_time(calendar: BusinessCalendar, due: datetime | None, at: datetime) -> bool:
+    """Whether an action at `at` met a clock due at `due`, compared in business time: in
+    time while no business time has passed since the due point. Answered at 08:30 the
+    next working morning after a 17:30 due point is in time; clock times would say late."""
+    return due is None or calendar.between(due, at) == timedelta(0)
+
+
+def breach_cutoff(calendar: BusinessCalendar, now: datetime) -> datetime:
+    """The instant c such that a clock due at `due` is breached at `now` exactly when
+    `due < c` (some business time has passed since the due point).
+
+    `now` itself while business time is running up to it; otherwise the end of the last
+    working period before it (at 18:00 or at 08:30 sharp, a 17:30 due point has not yet
+    had any business time pass). A plain instant, so the scans and the figures filter an
+    indexed due column with it instead of testing each row in Python.
+    """
+    from datetime import datetime as dt
+
+    tz = calendar.tz
+    local = now.astimezone(tz)
+    day = local.date()
+    for _ in range(MAX_IDLE_DAYS):
+        for start, end in reversed(calendar.periods_on(day)):
+            lo = dt.combine(day, start, tzinfo=tz)
+            hi = dt.combine(day, end, tzinfo=tz)
+            if lo < local <= hi:
+                return now
+            if hi < local:
+                return hi
+        day -= timedelta(days=1)
+    raise ValueError("no working period before the instant")

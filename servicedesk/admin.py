@@ -12,6 +12,7 @@ from .models import (
     Location,
     Notification,
     Person,
+    ServiceCommitment,
     ServiceLevel,
     WorkingPeriod,
 )
@@ -195,3 +196,17 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ServiceCommitment)
+class ServiceCommitmentAdmin(admin.ModelAdmin):
+    """The contract's commitments as data: a new row from a day on replaces the old one
+    for later periods; reports already made keep what they were measured against."""
+
+    list_display = ["key", "service_level", "op", "value", "upper", "valid_from", "source"]
+    list_filter = ["key", "service_level"]
+    list_select_related = ["service_level"]
+    date_hierarchy = "valid_from"
+
+
+auditlog.register(ServiceCommitment)

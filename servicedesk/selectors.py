@@ -1,11 +1,12 @@
 """Reads of the organisation that depend on who is asking."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from .choices import Role
-from .models import CalendarDay, Person, ServiceLevel, WorkingPeriod
+from .models import CalendarDay, Person, ServiceCommitment, ServiceLevel, WorkingPeriod
 from .roles import is_staff_role, user_has_role
 
 
@@ -73,3 +74,54 @@ def notification_unread_count(*, user) -> int:
     from .models import Notification
 
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- the contract's commitments --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A commitment in force, shaped like reports.definitions.Target (op, value, upper,
+    source) so the reports convert it field for field; servicedesk cannot import reports."""
+
+    op: str
+    value: float
+    upper: float | None = None
+    source: str = ""
+
+    def met(self, value) -> bool | None:
+        if value is None or not isinstance(value, int | float):
+            return None
+        if self.op == ">=":
+            return value >= self.value
+        if self.op == ">":
+            return value > self.value
+        if self.op == "<=":
+            return value <= self.value
+        if self.op == "<":
+            return value < self.value
+        return self.value <= value <= (self.upper if self.upper is not None else self.value)
+
+
+def commitments_by_level(day: date) -> dict[int | None, dict[str, Commitment]]:
+    """Every commitment in force on `day`, keyed by service level id (None: the general
+    rows), then by figure key. The newest row valid on `day` wins. One query."""
+    rows = ServiceCommitment.objects.filter(valid_from__lte=day).order_by(
+        "key", "service_level_id", "-valid_from"
+    )
+    result: dict[int | None, dict[str, Commitment]] = {}
+    for row in rows:
+        per_level = result.setdefault(row.service_level_id, {})
+        if row.key not in per_level:  # the newest valid row comes first
+            per_level[row.key] = Commitment(row.op, row.value, row.upper, row.source)
+    return result
+
+
+def commitments_in_force(day: date, *, level_id: int | None = None) -> dict[str, Commitment]:
+    """The commitments in force on `day`: the general rows, overridden by the rows of
+    service level `level_id` when one is given."""
+    every = commitments_by_level(day)
+    merged = dict(every.get(None, {}))
+    if level_id is not None:
+        merged.update(every.get(level_id, {}))
+    return merged

@@ -104,6 +104,7 @@ class WorkOrderSerializer(serializers.ModelSerializer):
             "knowledge_record_id",
             "rating",
             "rating_comment",
+            "callback_satisfaction",
             "reopen_count",
             "lock_version",
             "created_at",

@@ -197,6 +197,11 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
+    # The user's answer on the desk's call-back (回访), kept apart from `rating` (the
+    # user's own rating in the portal) so neither overwrites the other.
+    callback_satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction on call-back"), null=True, blank=True
+    )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     parent = models.ForeignKey(
@@ -244,7 +249,12 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="work_order_rating_1_to_5",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(callback_satisfaction__isnull=True)
+                | models.Q(callback_satisfaction__gte=1, callback_satisfaction__lte=5),
+                name="work_order_callback_satisfaction_1_to_5",
+            ),
         ]
 
     def __str__(self):

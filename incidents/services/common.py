@@ -128,12 +128,15 @@ def _tell(recipients, work_order, subject: str, body: str = "") -> None:
 
 
 def _mark_responded(work_order: WorkOrder, actor, at) -> None:
-    """The first engineer action meets the response target (§6.2.1)."""
+    """The first staff action that reaches the requester meets the response target
+    (§6.2.1): a visible comment, the engineer's confirmation of execution, a hold or the
+    fix. Internal notes and the dispatch alone (routing inside the desk; the requester is
+    not told) do not call this. In time is judged in business time."""
     if work_order.responded_at is None and actor.pk != work_order.requester_id:
         work_order.responded_at = at
         # A breach the scan already recorded stays one (a clock never un-breaches).
-        work_order.response_breached = work_order.response_breached or bool(
-            work_order.response_due_at and at > work_order.response_due_at
+        work_order.response_breached = work_order.response_breached or not sla.in_time(
+            business_calendar(), work_order.response_due_at, at
         )
 
 
@@ -169,8 +172,8 @@ def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:
     work_order.resolve_due_at = resolution.due_at
     work_order.resolve_escalate_at = resolution.escalate_at
     if work_order.responded_at and work_order.response_due_at:
-        work_order.response_breached = (
-            work_order.response_breached or work_order.responded_at > work_order.response_due_at
+        work_order.response_breached = work_order.response_breached or not sla.in_time(
+            calendar, work_order.response_due_at, work_order.responded_at
         )
 
 

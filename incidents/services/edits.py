@@ -58,8 +58,11 @@ def work_order_comment(
     from ..attachments import attachments_add
 
     attachments_add(work_order=work_order, actor=actor, files=files, event=event, internal=internal)
-    if actor.pk != work_order.requester_id and permissions.user_has_role(
-        actor, *permissions.WORK_ROLES
+    # Only what reaches the requester answers them: an internal note is no response.
+    if (
+        not internal
+        and actor.pk != work_order.requester_id
+        and permissions.user_has_role(actor, *permissions.WORK_ROLES)
     ):
         _mark_responded(work_order, actor, at)
     workflow.save(work_order)
@@ -214,8 +217,9 @@ def callback_record(
     )
     callback.full_clean()
     callback.save()
-    if reached and work_order.rating is None:
-        work_order.rating = satisfaction
+    if reached:
+        # Kept apart from the user's own rating (`rating`), which never overwrites it.
+        work_order.callback_satisfaction = satisfaction
     _event(
         work_order,
         kind=EventKind.CALLBACK,

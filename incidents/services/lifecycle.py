@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsm import workflow
+from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 
-from .. import permissions
+from .. import permissions, sla
 from ..choices import (
     OPEN_STATUSES,
     CancelReason,
@@ -285,15 +286,19 @@ def work_order_resolve(
 
 def _resolve(work_order, *, actor, resolution, knowledge_record_id=None, by_parent=False):
     at = timezone.now()
-    # Fixed at the desk with nobody dispatched; a child fixed by its parent's work is not.
+    # Fixed at the desk with nobody dispatched; a child of an outage is fixed by its
+    # parent's work (even when the desk closes it itself), so it is not.
     work_order.first_contact_resolution = (
-        not by_parent and work_order.status == Status.NEW and work_order.assigned_at is None
+        not by_parent
+        and work_order.parent_id is None
+        and work_order.status == Status.NEW
+        and work_order.assigned_at is None
     )
     _mark_responded(work_order, actor, at)
     work_order.knowledge_record_id = knowledge_record_id
     # Past due once (the scan flagged it) stays a breach, whatever holds came after.
-    work_order.resolution_breached = work_order.resolution_breached or bool(
-        work_order.resolve_due_at and at > work_order.resolve_due_at
+    work_order.resolution_breached = work_order.resolution_breached or not sla.in_time(
+        business_calendar(), work_order.resolve_due_at, at
     )
     # Waiting for the user's confirmation does not run the resolution clock.
     HoldPeriod.objects.create(work_order=work_order, reason=HoldReason.USER, started_at=at)

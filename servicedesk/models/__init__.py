@@ -1,5 +1,6 @@
 from .calendar import CalendarDay, CalendarYear, WorkingPeriod
 from .catalogue import Category, Team
+from .commitment import CommitmentKey, CommitmentOp, ServiceCommitment
 from .notification import MailState, Notification
 from .organisation import Building, Department, Location, Person, ServiceLevel
 
@@ -8,11 +9,14 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Category",
+    "CommitmentKey",
+    "CommitmentOp",
     "Department",
     "Location",
     "MailState",
     "Notification",
     "Person",
+    "ServiceCommitment",
     "ServiceLevel",
     "Team",
     "WorkingPeriod",

@@ -31,13 +31,17 @@ def test_quality_figures_for_a_month(file_order, agent, engineer, end_user):
         services.callback_record(work_order=at_desk, actor=agent, reached=True, satisfaction=5)
         services.callback_record(work_order=late, actor=agent, reached=True, satisfaction=3)
     figures = quality_figures(
-        start=datetime(2026, 11, 1, tzinfo=SH), end=datetime(2026, 12, 1, tzinfo=SH)
+        start=datetime(2026, 11, 1, tzinfo=SH),
+        end=datetime(2026, 12, 1, tzinfo=SH),
+        as_of=datetime(2026, 11, 24, 16, 0, tzinfo=SH),
     )
     assert figures.received == 3  # the cancelled one does not count
     assert figures.responded == 2
+    # The unanswered one was due at 11:00: a miss, not left out.
     assert figures.response_rate == round(2 / 3, 4)
     assert figures.resolved == 2
-    assert figures.resolution_attainment == 0.5
+    # One in time, one late, and the unanswered one open past its 13:30 due point.
+    assert figures.resolution_attainment == round(1 / 3, 4)
     assert figures.first_contact_rate == 0.5
     assert figures.satisfaction == 4.0
     assert figures.satisfied_rate == 0.5

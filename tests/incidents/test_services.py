@@ -68,7 +68,8 @@ def test_full_lifecycle_with_callback(file_order, agent, engineer, end_user):
     wo.refresh_from_db()
     assert wo.status == Status.CLOSED
     assert wo.close_reason == CloseReason.CALLBACK
-    assert wo.rating == 5 and callback.satisfaction == 5
+    # The call-back's answer is kept apart from the user's own rating.
+    assert wo.callback_satisfaction == 5 and wo.rating is None and callback.satisfaction == 5
     transitions = list(
         wo.events.filter(kind=EventKind.TRANSITION).values_list("status_to", flat=True)
     )
