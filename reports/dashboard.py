@@ -335,38 +335,17 @@ def figure_texts() -> list[tuple[str, str, str]]:
     return texts
 
 
-GRID_TTL = 300  # seconds: bounds the lag of an overdue point passing with no write at all
+def _grid(months: list[Period], now: datetime):
+    """The grouped counts of `months`, each month cached on its own (dashboard_cache)."""
+    from . import dashboard_cache
 
-
-def _grid(start: datetime, end: datetime, now: datetime):
-    """The grouped counts and the instant they were made, cached until the next work-order
-    write. Every write through the services and every SLA scan action bumps incidents'
-    counts version (the queue's cached tab counts use the same one), so a cached grid is
-    never older than the last change; the scan, which runs every minute, also bumps it
-    when an order passes a due point. At 100,000 orders the grouped aggregate takes most
-    of a second on SQLite; the cached grid a few milliseconds."""
-    from django.core.cache import cache
-
-    from incidents.selectors import COUNTS_VERSION_KEY
-
-    version = cache.get_or_set(COUNTS_VERSION_KEY, 1, None)
-    key = f"reports:dashboard-grid:{start.isoformat()}:{end.isoformat()}:{version}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    grid = metrics.quality_counts(
-        start=start, end=end, by=("month", "level", "department"), as_of=now
-    )
-    cache.set(key, (grid, now), GRID_TTL)
-    return grid, now
+    return dashboard_cache.grid(months, now), now
 
 
 def dashboard(*, month: Period, now: datetime | None = None) -> Dashboard:
     """The dashboard of `month` (and the twelve months before it), as of `now`."""
     now = now or timezone.now()
-    first = month.trailing(TREND_MONTHS + 1)[0]
-    start, end = first.start_at, month.end_at
-    grid, now = _grid(start, end, now)
+    grid, now = _grid(month.trailing(TREND_MONTHS + 1), now)
     empty = QualityFigures()
     by_month: dict[date, QualityFigures] = {}
     by_level: dict[int, QualityFigures] = {}

@@ -183,3 +183,36 @@ def test_the_api_gives_the_same_numbers_as_the_page(client, manager, month_of_or
         by_key["response_rate"]["met"] is False and by_key["response_rate"]["target"] == "≥ 100 %"
     )
     assert by_key["received"]["value"] == 3
+
+
+def test_a_write_recounts_only_the_month_the_order_was_received_in(month_of_orders, agent, now):
+    """Each month's counts are cached apart: answering a November order leaves October's
+    (and every other past month's) cached counts alone and recounts November alone."""
+    month = Period.month(2026, 11)
+    dashboard(month=month, now=now)
+    before = _responded(month, now)
+    with CaptureQueriesContext(connection) as warm:
+        dashboard(month=month, now=now)
+    from incidents.models import WorkOrder
+
+    unanswered = WorkOrder.objects.get(created_at__date=datetime(2026, 11, 4).date())
+    services.work_order_comment(work_order=unanswered, actor=agent, body="已收到")
+    with CaptureQueriesContext(connection) as after_write:
+        dashboard(month=month, now=now)
+    grouped = [q["sql"] for q in after_write.captured_queries if "GROUP BY" in q["sql"]]
+    # One grouped count, bounded to November: October is served from its cache.
+    assert len(grouped) == 1
+    assert len(after_write.captured_queries) == len(warm.captured_queries) + 1
+    assert _responded(month, now) == before + 1
+    from reports import dashboard_cache
+
+    with CaptureQueriesContext(connection) as october:
+        dashboard_cache.grid([Period.month(2026, 10)], now)
+    assert october.captured_queries == []  # still cached: the write was in November
+
+
+def _responded(month, now):
+    from reports import dashboard_cache
+
+    grid = dashboard_cache.grid([month], now)
+    return sum(figures.responded for figures in grid.values())
