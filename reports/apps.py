@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from itsm import approvals
+
+        from .approvals import report_decisions_pending
+
+        approvals.register("reports", report_decisions_pending)
