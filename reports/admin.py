@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from .models import GenerationJob, Report, ReportDelivery, ReportSetting
+from .services import report_setting_changed
 
 auditlog.register(Report, exclude_fields=["data", "updated_at", "lock_version", "reminded_for"])
 auditlog.register(ReportSetting)
@@ -88,6 +89,15 @@ class ReportSettingAdmin(admin.ModelAdmin):
     list_display = ["type", "enabled", "due_day", "holiday_rule", "reminder_days"]
     list_editable = ["enabled", "due_day", "holiday_rule", "reminder_days"]
     filter_horizontal = ["recipients"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        moved = report_setting_changed(setting=obj)
+        if moved:
+            self.message_user(
+                request,
+                _("The due date of %(count)s undelivered report(s) moved.") % {"count": moved},
+            )
 
 
 @admin.register(ReportDelivery)

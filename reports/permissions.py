@@ -13,7 +13,7 @@ from itsm.permissions import permits
 from servicedesk.choices import Role
 from servicedesk.roles import user_has_role
 
-from .choices import OPEN_STATUSES, ReportStatus
+from .choices import ReportStatus
 from .registry import REPORT_TYPES
 
 READERS = (Role.MANAGER, Role.SUPERVISOR, Role.ADMIN)
@@ -106,9 +106,9 @@ def report_refusal(user, report, action: str) -> str:
     if action == "deliver":
         if not (system or user_has_role(user, *DELIVERERS)):
             return _("Only service supervisors and managers deliver reports.")
-        if report.status not in OPEN_STATUSES or report.status == ReportStatus.DRAFT:
-            if report.status == ReportStatus.DELIVERED:
-                return _("This report was delivered already.")
+        if report.status == ReportStatus.DELIVERED:
+            return _("This report was delivered already.")
+        if report.status == ReportStatus.DRAFT:
             return _("Confirm the report before delivering it.")
         if report.needs_client_approval and report.status != ReportStatus.APPROVED:
             return _("The client approves this report before it is delivered.")

@@ -86,6 +86,20 @@ def report_due_date(code: str, period: Period, *, setting: ReportSetting | None 
     )
 
 
+def report_setting_changed(*, setting: ReportSetting) -> int:
+    """Move the due dates of the type's undelivered reports to the edited setting (and
+    let the reminders start over for a moved date). Returns how many moved."""
+    moved = 0
+    for report in Report.objects.filter(
+        type=setting.type, status__in=OPEN_STATUSES, preliminary=False
+    ).only("pk", "type", "period_kind", "period_start", "period_end", "due_on"):
+        due = report_due_date(setting.type, report.period, setting=setting)
+        if due != report.due_on:
+            Report.objects.filter(pk=report.pk).update(due_on=due, reminded_for=None)
+            moved += 1
+    return moved
+
+
 # --- generation ----------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from reports import services
 from reports.due import current_point, due_date, nominal_due_date, reminder_points
+from reports.models import Report
 from reports.periods import Period
 
 
@@ -72,3 +73,20 @@ def test_a_make_up_working_day_counts_as_working():
     setting.due_day = 10
     setting.save()
     assert services.report_due_date("service_summary", Period.month(2026, 9)) == date(2026, 10, 10)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("calendar_2026", "report_data", "in_english")
+def test_editing_the_setting_moves_open_reports_due_dates(fake_sections, supervisor):
+    report = services.report_generate(
+        type="service_summary", period=Period.month(2026, 9), actor=supervisor,
+        today=date(2026, 11, 3),
+    )  # fmt: skip
+    Report.objects.filter(pk=report.pk).update(reminded_for=date(2026, 9, 30))
+    setting = services.report_setting_get("service_summary")
+    setting.holiday_rule = "after"
+    setting.save()
+    assert services.report_setting_changed(setting=setting) == 1
+    report.refresh_from_db()
+    assert report.due_on == date(2026, 10, 8) and report.reminded_for is None
+    assert services.report_setting_changed(setting=setting) == 0
