@@ -21,9 +21,12 @@ FIRST_ORDER = datetime(2026, 1, 10, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def in_english():
+def in_english(settings):
+    """Messages asserted in English: this thread, the pages (no Accept-Language: the
+    default language) and mail (sent in the default language)."""
     from django.utils import translation
 
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

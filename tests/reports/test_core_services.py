@@ -246,3 +246,24 @@ def test_a_pdf_that_fails_to_render_is_not_mailed(
     assert delivery.report_mail_send(report_pk=report.pk) == {"sent": 0, "failed": 1}
     assert not [m for m in mailoutbox if m.attachments]
     assert "font missing" in ReportDelivery.objects.get().error
+
+
+def test_a_worker_that_finishes_second_returns_the_first_ones_report(
+    fake_sections, manager, monkeypatch
+):
+    from reports import registry
+
+    original = registry.build_sections
+    parallel = {}
+
+    def slow_build(*args, **kwargs):
+        # While this worker builds, another one generates the same report and commits.
+        if not parallel:
+            parallel["started"] = True
+            parallel["report"] = _generate(system_user())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(registry, "build_sections", slow_build)
+    report = _generate(manager)
+    assert report.pk == parallel["report"].pk
+    assert Report.objects.count() == 1
