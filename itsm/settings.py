@@ -289,6 +289,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.remind_due",
         "schedule": crontab(minute=0, hour=8),
     },
+    "reports-jobs-sweep": {"task": "reports.tasks.generation_jobs_sweep", "schedule": 60 * 5},
 }
 
 # --- REST API -------------------------------------------------------------------------

@@ -484,3 +484,31 @@ def generation_job_run(*, job_pk: int) -> GenerationJob | None:
     GenerationJob.objects.filter(pk=job.pk).update(**fields)
     job.refresh_from_db()
     return job
+
+
+JOB_HAND_OFF_GRACE = timedelta(minutes=2)
+JOB_RUNNING_LIMIT = timedelta(minutes=30)
+
+
+def generation_jobs_sweep(*, now=None) -> dict[str, int]:
+    """Beat: hand queued jobs whose hand-off to Celery was lost (broker down at the time)
+    to a worker again, and fail jobs a killed worker left running, so no page polls for
+    ever. Re-queueing is safe: `generation_job_run` claims a job once."""
+    from . import tasks
+
+    now = now or timezone.now()
+    stale = GenerationJob.objects.filter(
+        status=JobStatus.RUNNING, created_at__lt=now - JOB_RUNNING_LIMIT
+    ).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        message=_("The generation stopped (the worker was interrupted). Generate it again."),
+    )
+    queued = list(
+        GenerationJob.objects.filter(
+            status=JobStatus.QUEUED, created_at__lt=now - JOB_HAND_OFF_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for pk in queued:
+        tasks.report_generation_run.delay(pk)
+    return {"requeued": len(queued), "failed": stale}

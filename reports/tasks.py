@@ -38,3 +38,11 @@ def report_mail(report_pk: int) -> dict:
     from .delivery import report_mail_send
 
     return report_mail_send(report_pk=report_pk)
+
+
+@shared_task
+def generation_jobs_sweep() -> dict:
+    """Beat: re-queue lost generation jobs, fail ones a killed worker left running."""
+    from .services import generation_jobs_sweep as sweep
+
+    return sweep()

@@ -105,3 +105,30 @@ def test_engineers_cannot_generate(client, engineer):
         "/api/reports/generate/", {"type": "service_summary", "period": "2026-09"}
     )
     assert response.status_code == 403
+
+
+def test_the_list_reads_a_flat_number_of_queries(
+    client, manager, fake_sections, supervisor, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/reports/").status_code == 200
+        return len(captured)
+
+    services.report_generate(
+        type="service_summary", period=Period.month(2026, 1), actor=supervisor,
+        today=date(2026, 11, 3),
+    )  # fmt: skip
+    few = queries()
+    for month in range(2, 10):
+        report = services.report_generate(
+            type="service_summary", period=Period.month(2026, month), actor=supervisor,
+            today=date(2026, 11, 3),
+        )  # fmt: skip
+        services.report_confirm(report=report, actor=supervisor, lock_version=None)
+    assert queries() == few

@@ -169,3 +169,20 @@ def test_a_job_for_an_existing_report_says_so(fake_sections, manager):
     )
     job = services.generation_job_run(job_pk=job.pk)
     assert job.report == existing and "existed already" in job.message
+
+
+def test_the_sweep_requeues_lost_jobs_and_fails_abandoned_ones(fake_sections, manager):
+    lost = services.generation_job_create(
+        actor=manager, type="service_summary", period=Period.month(2026, 9)
+    )
+    abandoned = services.generation_job_create(
+        actor=manager, type="repair_summary", period=Period.month(2026, 9)
+    )
+    GenerationJob.objects.filter(pk=abandoned.pk).update(status=JobStatus.RUNNING)
+    assert tasks.generation_jobs_sweep() == {"requeued": 0, "failed": 0}  # too recent
+    later = datetime(2026, 12, 31, tzinfo=UTC)
+    assert services.generation_jobs_sweep(now=later) == {"requeued": 1, "failed": 1}
+    lost.refresh_from_db()
+    abandoned.refresh_from_db()
+    assert lost.status == JobStatus.DONE and lost.report is not None  # Celery runs eagerly
+    assert abandoned.status == JobStatus.FAILED and "interrupted" in abandoned.message
