@@ -75,7 +75,7 @@ def job_rows(qs, user, action: str):
 
 
 def report_refusal(user, report, action: str) -> str:
-    """Actions: generate, confirm, approve, deliver ("" = allowed)."""
+    """Actions: generate, confirm, approve, deliver, resend ("" = allowed)."""
     system = is_system_user(user)
     if action == "generate":
         if system or user_has_role(user, *GENERATORS):
@@ -112,5 +112,11 @@ def report_refusal(user, report, action: str) -> str:
             return _("Confirm the report before delivering it.")
         if report.needs_client_approval and report.status != ReportStatus.APPROVED:
             return _("The client approves this report before it is delivered.")
+        return ""
+    if action == "resend":
+        if not (system or user_has_role(user, *DELIVERERS)):
+            return _("Only service supervisors and managers deliver reports.")
+        if report.status != ReportStatus.DELIVERED:
+            return _("Only a delivered report is mailed again.")
         return ""
     return _("Unknown action.")

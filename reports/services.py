@@ -315,6 +315,16 @@ def report_deliver(
     return report
 
 
+def report_resend(*, report: Report, actor) -> Report:
+    """Mail a delivered report again to the recipients it has not reached (after an
+    address was corrected or the mail server came back); those reached get nothing."""
+    from . import tasks
+
+    workflow.require(report_refusal(actor, report, "resend"))
+    workflow.after_commit(tasks.report_mail.delay, report.pk)
+    return report
+
+
 # --- scheduled work --------------------------------------------------------------------------
 
 

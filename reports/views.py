@@ -34,6 +34,8 @@ ACTIONS = {
     "approve": services.report_approve,
     "deliver": services.report_deliver,
 }
+# Mailing again changes no state: no lock_version.
+RESEND = "resend"
 
 
 def _error_text(exc) -> str:
@@ -89,8 +91,9 @@ def report_archive(request):
 def report_detail(request, number):
     report = _report_or_404(request, number)
     user = request.user
-    refusals = {action: report_refusal(user, report, action) for action in ACTIONS}
+    refusals = {action: report_refusal(user, report, action) for action in (*ACTIONS, RESEND)}
     setting = services.report_setting_get(report.type)
+    deliveries = list(selectors.report_deliveries(report=report))
     return render(
         request,
         "reports/report_detail.html",
@@ -98,7 +101,8 @@ def report_detail(request, number):
             "report": report,
             "sections": selectors.report_sections(report),
             "versions": selectors.report_versions(user=user, report=report),
-            "deliveries": selectors.report_deliveries(report=report),
+            "deliveries": deliveries,
+            "undelivered": [d for d in deliveries if not d.sent_at and not d.by_hand],
             "refusals": refusals,
             "has_recipients": bool(setting.address_list) or setting.recipients.exists(),
             "overdue": report.is_overdue(timezone.localdate()),
@@ -111,6 +115,8 @@ def report_detail(request, number):
 @login_required
 @require_POST
 def report_act(request, number, action):
+    if action == RESEND:
+        return _resend(request, number)
     service = ACTIONS.get(action)
     if service is None:
         raise Http404()
@@ -137,6 +143,17 @@ def report_act(request, number, action):
             if not kwargs.get("by_hand")
             else _("Delivery in person recorded."),
         )
+    return redirect(report)
+
+
+def _resend(request, number):
+    report = _report_or_404(request, number)
+    try:
+        services.report_resend(report=report, actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The report is mailed again to whom it has not reached."))
     return redirect(report)
 
 

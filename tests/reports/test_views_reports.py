@@ -222,3 +222,24 @@ def test_drill_page_is_for_report_readers(client, engineer):
     client.force_login(engineer)
     url = reverse("reports:drill", args=["test.work_orders"])
     assert client.get(url, {"start": "2026-09-01", "end": "2026-09-30"}).status_code == 403
+
+
+def test_a_corrected_address_gets_the_report_when_mailed_again(
+    client, supervisor, fake_renderers, mailoutbox, django_capture_on_commit_callbacks
+):
+    setting = services.report_setting_get("service_summary")
+    setting.addresses = "client@example.gov.cn\nclient-at-example"
+    setting.save()
+    report = _generate(supervisor)
+    report = services.report_confirm(report=report, actor=supervisor, lock_version=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_deliver(report=report, actor=supervisor, lock_version=None)
+    client.force_login(supervisor)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Not a valid e-mail address." in page and "Mail again" in page
+    setting.addresses = "client@example.gov.cn\nclient2@example.gov.cn"
+    setting.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:act", args=[report.number, "resend"]))
+    sent = sorted(m.to[0] for m in mailoutbox if m.attachments)
+    assert sent == ["client2@example.gov.cn", "client@example.gov.cn"]  # nobody twice
