@@ -5,6 +5,7 @@ a stale `lock_version` or an impossible step → 409.
 """
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -106,7 +107,9 @@ class ReportViewSet(
     @action(detail=True, methods=["get"])
     def pdf(self, request, number=None):
         report = self.get_object()
-        response = HttpResponse(rendering.report_pdf(report), content_type="application/pdf")
+        # In the caller's language (Accept-Language), like the page's download.
+        content = rendering.report_pdf(report, language=get_language())
+        response = HttpResponse(content, content_type="application/pdf")
         filename = rendering.report_filename(report, "pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -34,8 +34,9 @@ def test_list_and_detail_with_frozen_figures(client, manager, report):
 
 def test_pdf_download(client, manager, report, fake_renderers):
     client.force_login(manager)
-    response = client.get(f"/api/reports/{report.number}/pdf/")
+    response = client.get(f"/api/reports/{report.number}/pdf/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert fake_renderers[-1] == ("pdf", report.number, "zh-hans")
 
 
 def test_confirm_needs_the_current_lock_version(client, supervisor, manager, report):
