@@ -10,6 +10,7 @@ DATABASE_URL and CELERY_BROKER_URL (see README.md).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -267,6 +268,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "emergencies.tasks.emergency_confirmations_scan",
         "schedule": 60 * 15,
     },
+    # Reports: drafts after each period ends (idempotent, so a missed run is caught up by
+    # the next day's), reminders once per due point.
+    "reports-monthly": {
+        "task": "reports.tasks.generate_scheduled",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+        "kwargs": {"kind": "month"},
+    },
+    "reports-quarterly": {
+        "task": "reports.tasks.generate_scheduled",
+        "schedule": crontab(minute=15, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+        "kwargs": {"kind": "quarter"},
+    },
+    "reports-yearly": {
+        "task": "reports.tasks.generate_scheduled",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year=1),
+        "kwargs": {"kind": "year"},
+    },
+    "reports-reminders": {
+        "task": "reports.tasks.remind_due",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    "reports-jobs-sweep": {"task": "reports.tasks.generation_jobs_sweep", "schedule": 60 * 5},
 }
 
 # --- REST API -------------------------------------------------------------------------

@@ -7,6 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import dashboard_cache
+        from itsm import approvals
 
+        from . import dashboard_cache
+        from .approvals import report_decisions_pending
+
+        approvals.register("reports", report_decisions_pending)
         dashboard_cache.connect()

@@ -128,8 +128,14 @@ REPORT_TYPES: dict[str, ReportType] = {
 }
 
 
-def build_sections(report_type: ReportType, period: Period, *, options: dict) -> list[Section]:
-    return [
-        import_module(SECTION_BUILDERS[name]).build(period, options=options)
-        for name in report_type.sections
-    ]
+def build_sections(
+    report_type: ReportType, period: Period, *, options: dict, progress=None
+) -> list[Section]:
+    """The report's sections in reading order. `progress(done, total)`, if given, is called
+    after each section (the on-demand page's progress bar)."""
+    sections = []
+    for name in report_type.sections:
+        sections.append(import_module(SECTION_BUILDERS[name]).build(period, options=options))
+        if progress is not None:
+            progress(len(sections), len(report_type.sections))
+    return sections
