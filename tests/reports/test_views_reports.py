@@ -74,7 +74,7 @@ def test_detail_in_chinese(client, manager):
     report = _generate(manager)
     client.force_login(manager)
     page = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "月度服务总结" in page and "签核" in page and "只有服务主管可以确认报告。" in page
+    assert "月度服务总结" in page and "签字确认" in page and "只有服务主管可以确认报告。" in page
 
 
 def test_supervisor_confirms_on_the_page_and_a_stale_form_is_refused(client, supervisor):
