@@ -20,6 +20,7 @@ $(STAMP): $(BIN)/python requirements/dev.txt requirements/base.txt
 install: $(STAMP)
 
 run: export DEBUG = 1
+run: export ITSM_CLIENT_NAME ?= 广州市示范局（演示）
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py compiletranslations

@@ -38,7 +38,9 @@ from .priority import priority_for
 from .search import terms_index
 from .services import ACCEPT_TARGET, DISPATCH_TARGET
 
-START = date(2026, 8, 1)
+# Thirteen months of history: the reports' archive and trends show twelve closed months
+# (issue 15) and the month in progress.
+HISTORY_MONTHS = 12
 PER_WORKING_DAY = (3, 7)
 
 REQUESTERS = ["enduser", *[f"user{i:02d}" for i in range(1, 21)]]
@@ -94,7 +96,7 @@ def seed(*, password: str) -> str:
         return "no demo people or categories yet, skipped"
     now = timezone.now()
     today = timezone.localdate(now)
-    start = START if today - START >= timedelta(days=30) else today - timedelta(days=90)
+    start = _months_back(today, HISTORY_MONTHS)
     built = _Builder(requesters, engineers, desk, faults, now=now).build(start, today)
     return f"{built} work orders created"
 
@@ -337,6 +339,12 @@ class _Builder:
             and order.status != Status.CANCELLED
             and (resolved > resolution.due_at if resolved else self.now > resolution.due_at)
         )
+
+
+def _months_back(today: date, months: int) -> date:
+    """The first day of the month `months` before today's."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 @contextmanager

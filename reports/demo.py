@@ -1,7 +1,8 @@
-"""Demo reports: the monthly service and repair summaries for each of the last twelve
-months that have demo work orders, generated from them by the same service the beat
-schedule calls. All delivered (recorded as handed over in person, so seeding sends no
-mail and renders no PDF) except the last month, left as a draft for the supervisor.
+"""Demo reports: the monthly service and repair summaries and the monthly operations
+report for each of the last twelve months that have demo work orders, generated from them
+by the same service the beat schedule calls. All delivered (recorded as handed over in
+person, so seeding sends no mail and renders no PDF) except the last month, left as a
+draft for the supervisor; the other report types for the last closed period, as drafts.
 
 Idempotent: skipped once any report exists. A type whose section builder is not installed
 is skipped (never a report with made-up figures)."""
@@ -25,7 +26,15 @@ from .registry import REPORT_TYPES, SECTION_BUILDERS
 
 logger = logging.getLogger(__name__)
 
-DEMO_TYPES = ("service_summary", "repair_summary")
+DEMO_TYPES = ("service_summary", "repair_summary", "operations_month")
+# The other reports for the last closed period only, left as drafts to look at.
+LAST_PERIOD_TYPES = (
+    "inspection",
+    "virus_statistics",
+    "emergency",
+    "configuration_changes",
+    "operations_quarter",
+)
 MONTHS = 12
 
 
@@ -40,8 +49,11 @@ def _at(day, hour: int, minute: int = 0) -> datetime:
 def seed(*, password: str = "") -> str:
     if Report.objects.exists():
         return "reports exist, skipped"
-    users = get_user_model().objects.in_bulk(["supervisor", "manager"], field_name="username")
+    users = get_user_model().objects.in_bulk(
+        ["supervisor", "manager", "approver"], field_name="username"
+    )
     supervisor = users.get("supervisor") or system_user()
+    approver = users.get("approver") or supervisor
     system = system_user()
     today = timezone.localdate()
     last = Period.month(today.year, today.month).previous()
@@ -66,6 +78,10 @@ def seed(*, password: str = "") -> str:
                 report = services.report_confirm(
                     report=report, actor=supervisor, lock_version=report.lock_version
                 )
+                if report.needs_client_approval:
+                    report = services.report_approve(
+                        report=report, actor=approver, lock_version=report.lock_version
+                    )
                 report = services.report_deliver(
                     report=report, actor=supervisor, lock_version=report.lock_version,
                     by_hand=True,
@@ -77,6 +93,15 @@ def seed(*, password: str = "") -> str:
                 }
                 report.deliveries.update(sent_at=stamps["delivered_at"])
             Report.objects.filter(pk=report.pk).update(**stamps)
+    for code in LAST_PERIOD_TYPES:
+        if not _installed(code):
+            continue
+        period = Period.containing(REPORT_TYPES[code].period_kind, today).previous()
+        try:
+            services.report_generate(type=code, period=period, actor=system, today=today)
+            made += 1
+        except ValidationError as exc:
+            skipped.append(f"{code} {period.slug}: {' '.join(exc.messages)}")
     missing = [code for code in DEMO_TYPES if code not in types]
     summary = f"{made} reports"
     if missing:

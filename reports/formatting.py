@@ -39,7 +39,11 @@ def value(value: Any, unit: str = "count") -> str:
     """A value for reading: percent values are ratios (0.9731 → "97.3 %")."""
     if value is None or value == "":
         return DASH
-    if unit == "text" or isinstance(value, str | bool):
+    if isinstance(value, str):
+        # Builders store the words they write into cells ("Response", "In time", "not
+        # yet") as msgids; data that is not a msgid comes back unchanged.
+        return _(value)
+    if unit == "text" or isinstance(value, bool):
         return str(value)
     if unit == "percent":
         return f"{value * 100:.1f} %"
