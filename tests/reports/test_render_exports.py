@@ -18,7 +18,13 @@ def test_table_csv_translates_headers_and_neutralises_formulas():
         text = table_csv(table)
     assert text.startswith("\ufeff")  # Excel reads the Chinese
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["工单编号", "标题", "处室", "耗时（小时）", "Share (%)"]
+    assert rows[0] == [
+        "工单编号",
+        "标题",
+        "处室",
+        "耗时（小时）",
+        "占比 (%)",
+    ]  # "Share" is translated now
     assert rows[1][1] == HOSTILE  # CSV is data: no HTML escaping, but kept whole
     assert rows[2][1] == "'=1+1"
     assert rows[-1][:3] == ["'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3"]
