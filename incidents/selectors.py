@@ -361,14 +361,23 @@ def _targets() -> tuple[dict, dict]:
     return policies, levels
 
 
-def sla_misses(orders: QuerySet[WorkOrder], *, as_of, calendar) -> list[SlaMiss]:
-    """Every response and resolution miss among `orders`, compared in business time.
+def sla_breaches(
+    response_missed: QuerySet[WorkOrder],
+    resolution_missed: QuerySet[WorkOrder],
+    *,
+    as_of,
+    calendar,
+) -> list[SlaMiss]:
+    """The due point, the action and the business time late of every work order in the
+    two lists, for display beside them.
 
-    An action at the due point, or after it with no business time in between (answered at
-    18:00 after a 17:30 due), is in time. An order never answered (never resolved) counts
-    as a miss once business time has passed its due point by `as_of`. The resolution due
-    point of a resolved order is replayed from its holds before the fix (resolving opens a
-    hold, which blanks the stored due instant). Three queries whatever the number of rows.
+    Which orders missed is not decided here: the callers pass
+    `incidents.metrics.records("response_missed" / "resolution_missed")`, the one
+    definition, and every order passed is listed (none dropped, none added). Lateness:
+    business time from the due point to the action, or to `as_of` when there is none yet.
+    The resolution due point of a resolved order is replayed from its holds before the
+    fix (resolving opens a hold, which blanks the stored due instant). Three queries
+    whatever the number of rows.
     """
     from . import sla
 
@@ -376,25 +385,21 @@ def sla_misses(orders: QuerySet[WorkOrder], *, as_of, calendar) -> list[SlaMiss]
         "pk", "number", "title", "service_level_id", "priority", "created_at",
         "responded_at", "response_due_at", "resolved_at", "resolve_due_at",
     )  # fmt: skip
-    response_rows = orders.filter(
-        Q(responded_at__gt=F("response_due_at"))
-        | Q(responded_at__isnull=True, response_due_at__lt=as_of)
-    ).values_list(*fields)
-    resolution_rows = list(
-        orders.filter(
-            Q(resolved_at__isnull=False, resolution_breached=True)
-            | Q(resolved_at__isnull=True, status__in=OPEN_STATUSES, resolve_due_at__lt=as_of)
-        ).values_list(*fields)
-    )
+    response_rows = response_missed.order_by().values_list(*fields)
+    resolution_rows = list(resolution_missed.order_by().values_list(*fields))
     resolved_ids = [row[0] for row in resolution_rows if row[8] is not None]
     holds = _holds_by_order(resolved_ids) if resolved_ids else {}
     policies, levels = _targets() if resolved_ids else ({}, {})
+
+    def late(due, actual):
+        actual = actual or as_of
+        return calendar.between(due, actual) if due is not None and actual > due else timedelta(0)
+
     misses = []
     for pk, number, title, level, _priority, _created, responded, due, _r, _rd in response_rows:
-        actual = responded or as_of
-        late = calendar.between(due, actual) if actual > due else timedelta(0)
-        if late > timedelta(0):
-            misses.append(SlaMiss(pk, number, title, level, "response", due, responded, late))
+        misses.append(
+            SlaMiss(pk, number, title, level, "response", due, responded, late(due, responded))
+        )
     for pk, number, title, level, priority, created, _a, _b, resolved, due in resolution_rows:
         if resolved is not None:
             target = policies.get((level, priority)) or levels[level]
@@ -402,10 +407,9 @@ def sla_misses(orders: QuerySet[WorkOrder], *, as_of, calendar) -> list[SlaMiss]
             due = sla.clock_thresholds(
                 calendar, start=created, target=target[1], holds=paused
             ).due_at
-        actual = resolved or as_of
-        late = calendar.between(due, actual) if due is not None and actual > due else timedelta(0)
-        if late > timedelta(0):
-            misses.append(SlaMiss(pk, number, title, level, "resolution", due, resolved, late))
+        misses.append(
+            SlaMiss(pk, number, title, level, "resolution", due, resolved, late(due, resolved))
+        )
     return misses
 
 

@@ -57,12 +57,15 @@ def keys() -> list[str]:
 
 
 def _load_builders() -> None:
-    """Builders register their drill keys on import; import them all once."""
+    """Builders register their drill keys on import; import them all once. The
+    "service.<count key>" lists of incidents.metrics are registered by reports.dashboard,
+    which the URLconf imports; imported here too, so a report's drill resolves in a task,
+    the API or a test without the URLconf loaded."""
     from importlib import import_module
 
     from .registry import SECTION_BUILDERS
 
-    for module in SECTION_BUILDERS.values():
+    for module in ("reports.dashboard", *SECTION_BUILDERS.values()):
         try:
             import_module(module)
         except ModuleNotFoundError as error:  # a builder not written yet

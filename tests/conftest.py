@@ -150,6 +150,7 @@ MIGRATION_SEEDS = (
     ("changes.migrations.0002_form_code_and_cab", "seed"),
     ("changes.migrations.0004_release_form_code_and_approvers", "seed"),
     ("antivirus.migrations.0002_default_profiles", "create"),
+    ("servicedesk.migrations.0010_service_commitment", "seed"),
 )
 
 

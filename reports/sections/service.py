@@ -2,8 +2,10 @@
 operations report for a month, a quarter or a year).
 
 Figures the contract defines (response rate, attainment, first-contact resolution,
-satisfaction, callbacks) come from `incidents.metrics.quality_figures`, the one
-definition; this module adds what the summary lists around them (volumes, every breach,
+satisfaction, callbacks, dispatch) are `incidents.metrics`' own — value, count, base,
+label, definition and drill list (service_figures.py); per level from one grouped query
+(`quality_figures_by(group="level")`); the breach table lists exactly the orders
+`metrics.records("response_missed" / "resolution_missed")` returns. This module adds what the summary lists around them (volumes, every breach,
 business-time means, backlog and ageing, Pareto, repeat devices, the other processes of
 the month) from the owning apps' selectors. A fixed number of queries whatever the
 number of work orders (tests/reports/test_section_service.py asserts it).
@@ -11,7 +13,6 @@ number of work orders (tests/reports/test_section_service.py asserts it).
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
@@ -31,9 +32,9 @@ from ..definitions import Column, Drill, Figure, Section, Table
 from ..periods import Period
 from . import service_drills  # noqa: F401  (registers the summary.* drill keys)
 from . import service_parts as parts
-from .service_figures import quality_section_figures, sla_level_figures
+from .service_figures import level_figures, quality_section_figures
 from .service_targets import NOTES as TARGET_NOTES
-from .service_targets import contract_targets, targets_table
+from .service_targets import contract_targets, level_targets, targets_table
 
 NOTES = [
     *TARGET_NOTES,
@@ -46,14 +47,10 @@ NOTES = [
         "A work order never answered, or open past its resolution due point, counts as a "
         "miss; an action at the due point in business time is in time."
     ),
-    N_(
-        "The response clock pauses while a work order is on hold; first-contact resolution "
-        "is counted over the resolved work orders."
-    ),
-    N_(
-        "Only what reaches the user counts as a response (a comment they see, a dispatch, "
-        "a status change); an internal note does not."
-    ),
+    # What a response is, and the pauses, the base of first-contact resolution and the
+    # moment open orders are judged: incidents.metrics states them once for every page.
+    metrics.DEFINITIONS["responded"],
+    *metrics.NOTES,
     N_(
         "Satisfaction counts each work order's rating: the user's own, or the answer at the "
         "callback where the user gave none; a later rating by the user replaces that answer "
@@ -66,48 +63,38 @@ def build(period: Period, *, options: dict) -> Section:
     start, end = period.start_at, period.end_at
     as_of = options.get("as_of") or timezone.now()
     params = {"start": start.isoformat(), "end": end.isoformat()}
+    # The drills of incidents.metrics' counts also need the instant open orders were
+    # judged at (an unanswered order becomes a miss as time passes).
+    metric_params = {**params, "as_of": as_of.isoformat()}
     calendar = business_calendar()
-    orders = incident_selectors.work_orders_received(start=start, end=end)
+    orders = metrics.received_orders(start=start, end=end)
     levels, policies_p1 = incident_selectors.service_levels_with_p1()
     level_names = {level.pk: level.name for level in levels}
     targets = contract_targets(period.end)
+    per_level_targets = level_targets(period.end, levels)
 
-    quality = metrics.quality_figures(start=start, end=end)
-    counts = orders.aggregate(
-        rated=Count("pk", filter=Q(rating__isnull=False)),
-        satisfied=Count("pk", filter=Q(rating__gte=4)),
-        first_contact=Count(
-            "pk", filter=Q(resolved_at__isnull=False, first_contact_resolution=True)
-        ),
-    )
+    quality = metrics.quality_figures(start=start, end=end, as_of=as_of)
+    by_level = metrics.quality_figures_by(start=start, end=end, group="level", as_of=as_of)
     calls = incident_selectors.callback_totals(orders)
     complaints = list(incident_selectors.complaints_in_period(start=start, end=end))
-    by_level = {
-        row["service_level_id"]: row
-        for row in orders.values("service_level_id").annotate(
-            responded=Count("pk", filter=Q(responded_at__isnull=False)),
-            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        )
-    }
-    misses = incident_selectors.sla_misses(orders, as_of=as_of, calendar=calendar)
     durations = incident_selectors.business_durations(orders, calendar=calendar)
+    # Exactly the orders incidents.metrics counts as missed; the lateness is for display.
+    breaches = incident_selectors.sla_breaches(
+        metrics.records("response_missed", start=start, end=end, as_of=as_of),
+        metrics.records("resolution_missed", start=start, end=end, as_of=as_of),
+        as_of=as_of,
+        calendar=calendar,
+    )
 
-    figures = quality_section_figures(
-        quality, counts, calls, complaints, durations, targets, params
+    figures = quality_section_figures(quality, calls, complaints, durations, targets, metric_params)
+    per_level, level_table = level_figures(
+        levels, by_level, durations, per_level_targets, metric_params
     )
-    overall, level_figures, level_table = sla_level_figures(
-        levels, by_level, misses, durations, targets, policies_p1, params, as_of
-    )
-    # The overall attainments are incidents.metrics' values (the one definition); their
-    # count and base come from the same miss list as the per-level figures, so a
-    # disagreement between the two shows (tests/reports/test_known_month.py).
-    overall[0].value = quality.response_attainment
-    overall[1].value = quality.resolution_attainment
-    figures[2:2] = [*overall, *level_figures]  # after the received and the response rate
+    figures[6:6] = per_level  # after the overall attainments and misses
 
     tables, charts, categories = parts.volumes(orders, params)
     pareto_table, pareto_chart = parts.pareto(categories, params)
-    tables += [level_table, parts.breaches_table(misses, level_names, params)]
+    tables += [level_table, parts.breaches_table(breaches, level_names, params)]
     tables += [pareto_table, _complaints_table(complaints)]
     charts.append(pareto_chart)
 
@@ -141,7 +128,7 @@ def build(period: Period, *, options: dict) -> Section:
         )
     )
     _processes(figures, tables, params, start, end)
-    tables.append(targets_table(targets, levels, policies_p1))
+    tables.append(targets_table(targets, per_level_targets, levels, policies_p1))
     return Section(
         key="service",
         # The operations report reuses the section for a quarter or a year.

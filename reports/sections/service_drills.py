@@ -1,24 +1,24 @@
 """Drill-down lists behind the service section's own figures (keys "summary.*").
 
 Each list is rebuilt from the frozen parameters through the owning app's selectors, with
-the same definition the figure used, so its count equals the figure. (The figures
-incidents.metrics defines drill to "service.*" keys, registered with those figures.)
+the same definition the figure used, so its count equals the figure. The figures
+incidents.metrics defines drill to its own lists instead ("service.<count key>",
+registered by reports.dashboard from `metrics.records`); nothing here re-derives them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop as N_
 
 from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
+from incidents import metrics
 from incidents import selectors as incident_selectors
 from knowledge.selectors import records_added
 from problems.selectors import problems_in_period
-from servicedesk.calendar import business_calendar
 
 from .. import drill
 
@@ -53,9 +53,7 @@ def _work_order_url(order) -> str:
 
 
 def received(params):
-    orders = incident_selectors.work_orders_received(
-        start=_at(params, "start"), end=_at(params, "end")
-    )
+    orders = metrics.received_orders(start=_at(params, "start"), end=_at(params, "end"))
     for name, field in RECEIVED_FILTERS.items():
         if name in params:
             value = params[name]
@@ -63,41 +61,6 @@ def received(params):
                 **({f"{field}__isnull": True} if value is None else {field: value})
             )
     return orders.select_related("service_level", "department", "category").order_by("created_at")
-
-
-def _miss_ids(params, clock: str) -> tuple[list[int], list[int]]:
-    """(every miss, the misses not answered / resolved yet) of one clock."""
-    cohort = received({k: v for k, v in params.items() if k != "as_of"})
-    misses = [
-        m
-        for m in incident_selectors.sla_misses(
-            cohort, as_of=_at(params, "as_of"), calendar=business_calendar()
-        )
-        if m.clock == clock
-    ]
-    return [m.work_order_id for m in misses], [m.work_order_id for m in misses if not m.actual_at]
-
-
-def _clock_lists(clock: str, finished: str):
-    def met(params):
-        missed, _open = _miss_ids(params, clock)
-        return (
-            received(_cohort_params(params))
-            .filter(**{f"{finished}__isnull": False})
-            .exclude(pk__in=missed)
-        )
-
-    def counted(params):
-        _missed, unfinished = _miss_ids(params, clock)
-        return received(_cohort_params(params)).filter(
-            Q(**{f"{finished}__isnull": False}) | Q(pk__in=unfinished)
-        )
-
-    return met, counted
-
-
-def _cohort_params(params):
-    return {k: v for k, v in params.items() if k != "as_of"}
 
 
 def backlog(params):
@@ -138,23 +101,6 @@ def _closed(selector):
 def _register() -> None:
     drill.register(
         "summary.received", records=received, columns=WORK_ORDER_COLUMNS, url=_work_order_url
-    )
-    for clock, finished in (("response", "responded_at"), ("resolution", "resolved_at")):
-        met, counted = _clock_lists(clock, finished)
-        drill.register(
-            f"summary.{clock}_met", records=met, columns=WORK_ORDER_COLUMNS, url=_work_order_url
-        )
-        drill.register(
-            f"summary.{clock}_counted",
-            records=counted,
-            columns=WORK_ORDER_COLUMNS,
-            url=_work_order_url,
-        )
-    drill.register(
-        "summary.called_back",
-        records=lambda params: received(params).filter(callbacks__isnull=False).distinct(),
-        columns=WORK_ORDER_COLUMNS,
-        url=_work_order_url,
     )
     drill.register(
         "summary.backlog", records=backlog, columns=WORK_ORDER_COLUMNS, url=_work_order_url

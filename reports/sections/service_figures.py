@@ -1,4 +1,12 @@
-"""The service section's headline figures and the SLA attainment per service level."""
+"""The service section's headline figures and the quality figures per service level.
+
+Every quality figure is `incidents.metrics`' own: its value from `QualityFigures`, its
+count and base from the counts the rate is made of (`metrics.RATES`), its label and
+definition from `metrics.RATES` / `LABELS` / `DEFINITIONS`, and its drill lists from
+`metrics.records` through the "service.<count key>" keys reports.dashboard registers. This
+module only arranges them; it defines no figure of its own except the business-time
+means (incidents.selectors.business_durations) and the complaints.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +15,55 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_noop as N_
 
-from ..definitions import Column, Drill, Figure, Table
-from .service_targets import level_target
+from incidents import metrics
 
-# Drill keys of the figures incidents.metrics defines; rservice registers them (the
-# records behind each figure come from incidents.metrics.records). One place to rename.
-QUALITY_DRILLS = {
-    "received": "service.received",
-    "responded": "service.responded",
-    "resolved": "service.resolved",
-    "first_contact": "service.first_contact",
-    "rated": "service.rated",
-    "satisfied": "service.satisfied",
-    "callbacks": "service.callbacks",
-    "callbacks_reached": "service.callbacks_reached",
-    "dispatched": "service.dispatched",
-    "dispatched_in_time": "service.dispatched_in_time",
-}
+from ..definitions import Column, Drill, Figure, Table, Target
 
 
-def _drill(name: str, params: dict) -> Drill:
-    return Drill(QUALITY_DRILLS[name], dict(params))
+def metric_drill(key: str, params: dict) -> Drill:
+    """The list behind count `key` of incidents.metrics (registered by reports.dashboard
+    as "service.<key>"; parameters start, end, as_of and optionally level)."""
+    if key not in metrics.COUNT_KEYS:
+        raise KeyError(f"{key!r} is not a count of incidents.metrics")
+    return Drill(f"service.{key}", dict(params))
+
+
+def count_figure(key: str, quality, params: dict) -> Figure:
+    return Figure(
+        key=f"service.{key}",
+        label=metrics.LABELS[key],
+        value=getattr(quality, key),
+        definition=metrics.DEFINITIONS[key],
+        drill=metric_drill(key, params),
+    )
+
+
+def rate_figure(
+    key: str,
+    quality,
+    params: dict,
+    target: Target | None,
+    *,
+    figure_key: str = "",
+    label: str = "",
+    label_args: dict | None = None,
+) -> Figure:
+    part, whole, rate_label, definition = metrics.RATES[key]
+    return Figure(
+        key=figure_key or f"service.{key}",
+        label=label or rate_label,
+        label_args=label_args or {},
+        value=quality.rate(key),
+        unit="percent",
+        definition=definition,
+        target=target,
+        count=getattr(quality, part),
+        base=getattr(quality, whole),
+        # dispatch attainment's numerator (dispatched − dispatched late) has no list of its
+        # own in incidents.metrics; its base and the late ones do.
+        drill=metric_drill(part, params) if part in metrics.COUNT_KEYS else None,
+        base_drill=metric_drill(whole, params),
+    )
 
 
 def _mean_hours(spans: list[timedelta]) -> float | None:
@@ -47,97 +83,47 @@ def level_durations(durations) -> dict:
     return grouped
 
 
-RESPONSE_ATTAINMENT = N_(
-    "Work orders answered by their response due point ÷ work orders whose response was due: "
-    "those answered, plus those never answered once business time passed the due point. "
-    "Due point: received (created_at) plus the level's response target in business time, "
-    "holds excluded; compared with the first response (responded_at) in business time."
+MEAN_RESPONSE = N_(
+    "Mean business time from receipt (created_at) to the first response (responded_at), "
+    "holds before the response excluded, over the work orders answered."
 )
-RESOLUTION_ATTAINMENT = N_(
-    "Work orders resolved by their resolution due point ÷ work orders whose resolution was "
-    "due: those resolved, plus those still open past the due point. Due point: received "
-    "(created_at) plus the level's resolution target in business time, holds excluded; "
-    "compared with the fix (resolved_at) in business time."
+MEAN_RESTORE = N_(
+    "Mean business time from receipt (created_at) to the fix (resolved_at), holds before "
+    "the fix excluded, over the work orders resolved."
 )
 
 
-def quality_section_figures(quality, counts, calls, complaints, durations, targets, params):
-    """Headline figures: values from incidents.metrics (the one definition), the counts
-    behind the rates from the same cohort."""
+def quality_section_figures(quality, calls, complaints, durations, targets, params):
+    """Headline figures, in reading order; the attainments follow the response rate."""
     responses = [r for _level, r, _restore in durations if r is not None]
     restores = [r for _level, _response, r in durations if r is not None]
     return [
-        Figure(
-            key="service.received",
-            label=N_("Work orders received"),
-            value=quality.received,
-            definition=N_(
-                "Work orders received (created_at) in the period, cancelled ones left out."
-            ),
-            drill=_drill("received", params),
-        ),
-        Figure(
-            key="service.response_rate",
-            label=N_("Response rate"),
-            value=quality.response_rate,
-            unit="percent",
-            definition=N_(
-                "Work orders answered (a first response reached the user: responded_at set) "
-                "÷ work orders received in the period."
-            ),
-            target=targets["response_rate"],
-            count=quality.responded,
-            base=quality.received,
-            drill=_drill("responded", params),
-            base_drill=_drill("received", params),
-        ),
+        count_figure("received", quality, params),
+        rate_figure("response_rate", quality, params, targets.get("response_rate")),
+        rate_figure("response_attainment", quality, params, targets.get("response_attainment")),
+        count_figure("response_missed", quality, params),
+        rate_figure("resolution_attainment", quality, params, targets.get("resolution_attainment")),
+        count_figure("resolution_missed", quality, params),
         Figure(
             key="service.mean_response_hours",
             label=N_("Mean response time"),
             value=_mean_hours(responses),
             unit="hours",
-            definition=N_(
-                "Mean business time from receipt (created_at) to the first response "
-                "(responded_at), holds before the response excluded, over the work orders "
-                "answered."
-            ),
+            definition=MEAN_RESPONSE,
             count=len(responses),
-            drill=_drill("responded", params),
+            drill=metric_drill("responded", params),
         ),
         Figure(
             key="service.mean_restore_hours",
             label=N_("Mean restore time"),
             value=_mean_hours(restores),
             unit="hours",
-            definition=N_(
-                "Mean business time from receipt (created_at) to the fix (resolved_at), "
-                "holds before the fix excluded, over the work orders resolved."
-            ),
+            definition=MEAN_RESTORE,
             count=len(restores),
-            drill=_drill("resolved", params),
+            drill=metric_drill("resolved", params),
         ),
-        Figure(
-            key="service.resolved",
-            label=N_("Work orders resolved"),
-            value=quality.resolved,
-            definition=N_("Work orders received in the period that are resolved (resolved_at)."),
-            drill=_drill("resolved", params),
-        ),
-        Figure(
-            key="service.first_contact_rate",
-            label=N_("First-contact resolution"),
-            value=quality.first_contact_rate,
-            unit="percent",
-            definition=N_(
-                "Resolved at the desk with nobody dispatched ÷ work orders resolved; a child "
-                "resolved by its parent's fix is not a first-contact resolution."
-            ),
-            target=targets["first_contact_rate"],
-            count=counts["first_contact"],
-            base=quality.resolved,
-            drill=_drill("first_contact", params),
-            base_drill=_drill("resolved", params),
-        ),
+        count_figure("resolved", quality, params),
+        rate_figure("first_contact_rate", quality, params, targets.get("first_contact_rate")),
         Figure(
             key="service.satisfaction",
             label=N_("Mean rating"),
@@ -147,24 +133,10 @@ def quality_section_figures(quality, counts, calls, complaints, durations, targe
                 "Mean rating (1–5) of the work orders rated: the user's own rating, or the "
                 "answer at the callback where the user gave none."
             ),
-            count=counts["rated"],
-            drill=_drill("rated", params),
+            count=quality.rated,
+            drill=metric_drill("rated", params),
         ),
-        Figure(
-            key="service.satisfied_rate",
-            label=N_("Satisfied users"),
-            value=quality.satisfied_rate,
-            unit="percent",
-            definition=N_(
-                "Work orders rated 4 or 5 ÷ work orders rated: the user's own rating, or the "
-                "answer at the callback where the user gave none."
-            ),
-            target=targets["satisfied_rate"],
-            count=counts["satisfied"],
-            base=counts["rated"],
-            drill=_drill("satisfied", params),
-            base_drill=_drill("rated", params),
-        ),
+        rate_figure("satisfied_rate", quality, params, targets.get("satisfied_rate")),
         Figure(
             key="service.callback_satisfaction",
             label=N_("Mean satisfaction at callback"),
@@ -174,138 +146,88 @@ def quality_section_figures(quality, counts, calls, complaints, durations, targe
                 "Mean satisfaction (1–5) the users gave the desk on callbacks that reached them, "
                 "kept apart from their own ratings."
             ),
-            drill=_drill("callbacks_reached", params),
+            drill=metric_drill("callbacks_reached", params),
         ),
-        Figure(
-            key="service.callbacks",
-            label=N_("Callbacks made"),
-            value=quality.callbacks,
-            definition=N_(
-                "Callbacks (回访) recorded on work orders received in the period, reached or not."
-            ),
-            drill=_drill("callbacks", params),
-        ),
-        Figure(
-            key="service.called_back",
-            label=N_("Work orders called back"),
-            value=calls["orders"],
-            unit="count",
-            definition=N_(
-                "Work orders received in the period with at least one callback; every resolved "
-                "work order is called back."
-            ),
-            drill=Drill("summary.called_back", dict(params)),
-        ),
-        Figure(
-            key="service.callbacks_reached",
-            label=N_("Callbacks that reached the user"),
-            value=quality.callbacks_reached,
-            definition=N_("Callbacks on which the user was reached."),
-            drill=_drill("callbacks_reached", params),
-        ),
-        Figure(
-            key="service.dispatch_attainment",
-            label=N_("Dispatched within 10 minutes"),
-            value=quality.dispatch_attainment,
-            unit="percent",
-            definition=N_(
-                "Work orders dispatched within 10 minutes of recording ÷ work orders "
-                "dispatched (plan §6.3.3)."
-            ),
-            drill=_drill("dispatched_in_time", params),
-            base_drill=_drill("dispatched", params),
-        ),
+        count_figure("callbacks", quality, params),
+        count_figure("callbacks_reached", quality, params),
+        rate_figure("dispatch_attainment", quality, params, targets.get("dispatch_attainment")),
+        count_figure("dispatched_late", quality, params),
         Figure(
             key="service.complaints",
             label=N_("Complaints"),
             value=len(complaints),
             definition=N_("Complaints raised in the period (created_at)."),
-            drill=Drill("summary.complaints", dict(params)),
+            drill=Drill("summary.complaints", {k: params[k] for k in ("start", "end")}),
         ),
     ]
 
 
-def sla_level_figures(levels, by_level, misses, durations, targets, policies_p1, params, as_of):
-    """Attainment of both clocks per service level (figures and one table); returns the
-    two overall figures first. Counts: answered (resolved) + never answered (still open)
-    past due; met = counted − misses."""
-    missed = defaultdict(lambda: {"response": 0, "resolution": 0})
-    unfinished = defaultdict(lambda: {"response": 0, "resolution": 0})
-    for miss in misses:
-        missed[miss.service_level_id][miss.clock] += 1
-        if miss.actual_at is None:
-            unfinished[miss.service_level_id][miss.clock] += 1
+# (rate key, figure label with the level's name)
+LEVEL_RATES = (
+    ("response_attainment", N_("Responded in time: %(level)s")),
+    ("resolution_attainment", N_("Resolved in time: %(level)s")),
+    ("satisfied_rate", N_("Satisfied users: %(level)s")),
+)
+
+
+def level_figures(levels, by_level: dict, durations, level_targets: dict, params):
+    """Per service level: the rates of LEVEL_RATES as figures (each against the level's
+    own commitments: VIP satisfaction differs) and one table with their counts and the
+    business-time means. `by_level` is `metrics.quality_figures_by(group="level")`."""
     spans = level_durations(durations)
+    empty = metrics.QualityFigures()
     figures, rows, drills = [], [], []
-    totals = {"response": [0, 0], "resolution": [0, 0]}
-    miss_params = {**params, "as_of": as_of.isoformat()}
     for level in levels:
-        done = by_level.get(level.pk, {"responded": 0, "resolved": 0})
-        row = [level.name]
-        for clock, finished in (("response", "responded"), ("resolution", "resolved")):
-            base = done[finished] + unfinished[level.pk][clock]
-            met = base - missed[level.pk][clock]
-            totals[clock][0] += met
-            totals[clock][1] += base
-            value = round(met / base, 4) if base else None
-            row += [base, met, value]
+        quality = by_level.get(level.pk, empty)
+        scope = {**params, "level": level.pk}
+        targets = level_targets.get(level.pk, {})
+        for key, label in LEVEL_RATES:
             figures.append(
-                Figure(
-                    key=f"service.{clock}_attainment.{level.code}",
-                    label=(
-                        N_("Response attainment: %(level)s")
-                        if clock == "response"
-                        else N_("Resolution attainment: %(level)s")
-                    ),
+                rate_figure(
+                    key,
+                    quality,
+                    scope,
+                    targets.get(key),
+                    figure_key=f"service.{key}.{level.code}",
+                    label=label,
                     label_args={"level": level.name},
-                    value=value,
-                    unit="percent",
-                    definition=RESPONSE_ATTAINMENT
-                    if clock == "response"
-                    else RESOLUTION_ATTAINMENT,
-                    target=level_target(level, policies_p1),
-                    count=met,
-                    base=base,
-                    drill=Drill(f"summary.{clock}_met", {**miss_params, "level_id": level.pk}),
-                    base_drill=Drill(
-                        f"summary.{clock}_counted", {**miss_params, "level_id": level.pk}
-                    ),
                 )
             )
-        row += [_mean_hours(spans[level.pk][0]), _mean_hours(spans[level.pk][1])]
-        rows.append(row)
-        drills.append(Drill("summary.received", {**params, "level_id": level.pk}))
+        rows.append(
+            [
+                level.name,
+                quality.responses_due,
+                quality.responded_in_time,
+                quality.response_attainment,
+                quality.resolutions_due,
+                quality.resolved_in_time,
+                quality.resolution_attainment,
+                _mean_hours(spans[level.pk][0]),
+                _mean_hours(spans[level.pk][1]),
+            ]
+        )
+        drills.append(metric_drill("received", scope))
     table = Table(
         key="service.sla_by_level",
         title=N_("SLA attainment per service level"),
         columns=[
             Column("level", N_("Service level")),
-            Column("response_due", N_("Response due"), "count"),
-            Column("response_met", N_("Answered in time"), "count"),
+            Column("responses_due", metrics.LABELS["responses_due"], "count"),
+            Column("responded_in_time", metrics.LABELS["responded_in_time"], "count"),
             Column("response_attainment", N_("Response attainment"), "percent"),
-            Column("resolution_due", N_("Resolution due"), "count"),
-            Column("resolution_met", N_("Resolved in time"), "count"),
+            Column("resolutions_due", metrics.LABELS["resolutions_due"], "count"),
+            Column("resolved_in_time", metrics.LABELS["resolved_in_time"], "count"),
             Column("resolution_attainment", N_("Resolution attainment"), "percent"),
             Column("mean_response", N_("Mean response (business hours)"), "hours"),
             Column("mean_restore", N_("Mean restore (business hours)"), "hours"),
         ],
         rows=rows,
-        definition=RESPONSE_ATTAINMENT,
+        definition=N_(
+            "Per service level, the figures of the section: responded in time ÷ responses "
+            "due and resolved in time ÷ resolutions due, in business time (never-answered "
+            "and open overdue orders count as missed); the means are over the orders "
+            "answered or resolved."
+        ),
         row_drills=drills,
     )
-    overall = [
-        Figure(
-            key=f"service.{clock}_attainment",
-            label=N_("Response attainment") if clock == "response" else N_("Resolution attainment"),
-            value=None,  # filled in by the caller from incidents.metrics
-            unit="percent",
-            definition=RESPONSE_ATTAINMENT if clock == "response" else RESOLUTION_ATTAINMENT,
-            target=targets["sla_attainment"],
-            count=totals[clock][0],
-            base=totals[clock][1],
-            drill=Drill(f"summary.{clock}_met", dict(miss_params)),
-            base_drill=Drill(f"summary.{clock}_counted", dict(miss_params)),
-        )
-        for clock in ("response", "resolution")
-    ]
-    return overall, figures, table
+    return figures, table

@@ -232,9 +232,19 @@ def pareto(categories: list, params: dict) -> tuple[Table, Chart]:
 
 
 def breaches_table(misses, level_names: dict, params: dict) -> Table:
-    """Every response and resolution miss, latest due first within each clock."""
+    """Every response and resolution miss (the orders incidents.metrics counts in
+    response_missed / resolution_missed), earliest due first within each clock."""
     clock_label = {"response": N_("Response"), "resolution": N_("Resolution")}
-    misses = sorted(misses, key=lambda m: (m.clock != "response", m.due_at, m.number))
+    # A due point can be missing (an order whose level lost its target): listed last.
+    misses = sorted(
+        misses,
+        key=lambda m: (
+            m.clock != "response",
+            m.due_at is None,
+            m.due_at.timestamp() if m.due_at else 0,
+            m.number,
+        ),
+    )
     return Table(
         key="service.breaches",
         title=N_("SLA breaches"),
@@ -253,7 +263,7 @@ def breaches_table(misses, level_names: dict, params: dict) -> Table:
                 m.title,
                 level_names.get(m.service_level_id, ""),
                 clock_label[m.clock],
-                local(m.due_at),
+                local(m.due_at) or "",
                 local(m.actual_at) or N_("not yet"),
                 round(m.late_by.total_seconds() / 3600, 2),
             ]

@@ -1,14 +1,15 @@
 """Trends: the key service figures over the last 12 months (monthly and annual reports)
 or the last 4 quarters (quarterly report), as line charts and one table.
 
-Each period's figures come from `incidents.metrics.quality_figures`, the one definition
-(so a trend point equals that month's service section). That is one call per period: 12
-(or 4) calls of a fixed number of queries each — 24 queries for 12 months today — never
-one per work order. A grouped variant in incidents.metrics would bring it to one.
+Every figure is `incidents.metrics`' own (label from LABELS / RATES), so a trend point
+equals that period's service section: months come from one grouped query
+(`quality_figures_by(group="month")`), quarters add up their months' counts (the counts
+of QualityFigures add up, the rates are recomputed from the sums).
 """
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from incidents import metrics
@@ -16,14 +17,22 @@ from incidents import metrics
 from ..definitions import Chart, Column, Drill, Section, Series, Table
 from ..periods import Period
 
-# (QualityFigures field, msgid, unit); rates are ratios 0–1.
+# (QualityFigures count or metrics.RATES key, unit); rates are ratios 0–1.
 TREND_FIGURES = (
-    ("received", N_("Work orders received"), "count"),
-    ("response_rate", N_("Response rate"), "percent"),
-    ("resolution_attainment", N_("Resolution attainment"), "percent"),
-    ("first_contact_rate", N_("First-contact resolution"), "percent"),
-    ("satisfied_rate", N_("Satisfied users"), "percent"),
+    ("received", "count"),
+    ("response_rate", "percent"),
+    ("resolution_attainment", "percent"),
+    ("first_contact_rate", "percent"),
+    ("satisfied_rate", "percent"),
 )
+
+
+def _label(name: str) -> str:
+    return metrics.RATES[name][2] if name in metrics.RATES else metrics.LABELS[name]
+
+
+def _value(figures: metrics.QualityFigures, name: str):
+    return figures.rate(name) if name in metrics.RATES else getattr(figures, name)
 
 
 def trend_periods(period: Period) -> list[Period]:
@@ -39,17 +48,27 @@ def label(period: Period) -> str:
 
 def build(period: Period, *, options: dict) -> Section:
     periods = trend_periods(period)
-    points = [metrics.quality_figures(start=p.start_at, end=p.end_at) for p in periods]
+    as_of = options.get("as_of") or timezone.now()
+    by_month = metrics.quality_figures_by(
+        start=periods[0].start_at, end=periods[-1].end_at, group="month", as_of=as_of
+    )
+    empty = metrics.QualityFigures()
+    points = []
+    for p in periods:
+        total = empty
+        for month in p.months():
+            total = total + by_month.get(month.start, empty)
+        points.append(total)
     categories = [label(p) for p in periods]
     columns = [Column("period", N_("Period"))] + [
-        Column(name, msgid, unit) for name, msgid, unit in TREND_FIGURES
+        Column(name, _label(name), unit) for name, unit in TREND_FIGURES
     ]
     table = Table(
         key="trends.table",
         title=N_("Trends"),
         columns=columns,
         rows=[
-            [label(p), *(getattr(q, name) for name, _msgid, _unit in TREND_FIGURES)]
+            [label(p), *(_value(q, name) for name, _unit in TREND_FIGURES)]
             for p, q in zip(periods, points, strict=True)
         ],
         definition=N_(
@@ -58,7 +77,12 @@ def build(period: Period, *, options: dict) -> Section:
         ),
         row_drills=[
             Drill(
-                "service.received", {"start": p.start_at.isoformat(), "end": p.end_at.isoformat()}
+                "service.received",
+                {
+                    "start": p.start_at.isoformat(),
+                    "end": p.end_at.isoformat(),
+                    "as_of": as_of.isoformat(),
+                },
             )
             for p in periods
         ],
@@ -66,10 +90,10 @@ def build(period: Period, *, options: dict) -> Section:
     charts = [
         Chart(
             key="trends.received",
-            title=N_("Work orders received"),
+            title=metrics.LABELS["received"],
             kind="line",
             categories=categories,
-            series=[Series(N_("Work orders received"), [q.received for q in points])],
+            series=[Series(metrics.LABELS["received"], [q.received for q in points])],
             unit="count",
             table=table.key,
         ),
@@ -79,8 +103,8 @@ def build(period: Period, *, options: dict) -> Section:
             kind="line",
             categories=categories,
             series=[
-                Series(msgid, [getattr(q, name) for q in points])
-                for name, msgid, unit in TREND_FIGURES
+                Series(_label(name), [_value(q, name) for q in points])
+                for name, unit in TREND_FIGURES
                 if unit == "percent"
             ],
             unit="percent",
