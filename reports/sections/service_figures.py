@@ -59,9 +59,7 @@ def rate_figure(
         target=target,
         count=getattr(quality, part),
         base=getattr(quality, whole),
-        # dispatch attainment's numerator (dispatched − dispatched late) has no list of its
-        # own in incidents.metrics; its base and the late ones do.
-        drill=metric_drill(part, params) if part in metrics.COUNT_KEYS else None,
+        drill=metric_drill(part, params),
         base_drill=metric_drill(whole, params),
     )
 
