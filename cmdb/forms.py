@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import Department, Location
+from servicedesk.widgets import PersonPickField
 
 from .choices import CIStatus, ImportMode, WarrantyStatus
 from .labels import LAYOUTS
@@ -265,7 +266,10 @@ class RestockForm(forms.Form):
 
 class LoanForm(forms.Form):
     spare = forms.ModelChoiceField(label=_("Spare unit"), queryset=Location.objects.none())
-    borrower = _UserChoiceField(label=_("Lent to"), queryset=Location.objects.none())
+    # A searchable field: a select of every account was 300 entries long.
+    borrower = PersonPickField(
+        label=_("Lent to"), help_text=_("Type part of the name, phone or username.")
+    )
     device_in_repair = forms.ModelChoiceField(
         label=_("Device in repair"), queryset=Location.objects.none(), required=False
     )
@@ -281,7 +285,6 @@ class LoanForm(forms.Form):
         self.fields["spare"].queryset = ConfigurationItem.objects.filter(
             status=CIStatus.SPARE
         ).order_by("asset_tag")
-        self.fields["borrower"].queryset = _user_choices()
         self.fields["device_in_repair"].queryset = ConfigurationItem.objects.filter(
             status=CIStatus.IN_REPAIR
         ).order_by("asset_tag")
