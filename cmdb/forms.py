@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.models import Department, Location
 from servicedesk.widgets import PersonPickField
 
-from .choices import CIStatus, ImportMode, WarrantyStatus
+from .choices import CIStatus, ImportMode, SealStatus, WarrantyStatus
 from .labels import LAYOUTS
 from .models import CensusCampaign, CIClass
 from .services.imports import ATTRIBUTE_PREFIX
@@ -309,3 +309,56 @@ class BaselineForm(forms.Form):
         if not data.get("department") and not data.get("ci_class"):
             raise forms.ValidationError(_("Choose a department or a class."))
         return data
+
+
+class CIFieldEditForm(forms.Form):
+    """What the desk or an engineer corrects from the field, for a named work order."""
+
+    work_order = forms.CharField(
+        label=_("For work order"),
+        max_length=64,
+        help_text=_("The work order this change was made for; the change is noted on it."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    responsible = PersonPickField(
+        label=_("Responsible user"),
+        required=False,
+        help_text=_("Type part of the name, phone or username."),
+    )
+    ip_address = forms.GenericIPAddressField(label=_("IP address"), required=False)
+    seal_status = forms.ChoiceField(label=_("Tamper seal"), choices=SealStatus.choices)
+    seal_checked = forms.BooleanField(label=_("I checked the seal just now"), required=False)
+    # When the page was drawn: a change saved since then is not overwritten unseen.
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, ci, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "location": ci.location_id,
+                "responsible": ci.responsible.get_username() if ci.responsible_id else "",
+                "ip_address": ci.ip_address,
+                "seal_status": ci.seal_status,
+                "seen": ci.updated_at.isoformat(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.select_related("building").order_by(
+            "building__name", "floor", "room"
+        )
+        _style(self)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "location": data["location"],
+            "responsible": data["responsible"],
+            "ip_address": data["ip_address"] or None,
+            "seal_status": data["seal_status"],
+        }
