@@ -14,3 +14,10 @@ class ChangesConfig(AppConfig):
         # The approvals inbox lists CAB slots and release authorisations waiting for a user.
         approvals.register("changes", change_decisions_pending)
         approvals.register("releases", release_decisions_pending)
+
+        # A device's CMDB page lists the changes that touch it.
+        from cmdb import device_links
+
+        from .device_page import changes_panel
+
+        device_links.register_panel("changes", changes_panel, order=20)

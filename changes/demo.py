@@ -44,6 +44,10 @@ TEMPLATES = [
 ]
 
 
+# How long before its window a demo change or release shown as implemented was prepared.
+LEAD = timedelta(days=1)
+
+
 def _aware(day: date, hour: int):
     return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_current_timezone())
 
@@ -100,8 +104,12 @@ def _seed_changes() -> str:
     today = timezone.localdate()
     problem = Problem.objects.filter(device=printer).first()
 
-    def rfc(summary, items, *, start_in, hours=2, kind=ChangeType.NORMAL, owner=eng, **extra):
+    def rfc(summary, items, *, start_in=0, hours=2, kind=ChangeType.NORMAL, owner=eng, **extra):
         day = today + timedelta(days=start_in)
+        start = _aware(day, 18)
+        lead = extra.pop("lead", None)
+        if lead is not None:  # prepared now; _backdate(change, lead) opens the window now
+            start = timezone.now() + lead - timedelta(minutes=5)
         return services.change_create(
             actor=owner,
             summary=summary,
@@ -111,8 +119,8 @@ def _seed_changes() -> str:
             implementation_plan=extra.pop("plan", "按操作手册分步实施，实施前备份配置。"),
             test_plan="实施后由工程师与用户共同验证。",
             rollback_plan="恢复实施前备份的配置或部件。",
-            planned_start=_aware(day, 18),
-            planned_end=_aware(day, 18 + hours),
+            planned_start=start,
+            planned_end=start + timedelta(hours=hours),
             owner=owner,
             affected_items=items,
             **extra,
@@ -165,25 +173,34 @@ def _seed_changes() -> str:
     scheduled(to_approved(fix))
     scheduled(to_approved(rfc("打印机固件升级", [printer], start_in=5, hours=2, owner=eng2)))
 
-    implementing = scheduled(to_approved(rfc("会议室投影电脑重装系统", desktops[5:6], start_in=0)))
+    # Work done is done inside its window: the window opens now, and changes implemented on
+    # earlier days are moved back there whole (_backdate), approvals and log included.
+    implementing = scheduled(
+        to_approved(rfc("会议室投影电脑重装系统", desktops[5:6], hours=3, lead=LEAD))
+    )
+    _backdate(implementing, LEAD)
     if implementing.status == "scheduled":
         services.change_start(change=implementing, actor=eng)
 
-    done = scheduled(to_approved(rfc("财务处打印机驱动统一", [printer, desktops[2]], start_in=1)))
+    done = scheduled(to_approved(rfc("财务处打印机驱动统一", [printer, desktops[2]], lead=LEAD)))
+    _backdate(done, LEAD)
     if done.status == "scheduled":
         services.change_start(change=done, actor=eng)
         services.change_complete(change=done, actor=eng, outcome="驱动已统一，测试页正常。")
+    _backdate(done, timedelta(days=2))
 
-    failed = scheduled(to_approved(rfc("邮件客户端升级", desktops[3:5], start_in=2)))
+    failed = scheduled(to_approved(rfc("邮件客户端升级", desktops[3:5], lead=LEAD)))
+    _backdate(failed, LEAD)
     if failed.status == "scheduled":
         services.change_start(change=failed, actor=eng)
         services.change_fail(change=failed, actor=eng, outcome="新版本与公文系统插件不兼容。")
         services.change_roll_back(change=failed, actor=eng, outcome="已恢复旧版本。")
+    _backdate(failed, timedelta(days=1))
 
     emergency = rfc(
         "紧急：域控制器证书过期更换",
         [server] if server else desktops[:1],
-        start_in=0,
+        lead=timedelta(hours=1),  # approved orally within the hour
         kind=ChangeType.EMERGENCY,
         risk=Risk.HIGH,
         reason="证书今日过期，全员无法登录。",
@@ -193,6 +210,7 @@ def _seed_changes() -> str:
     services.change_request_approval(change=emergency, actor=sup)
     services.change_approve(change=emergency, actor=ops, comment="紧急同意。")
     services.change_schedule(change=emergency, actor=sup)
+    _backdate(emergency, timedelta(hours=1))
     services.change_start(change=emergency, actor=eng)
     services.change_complete(change=emergency, actor=eng, outcome="证书已更换，登录恢复。")
     services.change_review(
@@ -203,18 +221,55 @@ def _seed_changes() -> str:
         actor=eng,
         template=templates[0],
         affected_items=[printer],
-        planned_start=_aware(today - timedelta(days=7), 9),
-        planned_end=_aware(today - timedelta(days=7), 10),
+        planned_start=timezone.now() + LEAD - timedelta(minutes=5),
+        planned_end=timezone.now() + LEAD + timedelta(hours=1),
         owner=eng,
     )
     services.change_submit(change=standard, actor=eng)
     services.change_assess(change=standard, actor=sup)
     standard = scheduled(standard)
+    _backdate(standard, LEAD)
     if standard.status == "scheduled":
         services.change_start(change=standard, actor=eng)
         services.change_complete(change=standard, actor=eng, outcome="硒鼓已更换。")
         services.change_close(change=standard, actor=sup)
+    _backdate(standard, timedelta(days=7))
     return f"{ChangeRequest.objects.count()} changes created"
+
+
+def _backdate(record, delta: timedelta) -> None:
+    """Move a demo record's whole story `delta` into the past: its own times (window,
+    actual start and end…), its rows' (approvals, change log, tests), its transition log,
+    field history and the notifications naming it. The services stamp the real clock, so
+    work shown as done on an earlier day is run now inside a window opening now, then
+    moved back whole: never implemented, approved or announced outside its order."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import models
+    from django.db.models import F
+
+    from itsm.models import TransitionLog
+    from servicedesk.models import Notification
+
+    def shift(queryset):
+        names = [
+            field.name
+            for field in queryset.model._meta.concrete_fields
+            if isinstance(field, models.DateTimeField)
+        ]
+        if names:
+            queryset.update(**{name: F(name) - delta for name in names})
+
+    model = type(record)
+    shift(model.objects.filter(pk=record.pk))
+    for relation in model._meta.related_objects:
+        if relation.one_to_many and not relation.many_to_many:
+            shift(relation.related_model.objects.filter(**{relation.field.name: record}))
+    kind = ContentType.objects.get_for_model(record)
+    shift(TransitionLog.objects.filter(content_type=kind, object_id=str(record.pk)))
+    shift(LogEntry.objects.filter(content_type=kind, object_pk=str(record.pk)))
+    shift(Notification.objects.filter(subject__contains=record.number))
+    record.refresh_from_db()
 
 
 def _seed_releases() -> str:
@@ -242,6 +297,11 @@ def _seed_releases() -> str:
 
     def plan(application, version, title, items, *, start_in, owner=eng, **extra):
         day = today + timedelta(days=start_in)
+        start, end = _aware(day, 18), _aware(day, 21)
+        lead = extra.pop("lead", None)
+        if lead is not None:  # prepared now; _backdate(release, lead) opens the window now
+            start = timezone.now() + lead - timedelta(minutes=5)
+            end = start + timedelta(hours=3)
         return releases.release_create(
             actor=owner,
             application=application,
@@ -257,8 +317,8 @@ def _seed_releases() -> str:
                 "deployment_plan", "1. 备份 2. 通过补丁服务器分批推送 3. 抽查安装结果"
             ),
             rollback_plan=extra.pop("rollback_plan", "卸载本次更新，恢复备份。"),
-            planned_start=_aware(day, 18),
-            planned_end=_aware(day, 21),
+            planned_start=start,
+            planned_end=end,
             items=items,
             changes=extra.pop("changes", ()),
         )
@@ -275,21 +335,27 @@ def _seed_releases() -> str:
             )
         return releases.release_mark_tested(release=release, actor=release.requester)
 
-    # Deployed and closed: an office-suite security patch whose window has passed.
+    # Deployed and closed three days ago: an office-suite security patch. Its users were
+    # told the day before the window; it is run now in a window opening now, then the
+    # whole story moves back (_backdate), so the notice precedes the release.
     patch = plan(
         "办公套件",
         "2026.11 SP1",
         "办公套件安全补丁",
         desktops[:3],
-        start_in=-3,
+        start_in=0,
+        lead=LEAD,
         description="修复文档宏漏洞的安全补丁。",
         risk=Risk.LOW,
     )
     tested(patch)
     releases.release_authorise(release=patch, actor=ops, comment="同意。")
     releases.release_authorise(release=patch, actor=info, comment="同意。")
+    releases.release_notify_upcoming(actor=sup, ahead=LEAD + timedelta(hours=1))
+    _backdate(patch, LEAD)  # prepared and announced the day before; the window opens now
     releases.release_deploy(release=patch, actor=eng, outcome="三台电脑补丁安装成功。")
     releases.release_close(release=patch, actor=sup)
+    _backdate(patch, timedelta(days=3))
 
     # A registration-system version, tested and waiting for the information centre.
     registration = plan(

@@ -29,10 +29,10 @@ SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红"
 
 SUPPLIERS = [
-    ("联想华北技术服务中心", "刘工", "010-82000001"),
-    ("惠普打印服务商", "陈工", "010-82000002"),
-    ("华为网络服务商", "王工", "010-82000003"),
-    ("浪潮服务器服务商", "孙工", "010-82000004"),
+    ("联想华南技术服务中心", "刘工", "020-87550001"),
+    ("惠普打印服务商", "陈工", "020-87550002"),
+    ("华为网络服务商", "王工", "020-87550003"),
+    ("浪潮服务器服务商", "孙工", "020-87550004"),
 ]
 
 # tag, name, ip, key device?
@@ -363,6 +363,6 @@ def _create_people(people, needed, taken, departments, locations) -> None:
                 roles=(Role.END_USER,),
                 department=departments.get(OWNER_DEPARTMENTS[n % len(OWNER_DEPARTMENTS)]),
                 location=locations[n % len(locations)] if locations else None,
-                phone=f"010-8801{n:04d}",
+                phone=f"020-8332{n:04d}",
             )
         )

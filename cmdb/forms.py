@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import Department, Location
+from servicedesk.widgets import PersonPickField
 
-from .choices import CIStatus, ImportMode, WarrantyStatus
+from .choices import CIStatus, ImportMode, SealStatus, WarrantyStatus
 from .labels import LAYOUTS
 from .models import CensusCampaign, CIClass
 from .services.imports import ATTRIBUTE_PREFIX
@@ -265,7 +266,10 @@ class RestockForm(forms.Form):
 
 class LoanForm(forms.Form):
     spare = forms.ModelChoiceField(label=_("Spare unit"), queryset=Location.objects.none())
-    borrower = _UserChoiceField(label=_("Lent to"), queryset=Location.objects.none())
+    # A searchable field: a select of every account was 300 entries long.
+    borrower = PersonPickField(
+        label=_("Lent to"), help_text=_("Type part of the name, phone or username.")
+    )
     device_in_repair = forms.ModelChoiceField(
         label=_("Device in repair"), queryset=Location.objects.none(), required=False
     )
@@ -281,7 +285,6 @@ class LoanForm(forms.Form):
         self.fields["spare"].queryset = ConfigurationItem.objects.filter(
             status=CIStatus.SPARE
         ).order_by("asset_tag")
-        self.fields["borrower"].queryset = _user_choices()
         self.fields["device_in_repair"].queryset = ConfigurationItem.objects.filter(
             status=CIStatus.IN_REPAIR
         ).order_by("asset_tag")
@@ -336,3 +339,56 @@ class OutageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = service_items().order_by("ci_class__name", "asset_tag")
         _style(self)
+
+
+class CIFieldEditForm(forms.Form):
+    """What the desk or an engineer corrects from the field, for a named work order."""
+
+    work_order = forms.CharField(
+        label=_("For work order"),
+        max_length=64,
+        help_text=_("The work order this change was made for; the change is noted on it."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    responsible = PersonPickField(
+        label=_("Responsible user"),
+        required=False,
+        help_text=_("Type part of the name, phone or username."),
+    )
+    ip_address = forms.GenericIPAddressField(label=_("IP address"), required=False)
+    seal_status = forms.ChoiceField(label=_("Tamper seal"), choices=SealStatus.choices)
+    seal_checked = forms.BooleanField(label=_("I checked the seal just now"), required=False)
+    # When the page was drawn: a change saved since then is not overwritten unseen.
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, ci, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "location": ci.location_id,
+                "responsible": ci.responsible.get_username() if ci.responsible_id else "",
+                "ip_address": ci.ip_address,
+                "seal_status": ci.seal_status,
+                "seen": ci.updated_at.isoformat(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.select_related("building").order_by(
+            "building__name", "floor", "room"
+        )
+        _style(self)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "location": data["location"],
+            "responsible": data["responsible"],
+            "ip_address": data["ip_address"] or None,
+            "seal_status": data["seal_status"],
+        }

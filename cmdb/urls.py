@@ -12,6 +12,7 @@ urlpatterns = [
     path("labels.pdf", views.ci_labels, name="ci_labels"),
     path("export/", views.ci_export, name="ci_export"),
     path("items/<int:pk>/", views.ci_detail, name="ci_detail"),
+    path("items/<int:pk>/edit/", views.ci_edit, name="ci_edit"),
     path("items/<int:pk>/impact/", views.ci_impact, name="ci_impact"),
     path("items/<int:pk>/label.pdf", views.ci_label, name="ci_label"),
     path("items/<int:pk>/label/", views.ci_label_preview, name="ci_label_preview"),

@@ -14,8 +14,8 @@ from .choices import TeamRole as R
 from .models import DisasterMeasure, Emergency
 
 MEASURES = [
-    (MeasureKind.CONTACT, "信息中心值班电话（7×24）", "", "010-88000100"),
-    (MeasureKind.CONTACT, "运维服务台", "", "010-88000001"),
+    (MeasureKind.CONTACT, "信息中心值班电话（7×24）", "", "020-83310100"),
+    (MeasureKind.CONTACT, "运维服务台", "", "020-83310001"),
     (MeasureKind.CONTACT, "火警", "", "119"),
     (
         MeasureKind.EVACUATION,

@@ -13,3 +13,11 @@ class IncidentsConfig(AppConfig):
         from .knowledge_drafts import work_order_knowledge_draft
 
         drafts.register_source("work_order", work_order_knowledge_draft)
+
+        # A device's CMDB page lists its work orders; its field edits name a work order.
+        from cmdb import device_links
+
+        from .device_page import work_order_record, work_order_resolve, work_orders_panel
+
+        device_links.register_panel("work_orders", work_orders_panel, order=10)
+        device_links.register_work_orders(resolve=work_order_resolve, record=work_order_record)

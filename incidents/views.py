@@ -47,6 +47,11 @@ def report(request):
     devices = _user_devices(request.user)
     person = getattr(request.user, "person", None)
     initial = {"contact_phone": (person.mobile or person.phone) if person else ""}
+    # "Report a fault for this device" on a device's page: its tag is filled in.
+    tag = request.GET.get("asset_tag", "").strip()[:50]
+    if tag:
+        own = devices.filter(asset_tag__iexact=tag).values_list("pk", flat=True).first()
+        initial.update({"device": own} if own else {"asset_tag": tag})
     form = forms.ReportForm(
         request.POST or None, request.FILES or None, devices=devices, initial=initial
     )

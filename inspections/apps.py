@@ -12,3 +12,10 @@ class InspectionsConfig(AppConfig):
         from .selectors import decisions_pending
 
         approvals.register("inspections", decisions_pending)
+
+        # A device's CMDB page lists its inspection records.
+        from cmdb import device_links
+
+        from .device_page import inspections_panel
+
+        device_links.register_panel("inspections", inspections_panel, order=30)

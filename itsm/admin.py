@@ -32,11 +32,40 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 class TransitionLogAdmin(admin.ModelAdmin):
     """The audit trail of transitions is evidence: read-only for everyone."""
 
-    list_display = ["at", "content_type", "object_id", "transition", "source", "target", "actor"]
-    list_filter = ["content_type", "transition", "target"]
+    list_display = [
+        "at",
+        "content_type",
+        "object_id",
+        "transition",
+        "source_display",
+        "target_display",
+        "actor",
+    ]
+    # The view-only page too shows the statuses by name.
+    fields = [
+        "at",
+        "content_type",
+        "object_id",
+        "transition",
+        "source_display",
+        "target_display",
+        "actor",
+        "note",
+    ]
+    readonly_fields = fields
+    # Not by target: the raw status codes of every process would be the filter's choices.
+    list_filter = ["content_type", "transition"]
     search_fields = ["object_id", "note", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["content_type", "actor"]
+
+    @admin.display(description=_("from"), ordering="source")
+    def source_display(self, obj):
+        return obj.source_label
+
+    @admin.display(description=_("to"), ordering="target")
+    def target_display(self, obj):
+        return obj.target_label
 
     def has_add_permission(self, request):
         return False

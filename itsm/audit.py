@@ -161,6 +161,10 @@ def _related_labels(model, log_entries) -> dict:
 
 def _field_label(model, name) -> str:
     field = _field(model, name)
+    if field is not None and field.auto_created and not field.concrete:
+        # A reverse relation logged on its parent (a problem's fishbone causes): the
+        # related model's plural name, not the relation's attribute name.
+        return str(field.related_model._meta.verbose_name_plural)
     return str(getattr(field, "verbose_name", name))
 
 

@@ -10,6 +10,7 @@ card); the approvals inbox comes from `itsm.approvals` like everywhere else.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,6 +105,14 @@ def manager_figures(*, now=None) -> dict:
             for label, target, field, show in FIGURES
         ],
         "open_complaints": incidents.complaint_list().filter(status=ComplaintStatus.OPEN).count(),
-        # The reports app serves /reports/ once it has pages; until then the card says so.
-        "reports_ready": has_submodule("reports", "urls"),
+        "reports_url": reports_url(),
     }
+
+
+def reports_url() -> str:
+    """Where the manager reads the reports: the dashboard once the reports app serves it,
+    its index before that, "" while it serves no pages (the card then says so)."""
+    try:
+        return reverse("reports:dashboard")
+    except NoReverseMatch:
+        return "/reports/" if has_submodule("reports", "urls") else ""

@@ -1,6 +1,7 @@
 """Model mixins shared by the process apps."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +35,13 @@ class NumberedModel(models.Model):
             code = form_code_get(key=self.FORM_KEY, default=self.FORM_CODE_DEFAULT)
             self.number = number_allocate(code=code)
         super().save(*args, **kwargs)
+
+
+def local_minute(moment) -> str:
+    """`moment` as the office reads it (2026-09-06 14:30, local time): for __str__, which
+    admin puts in titles and lists; an aware datetime formatted as is shows UTC."""
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment:%Y-%m-%d %H:%M}"

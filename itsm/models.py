@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,24 @@ class TransitionLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.transition}: {self.source} → {self.target}"
+        return f"{self.transition}: {self.source_label} → {self.target_label}"
+
+    def status_label(self, value: str) -> str:
+        """The subject's status `value` as its model names it (草稿, not draft)."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        try:
+            field = model._meta.get_field("status")
+        except (AttributeError, FieldDoesNotExist):
+            return value
+        return str(dict(field.flatchoices).get(value, value))
+
+    @property
+    def source_label(self) -> str:
+        return self.status_label(self.source)
+
+    @property
+    def target_label(self) -> str:
+        return self.status_label(self.target)
 
 
 class ApiToken(models.Model):

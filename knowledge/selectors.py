@@ -7,8 +7,9 @@ reviewed, retired) on the staff list and detail pages.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils import translation
 
 from itsm import search
 
@@ -92,7 +93,7 @@ def record_list(*, user, status: str | None = None, query: str = "") -> QuerySet
         parsed = ranking.parse(query)
         ranked = _ranked_ids(parsed, where=where, limit=_pool(SEARCH_LIMIT))
         return _in_rank_order(records, ranked, parsed, SEARCH_LIMIT)
-    return records.order_by("-updated_at", "-pk")
+    return records.order_by(language_first(), "-updated_at", "-pk")
 
 
 def status_counts(*, user) -> dict[str, int]:
@@ -195,8 +196,23 @@ def record_popular(*, user, limit: int = 10) -> list[KnowledgeRecord]:
     return list(
         KnowledgeRecord.objects.filter(_readable_q(user))
         .select_related(*LIST_RELATED)
-        .order_by("-helpful_count", "-view_count", "-pk")[:limit]
+        .order_by(language_first(), "-helpful_count", "-view_count", "-pk")[:limit]
     )
+
+
+# A title with a Chinese character is a Chinese record; the base holds both languages.
+CJK = "[\u4e00-\u9fff]"
+
+
+def language_first():
+    """An ordering that puts records in the reader's language (the active one) first:
+    a Chinese page opens on Chinese records, an English page on English ones."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    return Case(
+        When(title__regex=CJK, then=Value(0 if chinese else 1)),
+        default=Value(1 if chinese else 0),
+        output_field=IntegerField(),
+    ).asc()
 
 
 def record_similar(*, record, user, limit: int = 5) -> list[KnowledgeRecord]:

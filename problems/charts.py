@@ -4,6 +4,7 @@ SVG strings for the pages (every text escaped here, so a cause typed as `<script
 as text). No database.
 """
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -27,7 +28,8 @@ def fishbone_svg(
     effect: str,
     bones: Sequence[tuple[str, Sequence[str]]],
     width: int = 960,
-    line_height: int = 16,
+    line_height: int = 22,
+    font_size: int = 15,
 ) -> str:
     """An Ishikawa diagram: `bones` are (category label, [cause texts]) in display order,
     the first half above the spine, the rest below; `effect` is the head.
@@ -38,24 +40,28 @@ def fishbone_svg(
     bones = list(bones)
     top, bottom = bones[: (len(bones) + 1) // 2], bones[(len(bones) + 1) // 2 :]
     most = max([len(causes) for _, causes in bones] or [0])
-    half = max(110, 40 + most * line_height)
+    half = max(130, 50 + most * line_height)
     height = 2 * half + 40
     spine_y = half + 20
     head_w = 190
     spine_end = width - head_w - 10
     columns = max(len(top), len(bottom), 1)
     step = (spine_end - 40) / columns
+    # A cause's text runs right from its bone up to the next bone's slant: clip it there
+    # (CJK characters are about a font size wide) instead of writing over the neighbour.
+    cause_chars = max(4, int((step - 24) // font_size))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" font-size="12" '
-        f'font-family="sans-serif">',
+        f'viewBox="0 0 {width} {height}" width="100%" font-size="{font_size}" '
+        # Never scaled below two thirds: on a phone the card scrolls sideways instead.
+        f'font-family="sans-serif" style="min-width: {width * 2 // 3}px">',
         f"<title>{_t(effect)}</title>",
         f'<line x1="20" y1="{spine_y}" x2="{spine_end}" y2="{spine_y}" '
         f'stroke="#0d6efd" stroke-width="3"/>',
         f'<rect x="{spine_end}" y="{spine_y - 30}" width="{head_w}" height="60" rx="6" '
         f'fill="#e7f1ff" stroke="#0d6efd"/>',
         f'<text x="{spine_end + head_w / 2}" y="{spine_y + 4}" text-anchor="middle" '
-        f'font-weight="bold"><title>{_t(effect)}</title>{_t(_clip(effect, 16))}</text>',
+        f'font-weight="bold"><title>{_t(effect)}</title>{_t(_clip(effect, (head_w - 16) // font_size))}</text>',
     ]
     for row, sign in ((top, -1), (bottom, 1)):
         for index, (label, causes) in enumerate(row):
@@ -79,7 +85,7 @@ def fishbone_svg(
                 x = joint_x - 60 * fraction
                 parts.append(
                     f'<text x="{x + 4:.0f}" y="{y + (4 if sign > 0 else 0):.0f}" fill="#495057">'
-                    f"<title>{_t(cause)}</title>{_t(_clip(cause, 18))}</text>"
+                    f"<title>{_t(cause)}</title>{_t(_clip(cause, cause_chars))}</text>"
                 )
     parts.append("</svg>")
     return "".join(parts)
@@ -99,14 +105,41 @@ def pareto_series(data: Sequence[tuple[str, int]]) -> list[tuple[str, int, float
     return series
 
 
+# x-axis labels: font size, the most characters shown, the gap a label needs across its
+# baseline (so neighbours never overlap) and the narrowest bar slot before the chart widens.
+LABEL_FONT = 11
+LABEL_CHARS = 12
+LABEL_GAP = LABEL_FONT + 2
+SLANT = 35  # degrees, while the slots are wide enough for slanted labels
+
+
+def pareto_label_angle(slot: float) -> int:
+    """Slanted labels while parallel neighbours stay LABEL_GAP apart, else upright."""
+    return SLANT if slot * math.sin(math.radians(SLANT)) >= LABEL_GAP else 90
+
+
 def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int = 360) -> str:
-    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line."""
+    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line.
+
+    Forty categories in 720 units left 15 a bar: slanted labels overlapped. The labels
+    turn upright when the slots are narrow, and the chart widens (its container scrolls)
+    rather than let a slot get narrower than a label's height.
+    """
     series = pareto_series(data)
-    left, right, top, bottom = 48, 48, 16, 72
+    left, right, top = 48, 48, 16
+    width = max(width, left + right + LABEL_GAP * len(series))
+    slot_w = (width - left - right) / max(len(series), 1)
+    angle = pareto_label_angle(slot_w)
+    longest = max((len(_clip(label, LABEL_CHARS)) for label, _, _ in series), default=1)
+    # Room below the axis for the longest label (CJK characters are about a font size wide).
+    reach = longest * LABEL_FONT * math.sin(math.radians(angle)) + LABEL_FONT
+    bottom = max(72, int(reach) + 20)
+    height = max(height, top + bottom + 200)
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pareto" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif">',
+        f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif" '
+        f'style="min-width: {width * 2 // 3}px">',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="#212529"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#212529"/>',
@@ -120,7 +153,7 @@ def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int
         parts.append("</svg>")
         return "".join(parts)
     peak = series[0][1]
-    slot = plot_w / len(series)
+    slot = slot_w
     bar_w = slot * 0.7
     points = []
     for i, (label, count, share) in enumerate(series):
@@ -136,9 +169,10 @@ def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int
         )
         label_x, label_y = x + bar_w / 2, top + plot_h + 12
         parts.append(
-            f'<text x="{label_x:.1f}" y="{label_y}" text-anchor="end" '
-            f'transform="rotate(-35 {label_x:.1f} {label_y})">'
-            f"<title>{_t(label)}</title>{_t(_clip(label, 12))}</text>"
+            f'<text class="axis-label" x="{label_x:.1f}" y="{label_y}" text-anchor="end" '
+            f'font-size="{LABEL_FONT}" dominant-baseline="middle" '
+            f'transform="rotate(-{angle} {label_x:.1f} {label_y})">'
+            f"<title>{_t(label)}</title>{_t(_clip(label, LABEL_CHARS))}</text>"
         )
         points.append((left + i * slot + slot / 2, top + plot_h * (1 - share)))
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)

@@ -28,23 +28,20 @@ def seed(*, password: str) -> str:
     supervisor, engineer = users.get("supervisor"), users.get("engineer")
     if supervisor is None or engineer is None:
         return "no demo supervisor or engineer, skipped"
-    busiest = (
-        WorkOrder.objects.filter(device__isnull=False, device__ci_class__code="printer")
-        .values("device")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
-    )
+    # The problem's work orders are the ones it is about: paper jams on the printer that
+    # jammed most, not whatever that printer's latest orders were (toner, drivers…).
+    jam = Category.objects.filter(name="卡纸", parent__name="打印机").first()
+    jams = WorkOrder.objects.filter(device__isnull=False, device__ci_class__code="printer")
+    jams = jams.filter(category=jam) if jam else jams.filter(title__contains="卡纸")
+    busiest = jams.values("device").annotate(n=Count("id")).order_by("-n", "device").first()
     created = 0
     if busiest is not None:
         orders = list(
-            WorkOrder.objects.filter(device_id=busiest["device"])
+            jams.filter(device_id=busiest["device"])
             .select_related("device", "category")
             .order_by("-created_at")[:3]
         )
         device = orders[0].device
-        # A paper-jam problem files under 打印机 / 卡纸, whatever the printer's latest order said.
-        jam = Category.objects.filter(name="卡纸", parent__name="打印机").first()
         problem = services.problem_create(
             actor=supervisor,
             title=f"{device.name}频繁卡纸",
@@ -69,17 +66,29 @@ def seed(*, password: str) -> str:
             workaround="打开后盖，按箭头方向取出卡纸；改用 80g 干燥纸张；等待定影组件更换变更。",
         )
         created += 1
-    category_orders = list(
+    # A recurring fault without a device: the commonest fault type's own orders, so the
+    # problem's title and its work orders name the same fault.
+    commonest = (
         WorkOrder.objects.filter(category__isnull=False, device__isnull=True)
-        .select_related("category")
-        .order_by("-created_at")[:3]
+        .exclude(category=jam)
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category")
+        .first()
     )
-    if category_orders:
+    if commonest is not None:
+        category = Category.objects.select_related("parent").get(pk=commonest["category"])
+        category_orders = list(
+            WorkOrder.objects.filter(category=category, device__isnull=True).order_by(
+                "-created_at"
+            )[:3]
+        )
+        system = category.parent.name if category.parent_id else ""
         problem = services.problem_create(
             actor=supervisor,
-            title=f"{category_orders[0].category.name}问题反复出现",
+            title=f"{system}{category.name}问题反复出现",
             description="多个部门近期报告同类故障，需查明共性原因。",
-            category=category_orders[0].category,
+            category=category,
             work_orders=category_orders,
         )
         services.problem_investigate(problem=problem, actor=engineer)

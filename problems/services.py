@@ -277,10 +277,30 @@ def fishbone_cause_add(*, problem, actor, category: str, text: str) -> FishboneC
     )
     cause.full_clean()
     cause.save()
+    _fishbone_logged(problem, actor=actor, operation="add", cause=cause)
     return cause
 
 
 @transaction.atomic
 def fishbone_cause_remove(*, cause: FishboneCause, actor) -> None:
     workflow.require(problem_refusal(actor, cause.problem, "fishbone"))
+    _fishbone_logged(cause.problem, actor=actor, operation="delete", cause=cause)
     cause.delete()
+
+
+def _fishbone_logged(problem, *, actor, operation: str, cause: FishboneCause) -> None:
+    """The cause added or removed, on the problem's own history (the timeline reads the
+    problem's entries; the cause's own auditlog rows never showed there)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(problem),
+        object_pk=str(problem.pk),
+        object_id=problem.pk,
+        object_repr=str(problem)[:255],
+        action=LogEntry.Action.UPDATE,
+        # Shaped as auditlog writes a many-to-many change, which the timeline shows as ±.
+        changes={"causes": {"type": "m2m", "operation": operation, "objects": [str(cause)]}},
+        actor=actor if getattr(actor, "pk", None) else None,
+    )

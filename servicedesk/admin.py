@@ -8,17 +8,29 @@ from .models import (
     Building,
     CalendarDay,
     CalendarYear,
+    Category,
     Department,
     Location,
     Notification,
     Person,
     ServiceCommitment,
     ServiceLevel,
+    Team,
     WorkingPeriod,
 )
 from .notifications import mail_retry
 
-for model in (Building, CalendarDay, Department, Location, Person, ServiceLevel, WorkingPeriod):
+for model in (
+    Building,
+    CalendarDay,
+    Category,
+    Department,
+    Location,
+    Person,
+    ServiceLevel,
+    Team,
+    WorkingPeriod,
+):
     auditlog.register(model)
 
 User = get_user_model()
@@ -210,3 +222,38 @@ class ServiceCommitmentAdmin(admin.ModelAdmin):
 
 
 auditlog.register(ServiceCommitment)
+
+
+class CategoryChildInline(admin.TabularInline):
+    model = Category
+    fk_name = "parent"
+    fields = ["name", "level", "sort_order", "is_active"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """The fault taxonomy (问题类型 › 系统类型 › 故障类型) shared by work orders, problems and
+    knowledge. Retire a category (active off) rather than delete it: records keep it."""
+
+    list_display = ["path_display", "level", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name", "parent__name", "parent__parent__name"]
+    list_select_related = ["parent__parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["parent__parent__sort_order", "parent__sort_order", "sort_order", "name"]
+    inlines = [CategoryChildInline]
+
+    @admin.display(description=_("category"), ordering="name")
+    def path_display(self, obj):
+        return obj.path()
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "leader"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+    autocomplete_fields = ["leader"]

@@ -37,10 +37,10 @@ DEPARTMENTS = [
 # username, name, role, department code, floor, room, extra
 STAFF = [
     ("enduser", "王芳", Role.END_USER, "finance", "3", "301", {}),
-    ("agent", "李静", Role.SERVICE_DESK, "provider", "1", "服务台", {"phone": "010-88000001"}),
-    ("engineer", "张伟", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13800000002"}),
-    ("engineer2", "刘洋", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13800000003"}),
-    ("supervisor", "陈刚", Role.SUPERVISOR, "provider", "1", "运维室", {"mobile": "13800000004"}),
+    ("agent", "李静", Role.SERVICE_DESK, "provider", "1", "服务台", {"phone": "020-83310001"}),
+    ("engineer", "张伟", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13926031002"}),
+    ("engineer2", "刘洋", Role.ENGINEER, "provider", "1", "运维室", {"mobile": "13926031003"}),
+    ("supervisor", "陈刚", Role.SUPERVISOR, "provider", "1", "运维室", {"mobile": "13926031004"}),
     (
         "approver",
         "赵敏",
@@ -100,7 +100,7 @@ def seed(*, password: str) -> str:
         floor = floors[index % len(floors)]
         room = ("01", "02", "03", "05", "10")[index % 5]
         department = departments[department_cycle[index % len(department_cycle)]]
-        extra = {"phone": f"010-8800{1100 + index}"}
+        extra = {"phone": f"020-8331{1100 + index}"}
         if department.code == "leaders":
             extra["service_level"] = levels.get("vip")
         created += _person(

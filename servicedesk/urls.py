@@ -8,6 +8,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/email/<str:token>/", views.email_verify, name="email-verify"),
     path("people/", views.people, name="people"),
+    path("people/pick/", views.person_pick, name="person_pick"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/notice/", calendar_views.calendar_notice, name="calendar-notice"),
     path("notifications/", views.notifications, name="notifications"),

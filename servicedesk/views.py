@@ -1,7 +1,10 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -121,3 +124,60 @@ def email_verify(request, token):
     else:
         messages.success(request, _("Your e-mail address is confirmed."))
     return redirect("servicedesk:profile")
+
+
+# The picker's field name and id come back in its own requests; only plain names are drawn.
+_FIELD_NAME = re.compile(r"^[A-Za-z_][\w-]{0,80}$")
+PICK_SHOWN = 10
+
+
+@login_required
+def person_pick(request):
+    """HTML partials for the searchable person field (servicedesk.widgets, htmx).
+
+    `?pick=<username>`: the field again with that username in it and the person's name
+    under it. Otherwise the people matching what was typed (`q`, or the field's own
+    value as htmx sends it) as buttons that pick one. Who may be found is
+    `person_list`'s rule (staff everyone, others only themselves).
+    """
+    from urllib.parse import urlencode
+
+    from django.contrib.auth import get_user_model
+
+    from .widgets import PersonPickInput, person_label
+
+    field = request.GET.get("field", "")
+    field_id = request.GET.get("field_id", "") or f"id_{field}"
+    if not (_FIELD_NAME.match(field) and _FIELD_NAME.match(field_id)):
+        raise PermissionDenied(_("Unknown field."))
+    username = request.GET.get("pick")
+    if username is not None:
+        visible = selectors.person_list(user=request.user).values("user_id")
+        user = (
+            get_user_model()
+            .objects.filter(username=username, is_active=True, pk__in=visible)
+            .select_related("person__department")
+            .first()
+        )
+        widget = PersonPickInput()
+        widget.chosen = person_label(user) if user else ""
+        html = widget.render(field, user.get_username() if user else "", {"id": field_id})
+        return HttpResponse(html)
+    query = (request.GET.get("q") or request.GET.get(field) or "").strip()[:100]
+    people = []
+    if query:
+        people = list(
+            selectors.person_list(user=request.user, query=query).filter(user__is_active=True)[
+                :PICK_SHOWN
+            ]
+        )
+    return render(
+        request,
+        "servicedesk/_person_pick.html",
+        {
+            "people": people,
+            "query": query,
+            "field_id": field_id,
+            "pick_query": urlencode({"field": field, "field_id": field_id}),
+        },
+    )

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from itsm.mixins import TimeStampedModel
+from itsm.mixins import TimeStampedModel, local_minute
 from itsm.workflow import LockVersioned
 
 from ..choices import OutageSource
@@ -72,7 +72,7 @@ class ServiceOutage(LockVersioned, TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.service_name} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.service_name} {local_minute(self.started_at)}"
 
     def get_absolute_url(self):
         return reverse("cmdb:outage_detail", args=[self.pk])

@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors, services
+from .. import device_links, selectors, services
 from ..barcodes import code128_svg
-from ..forms import CIFilterForm, LabelForm
+from ..forms import CIFieldEditForm, CIFilterForm, LabelForm
 from ..graph import impact_graph
 from ..labels import LAYOUTS, MAX_LABELS, label_lines, labels_pdf
 from ..permissions import ci_refusal
@@ -65,8 +65,49 @@ def ci_detail(request, pk):
             "timeline": selectors.ci_timeline(ci=ci),
             "service_level": ci.effective_service_level(),
             "sees_all": selectors.sees_all_items(request.user),
+            # Work orders, changes, inspections: the later processes' panels.
+            "panels": device_links.panels_for(request.user, ci),
+            "can_edit": not ci_refusal(request.user, ci, "change"),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ci_edit(request, pk):
+    """The desk or an engineer corrects location, user, IP and seal for a work order."""
+    from django.core.exceptions import ValidationError
+
+    from ..services.field_edits import ci_field_edit
+
+    ci = _item_or_404(request, pk)
+    refusal = ci_refusal(request.user, ci, "change")
+    if refusal:
+        raise PermissionDenied(refusal)
+    initial_order = request.GET.get("work_order", "")[:64]
+    form = CIFieldEditForm(request.POST or None, ci=ci)
+    if not form.is_bound and initial_order:
+        form.initial["work_order"] = initial_order
+    if request.method == "POST" and form.is_valid():
+        try:
+            ci_field_edit(
+                actor=request.user,
+                ci=ci,
+                work_order=form.cleaned_data["work_order"],
+                seen_updated_at=form.cleaned_data["seen"],
+                seal_checked=form.cleaned_data["seal_checked"],
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Item updated; the change is noted on the work order."))
+            return redirect(ci)
+    return render(request, "cmdb/ci_edit.html", {"ci": ci, "form": form})
 
 
 # What the impact page lists of a large impact (VIPs first, nearest items first).

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.mixins import NumberedModel, TimeStampedModel, local_minute
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
 
@@ -258,7 +258,7 @@ class ProcessEntry(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.emergency.number} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.emergency.number} {local_minute(self.at)}"
 
 
 class StatusUpdate(models.Model):
@@ -278,7 +278,7 @@ class StatusUpdate(models.Model):
         ordering = ["-sent_at", "-pk"]
 
     def __str__(self):
-        return f"{self.emergency.number} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.emergency.number} {local_minute(self.sent_at)}"
 
 
 class EmergencyChange(models.Model):

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from itsm.mixins import local_minute
+
 from ..choices import EventKind
 
 
@@ -41,7 +43,7 @@ class WorkOrderEvent(models.Model):
         indexes = [models.Index(fields=["work_order", "at"], name="wo_event_timeline")]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.kind} {local_minute(self.at)}"
 
 
 def _attachment_path(instance, filename):

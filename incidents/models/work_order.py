@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from itsm.mixins import NumberedModel, TimeStampedModel
+from itsm.mixins import NumberedModel, TimeStampedModel, local_minute
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
 
@@ -343,7 +343,7 @@ class HoldPeriod(models.Model):
         ordering = ["started_at"]
 
     def __str__(self):
-        return f"{self.work_order_id} {self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.reason} {local_minute(self.started_at)}"
 
 
 class WorkOrderLink(models.Model):

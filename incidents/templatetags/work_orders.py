@@ -70,6 +70,14 @@ class _RowText:
         self.overdue = _("overdue %(span)s")
         self.left = _("%(span)s left")
         self.detail = reverse("incidents:detail", args=["0"])[:-2]  # ".../incidents/"
+        # On a phone each row is a card (incidents/queue.css) naming its cells.
+        self.labels = {
+            "priority": _esc(_("Priority")),
+            "due": _esc(_("Fix due")),
+            "requester": _esc(_("Requester")),
+            "assignee": _esc(_("Assignee")),
+            "category": _esc(_("Category")),
+        }
 
     def due_title(self, due) -> str:
         local = timezone.localtime(due)
@@ -107,18 +115,20 @@ def queue_rows(rows):
         number = _esc(row["number"])
         html.append(
             "<tr>"
-            f'<td><input class="form-check-input" type="checkbox" name="numbers" value="{number}" aria-label="{number}"></td>'
-            f'<td class="text-nowrap"><a href="{shared.detail}{_esc(quote(row["number"]))}/">{number}</a></td>'
-            f'<td class="text-break">{_esc(row["title"])}</td>'
-            f'<td><span class="badge text-bg-{STATUS_COLOURS.get(row["status"], "secondary")}">'
+            f'<td class="wo-pick"><input class="form-check-input" type="checkbox" name="numbers" value="{number}" aria-label="{number}"></td>'
+            f'<td class="wo-number text-nowrap"><a href="{shared.detail}{_esc(quote(row["number"]))}/">{number}</a></td>'
+            f'<td class="wo-title text-break">{_esc(row["title"])}</td>'
+            f'<td class="wo-status"><span class="badge text-bg-{STATUS_COLOURS.get(row["status"], "secondary")}">'
             f"{shared.status.get(row['status'], _esc(row['status']))}</span></td>"
-            f"<td>{_esc(row['priority'])}</td>"
-            f'<td class="text-nowrap">{shared.sla(row["resolve_sla"])}</td>'
-            f"<td>{_name(row['requester__username'], row['requester__person__name'])}"
+            f'<td data-label="{shared.labels["priority"]}">{_esc(row["priority"])}</td>'
+            f'<td class="text-nowrap" data-label="{shared.labels["due"]}">{shared.sla(row["resolve_sla"])}</td>'
+            f'<td data-label="{shared.labels["requester"]}">'
+            f"{_name(row['requester__username'], row['requester__person__name'])}"
             f"{_sub(row['department__name'])}</td>"
-            f"<td>{_name(row['assignee__username'], row['assignee__person__name'])}"
+            f'<td data-label="{shared.labels["assignee"]}">'
+            f"{_name(row['assignee__username'], row['assignee__person__name'])}"
             f"{_sub(row['team__name'])}</td>"
-            f'<td class="small">{_esc(row["category__name"] or "—")}</td>'
+            f'<td class="small" data-label="{shared.labels["category"]}">{_esc(row["category__name"] or "—")}</td>'
             "</tr>"
         )
     return mark_safe("".join(html))  # noqa: S308 (every value escaped above)

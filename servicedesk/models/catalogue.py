@@ -38,6 +38,37 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    # Which level a category's parent must be (问题类型 › 系统类型 › 故障类型).
+    PARENT_LEVEL = {
+        CategoryLevel.PROBLEM_TYPE: None,
+        CategoryLevel.SYSTEM_TYPE: CategoryLevel.PROBLEM_TYPE,
+        CategoryLevel.FAULT_TYPE: CategoryLevel.SYSTEM_TYPE,
+    }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        wanted = self.PARENT_LEVEL.get(self.level)
+        if wanted is None and self.parent_id:
+            raise ValidationError({"parent": _("A problem type has no parent.")})
+        if wanted is not None and (self.parent is None or self.parent.level != wanted):
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s belongs under a %(parent)s.")
+                    % {
+                        "level": CategoryLevel(self.level).label,
+                        "parent": CategoryLevel(wanted).label,
+                    }
+                }
+            )
+        if (
+            self.parent_id is None
+            and Category.objects.filter(parent__isnull=True, name=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": _("A problem type with this name exists already.")})
+
     def path(self) -> str:
         """'硬件 / 打印机 / 卡纸' — walks at most two parents (select_related them)."""
         names = [self.name]

@@ -208,7 +208,7 @@ def test_spare_pages(client, engineer, supervisor, stock, work_order, make_ci, m
 
     spare = make_ci(status=CIStatus.SPARE)
     borrower = make_person()
-    client.post(reverse("cmdb:loan_list"), {"spare": spare.pk, "borrower": borrower.pk})
+    client.post(reverse("cmdb:loan_list"), {"spare": spare.pk, "borrower": borrower.username})
     loan = SpareUnitLoan.objects.get()
     client.post(reverse("cmdb:loan_return", args=[loan.pk]))
     loan.refresh_from_db()
