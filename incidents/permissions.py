@@ -139,6 +139,11 @@ RULES = {
         _worker, _("Only the assigned engineer or the desk can resolve this work order.")
     ),
     "escalate": Rule(_worker, _("Only the assigned engineer can escalate this work order.")),
+    "late": Rule(
+        _worker,
+        _("Only the assigned engineer (or the desk for them) can report being late."),
+    ),
+    "guidance": Rule(_desk, _("Only the service desk guides callers remotely.")),
     "forward_to_manager": Rule(
         _desk, _("Only the service desk or a supervisor can escalate to the manager.")
     ),

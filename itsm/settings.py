@@ -348,6 +348,9 @@ ITSM = {
     "CLIENT_NAME": env.str("ITSM_CLIENT_NAME", default=""),
     # Absolute address of the portal, for links in mail (e.g. https://itsm.example.gov.cn).
     "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
+    # Every closed work order is called back first (§3.2 C): the user's confirmation and
+    # the 3-day auto-close move a resolved order to the callback queue, not past it.
+    "CALLBACK_BEFORE_CLOSE": env.bool("ITSM_CALLBACK_BEFORE_CLOSE", default=True),
     # Work orders on the same device or fault type within 30 days that suggest a problem.
     "PROBLEM_SUGGESTION_THRESHOLD": env.int("PROBLEM_SUGGESTION_THRESHOLD", default=3),
     # Personal API tokens last this many days unless the user picks fewer (at most 366).

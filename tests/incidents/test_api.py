@@ -172,7 +172,10 @@ def test_cancel_confirm_escalate_and_reprioritise(file_order, end_user, agent, e
     order.refresh_from_db()
     assert order.escalated_at is not None
     act(as_user(engineer), order, "resolve", resolution="重装驱动")
-    assert act(as_user(end_user), order, "confirm").json()["status"] == "closed"
+    # Confirmed, it waits for the desk's callback (the customer's callback rule).
+    assert act(as_user(end_user), order, "confirm").json()["status"] == "resolved"
+    order.refresh_from_db()
+    assert order.confirmed_at is not None
 
 
 def test_an_illegal_transition_is_refused_with_a_message(file_order, agent):
