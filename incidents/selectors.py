@@ -34,6 +34,18 @@ QUEUES = {
     "resolved_awaiting_callback": _("Awaiting callback"),
 }
 
+
+def queue_statuses(queue: str) -> set[str]:
+    """The statuses a queue's rows can have: a status filter outside them overrides the tab."""
+    return {
+        "unassigned": {Status.NEW, Status.REOPENED},
+        "waiting_user": {Status.ON_HOLD},
+        "waiting_vendor": {Status.ON_HOLD},
+        "waiting_parts": {Status.ON_HOLD},
+        "resolved_awaiting_callback": {Status.RESOLVED},
+    }.get(queue, set(OPEN_STATUSES))
+
+
 LIST_RELATED = (
     "requester__person",
     "assignee__person",

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -303,13 +303,27 @@ def _staff_only(user):
         raise PermissionDenied(_("Only service staff can open the queue."))
 
 
+# The queue page's own parameters; the rest of the query string is the filter form's.
+QUEUE_PARAMS = ("queue", "page")
+
+
 @login_required
 def queue(request):
+    """The staff queue. The URL holds the whole state (tab, filters, page), so a filtered
+    queue can be shared and the back button returns to it: the filter form carries the
+    tab, the tabs carry the filters, and a status the tab cannot hold (已关闭 under 未关闭)
+    sends the page to 全部 with that status, in the URL too."""
     _staff_only(request.user)
     # Open work first: closed history would otherwise fill the first pages.
     current = request.GET.get("queue") or "open"
     if current not in selectors.QUEUES:
         current = None  # "all"
+    status = request.GET.get("status") or ""
+    if current and status and status not in selectors.queue_statuses(current):
+        params = request.GET.copy()
+        params["queue"] = "all"
+        params.pop("page", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
     orders = selectors.work_order_list(user=request.user, queue=current)
     filterset = WorkOrderFilter(request.GET or None, queryset=orders)
     # The tabs carry the totals; the page itself never counts (COUNT(*) over a large
@@ -321,6 +335,11 @@ def queue(request):
         row["resolve_sla"] = _row_sla(row, now)
     bulk_form = forms.BulkAssignForm()
     queue_choices_apply(queue_choices(), filterset.form, bulk_form)
+    # A tab keeps the search and filters but not a status (each tab has its own).
+    tab_filters = request.GET.copy()
+    for name in (*QUEUE_PARAMS, "status"):
+        tab_filters.pop(name, None)
+    tab_filters = {key: value for key, value in tab_filters.items() if value}
     return render(
         request,
         "incidents/work_order_list.html",
@@ -329,6 +348,8 @@ def queue(request):
             "filter": filterset,
             "tabs": selectors.queue_tabs(request.user),
             "current": current,
+            "tab_query": urlencode(tab_filters),
+            "filtered": any(value for key, value in request.GET.items() if key not in QUEUE_PARAMS),
             "bulk_form": bulk_form,
         },
     )

@@ -128,8 +128,8 @@ def work_order_triage(
         return work_order
     sla_recompute(work_order)
     workflow.save(work_order)
-    if "title" in changes:
-        terms_index([work_order])
+    if "title" in changes or "device" in changes:
+        terms_index([work_order])  # found by its title and its device's tag
     _event(work_order, kind=EventKind.PRIORITY, actor=actor, body=note, data={"changes": changes})
     return work_order
 
