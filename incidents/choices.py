@@ -79,6 +79,7 @@ class EventKind(models.TextChoices):
     LATE = "late", _("Engineer late or cannot come")
     GUIDANCE = "guidance", _("Remote guidance")
     CONFIRMATION = "confirmation", _("Fix confirmed")
+    COMPLAINT = "complaint", _("Complaint")
     MERGE = "merge", _("Merge")
 
 

@@ -171,6 +171,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         "resolve_sla": _sla(work_order, work_order.resolve_due_at, now),
         "open": work_order.is_open,
         "bound_action": bound[0] if bound is not None else "",
+        "complaints": selectors.work_order_complaints(user=user, work_order=work_order),
     }
     if staff:
         context["panels"] = [
@@ -347,6 +348,11 @@ def queue(request):
             "page": page,
             "filter": filterset,
             "tabs": selectors.queue_tabs(request.user),
+            "complaints_open": (
+                None
+                if permissions.complaint_handle_refusal(request.user)
+                else selectors.complaint_open_count()
+            ),
             "current": current,
             "tab_query": urlencode(tab_filters),
             "filtered": any(value for key, value in request.GET.items() if key not in QUEUE_PARAMS),
