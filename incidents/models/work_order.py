@@ -284,6 +284,13 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
         return STATUS_COLOURS.get(self.status, "secondary")
 
     @property
+    def guidance_minutes(self) -> int | None:
+        """Remote guidance in whole minutes, rounded up (4 min 10 s is past 4 minutes)."""
+        if self.guidance_seconds is None:
+            return None
+        return -(-self.guidance_seconds // 60)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -225,3 +225,36 @@ def test_a_call_start_from_yesterday_is_not_believed(end_user, agent):
     )
     assert _fresh(order).guidance_seconds < 60
     assert datetime.now(SH) - _fresh(order).created_at < timedelta(minutes=1)
+
+
+def test_the_engineer_reports_late_from_the_page_and_the_desk_sees_the_clock(
+    client, file_order, agent, engineer
+):
+    from django.urls import reverse
+
+    order = services.work_order_assign(work_order=file_order(), actor=agent, assignee=engineer)
+    client.force_login(engineer)
+    detail = reverse("incidents:detail", args=[order.number])
+    assert 'data-bs-target="#act-late"' in client.get(detail).content.decode()
+    response = client.post(
+        reverse("incidents:act", args=[order.number, "late"]),
+        {"lock_version": order.lock_version, "late-note": "车坏了，无法前往"},
+    )
+    assert response.status_code == 302
+    client.force_login(agent)
+    page = client.get(detail).content.decode()
+    assert 'data-clock="redispatch"' in page
+
+
+def test_the_desk_starts_remote_guidance_from_the_page(client, file_order, agent):
+    from django.urls import reverse
+
+    order = file_order()
+    client.force_login(agent)
+    response = client.post(
+        reverse("incidents:act", args=[order.number, "guidance"]),
+        {"lock_version": order.lock_version},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()
+    assert 'data-clock="guidance"' in page and 'data-bs-target="#act-guidance"' not in page
