@@ -123,3 +123,23 @@ def test_the_category_filter_names_each_category_by_its_path(
     page.click("#queue-filter button[type=submit]")
     page.wait_for_load_state()
     assert _numbers(page) == {on_laptop.number}
+
+
+def test_the_desk_pages_fit_a_phone(phone_context, browser_login, agent, supervisor, printers):
+    """390 px: the queue (tabs, filters, complaints tab), the intake with the new-caller
+    form and a work order keep within the screen; a wide table scrolls inside its box."""
+    open_one, _closed, _other = printers
+    pages = [
+        (agent, reverse("incidents:queue") + "?queue=all&q=打印机"),
+        (agent, reverse("incidents:intake") + "?q=020-83001234"),
+        (agent, reverse("incidents:detail", args=[open_one.number])),
+        (supervisor, reverse("incidents:queue")),
+        (supervisor, reverse("incidents:complaints")),
+    ]
+    for user, url in pages:
+        browser_login(phone_context, user)
+        page = phone_context.new_page()
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide for {user}"
+        page.close()
