@@ -296,6 +296,10 @@ def _render_detail(request, change, *, bound=None, status=200):
             "approvals": approvals,
             "slot": slot,
             "approval_refusal": _approval_shown_refusal(request.user, change, approvals),
+            # After signing, the page says what the user decided, not that they "cannot".
+            "my_approval": next(
+                (a for a in approvals if a.approver_id == request.user.pk and a.decided_at), None
+            ),
             "conflicts": selectors.change_conflicts_for(change=change),
             "freezes": (
                 services.freezes_overlapping(change.planned_start, change.planned_end)

@@ -72,6 +72,18 @@ ACTIONS = {
             work_order=w, actor=u, note=d["note"], lock_version=v
         ),
     ),
+    "late": (
+        forms.RequiredNoteForm,
+        lambda w, u, d, v: services.work_order_report_late(
+            work_order=w, actor=u, note=d["note"], lock_version=v
+        ),
+    ),
+    "guidance": (
+        forms.EmptyForm,
+        lambda w, u, d, v: services.work_order_guidance_start(
+            work_order=w, actor=u, lock_version=v
+        ),
+    ),
     "forward_to_manager": (
         forms.NoteForm,
         lambda w, u, d, v: services.work_order_forward_to_manager(
@@ -190,6 +202,11 @@ _TRANSITION_METHOD = {
     "cancel": "cancel",
 }
 _OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
+# The desk's own steps: in which statuses they make sense.
+_IN_STATUSES = {
+    "late": (Status.ASSIGNED, Status.IN_PROGRESS),
+    "guidance": (Status.NEW, Status.REOPENED),
+}
 
 
 def _possible_now(action: str, work_order) -> bool:
@@ -199,6 +216,12 @@ def _possible_now(action: str, work_order) -> bool:
         return False
     if action in _OPEN_ONLY and not work_order.is_open:
         return False
+    if action in _IN_STATUSES and work_order.status not in _IN_STATUSES[action]:
+        return False
+    if action == "guidance" and (work_order.guidance_started_at or work_order.assignee_id):
+        return False
+    if action == "confirm" and work_order.confirmed_at is not None:
+        return False  # confirmed: the order waits for the desk's callback
     return not (action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED))
 
 
@@ -209,6 +232,14 @@ def actions_for(user, work_order) -> tuple[set[str], dict[str, str]]:
     refusals = permissions.work_order_refusals(user, work_order, possible)
     available = {action for action in possible if not refusals[action]}
     refused = {action: reason for action, reason in refusals.items() if reason}
+    if (
+        "close" in available
+        and work_order.status == Status.RESOLVED
+        and services.callback_missing(work_order)
+    ):
+        # The callback rule: the desk closes only after calling the requester back.
+        available.discard("close")
+        refused["close"] = str(services.CALLBACK_FIRST)
     return available, refused
 
 
@@ -224,6 +255,8 @@ def initial_forms(work_order) -> dict:
         "resolve": forms.ResolveForm(prefix="resolve"),
         "escalate": forms.RequiredNoteForm(prefix="escalate"),
         "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
+        "late": forms.RequiredNoteForm(prefix="late"),
+        "guidance": forms.EmptyForm(prefix="guidance"),
         "reprioritise": forms.ReprioritiseForm(
             initial={"impact": work_order.impact, "urgency": work_order.urgency},
             prefix="reprioritise",
@@ -258,6 +291,8 @@ PANELS = [
     ("resolve", gettext_lazy("Resolve")),
     ("hold", gettext_lazy("Put on hold")),
     ("callback", gettext_lazy("Record callback")),
+    ("guidance", gettext_lazy("Guide remotely (5 min)")),
+    ("late", gettext_lazy("Late or cannot come")),
     ("escalate", gettext_lazy("Escalate")),
     ("forward_to_manager", gettext_lazy("Forward to the manager")),
     ("reprioritise", gettext_lazy("Change priority")),

@@ -76,6 +76,10 @@ class EventKind(models.TextChoices):
     CALLBACK = "callback", _("Callback")
     ESCALATION = "escalation", _("Escalation")
     LINK = "link", _("Link")
+    LATE = "late", _("Engineer late or cannot come")
+    GUIDANCE = "guidance", _("Remote guidance")
+    CONFIRMATION = "confirmation", _("Fix confirmed")
+    COMPLAINT = "complaint", _("Complaint")
     MERGE = "merge", _("Merge")
 
 
@@ -87,6 +91,8 @@ class SlaClock(models.TextChoices):
     DISPATCH = "dispatch", _("Dispatch")
     ACCEPT = "accept", _("Execution confirmed")
     MANAGER_ESCALATION = "manager_escalation", _("Escalation to the manager")
+    REDISPATCH = "redispatch", _("Re-dispatch")
+    GUIDANCE = "guidance", _("Remote guidance")
 
 
 class NoticeLevel(models.TextChoices):

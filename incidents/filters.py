@@ -36,13 +36,44 @@ def queue_choices() -> dict[str, list]:
     validate what is posted.
     """
     return {
-        "category": list(Category.objects.filter(is_active=True).values_list("pk", "name")),
+        "category": category_path_rows(),
         "team": list(Team.objects.values_list("pk", "name")),
         "assignee": [
             (pk, name or username)
             for pk, name, username in staff_users().values_list("pk", "person__name", "username")
         ],
     }
+
+
+PATH_SEPARATOR = " › "
+
+
+def category_path_rows() -> list[tuple[int, str]]:
+    """Every active category as (pk, "问题类型 › 系统类型 › 故障类型"), each under its parent.
+
+    A fault type's name alone repeats across system types (死机 under Windows and under
+    Linux); its path does not. One query; a category whose parent is inactive starts a
+    path of its own.
+    """
+    rows = list(
+        Category.objects.filter(is_active=True).values_list("pk", "name", "parent_id", "sort_order")
+    )
+    active = {pk for pk, *_ in rows}
+    children: dict[int | None, list] = {}
+    for pk, name, parent_id, order in rows:
+        children.setdefault(parent_id if parent_id in active else None, []).append(
+            (order, name, pk)
+        )
+    result: list[tuple[int, str]] = []
+
+    def walk(parent, prefix):
+        for _order, name, pk in sorted(children.get(parent, [])):
+            path = f"{prefix}{PATH_SEPARATOR}{name}" if prefix else name
+            result.append((pk, path))
+            walk(pk, path)
+
+    walk(None, "")
+    return result
 
 
 def queue_choices_apply(choices, *forms_) -> None:
@@ -71,7 +102,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={
                 "class": "form-control form-control-sm",
-                "placeholder": _("Number or title"),
+                "placeholder": _("Number, words, caller, department or asset tag"),
                 "type": "search",
             }
         ),
@@ -102,7 +133,8 @@ class WorkOrderFilter(django_filters.FilterSet):
         return keyword_filter(queryset, value)
 
     def filter_category(self, queryset, name, value):
-        # A problem or system type includes the fault types beneath it.
+        # A problem or system type (its path is offered too) includes the fault types
+        # beneath it.
         return queryset.filter(
             Q(category=value) | Q(category__parent=value) | Q(category__parent__parent=value)
         )

@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -184,8 +185,29 @@ class ReportForm(forms.Form):
         return cleaned
 
 
+CALL_SALT = "incidents.intake.call-started"
+
+
+def knowledge_record_id(text: str) -> int | None:
+    """The published record's id, from its number (or its id, as the field once took)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    pk = published_record_id(reference=text)
+    if pk is None:
+        raise ValidationError(
+            gettext(
+                "No published knowledge record “%(value)s”: choose one of the suggestions or type its number."
+            )
+            % {"value": text}
+        )
+    return pk
+
+
 class IntakeForm(ReportForm):
-    """The desk records a phone call: the same fault form, plus the impact."""
+    """The desk records a phone call: the same fault form, plus the impact and how the
+    call ended: recorded for dispatch, or resolved on the call (first-contact resolution,
+    its guidance time measured from when this form was opened for the caller)."""
 
     impact = forms.ChoiceField(
         label=_("Impact"),
@@ -193,6 +215,76 @@ class IntakeForm(ReportForm):
         initial=Level3.LOW,
         widget=forms.Select(attrs=_select),
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the call"),
+        choices=[
+            ("dispatch", _("Record for dispatch")),
+            ("resolved", _("Resolved on the call")),
+        ],
+        initial="dispatch",
+        required=False,  # not chosen: recorded for dispatch, as before this choice existed
+        widget=forms.Select(attrs=_select),
+    )
+    resolution = forms.CharField(
+        label=_("What was done on the call"),
+        required=False,
+        widget=forms.Textarea(attrs={**_text, "rows": 2}),
+    )
+    knowledge_record = forms.CharField(
+        label=_("Knowledge record used"),
+        required=False,
+        max_length=64,
+        help_text=_("Its number (K01-…), from the suggestions below."),
+        widget=forms.TextInput(attrs={**_text, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    # When the caller was picked, signed so the measured guidance time is the server's.
+    call_started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            from django.utils import timezone
+
+            self.initial["call_started"] = signing.dumps(timezone.now().isoformat(), salt=CALL_SALT)
+
+    def clean_call_started(self):
+        from django.utils.dateparse import parse_datetime
+
+        try:
+            return parse_datetime(signing.loads(self.cleaned_data["call_started"], salt=CALL_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return None  # measured from the submission instead
+
+    def clean_knowledge_record(self) -> int | None:
+        return knowledge_record_id(self.cleaned_data["knowledge_record"])
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["outcome"] = cleaned.get("outcome") or "dispatch"
+        if cleaned["outcome"] == "resolved" and not (cleaned.get("resolution") or "").strip():
+            self.add_error("resolution", gettext("Describe what was done to fix it."))
+        return cleaned
+
+
+class CallerForm(forms.Form):
+    """An unknown caller, added on the spot."""
+
+    name = forms.CharField(label=_("Full name"), max_length=50, widget=forms.TextInput(attrs=_text))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={**_text, "inputmode": "tel"})
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from servicedesk.models import Department
+
+        self.fields["department"].queryset = Department.objects.order_by("name")
 
 
 # --- actions on a work order --------------------------------------------------------
@@ -243,19 +335,7 @@ class ResolveForm(forms.Form):
     )
 
     def clean_knowledge_record(self) -> int | None:
-        """The published record's id, from its number (or its id, as the field once took)."""
-        text = self.cleaned_data["knowledge_record"].strip()
-        if not text:
-            return None
-        pk = published_record_id(reference=text)
-        if pk is None:
-            raise ValidationError(
-                gettext(
-                    "No published knowledge record “%(value)s”: choose one of the suggestions or type its number."
-                )
-                % {"value": text}
-            )
-        return pk
+        return knowledge_record_id(self.cleaned_data["knowledge_record"])
 
 
 class RequiredNoteForm(forms.Form):

@@ -139,6 +139,11 @@ RULES = {
         _worker, _("Only the assigned engineer or the desk can resolve this work order.")
     ),
     "escalate": Rule(_worker, _("Only the assigned engineer can escalate this work order.")),
+    "late": Rule(
+        _worker,
+        _("Only the assigned engineer (or the desk for them) can report being late."),
+    ),
+    "guidance": Rule(_desk, _("Only the service desk guides callers remotely.")),
     "forward_to_manager": Rule(
         _desk, _("Only the service desk or a supervisor can escalate to the manager.")
     ),
@@ -234,8 +239,34 @@ def filing_refusal(actor, requester) -> str:
     return ""
 
 
+COMPLAINT_ROLES = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def complaint_handlers() -> list[str]:
+    """The names of the people who handle complaints (supervisors and managers), one query."""
+    from django.contrib.auth import get_user_model
+
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.SUPERVISOR, Role.MANAGER])
+        .values_list("person__name", "username")
+        .distinct()
+        .order_by("person__name", "username")
+    )
+    return list(dict.fromkeys(name or username for name, username in rows))
+
+
 def complaint_handle_refusal(user) -> str:
-    """Why `user` may not handle complaints ("" when they may)."""
-    if user is not None and user_has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN):
+    """Why `user` may not handle complaints ("" when they may), naming who can."""
+    if user is not None and user_has_role(user, *COMPLAINT_ROLES):
         return ""
-    return str(_("Only a supervisor handles complaints."))
+    names = complaint_handlers()
+    if not names:
+        return str(_("Complaints are handled by the service supervisor or the project manager."))
+    return str(
+        _(
+            "Complaints are handled by the service supervisor or the project manager: "
+            "%(names)s. Pass the complaint on to them."
+        )
+        % {"names": ", ".join(names)}
+    )

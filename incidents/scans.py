@@ -37,7 +37,7 @@ class Rule:
     instant: str  # the column holding the threshold instant
     due: str  # the column whose value identifies this clock's current due instant
     pending: dict  # filter: the clock is still running
-    audience: str  # assignee | supervisor | manager | desk
+    audience: str  # assignee | supervisor | manager | desk | desk_and_supervisor
     breach_flag: str = ""
 
 
@@ -51,6 +51,9 @@ RULES = [
     Rule(SlaClock.DISPATCH, NoticeLevel.BREACH, "dispatch_due_at", "dispatch_due_at", {"assigned_at__isnull": True, "status": Status.NEW}, "supervisor"),
     Rule(SlaClock.ACCEPT, NoticeLevel.BREACH, "accept_due_at", "accept_due_at", {"accepted_at__isnull": True, "status": Status.ASSIGNED}, "desk"),
     Rule(SlaClock.MANAGER_ESCALATION, NoticeLevel.BREACH, "manager_escalation_due_at", "manager_escalation_due_at", {"manager_notified_at__isnull": True}, "supervisor"),
+    # A dispatch clears redispatch_due_at, so a due one still set is a re-plan not done.
+    Rule(SlaClock.REDISPATCH, NoticeLevel.BREACH, "redispatch_due_at", "redispatch_due_at", {}, "supervisor"),
+    Rule(SlaClock.GUIDANCE, NoticeLevel.BREACH, "guidance_due_at", "guidance_due_at", {"assigned_at__isnull": True, "resolved_at__isnull": True}, "desk_and_supervisor"),
 ]  # fmt: skip
 
 CLOCK_BREACH_FLAG = {
@@ -257,17 +260,22 @@ def _audience(work_order, audience: str, people: dict) -> list:
         return people[Role.SUPERVISOR]
     if audience == "manager":
         return people[Role.MANAGER] + people[Role.SUPERVISOR]
+    if audience == "desk_and_supervisor":
+        return people[Role.SERVICE_DESK] + people[Role.SUPERVISOR]
     return people[Role.SERVICE_DESK]
 
 
 def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) -> int:
-    """Close resolved orders the requester has not answered for `working_days` working days."""
+    """Settle resolved orders the requester has not answered for `working_days` working
+    days: to the callback queue under the callback rule, closed without it."""
     now = now or timezone.now()
     calendar = business_calendar()
     actor = system_user()
     # A coarse pre-filter in SQL (calendar days), the exact working-day test in Python.
     candidates = WorkOrder.objects.filter(
-        status=Status.RESOLVED, resolved_at__lte=now - timedelta(days=working_days)
+        status=Status.RESOLVED,
+        confirmed_at__isnull=True,
+        resolved_at__lte=now - timedelta(days=working_days),
     )
     closed = 0
     for work_order in candidates.iterator():

@@ -9,26 +9,62 @@ from itsm.search import query_terms, text_terms
 
 from .models import WorkOrder, WorkOrderTerm
 
+# What a work order is found by, besides its own text: the desk searches by who called,
+# from which department and about which device as often as by the words of the fault.
+TERM_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "description",
+    "requester__username",
+    "requester__person__name",
+    "department__name",
+    "device__asset_tag",
+)
+INDEX_CHUNK = 2000  # orders read per query while indexing (SQLite's parameter limit)
 
-def work_order_terms(work_order) -> set[str]:
-    """What a work order is found by: its number, title and description."""
-    terms = text_terms(f"{work_order.number}\n{work_order.title}\n{work_order.description}")
-    terms.add(work_order.number.lower())
+
+def row_terms(row: dict) -> set[str]:
+    """The index terms of one work order read as TERM_FIELDS values."""
+    texts = [
+        row["number"],
+        row["title"],
+        row["description"],
+        row["requester__person__name"] or row["requester__username"],
+        row["department__name"],
+        row["device__asset_tag"],
+    ]
+    terms = text_terms("\n".join(text for text in texts if text))
+    terms.add(row["number"].lower())
+    if row["device__asset_tag"]:
+        terms.add(row["device__asset_tag"].lower())  # "PC-0301" whole as well as by parts
     return {term[:32] for term in terms}
 
 
+def work_order_terms(work_order) -> set[str]:
+    """What a work order is found by: number, title, description, the requester's name,
+    the department and the device's asset tag."""
+    (row,) = WorkOrder.objects.filter(pk=work_order.pk).values(*TERM_FIELDS)
+    return row_terms(row)
+
+
 def terms_index(work_orders: Iterable[WorkOrder], *, replace: bool = True) -> int:
-    """(Re)write the index rows of `work_orders` in one bulk insert."""
-    work_orders = list(work_orders)
-    if replace:
-        WorkOrderTerm.objects.filter(work_order__in=work_orders).delete()
-    rows = [
-        WorkOrderTerm(work_order_id=work_order.pk, term=term)
-        for work_order in work_orders
-        for term in work_order_terms(work_order)
-    ]
-    WorkOrderTerm.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
-    return len(rows)
+    """(Re)write the index rows of `work_orders`: one read and one bulk insert a chunk,
+    whatever their related rows (requester, department, device) cost to load."""
+    pks = [work_order.pk for work_order in work_orders]
+    written = 0
+    for start in range(0, len(pks), INDEX_CHUNK):
+        chunk = pks[start : start + INDEX_CHUNK]
+        if replace:
+            WorkOrderTerm.objects.filter(work_order_id__in=chunk).delete()
+        rows = [
+            WorkOrderTerm(work_order_id=row["pk"], term=term)
+            for row in WorkOrder.objects.filter(pk__in=chunk).values(*TERM_FIELDS)
+            for term in row_terms(row)
+        ]
+        WorkOrderTerm.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+        written += len(rows)
+    return written
 
 
 def keyword_filter(queryset: QuerySet, query: str) -> QuerySet:

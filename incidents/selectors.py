@@ -35,6 +35,18 @@ QUEUES = {
     "resolved_awaiting_callback": _("Awaiting callback"),
 }
 
+
+def queue_statuses(queue: str) -> set[str]:
+    """The statuses a queue's rows can have: a status filter outside them overrides the tab."""
+    return {
+        "unassigned": {Status.NEW, Status.REOPENED},
+        "waiting_user": {Status.ON_HOLD},
+        "waiting_vendor": {Status.ON_HOLD},
+        "waiting_parts": {Status.ON_HOLD},
+        "resolved_awaiting_callback": {Status.RESOLVED},
+    }.get(queue, set(OPEN_STATUSES))
+
+
 LIST_RELATED = (
     "requester__person",
     "assignee__person",
@@ -285,11 +297,15 @@ def requester_recent(*, requester, limit: int = 10) -> list[WorkOrder]:
 
 
 def complaint_list():
-    """Complaints for the supervisor, open first, newest first."""
+    """Complaints for the supervisor and the manager, open first, newest first."""
     from .models import Complaint
 
     return Complaint.objects.select_related(
-        "work_order", "engineer__person", "raised_by__person", "handled_by__person"
+        "work_order",
+        "engineer__person",
+        "raised_by__person",
+        "complainant__person",
+        "handled_by__person",
     ).order_by("status", "-created_at")
 
 
@@ -494,3 +510,20 @@ def devices_with_repeats(orders: QuerySet[WorkOrder], *, minimum: int = 2):
         .values("device_id")
     )
     return ConfigurationItem.objects.filter(pk__in=ids).order_by("asset_tag")
+
+
+def complaint_open_count() -> int:
+    """Open complaints, for the queue's tab and the menu (one query)."""
+    from .models import Complaint
+    from .models.quality import ComplaintStatus
+
+    return Complaint.objects.filter(status=ComplaintStatus.OPEN).count()
+
+
+def work_order_complaints(*, user, work_order) -> list:
+    """The complaints about this work order that `user` may read: staff all of them, the
+    requester the ones they made."""
+    complaints = complaint_list().filter(work_order=work_order)
+    if not sees_internal(user, work_order):
+        complaints = complaints.filter(complainant=user)
+    return list(complaints)

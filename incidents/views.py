@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,6 +176,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         "resolve_sla": _sla(work_order, work_order.resolve_due_at, now),
         "open": work_order.is_open,
         "bound_action": bound[0] if bound is not None else "",
+        "complaints": selectors.work_order_complaints(user=user, work_order=work_order),
     }
     if staff:
         context["panels"] = [
@@ -308,13 +309,27 @@ def _staff_only(user):
         raise PermissionDenied(_("Only service staff can open the queue."))
 
 
+# The queue page's own parameters; the rest of the query string is the filter form's.
+QUEUE_PARAMS = ("queue", "page")
+
+
 @login_required
 def queue(request):
+    """The staff queue. The URL holds the whole state (tab, filters, page), so a filtered
+    queue can be shared and the back button returns to it: the filter form carries the
+    tab, the tabs carry the filters, and a status the tab cannot hold (已关闭 under 未关闭)
+    sends the page to 全部 with that status, in the URL too."""
     _staff_only(request.user)
     # Open work first: closed history would otherwise fill the first pages.
     current = request.GET.get("queue") or "open"
     if current not in selectors.QUEUES:
         current = None  # "all"
+    status = request.GET.get("status") or ""
+    if current and status and status not in selectors.queue_statuses(current):
+        params = request.GET.copy()
+        params["queue"] = "all"
+        params.pop("page", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
     orders = selectors.work_order_list(user=request.user, queue=current)
     filterset = WorkOrderFilter(request.GET or None, queryset=orders)
     # The tabs carry the totals; the page itself never counts (COUNT(*) over a large
@@ -326,6 +341,11 @@ def queue(request):
         row["resolve_sla"] = _row_sla(row, now)
     bulk_form = forms.BulkAssignForm()
     queue_choices_apply(queue_choices(), filterset.form, bulk_form)
+    # A tab keeps the search and filters but not a status (each tab has its own).
+    tab_filters = request.GET.copy()
+    for name in (*QUEUE_PARAMS, "status"):
+        tab_filters.pop(name, None)
+    tab_filters = {key: value for key, value in tab_filters.items() if value}
     return render(
         request,
         "incidents/work_order_list.html",
@@ -333,7 +353,14 @@ def queue(request):
             "page": page,
             "filter": filterset,
             "tabs": selectors.queue_tabs(request.user),
+            "complaints_open": (
+                None
+                if permissions.complaint_handle_refusal(request.user)
+                else selectors.complaint_open_count()
+            ),
             "current": current,
+            "tab_query": urlencode(tab_filters),
+            "filtered": any(value for key, value in request.GET.items() if key not in QUEUE_PARAMS),
             "bulk_form": bulk_form,
         },
     )
@@ -379,12 +406,67 @@ def bulk_assign(request):
     return redirect(back)
 
 
+def _caller_added(request):
+    """The "new caller" form of the intake page: the person, or the bound form with errors."""
+    from servicedesk.services import caller_create
+
+    form = forms.CallerForm(request.POST, prefix="caller")
+    if form.is_valid():
+        try:
+            return caller_create(actor=request.user, **form.cleaned_data), form
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    return None, form
+
+
+def _record_call(request, caller, data):
+    """File the call's work order: for dispatch, or resolved on the call (measured)."""
+    fields = {
+        "actor": request.user,
+        "requester": caller,
+        "title": data["title"],
+        "description": data["description"],
+        "category": data["category"],
+        "device": data["device"],
+        "impact": data["impact"],
+        "urgency": data["urgency"],
+        "contact_phone": data["contact_phone"],
+        "files": data["files"],
+    }
+    if data["outcome"] == "resolved":
+        work_order = services.work_order_resolve_on_call(
+            **fields,
+            resolution=data["resolution"],
+            knowledge_record_id=data["knowledge_record"],
+            call_started_at=data["call_started"],
+        )
+        seconds = work_order.guidance_seconds or 0
+        messages.success(
+            request,
+            _("Work order %(number)s resolved on the call (guidance %(span)s; target 5 min).")
+            % {"number": work_order.number, "span": duration_text(seconds // 60)},
+        )
+        return work_order
+    work_order = services.work_order_create(**fields, channel=Channel.PHONE)
+    messages.success(request, _("Work order %(number)s recorded.") % {"number": work_order.number})
+    return work_order
+
+
 @login_required
 def intake(request):
-    """Phone intake: find the caller, see their history and devices, record on their behalf."""
+    """Phone intake: find the caller (or add an unknown one), see their history and
+    devices, record on their behalf; knowledge suggestions while typing, and the call's
+    outcome: for dispatch, or resolved on the call."""
     if not permissions.user_has_role(request.user, *permissions.DESK_ROLES):
         raise PermissionDenied(_("Only the service desk records calls."))
     query = (request.GET.get("q") or "").strip()
+    caller_form = None
+    if request.method == "POST" and "caller-name" in request.POST:
+        person, caller_form = _caller_added(request)
+        if person is not None:
+            messages.success(request, _("%(name)s added.") % {"name": person.name})
+            return redirect(f"{request.path}?caller={person.user_id}")
     people, tag_device = [], None
     if query:
         people = list(person_list(user=request.user, query=query)[:20])
@@ -393,13 +475,24 @@ def intake(request):
             responsible = getattr(tag_device.responsible, "person", None)
             if responsible is not None and responsible not in people:
                 people.insert(0, responsible)
+    if caller_form is None:
+        # What was searched for is likely the new caller's number or name.
+        digits = query.replace("-", "").replace(" ", "")
+        initial = {"phone": query} if digits.isdecimal() else {"name": query}
+        caller_form = forms.CallerForm(prefix="caller", initial=initial if query else None)
     caller = None
     caller_id = request.POST.get("caller") or request.GET.get("caller")
     if caller_id and caller_id.isdecimal():
         caller = get_object_or_404(
             get_user_model().objects.select_related("person__department"), pk=caller_id
         )
-    context = {"query": query, "people": people, "tag_device": tag_device, "caller": caller}
+    context = {
+        "query": query,
+        "people": people,
+        "tag_device": tag_device,
+        "caller": caller,
+        "caller_form": caller_form,
+    }
     if caller is not None:
         devices = _user_devices(caller)
         person = getattr(caller, "person", None)
@@ -407,34 +500,21 @@ def intake(request):
             "contact_phone": (person.mobile or person.phone) if person else "",
             "device": tag_device.pk if tag_device is not None else None,
         }
+        posted = request.method == "POST" and "caller-name" not in request.POST
         form = forms.IntakeForm(
-            request.POST or None, request.FILES or None, devices=devices, initial=initial
+            request.POST if posted else None,
+            (request.FILES or None) if posted else None,
+            devices=devices,
+            initial=initial,
         )
-        if request.method == "POST":
+        if posted:
             if form.is_valid():
-                data = form.cleaned_data
                 try:
-                    work_order = services.work_order_create(
-                        actor=request.user,
-                        requester=caller,
-                        title=data["title"],
-                        description=data["description"],
-                        category=data["category"],
-                        device=data["device"],
-                        impact=data["impact"],
-                        urgency=data["urgency"],
-                        channel=Channel.PHONE,
-                        contact_phone=data["contact_phone"],
-                        files=data["files"],
-                    )
+                    work_order = _record_call(request, caller, form.cleaned_data)
                 except (ValidationError, PermissionDenied) as exc:
                     text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
                     form.add_error(None, text)
                 else:
-                    messages.success(
-                        request,
-                        _("Work order %(number)s recorded.") % {"number": work_order.number},
-                    )
                     return redirect("incidents:detail", number=work_order.number)
             _files_lost_warning(request, form)
         context.update(

@@ -7,7 +7,7 @@ TransitionLog. Both are read with a fixed number of queries however long the his
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -75,30 +75,84 @@ def audit_timeline(*, subject, limit: int = 200) -> list[TimelineEntry]:
         )
         for entry in log_entries
     ]
-    transitions = (
+    transitions = list(
         TransitionLog.objects.filter(content_type=content_type, object_id=str(subject.pk))
         .select_related("actor__person")
         .order_by("-at")[:limit]
     )
+    created = [entry for entry in entries if entry.kind == "create"]
+    moves = []
     for row in transitions:
-        entries.append(
+        creation = next((e for e in created if abs(row.at - e.at) <= SAME_EVENT), None)
+        if not row.source and creation is not None:
+            # The first state is part of "Created" (its rows show it), and so is who did it.
+            creation.actor = creation.actor or row.actor
+            continue
+        if row.source == row.target:
+            # A step that keeps the state (one signature of several): what happened is
+            # its note, not a "待审批 → 待审批".
+            title, changes = (
+                str(_("Approval recorded") if row.transition == "approval" else _("Step recorded")),
+                [],
+            )
+        else:
+            title = str(_("Status change"))
+            changes = [
+                (
+                    _field_label(model, "status"),
+                    _value_label(model, "status", row.source, {}),
+                    _value_label(model, "status", row.target, {}),
+                )
+            ]
+        moves.append(
             TimelineEntry(
                 at=row.at,
                 kind="transition",
                 actor=row.actor,
-                title=str(_("Status change")),
-                changes=[
-                    (
-                        _field_label(model, "status"),
-                        _value_label(model, "status", row.source, {}),
-                        _value_label(model, "status", row.target, {}),
-                    )
-                ],
+                title=title,
+                changes=changes,
                 note=row.note,
             )
         )
+    entries = _fold_into_transitions(model, entries, moves) + moves
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+# A transition saves the record (auditlog: "fields changed", status included) and writes
+# its TransitionLog row within the same moment: one event, shown once.
+SAME_EVENT = timedelta(seconds=2)
+
+
+def _fold_into_transitions(model, entries, moves) -> list[TimelineEntry]:
+    """The field-change entries that are not part of a transition; those that are give
+    their other changed fields (stamps such as the decision time) to the transition's
+    entry, and their status row (the transition already shows it) is dropped."""
+    if not moves:
+        return entries
+    status_label = _field_label(model, "status")
+    kept = []
+    for entry in entries:
+        if entry.kind != "update":
+            kept.append(entry)
+            continue
+        # The nearest transition in time: several can fall within SAME_EVENT.
+        move = min(
+            (
+                m
+                for m in moves
+                if abs(m.at - entry.at) <= SAME_EVENT
+                # A save outside a request has no actor in auditlog's entry.
+                and (entry.actor is None or getattr(m.actor, "pk", None) == entry.actor.pk)
+            ),
+            key=lambda m: abs(m.at - entry.at),
+            default=None,
+        )
+        if move is None:
+            kept.append(entry)
+            continue
+        move.changes += [row for row in entry.changes if row[0] != status_label]
+    return kept
 
 
 def _changes(model, changes: dict, labels: dict) -> list[tuple[str, str, str]]:

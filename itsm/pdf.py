@@ -22,7 +22,12 @@ def cjk_font() -> str:
     path = Path(settings.ITSM["PDF_FONT_PATH"])
     if not path.is_file():
         # Latin text still prints; the missing font is a deployment error worth seeing.
-        logging.getLogger(__name__).error("PDF font %s not found; Chinese will not show", path)
+        logging.getLogger(__name__).error(
+            "PDF font %s not found; Chinese will not show in PDFs. Install a CJK font "
+            "(Debian/Ubuntu: apt-get install fonts-wqy-microhei; RHEL/Fedora: "
+            "dnf install wqy-microhei-fonts) or point PDF_FONT_PATH at a .ttf/.ttc.",
+            path,
+        )
         return "Helvetica"
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         extra = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}

@@ -7,6 +7,7 @@ Production sets DEBUG off and must then provide SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL and CELERY_BROKER_URL (see README.md).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -194,6 +195,9 @@ STORAGES = {
 # --- Mail -----------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if DEBUG and "EMAIL_URL" not in os.environ:
+    # Not configured (development): one console line per mail, not its whole body.
+    EMAIL_BACKEND = "itsm.mail_console.EmailBackend"
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -357,7 +361,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403) logs one line, not a traceback.
+    "filters": {"quiet_forbidden": {"()": "itsm.log_filters.QuietForbidden"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["quiet_forbidden"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # One handler: without this Django's own console handler doubles every line in DEBUG.
@@ -371,8 +383,12 @@ ITSM = {
     # Name of the service provider and the client shown in headers and reports.
     "SITE_NAME": env.str("ITSM_SITE_NAME", default="IT运维服务平台"),
     "CLIENT_NAME": env.str("ITSM_CLIENT_NAME", default=""),
-    # Absolute address of the portal, for links in mail (e.g. https://itsm.example.gov.cn).
+    # Absolute address of the portal, for links in mail (e.g. https://itsm.example.gov.cn);
+    # `rundev --addr` sets it to the address it serves when it is not set.
     "BASE_URL": env.str("ITSM_BASE_URL", default="http://127.0.0.1:8000"),
+    # Every closed work order is called back first (§3.2 C): the user's confirmation and
+    # the 3-day auto-close move a resolved order to the callback queue, not past it.
+    "CALLBACK_BEFORE_CLOSE": env.bool("ITSM_CALLBACK_BEFORE_CLOSE", default=True),
     # Work orders on the same device or fault type within 30 days that suggest a problem.
     "PROBLEM_SUGGESTION_THRESHOLD": env.int("PROBLEM_SUGGESTION_THRESHOLD", default=3),
     # Personal API tokens last this many days unless the user picks fewer (at most 366).

@@ -77,7 +77,13 @@ def suggest(request):
     return render(
         request,
         "knowledge/_suggestions.html",
-        {"records": records, "query": query, "source": request.GET.get("from", "")[:20]},
+        {
+            "records": records,
+            "query": query,
+            "source": request.GET.get("from", "")[:20],
+            # Staff read "matching records", not the end user's "before you report".
+            "staff": permissions.is_staff(request.user),
+        },
     )
 
 

@@ -145,3 +145,49 @@ def notifications_mark_read(*, user, pk: int | None = None) -> int:
     if pk is not None:
         rows = rows.filter(pk=pk)
     return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def caller_create(*, actor, name: str, phone: str, department=None) -> Person:
+    """An unknown caller the desk adds during the call: an end user with a profile (name,
+    phone, department) and no password yet, so a work order can be recorded for them now.
+
+    Refused when the number already belongs to someone: the desk picks that person instead
+    of making a twin.
+    """
+    import re
+
+    from django.db.models import Q
+
+    from .choices import Role
+    from .roles import user_has_role
+
+    if not user_has_role(actor, Role.SERVICE_DESK, Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied(_("Only the service desk adds callers."))
+    name, phone = (name or "").strip(), (phone or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("Give the caller's name.")]
+    if not phone:
+        errors["phone"] = [_("Give a number to call back on.")]
+    if errors:
+        raise ValidationError(errors)
+    twin = Person.objects.filter(Q(phone=phone) | Q(mobile=phone)).first()
+    if twin is not None:
+        raise ValidationError(
+            {
+                "phone": [
+                    _("%(name)s already has this number: choose them from the search.")
+                    % {"name": twin.name}
+                ]
+            }
+        )
+    base = "caller-" + (re.sub(r"\D", "", phone)[-11:] or "new")
+    username, n = base, 1
+    user_model = get_user_model()
+    while user_model.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return person_create(
+        username=username, name=name, roles=(Role.END_USER,), phone=phone, department=department
+    )

@@ -216,7 +216,25 @@ class WorkOrderViewSet(
     def reopen(self, request, number=None):
         return self._simple(services.work_order_reopen, serializers.WorkOrderReopenSerializer)
 
-    @_act(serializers.WorkOrderActionSerializer, "Confirm the fix (the requester closes it)")
+    @_act(
+        serializers.WorkOrderNoteSerializer,
+        "The engineer will be late or cannot come: re-dispatch within 10 minutes",
+    )
+    @action(detail=True, methods=["post"])
+    def late(self, request, number=None):
+        return self._simple(services.work_order_report_late, serializers.WorkOrderNoteSerializer)
+
+    @_act(serializers.WorkOrderActionSerializer, "Start remote guidance (at most 5 minutes)")
+    @action(detail=True, methods=["post"])
+    def guidance(self, request, number=None):
+        return self._simple(
+            services.work_order_guidance_start, serializers.WorkOrderActionSerializer
+        )
+
+    @_act(
+        serializers.WorkOrderActionSerializer,
+        "Confirm the fix (it then waits for the desk's callback, or closes without that rule)",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, number=None):
         return self._simple(services.work_order_confirm, serializers.WorkOrderActionSerializer)

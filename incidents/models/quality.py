@@ -66,9 +66,18 @@ class Complaint(models.Model):
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
+        verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # Who complains: the caller when the desk logs a phone complaint, not the agent.
+    complainant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("complainant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_raised",
     )
     description = models.TextField(_("description"))
     status = models.CharField(

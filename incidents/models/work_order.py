@@ -182,6 +182,23 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     manager_escalation_due_at = models.DateTimeField(
         _("manager escalation due"), null=True, blank=True, db_index=True
     )
+    # An engineer said they will be late or cannot come: the desk re-dispatches within
+    # 10 minutes (§6.3.3); a new dispatch clears the clock.
+    late_reported_at = models.DateTimeField(_("engineer reported late at"), null=True, blank=True)
+    redispatch_due_at = models.DateTimeField(
+        _("re-dispatch due"), null=True, blank=True, db_index=True
+    )
+    # Remote guidance by the desk (§6.3.3: at most 5 minutes): started when the desk
+    # begins guiding the caller, measured when the order is resolved.
+    guidance_started_at = models.DateTimeField(
+        _("remote guidance started at"), null=True, blank=True
+    )
+    guidance_due_at = models.DateTimeField(
+        _("remote guidance due"), null=True, blank=True, db_index=True
+    )
+    guidance_seconds = models.PositiveIntegerField(
+        _("remote guidance took (seconds)"), null=True, blank=True
+    )
 
     # Outcome.
     resolution = models.TextField(_("resolution"), blank=True)
@@ -189,6 +206,9 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     knowledge_record_id = models.PositiveBigIntegerField(
         _("knowledge record used"), null=True, blank=True
     )
+    # The requester's confirmation (or the 3-day silence taken as one): with the callback
+    # rule on the order then waits for the desk's callback instead of closing.
+    confirmed_at = models.DateTimeField(_("fix confirmed at"), null=True, blank=True)
     close_reason = models.CharField(
         _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
     )
@@ -274,6 +294,13 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
         return STATUS_COLOURS.get(self.status, "secondary")
 
     @property
+    def guidance_minutes(self) -> int | None:
+        """Remote guidance in whole minutes, rounded up (4 min 10 s is past 4 minutes)."""
+        if self.guidance_seconds is None:
+            return None
+        return -(-self.guidance_seconds // 60)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -310,6 +337,7 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     @transition(field=status, source=Status.RESOLVED, target=Status.REOPENED)
     def reopen(self):
         self.resolved_at = None
+        self.confirmed_at = None
         self.reopen_count += 1
 
     @transition(field=status, source=Status.RESOLVED, target=Status.CLOSED)

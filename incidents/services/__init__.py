@@ -11,6 +11,8 @@ half-done: the transaction rolls back.
 Every service takes the acting user and checks it; scheduled jobs act as
 `itsm.actors.system_user()`.
 
+desk.py holds the desk's own
+steps and time limits (late engineer, remote guidance, resolved on the call).
 lifecycle.py files orders and moves them through their states; edits.py changes what
 is not a state (comments, priority, corrections, escalation, rating) and records
 callbacks and complaints; common.py holds the wording, the timeline writer and the SLA
@@ -20,13 +22,23 @@ clocks they share. Import from here.
 from .common import (
     ACCEPT_TARGET,
     AUTO_CLOSE_WORKING_DAYS,
+    CALLBACK_FIRST,
     CONFLICT,
     DISPATCH_TARGET,
+    GUIDANCE_TARGET,
     MANAGER_ESCALATION_TARGET,
+    REDISPATCH_TARGET,
     REFUSED,
+    callback_before_close,
+    callback_missing,
     sla_recompute,
     sla_targets,
     work_order_url,
+)
+from .desk import (
+    work_order_guidance_start,
+    work_order_report_late,
+    work_order_resolve_on_call,
 )
 from .edits import (
     callback_record,
@@ -61,10 +73,18 @@ from .lifecycle import (
 __all__ = [
     "ACCEPT_TARGET",
     "AUTO_CLOSE_WORKING_DAYS",
+    "CALLBACK_FIRST",
     "CONFLICT",
     "DISPATCH_TARGET",
+    "GUIDANCE_TARGET",
     "MANAGER_ESCALATION_TARGET",
+    "REDISPATCH_TARGET",
     "REFUSED",
+    "callback_before_close",
+    "callback_missing",
+    "work_order_guidance_start",
+    "work_order_report_late",
+    "work_order_resolve_on_call",
     "NewFile",
     "callback_record",
     "complaint_handle",

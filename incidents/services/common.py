@@ -3,6 +3,7 @@ timeline writer the pipeline logs with, notifications and the SLA clocks."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -21,12 +22,36 @@ DISPATCH_TARGET = timedelta(minutes=10)
 ACCEPT_TARGET = timedelta(minutes=30)
 MANAGER_ESCALATION_TARGET = timedelta(minutes=20)
 AUTO_CLOSE_WORKING_DAYS = 3
+# §6.3.3: re-plan within 10 minutes of an engineer's "late / can't come"; remote
+# guidance at most 5 minutes before an engineer is sent.
+REDISPATCH_TARGET = timedelta(minutes=10)
+GUIDANCE_TARGET = timedelta(minutes=5)
+
+
+def callback_before_close() -> bool:
+    """The customer's rule (§3.2 C): every closed order is called back first (default on)."""
+    return bool(settings.ITSM.get("CALLBACK_BEFORE_CLOSE", True))
+
+
+def callback_missing(work_order) -> bool:
+    """Under the callback rule: has nobody called the requester back since the fix?"""
+    if not callback_before_close():
+        return False
+    since = work_order.resolved_at
+    callbacks = work_order.callbacks.all()
+    if since is not None:
+        callbacks = callbacks.filter(at__gte=since)
+    return not callbacks.exists()
+
 
 # The work order's own wording for the pipeline's two errors.
 CONFLICT = gettext_lazy(
     "This work order was changed by someone else. Please reload it and try again."
 )
 REFUSED = gettext_lazy("A work order that is “%(status)s” cannot do this.")
+CALLBACK_FIRST = gettext_lazy(
+    "Call the requester back first: record the callback, then close the work order."
+)
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -125,6 +150,13 @@ def _tell(recipients, work_order, subject: str, body: str = "") -> None:
         body=body or work_order.title,
         url=work_order_url(work_order),
     )
+
+
+def guidance_end(work_order: WorkOrder, at) -> None:
+    """Measure the desk's remote guidance when it ends (fixed or handed to an engineer)."""
+    if work_order.guidance_started_at is not None and work_order.guidance_seconds is None:
+        elapsed = (at - work_order.guidance_started_at).total_seconds()
+        work_order.guidance_seconds = max(int(elapsed), 0)
 
 
 def _mark_responded(work_order: WorkOrder, actor, at) -> None:

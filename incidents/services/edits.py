@@ -3,6 +3,7 @@ and the quality records (callbacks, complaints), through the same pipeline."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,6 @@ from .common import (
     _users_with_role,
     refuse_close_while_children_worked,
     sla_recompute,
-    work_order_url,
 )
 
 # --- other edits ---------------------------------------------------------------------
@@ -131,8 +131,8 @@ def work_order_triage(
         return work_order
     sla_recompute(work_order)
     workflow.save(work_order)
-    if "title" in changes:
-        terms_index([work_order])
+    if "title" in changes or "device" in changes:
+        terms_index([work_order])  # found by its title and its device's tag
     _event(work_order, kind=EventKind.PRIORITY, actor=actor, body=note, data={"changes": changes})
     return work_order
 
@@ -246,23 +246,46 @@ def callback_record(
 
 
 @transaction.atomic
-def complaint_raise(*, actor, description: str, work_order=None, engineer=None) -> Complaint:
-    """A complaint for the supervisor: about a work order by its requester or the desk,
-    or (no work order) about the service by anyone signed in."""
+def complaint_raise(
+    *, actor, description: str, work_order=None, engineer=None, complainant=None
+) -> Complaint:
+    """A complaint for the supervisor and the manager: about a work order by its requester
+    or the desk, or (no work order) about the service by anyone signed in.
+
+    The complainant is who complains: the actor when they file it themselves; when the
+    desk logs a call about a work order, the caller (by default the order's requester),
+    never the agent who typed it. It goes on the order's timeline (staff only).
+    """
     if work_order is not None:
         workflow.require(work_order_refusal(actor, work_order, "complain"))
     elif not (actor.is_authenticated and actor.is_active):
         raise PermissionDenied(_("Sign in to file a complaint."))
+    if complainant is None:
+        desk_logs_it = work_order is not None and actor.pk != work_order.requester_id
+        complainant = work_order.requester if desk_logs_it else actor
     complaint = Complaint(
-        raised_by=actor, description=description, work_order=work_order, engineer=engineer
+        raised_by=actor,
+        complainant=complainant,
+        description=description,
+        work_order=work_order,
+        engineer=engineer,
     )
     complaint.full_clean()
     complaint.save()
+    if work_order is not None:
+        _event(
+            work_order,
+            kind=EventKind.COMPLAINT,
+            actor=actor,
+            body=description,
+            internal=True,
+            data={"complaint": complaint.pk, "complainant": complainant.pk},
+        )
     notify(
-        recipients=_users_with_role(Role.SUPERVISOR),
+        recipients=_users_with_role(Role.SUPERVISOR) + _users_with_role(Role.MANAGER),
         subject=_("New complaint"),
         body=description,
-        url=work_order_url(work_order) if work_order else "",
+        url=reverse("incidents:complaints"),
     )
     return complaint
 

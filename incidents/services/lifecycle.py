@@ -31,13 +31,18 @@ from ..search import terms_index
 from .common import (
     ACCEPT_TARGET,
     AUTO_CLOSE_WORKING_DAYS,
+    CALLBACK_FIRST,
     CONFLICT,
     DISPATCH_TARGET,
+    REFUSED,
     _effective_level,
     _event,
     _fire,
     _mark_responded,
     _tell,
+    callback_before_close,
+    callback_missing,
+    guidance_end,
     refuse_close_while_children_worked,
     sla_recompute,
 )
@@ -170,6 +175,9 @@ def work_order_assign(
     previous = work_order.assignee
     work_order.team = team or work_order.team
     work_order.accept_due_at = at + ACCEPT_TARGET
+    # A (re-)dispatch answers an engineer's "late / can't come" and ends remote guidance.
+    work_order.redispatch_due_at = None
+    guidance_end(work_order, at)
     _fire(
         work_order,
         actor=actor,
@@ -267,6 +275,7 @@ def work_order_resolve(
     workflow.require(work_order_refusal(actor, work_order, "resolve"))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Describe what was done to fix it.")})
+    guidance_end(work_order, timezone.now())
     _resolve(
         work_order, actor=actor, resolution=resolution, knowledge_record_id=knowledge_record_id
     )
@@ -334,11 +343,30 @@ def work_order_reopen(*, work_order, actor, note: str, lock_version=None) -> Wor
 
 @transaction.atomic
 def work_order_confirm(*, work_order, actor, lock_version=None) -> WorkOrder:
-    """“It's fixed”: the requester closes it."""
+    """“It's fixed”: under the callback rule the order waits for the desk's callback
+    (待回访); without it the requester's confirmation closes it."""
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "confirm"))
     refuse_close_while_children_worked(work_order)
     at = timezone.now()
+    if callback_before_close():
+        if work_order.status != Status.RESOLVED:
+            raise workflow.IllegalTransition(
+                str(REFUSED) % {"status": work_order.get_status_display()}
+            )
+        if work_order.confirmed_at is not None:
+            raise ValidationError(_("The fix is already confirmed; the desk will call back."))
+        work_order.confirmed_at = at
+        workflow.save(work_order)
+        _event(
+            work_order,
+            kind=EventKind.CONFIRMATION,
+            actor=actor,
+            body=_("The fix is confirmed; the service desk will call back before closing."),
+            at=at,
+        )
+        return work_order
+    work_order.confirmed_at = at
     _fire(
         work_order,
         actor=actor,
@@ -356,6 +384,8 @@ def work_order_close(*, work_order, actor, note: str = "", lock_version=None) ->
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "close"))
     refuse_close_while_children_worked(work_order)
+    if work_order.status == Status.RESOLVED and callback_missing(work_order):
+        raise ValidationError(CALLBACK_FIRST)
     at = timezone.now()
     _fire(
         work_order,
@@ -487,21 +517,41 @@ def work_order_link(*, work_order, target, actor) -> None:
 
 
 def work_order_auto_close(*, work_order, actor, now) -> int:
-    """Close an unanswered resolved order as `actor` (the system actor, from the hourly
-    scan). The claim is a conditional UPDATE on status and lock_version, so two workers,
-    or a person acting at the same moment, close it once."""
+    """Settle an unanswered resolved order as `actor` (the system actor, from the hourly
+    scan): under the callback rule the silence counts as the user's confirmation and the
+    order waits in 待回访 for the desk's callback; without the rule it closes. The claim
+    is a conditional UPDATE on status and lock_version, so two workers, or a person
+    acting at the same moment, settle it once."""
+    callback = callback_before_close()
     with transaction.atomic():
         workflow.require(work_order_refusal(actor, work_order, "close"))
-        claimed = WorkOrder.objects.filter(
-            pk=work_order.pk, status=Status.RESOLVED, lock_version=work_order.lock_version
-        ).update(
-            status=Status.CLOSED,
-            close_reason=CloseReason.AUTO,
-            closed_at=now,
-            lock_version=work_order.lock_version + 1,
+        changes = (
+            {"confirmed_at": now}
+            if callback
+            else {"status": Status.CLOSED, "close_reason": CloseReason.AUTO, "closed_at": now}
         )
+        claimed = WorkOrder.objects.filter(
+            pk=work_order.pk,
+            status=Status.RESOLVED,
+            confirmed_at__isnull=True,
+            lock_version=work_order.lock_version,
+        ).update(lock_version=work_order.lock_version + 1, **changes)
         if not claimed:
             return 0
+        if callback:
+            _event(
+                work_order,
+                kind=EventKind.CONFIRMATION,
+                actor=actor,
+                body=_(
+                    "No answer for %(days)d working days: taken as confirmed; the service "
+                    "desk calls back before closing."
+                )
+                % {"days": AUTO_CLOSE_WORKING_DAYS},
+                data={"auto": True},
+                at=now,
+            )
+            return 1
         _event(
             work_order,
             kind=EventKind.TRANSITION,

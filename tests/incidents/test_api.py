@@ -172,7 +172,10 @@ def test_cancel_confirm_escalate_and_reprioritise(file_order, end_user, agent, e
     order.refresh_from_db()
     assert order.escalated_at is not None
     act(as_user(engineer), order, "resolve", resolution="重装驱动")
-    assert act(as_user(end_user), order, "confirm").json()["status"] == "closed"
+    # Confirmed, it waits for the desk's callback (the customer's callback rule).
+    assert act(as_user(end_user), order, "confirm").json()["status"] == "resolved"
+    order.refresh_from_db()
+    assert order.confirmed_at is not None
 
 
 def test_an_illegal_transition_is_refused_with_a_message(file_order, agent):
@@ -353,3 +356,15 @@ def test_schema_documents_the_incident_api(api, agent):
     assert "/api/incidents/" in paths
     assert "/api/incidents/{number}/resolve/" in paths
     assert "/api/incidents/{number}/events/" in paths
+
+
+def test_the_desk_clocks_through_the_api(file_order, agent, engineer):
+    desk, field = as_user(agent), as_user(engineer)
+    guided = file_order()
+    answer = act(desk, guided, "guidance")
+    assert answer.status_code == 200 and answer.json()["guidance_due_at"]
+    order = file_order()
+    act(desk, order, "assign", assignee=engineer.pk)
+    assert act(field, order, "late").status_code == 400  # say why
+    answer = act(field, order, "late", note="车坏了")
+    assert answer.status_code == 200 and answer.json()["redispatch_due_at"]

@@ -187,7 +187,7 @@ def test_auto_close_acts_as_the_system_and_says_so_on_the_timeline(world, client
     agent = people["desk"][0]
     order = services.work_order_resolve(work_order=orders["own"], actor=agent, resolution="已处理")
     assert auto_close_scan(now=timezone.now() + timedelta(days=10)) == 1
-    event = order.events.filter(data__transition="auto_close").get()
+    event = order.events.filter(data__auto=True).get()
     assert event.actor == system_user()
     client.force_login(people["end_user"][0])
     page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()

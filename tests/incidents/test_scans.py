@@ -117,9 +117,10 @@ def test_a_backlog_is_worked_in_batches(
         assert scans.sla_scan(batch=2)["response:warning"] == 0
 
 
-def test_resolved_orders_close_after_three_working_days(
-    file_order, agent, django_capture_on_commit_callbacks
+def test_resolved_orders_close_after_three_working_days_when_the_callback_rule_is_off(
+    file_order, agent, django_capture_on_commit_callbacks, settings
 ):
+    settings.ITSM = {**settings.ITSM, "CALLBACK_BEFORE_CLOSE": False}
     with time_machine.travel(datetime(2026, 11, 26, 10, 0, tzinfo=SH), tick=False):  # Thursday
         wo = services.work_order_resolve(work_order=file_order(), actor=agent, resolution="ok")
     with time_machine.travel(

@@ -366,7 +366,10 @@ def test_end_user_confirms_reopens_and_rates(client, end_user, agent):
     order.refresh_from_db()
     client.post(_act(order.number, "confirm"), {"lock_version": order.lock_version})
     order.refresh_from_db()
-    assert order.status == Status.CLOSED
+    # The callback rule: confirmed, the order waits for the desk's callback (待回访).
+    assert order.status == Status.RESOLVED and order.confirmed_at is not None
+    page = client.get(_detail(order.number)).content.decode()
+    assert _act(order.number, "confirm") not in page
     response = client.post(
         _act(order.number, "rate"), {"rate-rating": "4", "rate-comment": "速度快"}
     )

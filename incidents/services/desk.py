@@ -1,0 +1,137 @@
+"""The service desk's own steps and time limits (§6.3.3): an engineer's "late / can't
+come" (re-dispatch within 10 minutes), remote guidance (at most 5 minutes, measured) and
+a call resolved while the caller is still on the line (first-contact resolution)."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from itsm import workflow
+from servicedesk.choices import Role
+
+from ..choices import Channel, EventKind, Level3, Status
+from ..models import WorkOrder
+from ..permissions import work_order_refusal
+from .common import (
+    CONFLICT,
+    GUIDANCE_TARGET,
+    REDISPATCH_TARGET,
+    REFUSED,
+    _event,
+    _tell,
+    _users_with_role,
+)
+from .lifecycle import work_order_create, work_order_resolve
+
+# How far back a call may have started for its guidance to count: a page left open
+# overnight is not a 12-hour call.
+LONGEST_CALL = timedelta(hours=2)
+
+
+@transaction.atomic
+def work_order_report_late(*, work_order, actor, note: str, lock_version=None) -> WorkOrder:
+    """The dispatched engineer will be late or cannot come: the desk must re-dispatch
+    (or re-plan with the user) within 10 minutes; a new dispatch stops that clock."""
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "late"))
+    if work_order.status not in (Status.ASSIGNED, Status.IN_PROGRESS):
+        raise workflow.IllegalTransition(str(REFUSED) % {"status": work_order.get_status_display()})
+    if not note.strip():
+        raise ValidationError({"note": _("Say why, and when you could come instead.")})
+    at = timezone.now()
+    work_order.late_reported_at = at
+    work_order.redispatch_due_at = at + REDISPATCH_TARGET
+    workflow.save(work_order)
+    _event(work_order, kind=EventKind.LATE, actor=actor, body=note, at=at)
+    _tell(
+        _users_with_role(Role.SERVICE_DESK),
+        work_order,
+        _("Engineer late or cannot come: re-dispatch within 10 minutes"),
+        note,
+    )
+    return work_order
+
+
+@transaction.atomic
+def work_order_guidance_start(*, work_order, actor, lock_version=None, at=None) -> WorkOrder:
+    """The desk starts guiding the caller remotely: 5 minutes, then an engineer goes.
+
+    The time is measured when the order is resolved or dispatched (common.guidance_end).
+    """
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "guidance"))
+    if work_order.status not in (Status.NEW, Status.REOPENED) or work_order.assignee_id:
+        raise ValidationError(_("Remote guidance is for work orders not yet dispatched."))
+    if work_order.guidance_started_at is not None:
+        raise ValidationError(_("Remote guidance has already started."))
+    at = at or timezone.now()
+    work_order.guidance_started_at = at
+    work_order.guidance_due_at = at + GUIDANCE_TARGET
+    workflow.save(work_order)
+    _event(
+        work_order,
+        kind=EventKind.GUIDANCE,
+        actor=actor,
+        body=_("Remote guidance started (at most %(minutes)d minutes).")
+        % {"minutes": GUIDANCE_TARGET.seconds // 60},
+        at=at,
+    )
+    return work_order
+
+
+def call_started_valid(call_started_at, now=None):
+    """The call's start as the intake page stamped it, or None when implausible."""
+    now = now or timezone.now()
+    if call_started_at is None or not (now - LONGEST_CALL <= call_started_at <= now):
+        return None
+    return call_started_at
+
+
+@transaction.atomic
+def work_order_resolve_on_call(
+    *,
+    actor,
+    requester,
+    title: str,
+    resolution: str,
+    call_started_at=None,
+    description: str = "",
+    category=None,
+    device=None,
+    impact: str = Level3.LOW,
+    urgency: str = Level3.MEDIUM,
+    contact_phone: str = "",
+    knowledge_record_id: int | None = None,
+    files=(),
+) -> WorkOrder:
+    """Record a phone call the desk fixed while the caller was on the line: a work order
+    filed and resolved at once, a first-contact resolution, with the guidance time
+    measured from the call's start (when the intake page opened for this caller)."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Describe what was done to fix it.")})
+    now = timezone.now()
+    started = call_started_valid(call_started_at, now) or now
+    work_order = work_order_create(
+        actor=actor,
+        requester=requester,
+        title=title,
+        description=description,
+        category=category,
+        device=device,
+        impact=impact,
+        urgency=urgency,
+        channel=Channel.PHONE,
+        contact_phone=contact_phone,
+        files=files,
+        at=started,
+    )
+    work_order_guidance_start(work_order=work_order, actor=actor, at=started)
+    return work_order_resolve(
+        work_order=WorkOrder.objects.get(pk=work_order.pk),
+        actor=actor,
+        resolution=resolution,
+        knowledge_record_id=knowledge_record_id,
+    )
