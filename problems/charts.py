@@ -14,6 +14,13 @@ def _t(text) -> str:
     return escape(str(text), quote=True)
 
 
+def _name(label: str, described_by: str) -> str:
+    """The chart's accessible name and the id of the table beside it that holds its data
+    (a screen reader cannot read a drawing; WCAG 1.1.1)."""
+    attrs = f' aria-label="{_t(label)}"' if label else ""
+    return attrs + (f' aria-describedby="{_t(described_by)}"' if described_by else "")
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -28,12 +35,15 @@ def fishbone_svg(
     bones: Sequence[tuple[str, Sequence[str]]],
     width: int = 960,
     line_height: int = 16,
+    label: str = "",
+    described_by: str = "",
 ) -> str:
     """An Ishikawa diagram: `bones` are (category label, [cause texts]) in display order,
     the first half above the spine, the rest below; `effect` is the head.
 
     Each bone slants into the spine; its causes are listed beside it, clipped with the
-    full text in a tooltip. The height grows with the longest list.
+    full text in a tooltip. The height grows with the longest list. `label` names the
+    chart (else the effect does), `described_by` is the id of the list of causes beside it.
     """
     bones = list(bones)
     top, bottom = bones[: (len(bones) + 1) // 2], bones[(len(bones) + 1) // 2 :]
@@ -48,8 +58,8 @@ def fishbone_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" font-size="12" '
-        f'font-family="sans-serif">',
-        f"<title>{_t(effect)}</title>",
+        f'font-family="sans-serif"{_name(label or effect, described_by)}>',
+        f"<title>{_t(label or effect)}</title>",
         f'<line x1="20" y1="{spine_y}" x2="{spine_end}" y2="{spine_y}" '
         f'stroke="#0d6efd" stroke-width="3"/>',
         f'<rect x="{spine_end}" y="{spine_y - 30}" width="{head_w}" height="60" rx="6" '
@@ -99,14 +109,24 @@ def pareto_series(data: Sequence[tuple[str, int]]) -> list[tuple[str, int, float
     return series
 
 
-def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int = 360) -> str:
-    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line."""
+def pareto_svg(
+    data: Sequence[tuple[str, int]],
+    *,
+    width: int = 720,
+    height: int = 360,
+    label: str = "",
+    described_by: str = "",
+) -> str:
+    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line;
+    `label` names the chart, `described_by` is the id of the table of its data."""
     series = pareto_series(data)
     left, right, top, bottom = 48, 48, 16, 72
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pareto" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif">',
+        f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif"'
+        f"{_name(label, described_by)}>",
+        f"<title>{_t(label)}</title>" if label else "",
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="#212529"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#212529"/>',
