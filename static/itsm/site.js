@@ -10,6 +10,19 @@
     }
   });
 
+  // The skip link focuses the main content without putting #main in the address: a form
+  // posted from there would come back with it, and the browser would focus <main> over
+  // the error summary.
+  document.addEventListener("click", function (event) {
+    var skip = event.target.closest("a.skip-link");
+    var main = skip && document.getElementById("main");
+    if (main) {
+      event.preventDefault();
+      main.focus();
+      main.scrollIntoView();
+    }
+  });
+
   // After a failed submit, focus lands on the error summary rather than the page top, so
   // keyboard and screen-reader users hear what went wrong and can jump to each field.
   var summary = document.querySelector("[data-error-summary]");
