@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -49,8 +50,89 @@ def _settled(page):
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
+# Browsers checking pages side by side: the live server renders for one while axe runs in
+# the other. Each worker thread has its own Playwright (its API is per thread).
+WORKERS = int(os.environ.get("A11Y_WORKERS", min(2, os.cpu_count() or 1)))
+
+
+def _session_cookies(live_server, users) -> dict[str, list[dict]]:
+    """Each role's session cookie, made here in the test's thread (the database's)."""
+    from django.test import Client
+
+    cookies = {}
+    for role, user in users.items():
+        cookies[role] = []
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+            cookies[role].append(
+                {"name": cookie.key, "value": cookie.value, "url": live_server.url}
+            )
+    return cookies
+
+
+def _check(base_url, jobs, cookies, out):
+    """One worker: for each (language, role, visits) a browser profile, each page at both widths."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for language, locale, role, visits in jobs:
+            context = browser.new_context(
+                base_url=base_url,
+                locale=locale,
+                viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]},
+                bypass_csp=True,  # to inject axe; the policy is tested elsewhere
+            )
+            context.set_default_timeout(30_000)
+            language_cookie = {
+                "name": django_settings.LANGUAGE_COOKIE_NAME,
+                "value": language,
+                "url": base_url,
+            }
+            context.add_cookies([language_cookie, *cookies[role]])
+            page = context.new_page()
+            for route, url in visits:
+                page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
+                response = page.goto(url)
+                where = f"{url} [{route or 'home'}] as {role}, {language}"
+                if not response.ok:
+                    out["failures"].append(f"{where}: HTTP {response.status}")
+                    continue
+                _settled(page)
+                if page.evaluate("document.documentElement.lang") != language:
+                    out["failures"].append(f"{where}: <html lang> is not {language}")
+                if not out["rules"]:
+                    out["rules"] = axe.rules_checked(page)
+                duplicates = page.evaluate(_DUPLICATE_IDS)
+                if duplicates:
+                    # axe 4.x no longer reports these under WCAG tags, but a label or
+                    # aria-describedby pointing at a doubled id names the wrong control.
+                    out["failures"].append(f"{where}: duplicate ids {duplicates}")
+                for width, height in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": height})
+                    found = axe.violations(page)
+                    out["report"].append(
+                        {"url": url, "route": route, "role": role, "language": language}
+                        | {"width": width, "violations": found}
+                    )
+                    if axe.failing(found):
+                        out["failures"].append(
+                            axe.describe(f"{where}, {width} px", axe.failing(found))
+                        )
+            context.close()
+        browser.close()
+
+
 def test_every_page_meets_wcag_21_aa_in_both_languages_and_widths(
-    chromium_browser, live_server, settings, role_users, browser_login
+    chromium_browser, live_server, settings, role_users
 ):
     settings.ITSM = {**settings.ITSM, "BASE_URL": live_server.url}
     started = time.monotonic()
@@ -63,60 +145,41 @@ def test_every_page_meets_wcag_21_aa_in_both_languages_and_widths(
         # While fixing a page: A11Y_ROUTES=<regex on the route> checks only those.
         visits = [v for v in visits if re.search(os.environ["A11Y_ROUTES"], v[0])]
 
-    failures, report, impacts = [], [], Counter()
-    rules = []
+    # One job per language and role (one browser profile each), shared out by size.
+    jobs = []
     for language, locale in LANGUAGES:
         for role in dict.fromkeys(role for _, role, _ in visits):
-            context = chromium_browser.new_context(
-                base_url=live_server.url,
-                locale=locale,
-                viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]},
-                bypass_csp=True,  # to inject axe; the policy is tested elsewhere
-            )
-            context.set_default_timeout(15_000)
-            context.add_cookies(
-                [
-                    {
-                        "name": django_settings.LANGUAGE_COOKIE_NAME,
-                        "value": language,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-            if role_users[role] is not None:
-                browser_login(context, role_users[role])
-            page = context.new_page()
-            for route, visit_role, url in visits:
-                if visit_role != role:
-                    continue
-                page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
-                response = page.goto(url)
-                assert response.ok, f"{url} as {role}: HTTP {response.status}"
-                _settled(page)
-                assert page.evaluate("document.documentElement.lang") == language
-                if not rules:
-                    rules = axe.rules_checked(page)
-                duplicates = page.evaluate(_DUPLICATE_IDS)
-                if duplicates:
-                    # axe 4.x no longer reports these under WCAG tags, but a label or
-                    # aria-describedby pointing at a doubled id names the wrong control.
-                    failures.append(f"{url} as {role}, {language}: duplicate ids {duplicates}")
-                for width, height in WIDTHS:
-                    page.set_viewport_size({"width": width, "height": height})
-                    found = axe.violations(page)
-                    where = f"{url} [{route or 'home'}] as {role}, {language}, {width} px"
-                    impacts.update(v["impact"] for v in found for _ in v["nodes"])
-                    report.append(
-                        {"url": url, "route": route, "role": role, "language": language}
-                        | {"width": width, "violations": found}
-                    )
-                    if axe.failing(found):
-                        failures.append(axe.describe(where, axe.failing(found)))
-            context.close()
+            mine = [(route, url) for route, visit_role, url in visits if visit_role == role]
+            jobs.append((language, locale, role, mine))
+    shares = [[] for _ in range(max(1, WORKERS))]
+    for job in sorted(jobs, key=lambda job: -len(job[3])):
+        min(shares, key=lambda share: sum(len(j[3]) for j in share)).append(job)
+    cookies = _session_cookies(live_server, role_users)
+    outs = [{"failures": [], "report": [], "rules": []} for _ in shares]
+    errors = []
 
+    def run(share, out):
+        try:
+            _check(live_server.url, share, cookies, out)
+        except Exception as exc:  # surfaced below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(shares, outs, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+    failures = [f for out in outs for f in out["failures"]]
+    report = [r for out in outs for r in out["report"]]
+    rules = next((out["rules"] for out in outs if out["rules"]), [])
+    impacts = Counter(v["impact"] for run in report for v in run["violations"] for _ in v["nodes"])
     _write_report(
         django_settings.VAR_DIR, rules, pages, visits, skipped, report, impacts, crawled, started
     )
+    assert len(report) == len(visits) * len(LANGUAGES) * len(WIDTHS) or failures
     assert not failures, f"{len(failures)} page runs with serious/critical violations:\n" + (
         "\n".join(failures)
     )
