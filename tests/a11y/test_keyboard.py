@@ -77,7 +77,7 @@ def test_end_user_files_a_fault_with_the_keyboard_alone(browser_context, browser
     assert page.locator("fieldset:has(#id_category-0) > legend").inner_text().strip()
 
     # Submitting without a title: the error summary takes focus, the title says "错误".
-    tab_to(page, "form button[type=submit]")
+    tab_to(page, "main form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title().startswith("错误：")
@@ -91,7 +91,7 @@ def test_end_user_files_a_fault_with_the_keyboard_alone(browser_context, browser
     page.keyboard.press("Enter")
     assert focused(page, "#id_title")
     page.keyboard.type("打印机卡纸，无法打印")
-    tab_to(page, "form button[type=submit]")
+    tab_to(page, "main form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -165,3 +165,19 @@ def test_approver_approves_a_change_with_the_keyboard_alone(
 
     change = ChangeRequest.objects.get(pk=change.pk)
     assert change.approvals.get(approver=approver).comment == "同意实施"
+
+
+def test_at_200_percent_text_the_staff_navbar_keeps_everything_on_screen(
+    browser_context, browser_login, supervisor
+):
+    """WCAG 1.4.4: text doubled (Bootstrap sizes in rem) at 1280 px wraps the bar; the bell,
+    the user menu and the language switch stay inside the window."""
+    page = browser_login(browser_context, supervisor).new_page()
+    page.goto("/")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    width = page.evaluate("window.innerWidth")
+    for selector in ("a[href$='/notifications/']", "#mainnav .dropdown-toggle >> nth=-1",
+                     "#language-select", ".language-switch button"):  # fmt: skip
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
