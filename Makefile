@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# axe-core for the accessibility tests, vendored from the npm registry (tests/a11y/vendor/README.md).
+AXE_VERSION ?= 4.14.1
+axe:
+	rm -rf var/axe && mkdir -p var/axe
+	cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp var/axe/package/axe.min.js var/axe/package/LICENSE tests/a11y/vendor/
+	rm -rf var/axe
 
 clean:
 	rm -rf var/celery var/test

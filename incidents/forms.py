@@ -145,7 +145,8 @@ class ReportForm(forms.Form):
         label=_("Contact phone"),
         max_length=30,
         required=False,
-        widget=forms.TextInput(attrs={**_text, "inputmode": "tel"}),
+        # The reporter's own number: browsers may fill it in (WCAG 1.3.5).
+        widget=forms.TextInput(attrs={**_text, "inputmode": "tel", "autocomplete": "tel"}),
     )
     files = MultipleFileField(
         label=_("Photos or files"),
@@ -286,6 +287,11 @@ class CallerForm(forms.Form):
 
         self.fields["department"].queryset = Department.objects.order_by("name")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The caller's number, not the agent's: the agent's own must not be filled in.
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "off"
+
 
 # --- actions on a work order --------------------------------------------------------
 
@@ -400,6 +406,13 @@ class CallbackForm(forms.Form):
 
 class BulkAssignForm(forms.Form):
     numbers = forms.MultipleChoiceField(required=False)  # choices: the posted rows
+
+    def __init__(self, *args, **kwargs):
+        # The queue page shows this form beside the filter form, which has assignee and
+        # team fields too: ids of its own keep the labels tied to the right select.
+        kwargs.setdefault("auto_id", "id_bulk_%s")
+        super().__init__(*args, **kwargs)
+
     assignee = StaffChoiceField(
         label=_("Dispatch to"), queryset=staff_users(), widget=PlainSelect(attrs=_select)
     )

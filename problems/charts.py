@@ -15,6 +15,13 @@ def _t(text) -> str:
     return escape(str(text), quote=True)
 
 
+def _name(label: str, described_by: str) -> str:
+    """The chart's accessible name and the id of the table beside it that holds its data
+    (a screen reader cannot read a drawing; WCAG 1.1.1)."""
+    attrs = f' aria-label="{_t(label)}"' if label else ""
+    return attrs + (f' aria-describedby="{_t(described_by)}"' if described_by else "")
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -30,12 +37,15 @@ def fishbone_svg(
     width: int = 960,
     line_height: int = 22,
     font_size: int = 15,
+    label: str = "",
+    described_by: str = "",
 ) -> str:
     """An Ishikawa diagram: `bones` are (category label, [cause texts]) in display order,
     the first half above the spine, the rest below; `effect` is the head.
 
     Each bone slants into the spine; its causes are listed beside it, clipped with the
-    full text in a tooltip. The height grows with the longest list.
+    full text in a tooltip. The height grows with the longest list. `label` names the
+    chart (else the effect does), `described_by` is the id of the list of causes beside it.
     """
     bones = list(bones)
     top, bottom = bones[: (len(bones) + 1) // 2], bones[(len(bones) + 1) // 2 :]
@@ -54,8 +64,9 @@ def fishbone_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" font-size="{font_size}" '
         # Never scaled below two thirds: on a phone the card scrolls sideways instead.
-        f'font-family="sans-serif" style="min-width: {width * 2 // 3}px">',
-        f"<title>{_t(effect)}</title>",
+        f'font-family="sans-serif" style="min-width: {width * 2 // 3}px"'
+        f"{_name(label or effect, described_by)}>",
+        f"<title>{_t(label or effect)}</title>",
         f'<line x1="20" y1="{spine_y}" x2="{spine_end}" y2="{spine_y}" '
         f'stroke="#0d6efd" stroke-width="3"/>',
         f'<rect x="{spine_end}" y="{spine_y - 30}" width="{head_w}" height="60" rx="6" '
@@ -118,8 +129,16 @@ def pareto_label_angle(slot: float) -> int:
     return SLANT if slot * math.sin(math.radians(SLANT)) >= LABEL_GAP else 90
 
 
-def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int = 360) -> str:
-    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line.
+def pareto_svg(
+    data: Sequence[tuple[str, int]],
+    *,
+    width: int = 720,
+    height: int = 360,
+    label: str = "",
+    described_by: str = "",
+) -> str:
+    """Bars sorted descending, the cumulative-percentage line and the 80 % reference line;
+    `label` names the chart, `described_by` is the id of the table of its data.
 
     Forty categories in 720 units left 15 a bar: slanted labels overlapped. The labels
     turn upright when the slots are narrow, and the chart widens (its container scrolls)
@@ -139,7 +158,9 @@ def pareto_svg(data: Sequence[tuple[str, int]], *, width: int = 720, height: int
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pareto" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" font-size="11" font-family="sans-serif" '
-        f'style="min-width: {width * 2 // 3}px">',
+        f'style="min-width: {width * 2 // 3}px"'
+        f"{_name(label, described_by)}>",
+        f"<title>{_t(label)}</title>" if label else "",
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="#212529"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#212529"/>',

@@ -163,6 +163,8 @@ def _render_detail(request, problem, *, bound=None, fishbone_form=None, link_for
     svg = fishbone_svg(
         effect=problem.title,
         bones=[(label, [c.text for c in causes]) for _value, label, causes in bones],
+        label=_("Fishbone diagram: causes of “%(title)s”") % {"title": problem.title},
+        described_by="fishbone-causes",
     )
     user = request.user
     return render(
@@ -340,6 +342,8 @@ def pareto(request):
             "form": form,
             "data": data,
             # Built from escaped text only (problems.charts), so safe to embed.
-            "chart": mark_safe(pareto_svg(data)),  # noqa: S308
+            "chart": mark_safe(  # noqa: S308
+                pareto_svg(data, label=_("Pareto chart"), described_by="pareto-data")
+            ),
         },
     )

@@ -13,14 +13,19 @@ class ProfileForm(forms.ModelForm):
         model = Person
         fields = ["phone", "mobile"]
         widgets = {
-            "phone": forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
-            "mobile": forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
+            # autocomplete: the person's own numbers, which browsers may fill in (WCAG 1.3.5).
+            "phone": forms.TextInput(
+                attrs={"class": "form-control", "inputmode": "tel", "autocomplete": "work tel"}
+            ),
+            "mobile": forms.TextInput(
+                attrs={"class": "form-control", "inputmode": "tel", "autocomplete": "mobile tel"}
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.user.email
-        self.fields["email"].widget.attrs["class"] = "form-control"
+        self.fields["email"].widget.attrs.update({"class": "form-control", "autocomplete": "email"})
         self.order_fields(["phone", "mobile", "email"])
 
 

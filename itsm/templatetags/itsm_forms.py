@@ -23,3 +23,9 @@ def bootstrap(bound_field):
     if "form-control" in existing or "form-select" in existing:
         css = existing + (" is-invalid" if bound_field.errors else "")
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def has_field_errors(form) -> bool:
+    """Errors on fields, not only on the form as a whole (those need no "correct these")."""
+    return any(name != forms.forms.NON_FIELD_ERRORS for name in form.errors)

@@ -27,18 +27,36 @@
     for (var id = Number(select.value) || null; id !== null && nodes[id]; id = parents[id]) {
       path.unshift(id);
     }
-    var steps = document.createElement("div");
-    steps.className = "row g-2";
-    select.hidden = true;
-    select.insertAdjacentElement("afterend", steps);
+    // The levels are one fieldset named by the field's label (WCAG 1.3.1), each select
+    // labelled by its level. Changing a level redraws only the levels after it and leaves
+    // focus where it is, so arrow keys browse a level's options (WCAG 3.2.2).
+    var group = document.createElement("fieldset");
+    group.className = "border-0 p-0 m-0";
+    var describedBy = select.getAttribute("aria-describedby");
+    if (describedBy) {
+      group.setAttribute("aria-describedby", describedBy);
+    }
+    var legend = document.createElement("legend");
     var label = document.querySelector('label[for="' + select.id + '"]');
     if (label) {
-      label.htmlFor = select.id + "-0";
+      legend.className = label.className + " fs-6";
+      legend.innerHTML = label.innerHTML;
+      label.hidden = true;
+    } else {
+      legend.className = "visually-hidden";
+      legend.textContent = data.levels.join(" / ");
     }
+    var steps = document.createElement("div");
+    steps.className = "row g-2";
+    group.appendChild(legend);
+    group.appendChild(steps);
+    select.hidden = true;
+    select.insertAdjacentElement("afterend", group);
 
     function step(depth, list) {
       var column = document.createElement("div");
       column.className = "col-12 col-sm-4";
+      column.dataset.depth = String(depth);
       var caption = document.createElement("label");
       caption.className = "form-text mt-0 mb-1 d-block";
       caption.textContent = data.levels[depth] || "";
@@ -47,6 +65,9 @@
       picker.id = select.id + "-" + depth;
       picker.className = select.className;
       picker.dataset.depth = String(depth);
+      if (select.getAttribute("aria-invalid")) {
+        picker.setAttribute("aria-invalid", "true");
+      }
       picker.add(new Option(depth === 0 ? data.empty : data.choose, ""));
       list.forEach(function (node) {
         picker.add(new Option(node[1], String(node[0]), false, node[0] === path[depth]));
@@ -57,11 +78,18 @@
       return picker;
     }
 
-    function draw() {
-      steps.textContent = "";
+    // Draws the levels from `from` on; the ones before stay as they are (and keep focus).
+    function draw(from) {
+      Array.prototype.slice.call(steps.children).forEach(function (column) {
+        if (Number(column.dataset.depth) >= from) {
+          steps.removeChild(column);
+        }
+      });
       var list = data.nodes;
       for (var depth = 0; list.length; depth++) {
-        step(depth, list);
+        if (depth >= from) {
+          step(depth, list);
+        }
         var chosen = nodes[path[depth]];
         list = chosen ? chosen[2] : [];
       }
@@ -76,11 +104,9 @@
       var last = nodes[path[path.length - 1]];
       select.value = last && !last[2].length ? String(last[0]) : "";
       select.dispatchEvent(new Event("change", { bubbles: true }));
-      draw();
-      var next = document.getElementById(select.id + "-" + (depth + 1));
-      (next || document.getElementById(select.id + "-" + depth)).focus();
+      draw(depth + 1);
     });
-    draw();
+    draw(0);
   }
 
   document.querySelectorAll("[data-category-cascade]").forEach(enhance);
