@@ -22,6 +22,7 @@ from itsm.actors import system_user
 from . import services
 from .models import Report
 from .periods import Period
+from .permissions import approval_body
 from .registry import REPORT_TYPES, SECTION_BUILDERS
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,10 @@ def seed(*, password: str = "") -> str:
         ["supervisor", "manager", "approver"], field_name="username"
     )
     supervisor = users.get("supervisor") or system_user()
-    approver = users.get("approver") or supervisor
+    approver = users.get("approver")
+    if approver is None or not approval_body(approver):
+        approver = system_user()  # no client approver in this data set
+
     system = system_user()
     today = timezone.localdate()
     last = Period.month(today.year, today.month).previous()

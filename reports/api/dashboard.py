@@ -1,9 +1,11 @@
 """/api/report-figures/?month=2026-09: the dashboard's numbers as JSON, same permission.
 
-The lead wires it: `register_dashboard(router)` from reports/api/urls.py's `register`."""
+Registered by reports/api/urls.py (`register_dashboard(router)`)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -37,6 +39,13 @@ class ReportFiguresViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(
+        summary="The dashboard's figures of a month",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM (default: this month)")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def list(self, request):
         refusal = dashboard_refusal(request.user)
         if refusal:

@@ -333,7 +333,9 @@ def test_happy_path_from_report_to_callback(client, end_user, agent, engineer):
     )
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.status == Status.CLOSED and order.rating == 5
+    # The callback's answer is kept apart from the user's own rating (issue 15).
+    assert order.status == Status.CLOSED and order.callback_satisfaction == 5
+    assert order.rating is None
 
     # The timeline shows every step, to the requester too.
     client.force_login(end_user)
