@@ -243,6 +243,8 @@ class IntakeForm(ReportForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The caller's number, not the agent's: the agent's own must not be filled in.
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "off"
         if not self.is_bound:
             from django.utils import timezone
 
@@ -286,11 +288,6 @@ class CallerForm(forms.Form):
         from servicedesk.models import Department
 
         self.fields["department"].queryset = Department.objects.order_by("name")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The caller's number, not the agent's: the agent's own must not be filled in.
-        self.fields["contact_phone"].widget.attrs["autocomplete"] = "off"
 
 
 # --- actions on a work order --------------------------------------------------------
