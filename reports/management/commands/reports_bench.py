@@ -148,6 +148,16 @@ class Command(BaseCommand):
             times.append(elapsed)
             queries.add(count)
         self._line("dashboard, after a write", times, queries)
+        # The worst case: a write to an order of a full month (last month's ~10,000 with
+        # --summary-orders), which recounts that whole month.
+        times, queries = [], set()
+        last_month = timezone.localtime().replace(day=1) - timedelta(days=1)
+        for _ in range(max(repeat // 4, 3)):
+            month_changed(last_month)
+            elapsed, count, _response = timed(lambda: _get(client, *operations[0][1:]))
+            times.append(elapsed)
+            queries.add(count)
+        self._line("after a last-month write", times, queries)
 
     def _summary_pdf(self, *, repeat):
         """The monthly service summary of last month: sections built from the database, then
