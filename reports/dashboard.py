@@ -202,9 +202,13 @@ class Cell:
         from django.utils.html import format_html
         from django.utils.translation import gettext as _
 
+        label = _(figure_label(self.key))  # names the cell on a phone's card
         if not self.is_rate:
             return format_html(
-                '<td class="text-end text-nowrap"><a href="{}">{}</a></td>', self.url, self.value
+                '<td class="text-end text-nowrap" data-label="{}"><a href="{}">{}</a></td>',
+                label,
+                self.url,
+                self.value,
             )
         if self.value is None:
             shown = format_html(
@@ -232,10 +236,11 @@ class Cell:
         else:
             mark = ""
         return format_html(
-            '<td class="text-end text-nowrap{}">{}{}<br><small class="text-muted">'
+            '<td class="text-end text-nowrap{}" data-label="{}">{}{}<br><small class="text-muted">'
             '<a class="link-secondary" href="{}">{}</a> / '
             '<a class="link-secondary" href="{}">{}</a></small></td>',
             " text-danger fw-bold" if self.missed else "",
+            label,
             shown,
             mark,
             self.url,
@@ -322,6 +327,11 @@ class Dashboard:
             for line in lines:
                 for cell in line.cells:
                     yield table, line, cell
+
+
+def figure_label(key: str) -> str:
+    """The msgid naming a figure of the dashboard (a count's label or a rate's)."""
+    return metrics.RATES[key][2] if key in metrics.RATES else metrics.LABELS.get(key, key)
 
 
 def figure_texts() -> list[tuple[str, str, str]]:

@@ -308,9 +308,14 @@ def drill_page(request, key):
                 figure.count if figure.count is not None else figure.value
             )  # fmt: skip
             frozen = {"report": report, "figure": figure, "value": value}
+    labels = [_(label) for _path, label in source.columns]
     table = [
         {
-            "cells": [_cell(row, path) for path, _label in source.columns],
+            # (value, column label): a phone shows each row as a card of labelled cells.
+            "cells": [
+                (_cell(row, path), label)
+                for (path, _msgid), label in zip(source.columns, labels, strict=True)
+            ],
             "url": source.url(row) if source.url else "",
         }
         for row in rows

@@ -77,14 +77,16 @@ def numeric_unit(unit):
 
 @register.filter
 def report_rows(table):
-    """Rows ready for a template: ([(text, is_number), ...], drill or None) per row."""
+    """Rows ready for a template: ([(text, is_number, column label), ...], drill or None)
+    per row; the label names the cell when a phone shows the row as a card."""
     units = [c.unit for c in table.columns]
+    labels = [fmt.text(c.label) for c in table.columns]
     drills = table.row_drills or []
     return [
         (
             [
-                (fmt.value(v, u) if v is not None else "", u != "text")
-                for v, u in zip(row, units, strict=False)
+                (fmt.value(v, u) if v is not None else "", u != "text", label)
+                for v, u, label in zip(row, units, labels, strict=False)
             ],
             drills[i] if i < len(drills) else None,
         )
