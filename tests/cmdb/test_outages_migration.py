@@ -32,7 +32,7 @@ def test_emergency_outages_are_copied_with_their_emergency_number_and_back():
     try:
         boss = User.objects.create(username="boss")
         level = ServiceLevel.objects.first() or ServiceLevel.objects.create(
-            code="std", name="标准", response_minutes=120, resolution_minutes=240
+            code="std", name="标准", response_minutes=120, resolution_minutes=240, rank=1
         )
         order = WorkOrder.objects.create(
             number="D0201-2026101201", title="断网", requester=boss, priority="P1",
