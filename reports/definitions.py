@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from servicedesk.selectors import commitment_met
+
 # How a value is shown: percent values are ratios (0.9731 shows as 97.3 %).
 Unit = Literal["count", "percent", "hours", "minutes", "days", "money", "rating", "text"]
 ChartKind = Literal["bar", "line", "pie", "pareto"]
@@ -32,17 +34,7 @@ class Target:
     source: str = ""  # where it came from, e.g. "Contract §6.3.3" or a service level's name
 
     def met(self, value) -> bool | None:
-        if value is None or not isinstance(value, int | float):
-            return None
-        if self.op == ">=":
-            return value >= self.value
-        if self.op == ">":
-            return value > self.value
-        if self.op == "<=":
-            return value <= self.value
-        if self.op == "<":
-            return value < self.value
-        return self.value <= value <= (self.upper if self.upper is not None else self.value)
+        return commitment_met(self.op, self.value, self.upper, value)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .definitions import Document, Signoff
 from .selectors import report_document
 
 
@@ -33,3 +34,29 @@ def report_table_csv(report, table_key: str) -> str | None:
 
 def report_filename(report, extension: str) -> str:
     return f"{report.number}-{report.period.slug}-v{report.version}.{extension}"
+
+
+def preview_document(report_type, period, *, preliminary: bool = False) -> Document:
+    """A Document built from live data without storing a report (report_png --type, the
+    benchmark): the same sections and renderer as a generated report, form code unnumbered."""
+    from django.utils import timezone
+    from django.utils.translation import gettext_noop as N_
+
+    from . import registry
+
+    sections = registry.build_sections(report_type, period, options={"preliminary": preliminary})
+    return Document(
+        title=report_type.title,
+        form_number=report_type.form_code,
+        client_name=settings.ITSM.get("CLIENT_NAME", ""),
+        period_kind=period.kind,
+        period_slug=period.slug,
+        period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(),
+        version=0,
+        status=N_("Draft"),
+        preliminary=preliminary,
+        generated_at=timezone.localtime().isoformat(timespec="minutes"),
+        sections=sections,
+        signoffs=[Signoff(N_("Reporter")), Signoff(N_("Service supervisor"))],
+    )

@@ -90,17 +90,23 @@ class Commitment:
     source: str = ""
 
     def met(self, value) -> bool | None:
-        if value is None or not isinstance(value, int | float):
-            return None
-        if self.op == ">=":
-            return value >= self.value
-        if self.op == ">":
-            return value > self.value
-        if self.op == "<=":
-            return value <= self.value
-        if self.op == "<":
-            return value < self.value
-        return self.value <= value <= (self.upper if self.upper is not None else self.value)
+        return commitment_met(self.op, self.value, self.upper, value)
+
+
+def commitment_met(op: str, target: float, upper: float | None, value) -> bool | None:
+    """Whether `value` meets a commitment (None: nothing to judge). The one comparison the
+    dashboard and the reports' frozen targets share."""
+    if value is None or not isinstance(value, int | float):
+        return None
+    if op == ">=":
+        return value >= target
+    if op == ">":
+        return value > target
+    if op == "<=":
+        return value <= target
+    if op == "<":
+        return value < target
+    return target <= value <= (upper if upper is not None else target)
 
 
 def commitments_by_level(day: date) -> dict[int | None, dict[str, Commitment]]:

@@ -19,9 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports import registry
-from reports.definitions import Document, Signoff
+from reports.definitions import Document
 from reports.pdf import render_pdf
 from reports.periods import Period
+from reports.rendering import preview_document
 
 
 class Command(BaseCommand):
@@ -85,24 +86,7 @@ class Command(BaseCommand):
             ) from error
         preliminary = not period.is_closed(timezone.localdate())
         try:
-            sections = registry.build_sections(
-                report_type, period, options={"preliminary": preliminary}
-            )
+            document = preview_document(report_type, period, preliminary=preliminary)
         except ModuleNotFoundError as error:
             raise CommandError(f"A section builder of {code} is missing: {error}") from error
-        document = Document(
-            title=report_type.title,
-            form_number=report_type.form_code,
-            client_name=settings.ITSM.get("CLIENT_NAME", ""),
-            period_kind=period.kind,
-            period_slug=period.slug,
-            period_start=period.start.isoformat(),
-            period_end=period.end.isoformat(),
-            version=0,
-            status="Draft",
-            preliminary=preliminary,
-            generated_at=timezone.localtime().isoformat(timespec="minutes"),
-            sections=sections,
-            signoffs=[Signoff("Reporter"), Signoff("Service supervisor")],
-        )
         return document, f"{code}-{period.slug}"

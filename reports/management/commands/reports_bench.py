@@ -36,9 +36,9 @@ from itsm.maintenance import database_analyze
 from itsm.services import form_code_get, numbers_reserve
 from reports import registry
 from reports.dashboard_cache import month_changed
-from reports.definitions import Document
 from reports.pdf import render_pdf
 from reports.periods import Period
+from reports.rendering import preview_document
 from servicedesk.calendar import business_calendar
 from servicedesk.choices import Role
 from servicedesk.models import Category, Department, ServiceLevel
@@ -170,22 +170,8 @@ class Command(BaseCommand):
         builds, renders, totals, size, pages = [], [], [], 0, 0
         for _ in range(repeat):
             started = time.perf_counter()
-            sections = registry.build_sections(report_type, period, options={})
+            document = preview_document(report_type, period)
             built = time.perf_counter()
-            document = Document(
-                title=report_type.title,
-                form_number=report_type.form_code,
-                client_name="bench",
-                period_kind=period.kind,
-                period_slug=period.slug,
-                period_start=period.start.isoformat(),
-                period_end=period.end.isoformat(),
-                version=1,
-                status="Draft",
-                preliminary=False,
-                generated_at=timezone.localtime().isoformat(timespec="minutes"),
-                sections=sections,
-            )
             pdf = render_pdf(document, language="zh-hans")
             done = time.perf_counter()
             builds.append((built - started) * 1000)
