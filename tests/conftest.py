@@ -164,6 +164,18 @@ def migration_seed_data(transactional_db):
         getattr(import_module(module), function)(apps, None)
 
 
+def _settle(context) -> None:
+    """Let requests a page started on load (htmx counts, the inbox badge) finish before the
+    test's database is flushed: a live-server thread still inside a request holds table
+    locks that deadlock PostgreSQL's TRUNCATE."""
+    import contextlib
+
+    for page in context.pages:
+        # A page that never settles is closed anyway.
+        with contextlib.suppress(Exception):
+            page.wait_for_load_state("networkidle", timeout=5_000)
+
+
 @pytest.fixture
 def browser_context(chromium_browser, live_server, settings, migration_seed_data):
     """A fresh browser profile (Chinese, 1280 px); `browser_login(user)` signs a user in."""
@@ -178,6 +190,7 @@ def browser_context(chromium_browser, live_server, settings, migration_seed_data
     )
     context.set_default_timeout(15_000)
     yield context
+    _settle(context)
     context.close()
 
 
@@ -194,6 +207,7 @@ def phone_context(chromium_browser, live_server, migration_seed_data):
     )
     context.set_default_timeout(15_000)
     yield context
+    _settle(context)
     context.close()
 
 

@@ -55,9 +55,9 @@ def test_demo_history_is_consistent(seeded):
         assert [e.at for e in events] == sorted(e.at for e in events)
 
 
-def test_demo_is_fast_and_runs_once(seeded):
-    _summary, seconds = seeded
-    assert seconds < 10  # generous: it runs on every `make run`; typically well under 1 s
+def test_demo_runs_once(seeded):
+    # Its time is printed by `make run`'s seeding, not asserted: no timed tests.
+    _summary, _seconds = seeded
     count = WorkOrder.objects.count()
     assert "skipped" in demo.seed(password="Demo@2026")
     assert WorkOrder.objects.count() == count

@@ -3,7 +3,6 @@ split across pages under a repeated header, the preliminary marker, escaping, sp
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -147,8 +146,9 @@ def test_appendix_lists_every_figure_definition(tmp_path):
     assert "Contract §6.2.1" in appendix  # where the target came from
 
 
-def test_big_section_renders_fast(tmp_path):
-    """10,000 table rows and 10 charts of 40 categories: well under 5 s of CPU."""
+def test_a_big_section_renders_whole(tmp_path):
+    """10,000 table rows and 10 charts of 40 categories render (the time is measured by
+    `manage.py reports_bench`, not here: speed goals live in the benchmark)."""
     section = sample_section(rows=10_000)
     kinds = ["bar", "line", "pie", "pareto"]
     section.charts = [
@@ -156,11 +156,7 @@ def test_big_section_renders_fast(tmp_path):
         for i in range(10)
     ]  # fmt: skip
     document = sample_document(sections=[section])
-    render_pdf(sample_document(), language="zh-hans")  # font loading is not the report's cost
-    started = time.process_time()
     data = render_pdf(document, language="zh-hans")
-    elapsed = time.process_time() - started
-    assert elapsed < 5, f"{elapsed:.2f} s"
     (tmp_path / "big.pdf").write_bytes(data)
     text = subprocess.run(
         ["pdftotext", "-l", "2", str(tmp_path / "big.pdf"), "-"], capture_output=True, text=True
