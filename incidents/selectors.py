@@ -312,15 +312,6 @@ def complaint_list():
 # --- period figures for the reports (reports imports these; incidents never imports reports)
 
 
-def work_orders_received(*, start, end, department_id: int | None = None) -> QuerySet[WorkOrder]:
-    """Work orders received in [start, end), cancelled ones (withdrawn, duplicates) left out:
-    the cohort every monthly figure counts, as incidents.metrics does."""
-    orders = WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
-        status=Status.CANCELLED
-    )
-    return orders.filter(department_id=department_id) if department_id else orders
-
-
 def work_orders_open_at(*, at) -> QuerySet[WorkOrder]:
     """The backlog at instant `at`: received before it, neither resolved nor closed nor
     cancelled before it. Read from today's timestamps, so an order resolved before `at`

@@ -195,14 +195,21 @@ class Cell:
     def target_text(self) -> str:
         return target_text(self.target)
 
-    def html(self) -> str:
+    def html_as_actual(self) -> str:
+        """The cell in the commitments table, whose row header already names the figure."""
+        from django.utils.translation import gettext as _
+
+        return self.html(label=_("Actual value"))
+
+    def html(self, label: str = "") -> str:
         """The table cell (<td>), built here rather than by an included template: the
         dashboard has some 200 of them and template includes cost ~0.3 ms each. A miss is
         red and also marked with an icon and a text for screen readers (not colour alone)."""
         from django.utils.html import format_html
         from django.utils.translation import gettext as _
 
-        label = _(figure_label(self.key))  # names the cell on a phone's card
+        # Names the cell on a phone's card; a row already headed by the figure passes its own.
+        label = label or _(figure_label(self.key))
         if not self.is_rate:
             return format_html(
                 '<td class="text-end text-nowrap" data-label="{}"><a href="{}">{}</a></td>',

@@ -66,8 +66,4 @@ def _load_builders() -> None:
     from .registry import SECTION_BUILDERS
 
     for module in ("reports.dashboard", *SECTION_BUILDERS.values()):
-        try:
-            import_module(module)
-        except ModuleNotFoundError as error:  # a builder not written yet
-            if error.name != module:
-                raise
+        import_module(module)

@@ -87,6 +87,15 @@ def test_the_page_shows_commitments_misses_in_red_and_links_every_number(
     assert "department=%d" % month_of_orders["other"].pk in page
     assert "=HYPERLINK(&quot;x&quot;)" in page  # data escaped, shown as written
     assert "badge text-bg-warning" in page  # preliminary: November is not over
+    # On a phone each cell prints its column's name: in the commitments table, whose row
+    # header already names the figure, the value reads as the actual value.
+    commitments = page[
+        page.index('id="commitments"') : page.index("</table>", page.index('id="commitments"'))
+    ]
+    assert 'data-label="Actual value"' in commitments or 'data-label="实际值"' in commitments
+    assert (
+        'data-label="Response rate"' not in commitments and 'data-label="响应率"' not in commitments
+    )
 
 
 def test_the_counts_behind_the_dashboard_equal_their_drill_lists(month_of_orders, now):
