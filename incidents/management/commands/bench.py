@@ -9,7 +9,6 @@ import random
 import secrets
 import statistics
 import time
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,9 +20,9 @@ from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from incidents import scans, selectors, sla
+from incidents import scans, selectors
 from incidents.choices import OPEN_STATUSES, Channel, EventKind, Level3, Status
-from incidents.demo import historic_timestamps, numbers_reserve, sla_target_table
+from incidents.demo import historic_timestamps, numbers_for, sla_clocks, sla_target_table
 from incidents.models import WorkOrder, WorkOrderEvent
 from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
@@ -227,34 +226,21 @@ def _seed(count, *, open_share, requesters) -> int:
     now = timezone.now()
     today = timezone.localdate(now)
     slots = _working_slots(calendar, today, now)
-    clock_cache = {}
-
-    def clocks(start, priority):
-        key = (start, priority)
-        if key not in clock_cache:
-            response, resolution = targets[(level.pk, priority)]
-            clock_cache[key] = (
-                sla.clock_thresholds(calendar, start=start, target=response),
-                sla.clock_thresholds(calendar, start=start, target=resolution),
-            )
-        return clock_cache[key]
+    clocks = sla_clocks(calendar, targets)
 
     created_total = 0
     for offset in range(0, count, BATCH):
         size = min(BATCH, count - offset)
         instants = sorted(rng.choice(slots) for _ in range(size))
-        per_day = defaultdict(int)
-        for instant in instants:
-            per_day[timezone.localdate(instant)] += 1
         with transaction.atomic():
-            numbers = numbers_reserve(code=code, per_day=per_day)
+            numbers = numbers_for(code, instants)
             orders = []
             for created in instants:
                 fault = rng.choice(faults)
                 impact = rng.choice(list(Level3))
                 urgency = rng.choice(list(Level3))
                 priority = priority_for(impact, urgency)
-                response, resolution = clocks(created, priority)
+                response, resolution = clocks(created, level.pk, priority)
                 is_open = rng.random() < open_share
                 requester = rng.choice(requesters)
                 order = WorkOrder(

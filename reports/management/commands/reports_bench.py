@@ -12,7 +12,6 @@ import random
 import secrets
 import statistics
 import time
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,16 +23,15 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import sla
 from incidents.choices import Channel, Level3, Status
-from incidents.demo import historic_timestamps, sla_target_table
+from incidents.demo import historic_timestamps, numbers_for, sla_clocks, sla_target_table
 from incidents.models import Callback, WorkOrder
 from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
 from incidents.selectors import queue_counts_changed
 from itsm.bench import database_label, p95, timed
 from itsm.maintenance import database_analyze
-from itsm.services import form_code_get, numbers_reserve
+from itsm.services import form_code_get
 from reports import registry
 from reports.dashboard_cache import month_changed
 from reports.pdf import render_pdf
@@ -268,34 +266,21 @@ def _seed(count, *, requesters, only: Period | None = None) -> int:
     now = timezone.now()
     slots = _slots(calendar, now, only)
     recent = now - timedelta(days=20)
-    clock_cache = {}
-
-    def clocks(start, level, priority):
-        key = (start, level.pk, priority)
-        if key not in clock_cache:
-            response, resolution = targets[(level.pk, priority)]
-            clock_cache[key] = (
-                sla.clock_thresholds(calendar, start=start, target=response),
-                sla.clock_thresholds(calendar, start=start, target=resolution),
-            )
-        return clock_cache[key]
+    clocks = sla_clocks(calendar, targets)
 
     created_total = 0
     for offset in range(0, count, BATCH):
         size = min(BATCH, count - offset)
         instants = sorted(rng.choice(slots) for _ in range(size))
-        per_day = defaultdict(int)
-        for instant in instants:
-            per_day[timezone.localdate(instant)] += 1
         with transaction.atomic():
-            numbers = numbers_reserve(code=code, per_day=per_day)
+            numbers = numbers_for(code, instants)
             orders, answers = [], []
             for created in instants:
                 requester, department = rng.choice(requesters)
                 level = rng.choice(weighted)
                 impact, urgency = rng.choice(list(Level3)), rng.choice(list(Level3))
                 priority = priority_for(impact, urgency)
-                response, resolution = clocks(created, level, priority)
+                response, resolution = clocks(created, level.pk, priority)
                 is_open = rng.random() < (0.25 if created > recent else 0.01)
                 order = WorkOrder(
                     number=numbers[timezone.localdate(created)].pop(0),
