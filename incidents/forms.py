@@ -51,11 +51,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _active_categories() -> list[Category]:
-    return list(
-        Category.objects.filter(is_active=True)
-        .select_related("parent__parent")
-        .order_by("sort_order", "name")
-    )
+    return Category.active()
 
 
 def category_choices(categories=None):
@@ -159,7 +155,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("filing_key", uuid.uuid4().hex)
-        categories = _active_categories()
+        categories = self._categories = _active_categories()
         self.fields["category"].choices = category_choices(categories)
         self.fields["category"].widget.tree = category_tree(categories)
         if devices is None:
@@ -169,7 +165,8 @@ class ReportForm(forms.Form):
 
     def clean_category(self):
         pk = self.cleaned_data.get("category")
-        return Category.objects.filter(pk=pk, is_active=True).first() if pk else None
+        # The choices are the active categories: the chosen one is among them.
+        return next((c for c in self._categories if c.pk == pk), None) if pk else None
 
     def clean(self):
         cleaned = super().clean()

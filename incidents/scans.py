@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from servicedesk.notifications import notify_many
 from . import sla
 from .choices import OPEN_STATUSES, EventKind, NoticeLevel, SlaClock, Status
 from .models import SlaNotice, WorkOrder, WorkOrderEvent
+from .models.work_order import QUEUE_NEVER
 from .selectors import queue_counts_changed
 from .services import AUTO_CLOSE_WORKING_DAYS, work_order_auto_close, work_order_url
 
@@ -72,6 +74,7 @@ DIGEST_OVER = 5  # more notices than this for one person in one batch become one
 DIGEST_LISTED = 50
 MAX_PER_RUN = 20_000  # a backlog (e.g. after an outage of the scanner) drains over runs
 ANALYZE_AFTER = 1_000  # notices in one run
+ADVANCE_BATCH = 5_000  # orders moved on per statement
 TIME_BUDGET = 6.0  # seconds of batches per run (a run then ends within ~8 s); beat fires every 60
 
 
@@ -102,6 +105,7 @@ def sla_scan(
                 break
             after = claimed.last  # keyset: the next batch starts past this one
         counts[f"{rule.clock}:{rule.level}"] = sent
+    _advance(now, deadline)
     if sum(counts.values()) >= ANALYZE_AFTER:
         # A backlog grows the notice table at once; without fresh statistics PostgreSQL
         # plans the next scan's NOT EXISTS as a nested loop over the whole table.
@@ -132,7 +136,10 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None =
     # at 08:30 sharp the next working day, since no business time has passed (sla.in_time).
     reached = sla.breach_cutoff(business_calendar(), now) if rule.breach_flag else now
     rows = WorkOrder.objects.filter(
-        status__in=OPEN_STATUSES, **{f"{rule.instant}__lt": reached}, **rule.pending
+        status__in=OPEN_STATUSES,
+        sla_scan_at__lte=now,
+        **{f"{rule.instant}__lt": reached},
+        **rule.pending,
     )
     flag = CLOCK_BREACH_FLAG.get(rule.clock)
     if flag:
@@ -172,6 +179,53 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None =
             _act(rule, mine, people, now)
     last = due[-1]
     return _Batch(len(due), len(mine), (getattr(last, rule.instant), last.pk))
+
+
+def _untold(rule: Rule) -> Q:
+    """The rule's instant is set, its clock runs and nobody was told of it yet (the
+    conditions under which `_scan_batch` acts, but for the time)."""
+    already = SlaNotice.objects.filter(
+        work_order=OuterRef("pk"), clock=rule.clock, level=rule.level, due_at=OuterRef(rule.due)
+    )
+    condition = Q(**{f"{rule.instant}__isnull": False}, **rule.pending) & ~Exists(already)
+    flag = CLOCK_BREACH_FLAG.get(rule.clock)
+    if flag:
+        told = SlaNotice.objects.filter(
+            work_order=OuterRef("pk"), clock=rule.clock, level=rule.level
+        )
+        condition &= ~(Q(**{flag: True}) & Exists(told))
+    return condition
+
+
+def _advance(now, deadline: float) -> None:
+    """Move each order the scan looked at on to its earliest threshold not acted on yet.
+
+    Computed from the notices, not from what this run did: an instant that is due but was
+    not told (a batch limit, another worker, a breach waiting for business time) keeps the
+    order in range, so nothing is skipped; a concurrent save sets its own earliest
+    instant. Orders no longer open leave the range for good.
+    """
+    earliest = Least(
+        *(
+            Case(When(_untold(rule), then=F(rule.instant)), default=Value(QUEUE_NEVER))
+            for rule in RULES
+        ),
+        output_field=DateTimeField(),
+    )
+    after = 0
+    while time.monotonic() < deadline or after == 0:
+        ids = list(
+            WorkOrder.objects.filter(sla_scan_at__lte=now, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:ADVANCE_BATCH]
+        )
+        if not ids:
+            return
+        with transaction.atomic():
+            rows = WorkOrder.objects.filter(pk__in=ids, sla_scan_at__lte=now)
+            rows.exclude(status__in=OPEN_STATUSES).update(sla_scan_at=QUEUE_NEVER)
+            rows.filter(status__in=OPEN_STATUSES).update(sla_scan_at=earliest)
+        after = ids[-1]
 
 
 def _claim(rule: Rule, orders, now) -> set[int]:

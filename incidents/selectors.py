@@ -55,16 +55,11 @@ LIST_RELATED = (
     "device",
     "department",
 )
-DETAIL_RELATED = (
-    *LIST_RELATED,
-    "category__parent__parent",
-    "service_level",
-    "created_by__person",
-    "location__building",
-    "device__ci_class",
-    "merged_into",
-    "parent",
-)
+# The work-order page's relations. One query joining all eighteen tables cost PostgreSQL
+# 5-13 ms to plan (the join order search grows much faster than the joins) and under 1 ms
+# to run; the small tables join here, people, the device and the location are read by
+# key in a query each (`_detail_relations_load`).
+DETAIL_JOINED = ("category__parent__parent", "team", "department", "service_level")
 
 
 def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
@@ -213,18 +208,56 @@ def work_order_get(*, user, number: str) -> WorkOrder:
     """One work order with what its page shows; 404 when `user` may not see it."""
     work_order = (
         WorkOrder.objects.restrict(user, "view")
-        .select_related(*DETAIL_RELATED)
+        .select_related(*DETAIL_JOINED)
         .filter(number=number)
-        .first()
+        .order_by()[:1]
     )
+    work_order = next(iter(work_order), None)
     if work_order is None:
         raise Http404
+    _detail_relations_load(work_order)
     return work_order
 
 
+def _detail_relations_load(work_order: WorkOrder) -> None:
+    """Requester, assignee and creator (with their people) in one query; the device and
+    the location, the parent and the order it was merged into, each by key when set."""
+    from django.contrib.auth import get_user_model
+
+    from cmdb.models import ConfigurationItem
+    from servicedesk.models import Location
+
+    people = ("requester", "assignee", "created_by")
+    user_ids = {getattr(work_order, f"{field}_id") for field in people} - {None}
+    users = get_user_model().objects.select_related("person").in_bulk(user_ids)
+    for field in people:
+        pk = getattr(work_order, f"{field}_id")
+        if pk in users:
+            setattr(work_order, field, users[pk])
+    if work_order.device_id:
+        work_order.device = ConfigurationItem.objects.select_related("ci_class").get(
+            pk=work_order.device_id
+        )
+    if work_order.location_id:
+        work_order.location = Location.objects.select_related("building").get(
+            pk=work_order.location_id
+        )
+    others = {work_order.parent_id, work_order.merged_into_id} - {None}
+    if others:
+        found = WorkOrder.objects.in_bulk(others)
+        for field in ("parent", "merged_into"):
+            pk = getattr(work_order, f"{field}_id")
+            if pk in found:
+                setattr(work_order, field, found[pk])
+
+
 def sees_internal(user, work_order) -> bool:
-    """Internal notes and files are for the staff who may add them."""
-    return not permissions.work_order_refusal(user, work_order, "note")
+    """Internal notes and files are for the staff who may add them (asked once per page:
+    the timeline, the files and the complaints all ask)."""
+    known = work_order.__dict__.setdefault("_sees_internal", {})
+    if user.pk not in known:
+        known[user.pk] = not permissions.work_order_refusal(user, work_order, "note")
+    return known[user.pk]
 
 
 def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:

@@ -10,6 +10,14 @@ def sla_scan() -> dict:
 
 
 @shared_task
+def volumes_refresh() -> int:
+    """Every minute: recount the daily volumes of the days whose orders changed."""
+    from .volumes import volumes_refresh as refresh
+
+    return refresh()
+
+
+@shared_task
 def auto_close_resolved() -> int:
     """Hourly: close resolved work orders unanswered for three working days."""
     return scans.auto_close_scan()

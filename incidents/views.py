@@ -17,7 +17,7 @@ from itsm import workflow
 from itsm.pagination import slice_page
 from knowledge.selectors import record_get, record_suggest
 from servicedesk.roles import is_staff_role
-from servicedesk.selectors import person_list
+from servicedesk.selectors import person_for_filing, person_list
 
 from . import forms, permissions, selectors, services
 from .actions import ACTIONS, PANELS, actions_for, initial_forms
@@ -45,7 +45,7 @@ def _files_lost_warning(request, form):
 def report(request):
     """The fault form (报障). On any error the typed text comes back; files must be re-chosen."""
     devices = _user_devices(request.user)
-    person = getattr(request.user, "person", None)
+    person = person_for_filing(request.user)
     initial = {"contact_phone": (person.mobile or person.phone) if person else ""}
     # "Report a fault for this device" on a device's page: its tag is filled in.
     tag = request.GET.get("asset_tag", "").strip()[:50]

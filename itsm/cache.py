@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -104,3 +105,41 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+
+_tables: dict[str, tuple[str, object]] = {}
+
+
+def cached_table(key: str, build, *, timeout: int = 300):
+    """A small, rarely edited table (form codes, SLA policies, categories) kept in process
+    memory while the cache holds the same version token for `key`.
+
+    Filing a fault reads such tables on every request; a query each, plus building model
+    instances, cost more than the rest of filing (unpickling them from the cache, too).
+    The owning model calls `forget(key)` on save and delete, so every process rebuilds on
+    its next read; without a shared cache (locmem) other processes rebuild after
+    `timeout` seconds at the latest.
+    """
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=timeout)
+        version = cache.get(key)
+    held = _tables.get(key)
+    if version is not None and held is not None and held[0] == version:
+        return held[1]
+    value = build()
+    if version is not None:
+        _tables[key] = (version, value)
+    return value
+
+
+def forget(key: str) -> None:
+    """Drop `key` now (the editing request reads its own change) and again after commit
+    (a reader between the two may have cached the old rows)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -5,8 +5,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class CreatedAtField(models.DateTimeField):
+    """`auto_now_add` that keeps an instant the caller set: the desk records a call taken
+    earlier, an import keeps the old record's date, and the row is written once instead of
+    inserted with "now" and updated. Migrations see a plain DateTimeField."""
+
+    def pre_save(self, model_instance, add):
+        given = getattr(model_instance, self.attname)
+        if add and given is not None:
+            return given
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
+
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = CreatedAtField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -5,6 +5,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .cache import forget
+
 
 class FormCode(models.Model):
     """The customer's document code for each kind of form, editable by admins.
@@ -25,6 +27,17 @@ class FormCode(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    CACHE_KEY = "itsm:form-codes"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget(self.CACHE_KEY)
+        return result
 
 
 class NumberSequence(models.Model):

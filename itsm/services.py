@@ -7,13 +7,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import numbering
+from .cache import cached_table
 from .models import FormCode, NumberSequence, TransitionLog
 
 
 def form_code_get(*, key: str, default: str) -> str:
     """The admin-configured code for a kind of form, or `default` until one is configured."""
-    code = FormCode.objects.filter(key=key).values_list("code", flat=True).first()
-    return code or default
+    codes = cached_table(
+        FormCode.CACHE_KEY, lambda: dict(FormCode.objects.values_list("key", "code"))
+    )
+    return codes.get(key) or default
 
 
 def sequence_next(*, scope: str) -> int:
@@ -30,7 +33,9 @@ def sequence_next(*, scope: str) -> int:
         f"ON CONFLICT (scope) DO UPDATE SET last_value = {table}.last_value + 1 "
         "RETURNING last_value"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement: inside the caller's transaction a savepoint would only add two round
+    # trips (a failure here fails the caller's transaction anyway).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(sql, [scope])
         return cursor.fetchone()[0]
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from incidents.choices import Status as WorkOrderStatus
 from incidents.models import WorkOrder
+from incidents.volumes import received_by_category
+from servicedesk.models import Category
 
 from .choices import OPEN_STATUSES, FishboneCategory, ParetoBasis, ProblemStatus
 from .models import FishboneCause, Problem, ProblemWorkOrder
@@ -208,8 +210,9 @@ def _bounds(since: date, until: date):
 def pareto_data(*, since: date, until: date, basis: str = ParetoBasis.CATEGORY):
     """[(label, count)] for the Pareto chart over the days `since`..`until`, largest first.
 
-    `category`: work orders by category; `cause`: fishbone causes by bone, of the
-    problems raised in the period. One grouped query either way.
+    `category`: work orders received by category, from the daily volumes (a year over a
+    million orders reads a few thousand rows; incidents.volumes); `cause`: fishbone causes
+    by bone, of the problems raised in the period, one grouped query.
     """
     start, end = _bounds(since, until)
     if basis == ParetoBasis.CAUSE:
@@ -223,23 +226,13 @@ def pareto_data(*, since: date, until: date, basis: str = ParetoBasis.CATEGORY):
             .order_by("-n")
         )
         return [(str(labels.get(r["category"], r["category"])), r["n"]) for r in rows]
-    rows = (
-        WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=WorkOrderStatus.CANCELLED)
-        .values("category", "category__name", "category__parent__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")
+    counts = received_by_category(since=since, until=until)
+    categories = Category.objects.filter(pk__in=[pk for pk in counts if pk]).select_related(
+        "parent"
     )
-    data = []
-    for r in rows:
-        if r["category"] is None:
-            label = "—"
-        elif r["category__parent__name"]:
-            label = f"{r['category__parent__name']} / {r['category__name']}"
-        else:
-            label = r["category__name"]
-        data.append((label, r["n"]))
-    return data
+    names = {c.pk: f"{c.parent.name} / {c.name}" if c.parent_id else c.name for c in categories}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))
+    return [(names.get(pk, "—") if pk else "—", n) for pk, n in ranked if n]
 
 
 def problems_in_period(*, start: datetime, end: datetime) -> QuerySet[Problem]:

@@ -4,6 +4,7 @@ from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
 from .search import WorkOrderTerm
 from .sla import SlaNotice, SlaPolicy
+from .volumes import DailyVolume, RollupState
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
 
 __all__ = [
@@ -11,7 +12,9 @@ __all__ = [
     "Attachment",
     "Callback",
     "Complaint",
+    "DailyVolume",
     "HoldPeriod",
+    "RollupState",
     "SlaNotice",
     "SlaPolicy",
     "WorkOrder",

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from itsm.cache import cached_table, forget
+
 from ..choices import NoticeLevel, Priority, SlaClock
 
 
@@ -38,6 +40,31 @@ class SlaPolicy(models.Model):
 
     def __str__(self):
         return f"{self.service_level} {self.priority}"
+
+    CACHE_KEY = "incidents:sla-policies"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def minutes_table(cls) -> dict[tuple[int, str], tuple[int, int]]:
+        """(level id, priority) → (response, resolution) minutes of every policy row; every
+        filing and recomputation reads it, admins rarely edit it."""
+        return cached_table(
+            cls.CACHE_KEY,
+            lambda: {
+                (level_id, priority): (response, resolution)
+                for level_id, priority, response, resolution in cls.objects.values_list(
+                    "service_level_id", "priority", "response_minutes", "resolution_minutes"
+                )
+            },
+        )
 
 
 class SlaNotice(models.Model):

@@ -27,6 +27,23 @@ from ..choices import (
 # open. The open-work queue reads the index range below QUEUE_NEVER only.
 QUEUE_PAUSED = datetime(9999, 12, 30, tzinfo=UTC)
 QUEUE_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+# `sla_scan_at` of a row nobody has placed yet (bulk inserts, the migration): the next
+# SLA scan looks at it and moves it on.
+SCAN_NOW = datetime(2000, 1, 1, tzinfo=UTC)
+# The threshold instants the SLA scan acts on (incidents.scans.RULES, one rule each).
+SCAN_INSTANTS = (
+    "response_warn_at",
+    "response_due_at",
+    "response_escalate_at",
+    "resolve_warn_at",
+    "resolve_due_at",
+    "resolve_escalate_at",
+    "dispatch_due_at",
+    "accept_due_at",
+    "manager_escalation_due_at",
+    "redispatch_due_at",
+    "guidance_due_at",
+)
 
 
 class WorkOrderQuerySet(RestrictedQuerySet):
@@ -171,6 +188,11 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     # paused or no longer open. Never NULL, so one index walked in order serves "open
     # work, soonest due first" on SQLite and PostgreSQL alike (NULLS LAST would not).
     queue_due_at = models.DateTimeField(default=QUEUE_NEVER, editable=False)
+    # When the SLA scan must next look at this order: the earliest threshold it has not
+    # acted on yet. Every save moves it back to the earliest instant (the scan then moves
+    # it on); the scan reads only rows at or past it, so a steady-state run over 100,000
+    # open orders reads the few whose time came, not every order past a told threshold.
+    sla_scan_at = models.DateTimeField(default=SCAN_NOW, editable=False)
     response_breached = models.BooleanField(_("response breached"), default=False, db_index=True)
     resolution_breached = models.BooleanField(
         _("resolution breached"), default=False, db_index=True
@@ -257,6 +279,9 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
             # Not partial: SQLite cannot match a partial index's condition against bound
             # parameters. Orders that are not open sort last (QUEUE_NEVER) instead.
             models.Index(fields=["queue_due_at", "id"], name="wo_open_queue"),
+            models.Index(fields=["sla_scan_at", "id"], name="wo_sla_scan"),
+            # The daily volumes' refresh reads the orders changed since its last run.
+            models.Index(fields=["updated_at"], name="wo_updated"),
             models.Index(fields=["-created_at", "-id"], name="wo_recent"),
             models.Index(fields=["status", "resolve_due_at"], name="wo_status_due"),
             models.Index(fields=["assignee", "status"], name="wo_assignee_status"),
@@ -284,9 +309,12 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
         # The queue's sort key follows from the status and the fix-due instant, so no
         # write can leave a closed order in the open queue or an open one out of it.
         self.queue_due_at = (self.resolve_due_at or QUEUE_PAUSED) if self.is_open else QUEUE_NEVER
+        instants = [getattr(self, name) for name in SCAN_INSTANTS]
+        instants = [instant for instant in instants if instant is not None]
+        self.sla_scan_at = min(instants) if self.is_open and instants else QUEUE_NEVER
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "queue_due_at"}
+            kwargs["update_fields"] = {*update_fields, "queue_due_at", "sla_scan_at"}
         super().save(*args, **kwargs)
 
     @property

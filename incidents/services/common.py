@@ -176,9 +176,11 @@ def _mark_responded(work_order: WorkOrder, actor, at) -> None:
 
 
 def sla_targets(service_level: ServiceLevel, priority: str) -> tuple[timedelta, timedelta]:
-    policy = SlaPolicy.objects.filter(service_level=service_level, priority=priority).first()
-    source = policy or service_level
-    return timedelta(minutes=source.response_minutes), timedelta(minutes=source.resolution_minutes)
+    response, resolution = SlaPolicy.minutes_table().get(
+        (service_level.pk, priority),
+        (service_level.response_minutes, service_level.resolution_minutes),
+    )
+    return timedelta(minutes=response), timedelta(minutes=resolution)
 
 
 def sla_recompute(work_order: WorkOrder, *, calendar=None) -> None:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from itsm.cache import cached_table, forget
+
 from ..choices import CategoryLevel
 
 
@@ -37,6 +39,30 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    ACTIVE_CACHE_KEY = "servicedesk:active-categories"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget(self.ACTIVE_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget(self.ACTIVE_CACHE_KEY)
+        return result
+
+    @classmethod
+    def active(cls) -> list["Category"]:
+        """The active categories with their parents, in picker order; every fault form
+        shows and checks them, so they come from the cache (forgotten on every edit)."""
+        return cached_table(
+            cls.ACTIVE_CACHE_KEY,
+            lambda: list(
+                cls.objects.filter(is_active=True)
+                .select_related("parent__parent")
+                .order_by("sort_order", "name")
+            ),
+        )
 
     # Which level a category's parent must be (问题类型 › 系统类型 › 故障类型).
     PARENT_LEVEL = {
