@@ -47,6 +47,11 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             return getattr(super(), name)(*args, **kwargs)
+        except ValueError:
+            # Redis answered: incr() of a missing key. Treating that as an outage switched
+            # the cache off for everyone for `retry_after` seconds on every filing (the
+            # dashboard's month counter starts missing), which the load test showed.
+            raise
         except Exception as exc:  # redis.RedisError, OSError, timeouts: all mean "no cache"
             with self._lock:
                 was_up = self.available

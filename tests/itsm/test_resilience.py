@@ -1,5 +1,6 @@
 """The portal keeps working when Redis (cache) or the broker blink."""
 
+import os
 import socket
 import threading
 import time
@@ -131,3 +132,18 @@ def test_broker_state_is_down_for_an_unreachable_broker(monkeypatch):
 def test_readiness_is_ok_with_local_cache(client):
     body = client.get("/readyz").json()
     assert body["database"] == "ok" and body["cache"] == "local"
+
+
+@pytest.mark.skipif(not os.environ.get("ITSM_TEST_REDIS_URL"), reason="needs a Redis server")
+def test_incr_of_a_missing_key_is_an_answer_not_an_outage():
+    """Redis answers incr() of a missing key with an error Django turns into ValueError;
+    the breaker took it for an outage and switched the cache off for everyone (found by
+    `manage.py loadtest`: every filing did it, through the dashboard's month counter)."""
+    cache = ResilientRedisCache(os.environ["ITSM_TEST_REDIS_URL"], {"OPTIONS": {}})
+    cache.delete("itsm-test:missing-counter")
+    with pytest.raises(ValueError):
+        cache.incr("itsm-test:missing-counter")
+    assert cache.available is True
+    cache.set("itsm-test:present", "yes")
+    assert cache.get("itsm-test:present") == "yes"
+    cache.delete("itsm-test:present")
