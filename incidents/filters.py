@@ -32,7 +32,7 @@ def staff_users():
 def queue_choices() -> dict[str, list]:
     """The queue page's category, team and staff options as plain (pk, label) rows.
 
-    Three small queries and no model instance per option; the fields' querysets still
+    Two small queries (categories come from their cached table); the fields' querysets still
     validate what is posted.
     """
     return {
@@ -52,12 +52,10 @@ def category_path_rows() -> list[tuple[int, str]]:
     """Every active category as (pk, "问题类型 › 系统类型 › 故障类型"), each under its parent.
 
     A fault type's name alone repeats across system types (死机 under Windows and under
-    Linux); its path does not. One query; a category whose parent is inactive starts a
-    path of its own.
+    Linux); its path does not. A category whose parent is inactive starts a
+    path of its own. From the per-process table of active categories (no query).
     """
-    rows = list(
-        Category.objects.filter(is_active=True).values_list("pk", "name", "parent_id", "sort_order")
-    )
+    rows = [(c.pk, c.name, c.parent_id, c.sort_order) for c in Category.active()]
     active = {pk for pk, *_ in rows}
     children: dict[int | None, list] = {}
     for pk, name, parent_id, order in rows:
