@@ -54,6 +54,15 @@ def handin_for(*, duty: HandInDuty, period_start: date) -> TechnicalHandIn:
     return TechnicalHandIn(duty=duty, period_start=period_start, due_on=duty.due_on(period_start))
 
 
+def _knowledge_record(actor, number: str):
+    """The record `number` names as typed, or in upper case (codes are D0303…); 404 when
+    `actor` may not open it."""
+    try:
+        return knowledge_selectors.record_get(user=actor, number=number)
+    except Http404:
+        return knowledge_selectors.record_get(user=actor, number=number.upper())
+
+
 def _period_check(duty: HandInDuty, period_start: date) -> None:
     if not handin_periods.is_period_start(duty.kind, period_start):
         raise ValidationError(_("That is not the start of a period of this duty."), code="period")
@@ -114,7 +123,7 @@ def handin_submit(
             errors["file"] = exc.messages[0]
     if knowledge_number:
         try:
-            record = knowledge_selectors.record_get(user=actor, number=knowledge_number)
+            record = _knowledge_record(actor, knowledge_number)
         except Http404:
             errors["knowledge_number"] = _("No knowledge record %(number)s that you can open.") % {
                 "number": knowledge_number
