@@ -13,7 +13,11 @@ from .models import (
     DocumentScrapApplication,
     DocumentValidityCheck,
     DocumentVersion,
+    HandInDuty,
+    LibraryEntry,
+    TechnicalHandIn,
 )
+from .models.library import models_index
 
 # --- controlled documents ----------------------------------------------------------------
 # Statuses, versions and decisions are read-only here: they change through the services,
@@ -184,3 +188,55 @@ class DocumentValidityCheckAdmin(admin.ModelAdmin):
     list_select_related = ["document", "checked_by"]
     raw_id_fields = ["document", "checked_by"]
     readonly_fields = ["number", "created_at"]
+
+
+# --- the driver and software library, technical hand-ins ------------------------------------
+
+auditlog.register(LibraryEntry, exclude_fields=["models_key", "lock_version"])
+auditlog.register(HandInDuty)
+
+
+@admin.register(LibraryEntry)
+class LibraryEntryAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "vendor", "version", "operating_system", "superseded"]
+    list_filter = ["kind", "superseded", "ci_classes"]
+    search_fields = ["title", "vendor", "device_models", "operating_system", "checksum"]
+    filter_horizontal = ["ci_classes"]
+    raw_id_fields = ["added_by"]
+    readonly_fields = ["original_name", "content_type", "size", "lock_version", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        # The search column follows the models typed here as it does on the pages.
+        obj.models_key = models_index(obj.device_models)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(HandInDuty)
+class HandInDutyAdmin(admin.ModelAdmin):
+    """The hand-in schedule (who hands in what, when it is due) is data kept here."""
+
+    list_display = ["kind", "assignee", "team", "due_weekday", "due_day", "starts_on", "active"]
+    list_filter = ["kind", "active", "team"]
+    search_fields = ["assignee__username", "assignee__person__name", "team__name"]
+    raw_id_fields = ["assignee"]
+
+
+@admin.register(TechnicalHandIn)
+class TechnicalHandInAdmin(admin.ModelAdmin):
+    """Hand-ins are read here; handing in and the review run through the pages."""
+
+    list_display = ["duty", "period_start", "due_on", "status", "submitted_at"]
+    list_filter = ["status", "duty__kind"]
+    search_fields = ["title", "duty__assignee__username", "entered_record_number"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["duty", "submitted_by", "reviewed_by"]
+    readonly_fields = [
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "entered_record_number",
+        "lock_version",
+        "created_at",
+    ]

@@ -126,3 +126,30 @@ def document_decisions_pending(user) -> list[PendingDecision]:
     for model in _KINDS:
         found.extend(_applications(user, model))
     return found
+
+
+def handins_pending(user) -> list[PendingDecision]:
+    """Technical monthly reports awaiting `user`'s review (one query), the same rows
+    `restrict(user, "review")` and handin_refusal allow."""
+    from .models import TechnicalHandIn
+
+    if not permissions.role_allows(user, "review_handins"):
+        return []
+    reports = (
+        TechnicalHandIn.objects.restrict(user, "review")
+        .select_related("duty__assignee__person", "duty__team")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        PendingDecision(
+            process="documents",
+            kind=_("Technical monthly report review (技术月报)"),
+            number=report.period_label,
+            title=report.title,
+            requested_by=_name(report.duty.assignee),
+            since=report.submitted_at or report.created_at,
+            url=report.get_absolute_url(),
+        )
+        for report in reports
+        if not permissions.handin_refusal(user, report, "review")
+    ]

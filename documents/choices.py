@@ -131,3 +131,70 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class LibraryKind(models.TextChoices):
+    """What the technical documents and driver library holds (plan §4.3.3 item 2)."""
+
+    COMPATIBILITY = "compatibility", _("Hardware/software compatibility list")
+    OS_IMAGE = "os_image", _("Operating system image")
+    DRIVER = "driver", _("Driver")
+    PATCH = "patch", _("Patch")
+    ANTIVIRUS = "antivirus", _("Virus-protection list")
+
+
+LIBRARY_KIND_ICONS = {
+    LibraryKind.COMPATIBILITY: "list-check",
+    LibraryKind.OS_IMAGE: "disc",
+    LibraryKind.DRIVER: "cpu",
+    LibraryKind.PATCH: "bandaid",
+    LibraryKind.ANTIVIRUS: "shield-check",
+}
+
+
+class HandInKind(models.TextChoices):
+    """What engineers hand in (plan §6.3.6, §6.3.1): a technical document every week, and
+    the team's technical monthly report, which is reviewed and entered into the knowledge
+    base."""
+
+    WEEKLY = "weekly", _("Weekly technical document")
+    MONTHLY = "monthly", _("Technical monthly report")
+
+
+class HandInStatus(models.TextChoices):
+    DUE = "due", _("Not handed in")
+    RECEIVED = "received", _("Received")
+    SUBMITTED = "submitted", _("Awaiting review")
+    ACCEPTED = "accepted", _("Entered into the knowledge base")
+    RETURNED = "returned", _("Returned for rework")
+
+
+# Handed in (on time or not): what the due list counts as received.
+HANDED_IN = [HandInStatus.RECEIVED, HandInStatus.SUBMITTED, HandInStatus.ACCEPTED]
+# Still owed by the engineer: reminders go out for these.
+OWED = [HandInStatus.DUE, HandInStatus.RETURNED]
+
+
+class DueState(models.TextChoices):
+    """Where one period of a duty stands on the due list (derived, not stored)."""
+
+    DUE = "due", _("Due")
+    LATE = "late", _("Late (not handed in)")
+    RECEIVED = "received", _("Received")
+    RECEIVED_LATE = "received_late", _("Received late")
+
+
+DUE_STATE_COLOURS = {
+    DueState.DUE: "warning",
+    DueState.LATE: "danger",
+    DueState.RECEIVED: "success",
+    DueState.RECEIVED_LATE: "info",
+}
+
+HANDIN_STATUS_COLOURS = {
+    HandInStatus.DUE: "secondary",
+    HandInStatus.RECEIVED: "success",
+    HandInStatus.SUBMITTED: "warning",
+    HandInStatus.ACCEPTED: "success",
+    HandInStatus.RETURNED: "danger",
+}

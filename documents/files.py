@@ -44,3 +44,52 @@ def file_store(target, upload) -> None:
     target.content_type = (getattr(upload, "content_type", "") or "application/octet-stream")[:100]
     target.size = upload.size
     target.file.save(upload.name, upload, save=False)
+
+
+# The driver library also holds installers, driver packages and disc images (downloaded
+# by IT staff as attachments, never shown inline); larger images stay at their location.
+LIBRARY_MAX_SIZE = 200 * 1024 * 1024
+LIBRARY_EXTENSIONS = ALLOWED_EXTENSIONS | {
+    ".exe", ".msi", ".msu", ".inf", ".cab", ".sys", ".cat", ".iso", ".img", ".wim",
+    ".gho", ".bin", ".deb", ".rpm", ".sh", ".tar", ".gz", ".tgz", ".xz",
+}  # fmt: skip
+
+
+def library_file_validate(upload) -> None:
+    """Like file_validate, for the driver library's wider set of file types and sizes."""
+    name = PurePath(getattr(upload, "name", "") or "").name
+    if PurePath(name).suffix.lower() not in LIBRARY_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a file type the library keeps. Allowed: documents, "
+                "archives, installers, driver packages and disc images."
+            )
+            % {"name": name},
+            code="file_type",
+        )
+    if upload.size > LIBRARY_MAX_SIZE:
+        raise ValidationError(
+            _(
+                "“%(name)s” is %(size)s MB; library files may be at most %(max)d MB. Keep "
+                "larger images on the file server and give their location."
+            )
+            % {
+                "name": name,
+                "size": f"{upload.size / 1024 / 1024:.2f}",
+                "max": LIBRARY_MAX_SIZE >> 20,
+            },
+            code="file_size",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
+
+
+def sha256_of(upload) -> str:
+    """The SHA-256 of an upload, read in chunks (the file is not loaded whole)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

@@ -17,6 +17,9 @@ from .choices import (
     DocumentLevel,
     DocumentStatus,
     DocumentType,
+    DueState,
+    HandInKind,
+    LibraryKind,
 )
 from .files import MAX_SIZE
 from .models import ControlledDocument
@@ -262,3 +265,126 @@ class DocumentFilterForm(forms.Form):
     check_due = forms.BooleanField(label=_("Validity check due"), required=False)
     overdue = forms.BooleanField(label=_("Overdue loans"), required=False)
     pending = forms.BooleanField(label=_("Awaiting approval"), required=False)
+
+
+# --- the driver and software library ---------------------------------------------------
+
+
+class LibraryEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LibraryKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    vendor = forms.CharField(label=_("Vendor"), max_length=100, required=False)
+    version = forms.CharField(label=_("Version"), max_length=50, required=False)
+    device_models = forms.CharField(
+        label=_("Device models"),
+        required=False,
+        widget=_ROWS3,
+        help_text=_(
+            "One model per line, as on the asset's “brand and model” attribute, e.g. "
+            "HP LaserJet P1108. Empty: every model of the classes below."
+        ),
+    )
+    ci_classes = forms.ModelMultipleChoiceField(
+        label=_("Device classes"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    operating_system = forms.CharField(
+        label=_("OS / version"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. Windows 10 22H2 x64, Kylin V10, UOS 20."),
+    )
+    file = forms.FileField(label=_("File"), required=False)
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the files are kept besides this page (file server path, disc)."),
+    )
+    checksum = forms.CharField(
+        label=_("SHA-256 checksum"),
+        max_length=80,
+        required=False,
+        help_text=_("Computed from an uploaded file; for a file kept elsewhere, enter it."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=_ROWS3)
+    superseded = forms.BooleanField(label=_("Superseded (kept for history)"), required=False)
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, classes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ci_classes"].queryset = classes
+
+
+class LibraryFilterForm(forms.Form):
+    model = forms.CharField(label=_("Device model"), required=False, max_length=100)
+    ci_class = forms.ChoiceField(label=_("Device class"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *LibraryKind.choices]
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    superseded = forms.BooleanField(label=_("Include superseded"), required=False)
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ci_class"].choices = [
+            ("", _("All classes")),
+            *((ci_class.code, ci_class.name) for ci_class in classes),
+        ]
+
+
+# --- technical hand-ins --------------------------------------------------------------------
+
+
+class HandInFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        choices=[("", _("Weekly and monthly")), *HandInKind.choices],
+    )
+    person = forms.TypedChoiceField(
+        label=_("Engineer"), required=False, coerce=int, empty_value=None
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *DueState.choices]
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [
+            ("", _("Everyone")),
+            *(
+                (user.pk, getattr(getattr(user, "person", None), "name", "") or user.get_username())
+                for user in people
+            ),
+        ]
+
+
+class HandInForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "For the monthly report: the month's technical findings and solutions; accepted, "
+            "this text enters the knowledge base."
+        ),
+    )
+    file = _file_field(_("File"), required=False)
+    link = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Or where the document is, e.g. on the file server's web share."),
+    )
+    knowledge_number = forms.CharField(
+        label=_("Knowledge record"),
+        required=False,
+        max_length=64,
+        help_text=_("Or the number of a knowledge record you wrote for it."),
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -39,6 +39,9 @@ _MODELS = [
     "documentbackup",
     "documentvaliditycheck",
     "documentdecision",
+    "libraryentry",
+    "handinduty",
+    "technicalhandin",
 ]
 _READ = [f"documents.view_{model}" for model in _MODELS]
 _APPLY = [
@@ -55,13 +58,16 @@ _KEEP = [
     "documents.add_documentbackup",
     "documents.change_documentbackup",
     "documents.add_documentvaliditycheck",
+    "documents.add_libraryentry",
+    "documents.change_libraryentry",
+    "documents.add_technicalhandin",
 ]
 
 ROLE_PERMISSIONS = {
     Role.SERVICE_DESK: [*_KEEP],
     Role.ENGINEER: [*_KEEP],
     # Not "documents.*": approving documents is the client's (approver role), not the provider's.
-    Role.SUPERVISOR: [*_KEEP],
+    Role.SUPERVISOR: [*_KEEP, "documents.review_technicalhandin"],
     Role.APPROVER: [*_READ, *_APPLY, "documents.approve_controlleddocument"],
     Role.MANAGER: ["documents.view_*", "documents.add_documentborrowapplication"],
 }
@@ -132,6 +138,18 @@ ROLE_RULES = {
     "check": (
         "add_documentvaliditycheck",
         gettext_lazy("Only the document keepers (IT staff) record validity checks."),
+    ),
+    "library": (
+        "change_libraryentry",
+        gettext_lazy("Only the document keepers (IT staff) maintain the driver library."),
+    ),
+    "hand_in": (
+        "add_technicalhandin",
+        gettext_lazy("Only IT staff hand in technical documents."),
+    ),
+    "review_handins": (
+        "review_technicalhandin",
+        gettext_lazy("Only the service supervisor reviews technical monthly reports."),
     ),
 }
 
@@ -309,5 +327,45 @@ def decision_refusal(user, subject, stage) -> str:
                 "decision": str(row.decision_label).lower(),
                 "name": _name(row.decided_by) if row.decided_by_id else "—",
             }
+        )
+    return ""
+
+
+# --- technical hand-ins (§6.3.6) ---------------------------------------------------------
+
+
+def handin_refusal(user, handin, action: str) -> str:
+    """Why `user` may not `action` this period of a duty now ("" when they may).
+
+    `handin` is a TechnicalHandIn (saved or not: a period nobody touched yet) with its
+    duty loaded. Actions: "hand_in" (the duty's engineer, while it is owed, or again to
+    replace a weekly document) and "review" (accept or return a monthly report awaiting
+    review; not one's own). No queries.
+    """
+    from .choices import OWED, HandInKind, HandInStatus
+
+    duty = handin.duty
+    if action == "hand_in":
+        refusal = role_refusal(user, "hand_in")
+        if refusal:
+            return refusal
+        if duty.assignee_id != user.pk:
+            return _("Only %(name)s hands in this document.") % {"name": _name(duty.assignee)}
+        replace_weekly = duty.kind == HandInKind.WEEKLY and handin.status == HandInStatus.RECEIVED
+        if handin.status not in OWED and not replace_weekly:
+            return StateRefusal(
+                _("This document is %(status)s; it cannot be handed in again.")
+                % {"status": handin.get_status_display().lower()}
+            )
+        return ""
+    refusal = role_refusal(user, "review_handins")
+    if refusal:
+        return refusal
+    if duty.assignee_id == user.pk:
+        return _("You handed this report in yourself: another supervisor reviews it.")
+    if handin.status != HandInStatus.SUBMITTED:
+        return StateRefusal(
+            _("Only a report awaiting review can be reviewed; this one is %(status)s.")
+            % {"status": handin.get_status_display().lower()}
         )
     return ""

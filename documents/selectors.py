@@ -34,7 +34,9 @@ from .models import (
     DocumentDecision,
     DocumentScrapApplication,
     DocumentVersion,
+    LibraryEntry,
 )
+from .models.library import model_key
 from .services import CHANGE_OPEN, CHECK_REMIND_DAYS, application_kind
 from .stages import stage_view
 
@@ -351,3 +353,73 @@ def document_timeline(*, document, limit: int = 200) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+# --- the driver and software library (§4.3.3) ----------------------------------------------
+
+
+def library_list(
+    *,
+    user,
+    kind: str = "",
+    model: str = "",
+    ci_class: str = "",
+    query: str = "",
+    include_superseded: bool = False,
+) -> QuerySet[LibraryEntry]:
+    """Library entries `user` may see, filtered; two queries a page (entries, classes).
+
+    `model` matches the entries listing a model that contains it (any case and spacing);
+    `ci_class` (a CMDB class code) the entries for that class. Both together (the
+    device page's link) also find the class-wide entries that list no model at all.
+    """
+    entries = LibraryEntry.objects.restrict(user, "view")
+    if not include_superseded:
+        entries = entries.filter(superseded=False)
+    if kind:
+        entries = entries.filter(kind=kind)
+    key = model_key(model)
+    of_class = (
+        Exists(
+            LibraryEntry.ci_classes.through.objects.filter(
+                libraryentry=OuterRef("pk"), ciclass__code=ci_class
+            )
+        )
+        if ci_class
+        else None
+    )
+    if key and of_class is not None:
+        entries = entries.filter(Q(models_key__contains=key) | (Q(models_key="") & of_class))
+    elif key:
+        entries = entries.filter(models_key__contains=key)
+    elif of_class is not None:
+        entries = entries.filter(of_class)
+    for word in (query or "").split()[:5]:
+        entries = entries.filter(
+            Q(title__icontains=word)
+            | Q(vendor__icontains=word)
+            | Q(operating_system__icontains=word)
+            | Q(version__icontains=word)
+            | Q(notes__icontains=word)
+        )
+    return entries.select_related("added_by__person").prefetch_related("ci_classes")
+
+
+def library_get(*, user, pk: int) -> LibraryEntry:
+    entry = (
+        LibraryEntry.objects.restrict(user, "view")
+        .select_related("added_by__person")
+        .prefetch_related("ci_classes")
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such library entry.")
+    return entry
+
+
+def library_classes():
+    """The CMDB classes to filter the library by (read, never written, from the CMDB)."""
+    from cmdb.models import CIClass
+
+    return CIClass.objects.order_by("name")

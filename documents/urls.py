@@ -3,7 +3,7 @@ addresses redirect here permanently; see knowledge/urls.py)."""
 
 from django.urls import path
 
-from . import views
+from . import handin_views, library_views, views
 
 app_name = "documents"
 
@@ -11,6 +11,20 @@ urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_register, name="document_register"),
     path("backups/", views.backup_list, name="document_backups"),
+    path("library/", library_views.library_list, name="library_list"),
+    path("library/new/", library_views.library_create, name="library_create"),
+    path("library/<int:pk>/", library_views.library_detail, name="library_detail"),
+    path("library/<int:pk>/edit/", library_views.library_edit, name="library_edit"),
+    path("library/<int:pk>/download/", library_views.library_download, name="library_download"),
+    path("handins/", handin_views.due_list, name="handin_list"),
+    path(
+        "handins/duty/<int:duty>/<str:period>/",
+        handin_views.hand_in,
+        name="handin_submit",
+    ),
+    path("handins/<int:pk>/", handin_views.handin_detail, name="handin_detail"),
+    path("handins/<int:pk>/file/", handin_views.handin_file, name="handin_file"),
+    path("handins/<int:pk>/<slug:action>/", handin_views.handin_review, name="handin_review"),
     path("backups/new/", views.backup_create, name="document_backup_create"),
     path(
         "backups/<str:number>/verify/",

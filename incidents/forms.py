@@ -232,7 +232,7 @@ class IntakeForm(ReportForm):
         label=_("Knowledge record used"),
         required=False,
         max_length=64,
-        help_text=_("Its number (K01-…), from the suggestions below."),
+        help_text=_("Its form number, from the suggestions below."),
         widget=forms.TextInput(attrs={**_text, "autocomplete": "off", "spellcheck": "false"}),
     )
     # When the caller was picked, signed so the measured guidance time is the server's.
@@ -330,7 +330,7 @@ class ResolveForm(forms.Form):
         label=_("Knowledge record used"),
         required=False,
         max_length=64,
-        help_text=_("Type words to find a published record, or its number (K01-…)."),
+        help_text=_("Type words to find a published record, or its form number."),
         widget=KnowledgePickInput(attrs={**_text, "autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -83,7 +83,7 @@ class KnowledgePickInput(forms.TextInput):
     choosing one has the server draw the field again with that number filled in."""
 
     template_name = "incidents/widgets/knowledge_pick.html"
-    chosen = ""  # "K01-… · title" under the field once a suggestion was picked
+    chosen = ""  # "D0303-… · title" under the field once a suggestion was picked
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -1,4 +1,4 @@
-from . import views
+from . import library_handins, views
 
 
 def register(router):
@@ -17,3 +17,7 @@ def register(router):
         "document-borrowings", views.DocumentBorrowingViewSet, basename="document-borrowing"
     )
     router.register("document-backups", views.DocumentBackupViewSet, basename="document-backup")
+    router.register("driver-library", library_handins.LibraryEntryViewSet, basename="library-entry")
+    router.register(
+        "technical-handins", library_handins.TechnicalHandInViewSet, basename="technical-handin"
+    )

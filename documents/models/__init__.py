@@ -5,6 +5,8 @@ from .applications import (
     DocumentScrapApplication,
 )
 from .catalogue import ControlledDocument, DocumentVersion, StoredFile
+from .handins import HandInDuty, TechnicalHandIn
+from .library import LibraryEntry
 from .upkeep import DocumentBackup, DocumentValidityCheck
 
 __all__ = [
@@ -16,5 +18,8 @@ __all__ = [
     "DocumentScrapApplication",
     "DocumentValidityCheck",
     "DocumentVersion",
+    "HandInDuty",
+    "LibraryEntry",
+    "TechnicalHandIn",
     "StoredFile",
 ]

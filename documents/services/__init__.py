@@ -34,6 +34,15 @@ from .common import (
     application_kind,
     decision_stage,
 )
+from .handins import (
+    HANDIN_REMIND_DAYS,
+    handin_accept,
+    handin_for,
+    handin_return,
+    handin_scan,
+    handin_submit,
+)
+from .library import library_entry_save
 from .loans import borrow_apply, borrow_lend, borrow_return, overdue_borrowings_scan
 from .upkeep import backup_create, backup_verify, check_record, validity_check_scan
 
@@ -43,6 +52,7 @@ __all__ = [
     "CHANGE_OPEN",
     "CHECK_REMIND_DAYS",
     "CONFLICT",
+    "HANDIN_REMIND_DAYS",
     "application_approve",
     "application_kind",
     "application_reject",
@@ -63,6 +73,12 @@ __all__ = [
     "document_release_reject",
     "document_release_resubmit",
     "document_update",
+    "handin_accept",
+    "handin_for",
+    "handin_return",
+    "handin_scan",
+    "handin_submit",
+    "library_entry_save",
     "overdue_borrowings_scan",
     "scrap_apply",
     "validity_check_scan",

@@ -25,7 +25,7 @@ from ..choices import Status
 from ..models import KnowledgeRecord
 from . import serializers
 
-_LOOKUP = number_lookup("record", "K01-2026093001")
+_LOOKUP = number_lookup("record", "D0303-2026093001")
 _REFUSED = {
     400: OpenApiResponse(description="Invalid input, or not possible for this record."),
     403: OpenApiResponse(description="Your role may not do this."),

@@ -34,8 +34,12 @@ class KnowledgeRecord(ConcurrentTransitionMixin, LockVersioned, NumberedModel, T
     (LockVersioned) counts saves and is the optimistic lock of the edit form and the API.
     """
 
+    # 《运维知识库》 is a form of procedure B03 (problem management, §3.3.4.6): D0303
+    # after the problem record (D0301) and the tracking record (D0302). Records numbered
+    # K01-… before the scheme was followed keep their numbers (cited on work orders and
+    # paper); the code is data (FormCode "knowledge_record"), editable in admin.
     FORM_KEY = "knowledge_record"
-    FORM_CODE_DEFAULT = "K01"
+    FORM_CODE_DEFAULT = "D0303"
 
     title = models.CharField(_("title"), max_length=200)
     fault_type = models.ForeignKey(

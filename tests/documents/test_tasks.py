@@ -24,7 +24,15 @@ def test_reminders_task_sends_each_reminder_once(make_document, engineer, approv
         services.borrow_lend(application=loan, actor=agent)
     Notification.objects.all().delete()
     with time_machine.travel(datetime(2027, 1, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
-        assert tasks.document_reminders.delay().get() == {"overdue_loans": 1, "checks_due": 1}
-        assert tasks.document_reminders.delay().get() == {"overdue_loans": 0, "checks_due": 0}
+        assert tasks.document_reminders.delay().get() == {
+            "overdue_loans": 1,
+            "checks_due": 1,
+            "handins": {"reminded": 0, "late": 0},
+        }
+        assert tasks.document_reminders.delay().get() == {
+            "overdue_loans": 0,
+            "checks_due": 0,
+            "handins": {"reminded": 0, "late": 0},
+        }
     assert Notification.objects.filter(recipient=engineer).count() == 1  # the borrower
     assert Notification.objects.filter(recipient=agent).count() == 2  # keeper: loan and check

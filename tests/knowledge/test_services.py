@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_create_numbers_and_indexes_a_draft(make_record, engineer):
     record = make_record(publish=False)
-    assert record.number.startswith("K01-")
+    assert record.number.startswith("D0303-")
     assert record.status == Status.DRAFT
     assert record.author == engineer
     terms = dict(record.terms.values_list("term", "weight"))
