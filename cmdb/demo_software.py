@@ -43,7 +43,16 @@ LICENCES = [
         "信息中心 210 室资料柜 A 层",
         None,
     ),
-    ("WPS Office 2019", "WPS-SITE-2025", LicenceType.SITE, None, "HT-2025-002", "内网软件库", "", 400),
+    (
+        "WPS Office 2019",
+        "WPS-SITE-2025",
+        LicenceType.SITE,
+        None,
+        "HT-2025-002",
+        "内网软件库",
+        "",
+        400,
+    ),
     ("Adobe Acrobat DC", "ADB-2025-01", LicenceType.SUBSCRIPTION, 5, "HT-2025-003", "", "", 200),
 ]
 OFFICE_PCS = 50  # Office 2019 is on the first 50 PCs: 40 seats, so 10 over-deployed
@@ -121,8 +130,9 @@ def seed_responsible_rule() -> str:
     breaches: shared printers (one by the rule, one not, one with none) and a device whose
     responsible person has left."""
     printers = list(
-        ConfigurationItem.objects.filter(asset_tag__in=["PR-001", "PR-002", "PR-003", "PR-004"])
-        .order_by("asset_tag")
+        ConfigurationItem.objects.filter(
+            asset_tag__in=["PR-001", "PR-002", "PR-003", "PR-004"]
+        ).order_by("asset_tag")
     )
     if len(printers) < 4 or ConfigurationItemUser.objects.filter(item=printers[0]).exists():
         return "responsible rule cases already set up"

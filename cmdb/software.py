@@ -80,7 +80,8 @@ def software_compliance(*, user, today=None, over_only: bool = False) -> list[Pr
                 product=product,
                 installed=counted.get("installed", 0),
                 owned=owned_seats,
-                unlicensed=counted.get("unlicensed", 0) if product.requires_licence else 0,
+                # A valid unlimited (site) licence covers every install, assigned or not.
+                unlicensed=counted.get("unlicensed", 0) if owned_seats is not None else 0,
             )
         )
     if over_only:
@@ -105,12 +106,14 @@ def licence_list(*, user, today=None) -> QuerySet:
 def unlicensed_installations(*, user, today=None) -> QuerySet:
     """Installations of products needing a licence that have no valid licence, on items
     still counted."""
-    from .models import SoftwareInstallation
+    from .models import SoftwareInstallation, SoftwareLicence
 
     today = today or timezone.localdate()
+    unlimited = SoftwareLicence.objects.filter(_valid(today), seats__isnull=True)
     return (
         SoftwareInstallation.objects.restrict(user, "view")
         .filter(_unlicensed(today), ci__status__in=COUNTED_STATUSES)
+        .exclude(product__in=unlimited.values("product"))
         .select_related(
             "product", "licence", "ci__ci_class", "ci__responsible__person", "ci__department"
         )

@@ -69,6 +69,7 @@ def test_compliance_counts_seats_of_valid_licences_against_counted_installs(
     assert (_row(rows, free).owned, _row(rows, free).unlicensed) == (None, 0)
     assert not _row(rows, free).over_deployed
     assert _row(rows, site).owned is None and not _row(rows, site).over_deployed
+    assert _row(rows, site).unlicensed == 0  # a site licence covers installs not assigned to it
     assert [r.product for r in software_compliance(user=engineer, over_only=True)] == [office]
     assert unlicensed_installations(user=engineer).count() == 3
 
