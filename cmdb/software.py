@@ -142,3 +142,15 @@ def ci_software_titles(ci) -> list[str]:
         .order_by("product__name")
         .values_list("product__name", flat=True)
     )
+
+
+def licence_options(installations) -> dict[int, list]:
+    """{product id: its valid licences} for the products of `installations` (one query)."""
+    from .models import SoftwareLicence
+
+    options: dict[int, list] = {}
+    products = {i.product_id for i in installations}
+    licences = SoftwareLicence.objects.filter(_valid(timezone.localdate()), product__in=products)
+    for licence in licences.order_by("reference"):
+        options.setdefault(licence.product_id, []).append(licence)
+    return options

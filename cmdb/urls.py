@@ -53,6 +53,11 @@ urlpatterns = [
         software.installation_remove,
         name="installation_remove",
     ),
+    path(
+        "software/installations/<int:pk>/licence/",
+        software.installation_licence,
+        name="installation_licence",
+    ),
     path("responsible/", software.responsible_breach_list, name="responsible_breaches"),
     path("responsible/apply/", software.responsible_apply, name="responsible_apply"),
     path("responsible/<int:pk>/assign/", software.responsible_assign, name="responsible_assign"),

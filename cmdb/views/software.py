@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from itsm import workflow
 
 from ..choices import InstallationSource, ResponsibleBreach
-from ..models import ConfigurationItem, SoftwareInstallation
+from ..models import ConfigurationItem, SoftwareInstallation, SoftwareLicence
 from ..permissions import (
     responsible_refusal,
     sees_all_items,
@@ -84,6 +84,28 @@ def installation_remove(request, pk):
     )
     software_services.installation_remove(actor=request.user, installation=installation)
     messages.success(request, _("Removed from the item."))
+    return redirect(installation.ci.get_absolute_url() + "#software")
+
+
+@login_required
+@require_POST
+def installation_licence(request, pk):
+    """Count an installation against one of its product's licences (or none)."""
+    installation = get_object_or_404(
+        SoftwareInstallation.objects.restrict(request.user, "view").select_related("ci"), pk=pk
+    )
+    chosen = request.POST.get("licence", "")
+    licence = None
+    if chosen.isdecimal():
+        licence = SoftwareLicence.objects.filter(pk=int(chosen)).first()
+    try:
+        software_services.installation_set_licence(
+            actor=request.user, installation=installation, licence=licence
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Licence saved."))
     return redirect(installation.ci.get_absolute_url() + "#software")
 
 

@@ -234,3 +234,21 @@ def test_api_lists_compliance_and_hides_licence_keys_from_engineers(
     api.force_authenticate(supervisor)
     assert api.get("/api/software-licences/").json()["results"][0]["licence_key"] == "SECRET"
     assert api.get("/api/software-licences/").json()["results"][0]["used"] == 1
+
+
+def test_ci_page_assigns_a_licence_and_refuses_a_full_one(client, engineer, make_ci, office):
+    one = SoftwareLicence.objects.create(product=office, reference="ONE-SEAT", seats=1)
+    a, b = make_ci(), make_ci()
+    _install([a], office, one)
+    _install([b], office)
+    row = SoftwareInstallation.objects.get(ci=b)
+    client.force_login(engineer)
+    page = client.get(b.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ONE-SEAT" in page  # offered
+    url = reverse("cmdb:installation_licence", args=[row.pk])
+    response = client.post(url, {"licence": one.pk}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "seats of this licence are in use" in response.content.decode()
+    SoftwareInstallation.objects.filter(ci=a).delete()
+    client.post(url, {"licence": one.pk})
+    row.refresh_from_db()
+    assert row.licence == one
