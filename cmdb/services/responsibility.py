@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from itsm import workflow
 
-from ..choices import ResponsibleBreach
 from ..models import ConfigurationItem
 from ..permissions import responsible_refusal
 from ..responsibility import checked_assets, expected_responsible, responsible_breaches
@@ -36,12 +35,12 @@ def responsible_assign(*, actor, ci: ConfigurationItem, user) -> ConfigurationIt
         if expected is not None and expected.pk != user.pk:
             raise ValidationError(
                 _("%(tag)s is a shared device: by code order its responsible person is %(name)s.")
-                % {"tag": ci.asset_tag, "name": _name(expected)}
+                % {"tag": ci.asset_tag, "name": person_label(expected)}
             )
     return _ci_update(ci=ci, reason=RULE_REASON, responsible=user)
 
 
-def _name(user) -> str:
+def person_label(user) -> str:
     person = getattr(user, "person", None)
     return f"{person.name} ({user.get_username()})" if person else user.get_username()
 
@@ -71,12 +70,3 @@ def shared_responsible_apply(*, actor, dry_run: bool = True) -> list[RuleFix]:
             for fix in fixes:
                 _ci_update(ci=fix.ci, reason=RULE_REASON, responsible=fix.after)
     return fixes
-
-
-__all__ = [
-    "RULE_REASON",
-    "ResponsibleBreach",
-    "RuleFix",
-    "responsible_assign",
-    "shared_responsible_apply",
-]

@@ -174,7 +174,7 @@ def responsible_assign(request, pk):
         messages.success(
             request,
             _("%(tag)s: responsible person is now %(name)s.")
-            % {"tag": ci.asset_tag, "name": rule_services._name(user)},
+            % {"tag": ci.asset_tag, "name": rule_services.person_label(user)},
         )
     return redirect(back)
 
