@@ -16,6 +16,9 @@ from .models import (
     PartType,
     Requisition,
     ServiceOutage,
+    SoftwareInstallation,
+    SoftwareLicence,
+    SoftwareProduct,
     SpareUnitLoan,
     Stock,
     Supplier,
@@ -41,6 +44,9 @@ for _model in (
     CensusCampaign,
     Baseline,
     ServiceOutage,
+    SoftwareProduct,
+    SoftwareLicence,
+    SoftwareInstallation,
 ):
     auditlog.register(
         _model, include_fields=[f for f in _own_fields(_model) if f not in ("snapshot",)]
@@ -261,3 +267,37 @@ class ServiceOutageAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     raw_id_fields = ["service", "recorded_by"]
     readonly_fields = ["lock_version", "created_at", "updated_at"]
+
+
+class SoftwareLicenceInline(admin.TabularInline):
+    model = SoftwareLicence
+    extra = 0
+    fields = ["reference", "licence_type", "seats", "expires_on", "media_location"]
+
+
+@admin.register(SoftwareProduct)
+class SoftwareProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "publisher", "category", "requires_licence"]
+    list_filter = ["category", "requires_licence"]
+    search_fields = ["name", "publisher", "aliases"]
+    inlines = [SoftwareLicenceInline]
+
+
+@admin.register(SoftwareLicence)
+class SoftwareLicenceAdmin(admin.ModelAdmin):
+    list_display = ["product", "reference", "licence_type", "seats", "expires_on", "supplier"]
+    list_filter = ["licence_type", "product__category"]
+    search_fields = ["product__name", "reference", "contract_number"]
+    list_select_related = ["product", "supplier"]
+    autocomplete_fields = ["product"]
+
+
+@admin.register(SoftwareInstallation)
+class SoftwareInstallationAdmin(admin.ModelAdmin):
+    list_display = ["ci", "product", "licence", "source", "last_seen"]
+    list_filter = ["source", "product__category"]
+    search_fields = ["ci__asset_tag", "ci__name", "product__name"]
+    list_select_related = ["ci", "product", "licence__product"]
+    raw_id_fields = ["ci", "recorded_by"]
+    autocomplete_fields = ["product", "licence"]
+    date_hierarchy = "last_seen"

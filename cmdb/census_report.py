@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from itsm.pdf import cjk_font
 
 from .choices import CensusResult
-from .exports import export_headers, export_queryset, export_row
+from .exports import export_columns, export_headers, export_queryset, export_row, licence_cells
 from .tabular import xlsx_write
 
 
@@ -160,10 +160,18 @@ def _date(value, time: bool = False) -> str:
 
 
 def final_asset_list_xlsx(target, items, results: dict[int, str]) -> None:
-    """The items in the census scope after the census, with each one's census result."""
-    headers = [*export_headers(), _("Census result")]
+    """The items in the census scope after the census, with each one's census result:
+    hardware configuration (class attributes), serials, installed software, the licences
+    it uses and where their media and manuals are kept (§3.3.4.1)."""
+    columns = export_columns(items)
+    headers = [
+        *export_headers(columns),
+        _("Licences"),
+        _("Media and manuals"),
+        _("Census result"),
+    ]
     rows = (
-        [*export_row(ci), results.get(ci.pk, "")]
+        [*export_row(ci, columns), *licence_cells(ci), results.get(ci.pk, "")]
         for ci in export_queryset(items).iterator(chunk_size=2000)
     )
     xlsx_write(target, headers, rows, title=_("Final asset list"))

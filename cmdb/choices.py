@@ -225,3 +225,39 @@ class OutageSource(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
     WORK_ORDER = "work_order", _("Work order")
     MANUAL = "manual", _("Recorded by hand")
+
+
+class SoftwareCategory(models.TextChoices):
+    OPERATING_SYSTEM = "os", _("Operating system")
+    OFFICE = "office", _("Office software")
+    APPLICATION = "application", _("Application software")
+    SECURITY = "security", _("Security software")
+    TOOL = "tool", _("Tool or utility")
+    OTHER = "other", _("Other software")
+
+
+class LicenceType(models.TextChoices):
+    OEM = "oem", _("OEM (bundled with the device)")
+    RETAIL = "retail", _("Retail (boxed)")
+    VOLUME = "volume", _("Volume licence")
+    SUBSCRIPTION = "subscription", _("Subscription")
+    SITE = "site", _("Site licence (unlimited seats)")
+    FREE = "free", _("Free or open source")
+
+
+class InstallationSource(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection software census")
+    IMPORT = "import", _("Asset import")
+    MANUAL = "manual", _("Recorded by hand")
+
+
+class ResponsibleBreach(models.TextChoices):
+    """Why an asset breaks the responsible-person rule (§3.3.4.1)."""
+
+    NONE = "none", _("No responsible person")
+    LEFT = "left", _("Responsible person has left the organisation")
+    SHARED_ORDER = "shared_order", _("Shared device not assigned by code order")
+
+    @property
+    def colour(self) -> str:
+        return {"none": "danger", "left": "warning", "shared_order": "info"}[self.value]

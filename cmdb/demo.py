@@ -241,7 +241,10 @@ def seed(*, password: str) -> str:
     existing = set(ConfigurationItem.objects.values_list("asset_tag", flat=True))
     missing = [item for item in planned if item.asset_tag not in existing]
     if not missing:
-        return f"estate already loaded, {len(existing)} items; {_seed_outages(today)}"
+        return (
+            f"estate already loaded, {len(existing)} items; {_seed_outages(today)}; "
+            f"{_seed_software()}"
+        )
     ConfigurationItem.objects.bulk_create(missing, batch_size=500)
     ids = dict(ConfigurationItem.objects.values_list("asset_tag", "pk"))
     children = [item for item in missing if item.asset_tag in parents]
@@ -261,7 +264,16 @@ def seed(*, password: str) -> str:
         batch_size=500,
     )
     outages = _seed_outages(today)
-    return f"{len(missing)} items and {len(links)} relationships created; {outages}"
+    return (
+        f"{len(missing)} items and {len(links)} relationships created; {outages}; "
+        f"{_seed_software()}"
+    )
+
+
+def _seed_software() -> str:
+    from .demo_software import seed_responsible_rule, seed_software
+
+    return f"{seed_software()}; {seed_responsible_rule()}"
 
 
 # (months back, service tag, day of month, local start, hours, cause): a year of the

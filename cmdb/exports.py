@@ -33,6 +33,7 @@ def export_headers(columns=()) -> list[str]:
         _("Location"),
         _("Parent item"),
         _("Tamper seal"),
+        _("Installed software"),
         *(column.header for column in columns),
     ]
 
@@ -61,8 +62,34 @@ def export_row(ci, columns=()) -> list:
         str(ci.location) if ci.location_id else "",
         ci.parent.asset_tag if ci.parent_id else "",
         ci.get_seal_status_display(),
+        "; ".join(i.product.name for i in ci.installations.all()),
         *_attribute_cells(ci, columns),
     ]
+
+
+def licence_cells(ci) -> list[str]:
+    """The licence each installed product uses, and where its media and manual are kept
+    (for the census's final asset list)."""
+    licences, kept = [], []
+    for installation in ci.installations.all():
+        product, licence = installation.product, installation.licence
+        if licence is not None:
+            licences.append(
+                f"{product.name}: {licence.reference} ({licence.get_licence_type_display()})"
+            )
+            places = [
+                _("media at %(place)s") % {"place": licence.media_location}
+                if licence.media_location
+                else "",
+                _("manual at %(place)s") % {"place": licence.manual_location}
+                if licence.manual_location
+                else "",
+            ]
+            if any(places):
+                kept.append(f"{product.name}: " + ", ".join(p for p in places if p))
+        elif product.requires_licence:
+            licences.append(_("%(product)s: no licence") % {"product": product.name})
+    return ["; ".join(licences), "; ".join(kept)]
 
 
 def _attribute_cells(ci, columns) -> list:
@@ -90,8 +117,19 @@ def export_columns(items) -> list:
 
 
 def export_queryset(items):
+    from django.db.models import Prefetch
+
+    from .models import SoftwareInstallation
+
     return items.select_related(
         "ci_class", "supplier", "responsible__person", "department", "location__building", "parent"
+    ).prefetch_related(
+        Prefetch(
+            "installations",
+            queryset=SoftwareInstallation.objects.select_related("product", "licence").order_by(
+                "product__name"
+            ),
+        )
     )
 
 

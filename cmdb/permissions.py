@@ -45,6 +45,10 @@ _ENGINEER_WORK = [
     "cmdb.change_requisition",
     "cmdb.add_spareunitloan",
     "cmdb.change_spareunitloan",
+    "cmdb.add_softwareinstallation",
+    "cmdb.change_softwareinstallation",
+    "cmdb.delete_softwareinstallation",
+    "cmdb.add_softwareproduct",
 ]
 
 ROLE_PERMISSIONS = {
@@ -321,3 +325,59 @@ def outage_refusal(user, outage, action: str) -> str:
     if not _has(user, ServiceOutageQuerySet.PERMS[action]):
         return refused
     return "" if outage is None or permits(user, outage, action) else refused
+
+
+# --- Software, licences and the responsible-person rule -----------------------------------
+
+
+class SoftwareProductQuerySet(_ByPermission):
+    PERMS = {"view": "cmdb.view_softwareproduct", "change": "cmdb.change_softwareproduct"}
+
+
+class SoftwareLicenceQuerySet(_ByPermission):
+    PERMS = {"view": "cmdb.view_softwarelicence", "change": "cmdb.change_softwarelicence"}
+
+
+class SoftwareInstallationQuerySet(_ByPermission):
+    PERMS = {
+        "view": "cmdb.view_softwareinstallation",
+        "change": "cmdb.change_softwareinstallation",
+        "delete": "cmdb.delete_softwareinstallation",
+    }
+
+
+_SOFTWARE_REFUSALS = {
+    "record": ("cmdb.add_softwareinstallation", _("You may not record installed software.")),
+    "remove": ("cmdb.delete_softwareinstallation", _("You may not remove installed software.")),
+    "licence": ("cmdb.change_softwareinstallation", _("You may not assign licences.")),
+}
+
+
+def software_refusal(user, installation, action: str) -> str:
+    """Why `user` may not `action` ("record" with None, "remove", "licence") an
+    installation; "" if allowed."""
+    perm, message = _SOFTWARE_REFUSALS[action]
+    if not _has(user, perm):
+        return str(message)
+    if installation is None or installation.pk is None:
+        return ""
+    allowed = permits(user, installation, "delete" if action == "remove" else "change")
+    return "" if allowed else str(message)
+
+
+def sees_licence_keys(user) -> bool:
+    """Licence keys are shown to who may edit licences, no one else."""
+    return _has(user, "cmdb.change_softwarelicence")
+
+
+def responsible_refusal(user, ci, action: str) -> str:
+    """ "assign" a responsible person to `ci`, or "apply" the code-order rule to every
+    shared device (ci None): CMDB admins (engineers and supervisors) only."""
+    message = str(_("Only CMDB administrators assign responsible persons."))
+    if not (
+        _has(user, "cmdb.add_configurationitem") and _has(user, "cmdb.change_configurationitem")
+    ):
+        return message
+    if ci is not None and ci.pk is not None and not permits(user, ci, "change"):
+        return message
+    return ""

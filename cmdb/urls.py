@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import census, imports, more, outages
+from .views import census, imports, more, outages, software
 
 app_name = "cmdb"
 
@@ -46,6 +46,21 @@ urlpatterns = [
     path("baselines/", more.baseline_list, name="baseline_list"),
     path("baselines/<int:pk>/", more.baseline_detail, name="baseline_detail"),
     path("baselines/monthly/", more.monthly_summary, name="monthly_summary"),
+    path("software/", software.software_compliance_page, name="software_compliance"),
+    path("items/<int:pk>/software/", software.ci_software_record, name="ci_software_record"),
+    path(
+        "software/installations/<int:pk>/remove/",
+        software.installation_remove,
+        name="installation_remove",
+    ),
+    path(
+        "software/installations/<int:pk>/licence/",
+        software.installation_licence,
+        name="installation_licence",
+    ),
+    path("responsible/", software.responsible_breach_list, name="responsible_breaches"),
+    path("responsible/apply/", software.responsible_apply, name="responsible_apply"),
+    path("responsible/<int:pk>/assign/", software.responsible_assign, name="responsible_assign"),
     path("outages/", outages.outage_list, name="outage_list"),
     path("outages/new/", outages.outage_create, name="outage_create"),
     path("outages/<int:pk>/", outages.outage_detail, name="outage_detail"),

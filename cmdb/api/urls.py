@@ -1,4 +1,4 @@
-from . import outages, views
+from . import outages, software, views
 
 
 def register(router):
@@ -12,3 +12,20 @@ def register(router):
     router.register("census-campaigns", views.CensusCampaignViewSet, basename="census-campaign")
     router.register("baselines", views.BaselineViewSet, basename="baseline")
     router.register("service-outages", outages.ServiceOutageViewSet, basename="service-outage")
+    router.register(
+        "software-products", software.SoftwareProductViewSet, basename="software-product"
+    )
+    router.register(
+        "software-licences", software.SoftwareLicenceViewSet, basename="software-licence"
+    )
+    router.register(
+        "software-installations",
+        software.SoftwareInstallationViewSet,
+        basename="software-installation",
+    )
+    router.register(
+        "software-compliance", software.SoftwareComplianceViewSet, basename="software-compliance"
+    )
+    router.register(
+        "responsible-breaches", software.ResponsibleBreachViewSet, basename="responsible-breach"
+    )

@@ -3,6 +3,7 @@ from .census import CensusCampaign, CensusItem, CMDBReminder
 from .imports import ImportBatch
 from .items import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
 from .outages import ServiceOutage
+from .software import SoftwareInstallation, SoftwareLicence, SoftwareProduct, title_key
 from .spares import PartType, Requisition, SpareUnitLoan, Stock
 from .suppliers import Supplier
 from .warranty import WarrantyAlert
@@ -20,8 +21,12 @@ __all__ = [
     "PartType",
     "Requisition",
     "ServiceOutage",
+    "SoftwareInstallation",
+    "SoftwareLicence",
+    "SoftwareProduct",
     "SpareUnitLoan",
     "Stock",
     "Supplier",
     "WarrantyAlert",
+    "title_key",
 ]

@@ -68,8 +68,31 @@ def ci_detail(request, pk):
             # Work orders, changes, inspections: the later processes' panels.
             "panels": device_links.panels_for(request.user, ci),
             "can_edit": not ci_refusal(request.user, ci, "change"),
+            **_software_panel(request.user, ci),
         },
     )
+
+
+def _software_panel(user, ci) -> dict:
+    """The item's installed software, for who may see software (staff)."""
+    from ..permissions import software_refusal
+    from ..software import ci_installations, licence_options
+
+    if not user.has_perm("cmdb.view_softwareinstallation"):
+        return {"show_software": False}
+    installations = ci_installations(user=user, ci=ci)
+    can_licence = not software_refusal(user, None, "licence")
+    if can_licence:
+        options = licence_options(installations)
+        for installation in installations:
+            installation.licence_options = options.get(installation.product_id, [])
+    return {
+        "show_software": True,
+        "installations": installations,
+        "can_record_software": not software_refusal(user, None, "record"),
+        "can_remove_software": not software_refusal(user, None, "remove"),
+        "can_licence_software": can_licence,
+    }
 
 
 @login_required

@@ -22,6 +22,7 @@ from ..choices import CENSUS_DISCREPANCIES, CensusResult, CensusReview, CensusSt
 from ..forms import CensusChangeForm, CensusForm, CensusScanForm, CensusUnknownForm
 from ..models import CensusCampaign, CensusItem, ConfigurationItem
 from ..permissions import census_refusal
+from ..responsibility import responsible_breaches
 from ..services import census as services
 from ..services.census import census_counts, census_scope
 from .more import lock_version
@@ -263,6 +264,10 @@ def census_report(request, pk):
                 for value, label in CensusResult.choices
                 if value in CENSUS_DISCREPANCIES
             ],
+            # The census also checks the responsible-person rule over its scope (§3.3.4.1).
+            "responsible_breaches": responsible_breaches(
+                user=request.user, items=census_scope(campaign)
+            ),
         },
     )
 

@@ -231,7 +231,25 @@ def record_save(
         line.save()
     if observed is not None:
         _discrepancies(record, ci, observed)
+        if observed.software:
+            _census_software(record, ci, observed.software, actor)
     return record
+
+
+def _census_software(record, ci, titles: list[str], actor) -> None:
+    """The software census feeds the CMDB's installations (idempotent: a resent or
+    repeated census refreshes the rows, never duplicates them)."""
+    from cmdb.choices import InstallationSource
+    from cmdb.services import software as cmdb_software
+
+    cmdb_software.installations_record(
+        actor=actor,
+        ci=ci,
+        titles=titles,
+        source=InstallationSource.INSPECTION,
+        reference=record.number,
+        seen_at=record.inspected_at,
+    )
 
 
 def _user_label(user) -> str:
@@ -284,7 +302,13 @@ def _discrepancies(record, ci, observed: Observed) -> None:
 
 
 def software_list(ci) -> list[str]:
-    """The office software the CMDB lists for `ci` (attribute `software`, one per line)."""
+    """The software the CMDB lists for `ci`: its recorded installations, else (items
+    from before installations were recorded) its attribute `software`, one per line."""
+    from cmdb.software import ci_software_titles
+
+    installed = ci_software_titles(ci)
+    if installed:
+        return installed
     value = (ci.attributes or {}).get("software", "")
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -323,11 +347,21 @@ def discrepancy_decide(*, discrepancy, actor, accept: bool, note: str = "") -> D
                 seal_checked_at=record.inspected_at,
             )
         elif field == DiscrepancyField.SOFTWARE:
-            attributes = dict(ci.attributes or {})
-            attributes["software"] = "\n".join(
-                s.strip() for s in record.software_observed.splitlines() if s.strip()
+            from cmdb.choices import InstallationSource
+            from cmdb.services import software as cmdb_software
+
+            seen = [s.strip() for s in record.software_observed.splitlines() if s.strip()]
+            if "software" in (ci.attributes or {}):
+                attributes = dict(ci.attributes)
+                attributes["software"] = "\n".join(seen)
+                cmdb_services.ci_update(actor=actor, ci=ci, reason=reason, attributes=attributes)
+            cmdb_software.installations_match(
+                actor=actor,
+                ci=ci,
+                titles=seen,
+                source=InstallationSource.INSPECTION,
+                reference=record.number,
             )
-            cmdb_services.ci_update(actor=actor, ci=ci, reason=reason, attributes=attributes)
     discrepancy.status = DiscrepancyStatus.ACCEPTED if accept else DiscrepancyStatus.REJECTED
     discrepancy.decided_by = actor
     discrepancy.decided_at = timezone.now()

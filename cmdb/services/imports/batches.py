@@ -116,7 +116,7 @@ def import_apply(*, actor, batch: ImportBatch, mode: str) -> dict:
                     continue
                 try:
                     with transaction.atomic():
-                        _write_row(row, reason, items)
+                        _write_row(row, reason, items, actor=actor, batch=batch)
                     written += 1
                 except ValidationError as exc:
                     row.changes = []
@@ -145,7 +145,7 @@ def _messages(exc: ValidationError):
     return [("", exc.messages)]
 
 
-def _write_row(row: RowPlan, reason: str, written: dict) -> None:
+def _write_row(row: RowPlan, reason: str, written: dict, *, actor, batch) -> None:
     """Create or update the row's item; `written` maps upper tags to items written so far."""
     values = dict(row.values)
     supplier = values.get("supplier")
@@ -162,8 +162,19 @@ def _write_row(row: RowPlan, reason: str, written: dict) -> None:
         values.setdefault("status", CIStatus.IN_USE)
         ci = _ci_create(asset_tag=row.tag, reason=reason, **values)
     else:
-        ci = _ci_update(ci=row.item, reason=reason, **values)
+        ci = _ci_update(ci=row.item, reason=reason, **values) if values else row.item
     written[row.tag.upper()] = ci
+    if row.software:
+        from ...choices import InstallationSource
+        from ..software import _installations_record
+
+        _installations_record(
+            actor=actor,
+            ci=ci,
+            titles=row.software,
+            source=InstallationSource.IMPORT,
+            reference=f"import {batch.pk}",
+        )
 
 
 def import_batches_expire(*, actor, now=None) -> int:

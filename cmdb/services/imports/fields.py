@@ -33,6 +33,7 @@ FIELDS = (
     ImportField("location", gettext_lazy("Location"), ("位置", "存放位置", "地点", "存放地点", "location")),
     ImportField("ci_class", gettext_lazy("Class"), ("类别", "类型", "分类", "资产类别", "class", "category", "type")),
     ImportField("status", gettext_lazy("Status"), ("状态", "status")),
+    ImportField("software", gettext_lazy("Installed software"), ("软件", "安装软件", "已安装软件", "已装软件", "软件清单", "software", "installedsoftware")),
     ImportField("parent", gettext_lazy("Parent item"), ("父项", "父项资产编号", "父资产", "父资产编号", "上级资产", "上级设备", "所属设备", "所属主机", "主设备", "parent", "parenttag", "parentitem", "parentassettag")),
 )  # fmt: skip
 FIELD_BY_KEY = {f.key: f for f in FIELDS}

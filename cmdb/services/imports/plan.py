@@ -31,6 +31,7 @@ class RowPlan:
     changes: list = field(default_factory=list)  # [field label, old, new]
     errors: list = field(default_factory=list)  # [column, reason]
     values: dict = field(default_factory=dict)  # what to write (not serialised)
+    software: list = field(default_factory=list)  # titles to record as installed
     item: ConfigurationItem | None = None
 
     def error(self, column: str, reason: str) -> None:
@@ -71,6 +72,7 @@ class _FileContext:
     existing: dict  # upper tag → item already in the CMDB
     first_line: dict  # upper tag → the line it first appears on in the file
     attribute_labels: dict  # attribute key → label
+    installed: dict = field(default_factory=dict)  # item pk → title keys installed on it
 
 
 def import_plan(*, batch: ImportBatch) -> Plan:
@@ -112,6 +114,9 @@ def import_plan(*, batch: ImportBatch) -> Plan:
             for spec in cls.attribute_schema or []
         },
     )
+
+    if "software" in mapping:
+        context.installed = _installed_keys(context.existing.values())
 
     plans, seen = [], {}
     for line, cells in batch.rows:
@@ -156,6 +161,29 @@ def _existing_items(tags: set[str]) -> dict[str, ConfigurationItem]:
         ):
             found[ci.asset_tag.upper()] = ci
     return found
+
+
+def _installed_keys(items) -> dict[int, set[str]]:
+    """{item pk: compared names and aliases of the products on it} (one query per 500)."""
+    from ...models import SoftwareInstallation
+
+    pks = sorted(ci.pk for ci in items)
+    installed: dict[int, set[str]] = {}
+    for start in range(0, len(pks), 500):
+        rows = SoftwareInstallation.objects.filter(ci_id__in=pks[start : start + 500])
+        for row in rows.select_related("product"):
+            installed.setdefault(row.ci_id, set()).update(row.product.title_keys())
+    return installed
+
+
+def _plan_software(row: RowPlan, text: str, context: _FileContext) -> list[str]:
+    """The titles of a software cell not yet recorded on the row's item ([] if none)."""
+    from ...models import title_key
+    from ..software import parse_titles
+
+    titles = parse_titles(text)
+    known = context.installed.get(row.item.pk, set()) if row.item else set()
+    return titles if any(title_key(t) not in known for t in titles) else []
 
 
 def _resolve_parent(row: RowPlan, text: str, context: _FileContext):
@@ -288,6 +316,7 @@ def _plan_row(
     row: RowPlan, raw: dict, lookups: _Lookups, header_of: dict, context: _FileContext
 ) -> None:
     values, attribute_cells = {}, {}
+    software = _plan_software(row, raw.pop("software", ""), context)
     for key, text in raw.items():
         if not text:
             continue  # an empty cell keeps the current value
@@ -343,8 +372,11 @@ def _plan_row(
                 ]
                 for k, v in new_attributes.items()
             ]
-        row.action = ImportAction.UPDATE if values else ImportAction.UNCHANGED
+        row.action = ImportAction.UPDATE if values or software else ImportAction.UNCHANGED
+    if software:
+        row.changes.append([str(FIELD_BY_KEY["software"].label), "", "; ".join(software)])
     row.values = values
+    row.software = software
     if row.action == ImportAction.UNCHANGED:
         return
     for key, value in values.items():
