@@ -1,4 +1,5 @@
 from .events import Attachment, WorkOrderEvent
+from .fault_report import FaultReport
 from .filing import FilingKey
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
@@ -11,6 +12,7 @@ __all__ = [
     "Attachment",
     "Callback",
     "Complaint",
+    "FaultReport",
     "HoldPeriod",
     "SlaNotice",
     "SlaPolicy",
