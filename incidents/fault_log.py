@@ -80,7 +80,14 @@ def fault_log(*, user, month: date):
     rows = (
         received_orders(start=start, end=end)
         .filter(SYSTEM_FAULT_Q, pk__in=visible)
-        .select_related("device", "category__parent", "department", "location", "assignee__person")
+        .select_related(
+            "device",
+            "category__parent",
+            "department",
+            "location",
+            "assignee__person",
+            "fault_report",
+        )
         .order_by("created_at", "pk")
     )
     return _annotated(rows)
