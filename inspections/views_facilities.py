@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -54,7 +56,9 @@ def facility_detail(request, pk):
     template = services.facility_checklist(kind=facility.kind)
     items = list(template.items.all())
     posted = {}
-    if request.method == "POST" and not refusal:
+    if request.method == "POST" and refusal:
+        raise PermissionDenied(refusal)
+    if request.method == "POST":
         lines = []
         for item in items:
             line = services.FacilityLine(
@@ -66,7 +70,7 @@ def facility_detail(request, pk):
             posted[item.pk] = line
             lines.append(line)
         try:
-            checked_on = timezone.datetime.fromisoformat(request.POST.get("checked_on", "")).date()
+            checked_on = date.fromisoformat(request.POST.get("checked_on", ""))
         except ValueError:
             checked_on = None
         try:

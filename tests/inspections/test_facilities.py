@@ -199,3 +199,12 @@ def test_api_lists_facilities_for_staff_only(grid, engineer, end_user):
     assert rows[0]["due_months"] == [4, 5, 6, 7, 8, 12]
     api.force_authenticate(end_user)
     assert api.get("/api/facilities/").status_code == 403
+
+
+def test_an_approver_reads_the_facility_but_cannot_post_a_check(client, grid, approver):
+    client.force_login(approver)
+    url = reverse("inspections:facility_detail", args=[grid.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Only engineers and supervisors record facility checks." in page.content.decode()
+    assert client.post(url, {"checked_on": "2026-07-01"}).status_code == 403
+    assert not FacilityCheck.objects.exists()
