@@ -3,10 +3,12 @@ from django.contrib import admin
 
 from .models import (
     DisasterMeasure,
+    Drill,
     Emergency,
     EmergencyChange,
     EmergencyReport,
     Evaluation,
+    FacilityIncident,
     FollowUpTask,
     Plan,
     ProcessEntry,
@@ -22,7 +24,15 @@ def _own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (Emergency, ResourceRequest, Evaluation, EmergencyReport, DisasterMeasure):
+for _model in (
+    Emergency,
+    ResourceRequest,
+    Evaluation,
+    EmergencyReport,
+    DisasterMeasure,
+    Drill,
+    FacilityIncident,
+):
     auditlog.register(_model, include_fields=_own_fields(_model))
 
 
@@ -125,3 +135,21 @@ class DisasterMeasureAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["title", "body"]
+
+
+@admin.register(Drill)
+class DrillAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "held_on", "result", "recorded_by"]
+    list_filter = ["kind", "result"]
+    search_fields = ["number", "scenario", "participants"]
+    raw_id_fields = ["recorded_by"]
+    readonly_fields = ["number"]
+
+
+@admin.register(FacilityIncident)
+class FacilityIncidentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "kind", "occurred_at", "status", "reported_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["number", "title", "place"]
+    raw_id_fields = ["emergency", "written_by", "reviewed_by", "reported_by"]
+    readonly_fields = ["number", "status", "lock_version"]

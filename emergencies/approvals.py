@@ -58,3 +58,26 @@ def emergency_decisions_pending(user):
             )
         )
     return found
+
+
+def facility_incidents_pending(user):
+    """Facility incidents waiting for the supervisor's review or report upward: one query."""
+    from .models import FacilityIncident
+
+    review = FacilityIncident.objects.all().restrict(user, "review")
+    report = FacilityIncident.objects.all().restrict(user, "report")
+    rows = (review | report).select_related("written_by__person").order_by("created_at")
+    return [
+        PendingDecision(
+            process="emergencies",
+            kind=_("Facility incident to review")
+            if incident.status == "draft"
+            else _("Facility incident to report upward"),
+            number=incident.number,
+            title=incident.title,
+            requested_by=_name(incident.written_by),
+            since=incident.created_at,
+            url=incident.get_absolute_url(),
+        )
+        for incident in rows
+    ]

@@ -9,6 +9,7 @@ class EmergenciesConfig(AppConfig):
     def ready(self):
         from itsm import approvals
 
-        from .approvals import emergency_decisions_pending
+        from .approvals import emergency_decisions_pending, facility_incidents_pending
 
         approvals.register("emergencies", emergency_decisions_pending)
+        approvals.register("emergencies-facilities", facility_incidents_pending)

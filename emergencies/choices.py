@@ -100,3 +100,41 @@ class MeasureKind(models.TextChoices):
 class ReportPeriod(models.TextChoices):
     MONTH = "month", _("Monthly")
     QUARTER = "quarter", _("Quarterly")
+
+
+class DrillKind(models.TextChoices):
+    """The drills the plan asks for (§5.1.2.3 市电中断演习, §5.1.2.4 设备入水预演)."""
+
+    POWER_CUT = "power_cut", _("Mains power cut drill (市电中断演习)")
+    WATER_DAMAGE = "water_damage", _("Water damage drill (设备入水预演)")
+    FIRE = "fire", _("Fire drill")
+    OTHER = "other", _("Other drill")
+
+
+class DrillResult(models.TextChoices):
+    MET = "met", _("Objectives met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+
+
+DRILL_RESULT_COLOURS = {"met": "success", "partly": "warning", "not_met": "danger"}
+
+
+class FacilityIncidentKind(models.TextChoices):
+    """Incidents of the building's installations the plan writes up (§5.1.2)."""
+
+    FIRE = "fire", _("Fire")
+    POWER = "power", _("Power failure")
+    WATER = "water", _("Water damage")
+    LIGHTNING = "lightning", _("Lightning strike")
+
+
+class FacilityIncidentStatus(models.TextChoices):
+    """Written up → reviewed by the department head → reported to the authority above."""
+
+    DRAFT = "draft", _("Being written up")
+    REVIEWED = "reviewed", _("Reviewed")
+    REPORTED = "reported", _("Reported upward")
+
+
+FACILITY_INCIDENT_COLOURS = {"draft": "secondary", "reviewed": "info", "reported": "success"}

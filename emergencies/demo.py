@@ -51,7 +51,64 @@ def _measures() -> int:
 def seed(*, password: str) -> str:
     # The process record keeps the words of the moment: the demo's are in the site language.
     with translation.override(settings.LANGUAGE_CODE):
-        return _seed()
+        return f"{_seed()}; {_drills_and_facility_incidents()}"
+
+
+def _drills_and_facility_incidents() -> str:
+    """Two drills of the year (power cut, water damage) and a power cut written up, reviewed
+    and reported upward; idempotent: skipped once drills exist."""
+    from datetime import date
+
+    from .choices import DrillKind, DrillResult, FacilityIncidentKind
+    from .models import Drill
+
+    if Drill.objects.exists():
+        return "drills exist, skipped"
+    users = get_user_model().objects.in_bulk(["supervisor", "engineer"], field_name="username")
+    if len(users) < 2:
+        return "demo staff missing, drills skipped"
+    sup, eng = users["supervisor"], users["engineer"]
+    today = timezone.localdate()
+    year = today.year if today.month >= 6 else today.year - 1
+    services.drill_record(
+        actor=eng,
+        kind=DrillKind.POWER_CUT,
+        held_on=date(year, 5, 20),
+        place="三楼机房",
+        scenario="市电中断，切换 UPS 供电；关闭非必要设备，检查 UPS 剩余电量，向上级汇报并联系资源调度组长",
+        participants="服务主管\n运维工程师 2 名\n信息中心值班员",
+        result=DrillResult.PARTLY,
+        findings="UPS 实际续航 18 分钟，低于预期的 30 分钟；值班表上资源调度组长电话已过期",
+        improvements="更换 UPS 电池组；每月核对应急联系人电话",
+    )
+    services.drill_record(
+        actor=eng,
+        kind=DrillKind.WATER_DAMAGE,
+        held_on=date(year, 4, 15),
+        place="一楼办公室",
+        scenario="台式机进水：断电、倒水、开箱吹干、检测后上电；笔记本进水的处理步骤",
+        participants="运维工程师 2 名\n办公室联络员",
+        result=DrillResult.MET,
+        findings="",
+    )
+    incident = services.facility_incident_create(
+        actor=eng,
+        kind=FacilityIncidentKind.POWER,
+        title="市电中断 40 分钟",
+        occurred_at=timezone.now() - timedelta(days=20, hours=3),
+        ended_at=timezone.now() - timedelta(days=20, hours=2, minutes=20),
+        place="办公楼全楼",
+        description="供电局线路检修未提前通知，全楼市电中断，机房由 UPS 供电",
+        cause="供电局计划检修，通知未送达",
+        losses="无数据丢失；两台未接 UPS 的打印机任务中断",
+        actions="切换 UPS，关闭非必要设备，联系资源调度组长和供电局，恢复后逐台检查",
+        prevention="与物业约定检修通知转送运维服务台；打印机接入 UPS",
+    )
+    incident = services.facility_incident_review(
+        incident=incident, actor=sup, comment="处置得当，按改进措施落实"
+    )
+    services.facility_incident_report(incident=incident, actor=sup, reported_to="信息中心")
+    return "2 drills, 1 facility incident"
 
 
 def _seed() -> str:

@@ -8,7 +8,10 @@ from servicedesk.choices import ApprovalBody
 
 from .choices import (
     ApprovalChannel,
+    DrillKind,
+    DrillResult,
     EmergencyType,
+    FacilityIncidentKind,
     Outcome,
     ReportPeriod,
     ResourceKind,
@@ -205,4 +208,62 @@ class ReportForm(StyledForm):
         label=_("Problems and suggestions"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+    )
+
+
+def _text_area(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class DrillForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=BLANK + DrillKind.choices, required=False)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Where"), max_length=200, required=False)
+    scenario = forms.CharField(label=_("Scenario"), widget=_text_area(), required=False)
+    participants = forms.CharField(
+        label=_("Participants"),
+        widget=_text_area(),
+        required=False,
+        help_text=_("One person per line."),
+    )
+    result = forms.ChoiceField(
+        label=_("Result"), choices=BLANK + DrillResult.choices, required=False
+    )
+    findings = forms.CharField(label=_("Findings"), widget=_text_area(), required=False)
+    improvements = forms.CharField(label=_("Improvements"), widget=_text_area(2), required=False)
+
+
+class FacilityIncidentForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=BLANK + FacilityIncidentKind.choices, required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    occurred_at = forms.DateTimeField(
+        label=_("Occurred at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ended_at = forms.DateTimeField(
+        label=_("Over at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("Where"), max_length=200, required=False)
+    description = forms.CharField(label=_("What happened"), widget=_text_area(), required=False)
+    cause = forms.CharField(label=_("Cause"), widget=_text_area(2), required=False)
+    losses = forms.CharField(label=_("Losses"), widget=_text_area(2), required=False)
+    actions = forms.CharField(label=_("Actions taken"), widget=_text_area(), required=False)
+    prevention = forms.CharField(
+        label=_("Prevention and improvements"), widget=_text_area(2), required=False
+    )
+
+
+class FacilityReviewForm(StyledForm):
+    comment = forms.CharField(label=_("Review comment"), widget=_text_area(2), required=False)
+
+
+class FacilityReportForm(StyledForm):
+    reported_to = forms.CharField(
+        label=_("Reported to"),
+        max_length=200,
+        required=False,
+        help_text=_("The authority above, e.g. the information centre or the head office."),
     )

@@ -13,10 +13,21 @@ from .choices import ResourceStatus, Status
 ROLE_PERMISSIONS = {
     Role.SERVICE_DESK: ["emergencies.view_*"],
     # The API's model permission to create; which emergency is the row rule's business.
-    Role.ENGINEER: ["emergencies.view_*", "emergencies.add_resourcerequest"],
+    Role.ENGINEER: [
+        "emergencies.view_*",
+        "emergencies.add_resourcerequest",
+        "emergencies.add_drill",
+        "emergencies.add_facilityincident",
+        "emergencies.change_facilityincident",
+    ],
     Role.SUPERVISOR: ["emergencies.*"],
     Role.MANAGER: ["emergencies.view_*"],
-    Role.APPROVER: ["emergencies.view_emergency", "emergencies.view_resourcerequest"],
+    Role.APPROVER: [
+        "emergencies.view_emergency",
+        "emergencies.view_resourcerequest",
+        "emergencies.view_drill",
+        "emergencies.view_facilityincident",
+    ],
 }
 
 READ_ROLES = (Role.SERVICE_DESK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
@@ -121,3 +132,67 @@ def resource_refusal(user, resource, action: str, *, permitted: bool | None = No
     if action == "view":
         return _("You cannot see this resource request.")
     return _("Only the emergency team can decide on or work resource requests.")
+
+
+# --- drills and facility incidents ----------------------------------------------------
+
+FACILITY_WRITE_ROLES = (Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def facility_rows(qs, user, action: str):
+    """Drills and facility incidents: IT staff, approvers and the information centre read
+    them; engineers and supervisors record drills and write incidents up (drafts only);
+    the supervisor (the department head here) reviews and reports upward."""
+    from .models import FacilityIncident
+
+    if action == "view":
+        if user_has_role(user, *READ_ROLES, Role.APPROVER) or is_information_centre(user):
+            return qs
+        return qs.none()
+    if action == "write":
+        if not user_has_role(user, *FACILITY_WRITE_ROLES):
+            return qs.none()
+        if qs.model is FacilityIncident:
+            return qs.filter(status="draft")
+        return qs
+    if action in ("review", "report"):
+        if not user_has_role(user, *LEAD_ROLES):
+            return qs.none()
+        return qs.filter(status="draft" if action == "review" else "reviewed")
+    return qs.none()
+
+
+def drill_refusal(user, drill=None, action: str = "record") -> str:
+    if user_has_role(user, *FACILITY_WRITE_ROLES):
+        return ""
+    return _("Only engineers and supervisors record drills.")
+
+
+def facility_incident_refusal(user, incident, action: str) -> str:
+    """Why `user` may not `action` ("create", "edit", "review", "report") `incident`."""
+    if action == "create":
+        if user_has_role(user, *FACILITY_WRITE_ROLES):
+            return ""
+        return _("Only engineers and supervisors write up facility incidents.")
+    if action == "edit":
+        if incident.status != "draft":
+            return _("Only a report being written up can be changed; this one is “%(status)s”.") % {
+                "status": incident.get_status_display()
+            }
+        if permits(user, incident, "write"):
+            return ""
+        return _("Only engineers and supervisors write up facility incidents.")
+    if action in ("review", "report"):
+        wanted = "draft" if action == "review" else "reviewed"
+        if incident.status != wanted:
+            if action == "review":
+                message = _("A report that is “%(status)s” cannot be reviewed.")
+            else:
+                message = _("A report that is “%(status)s” cannot be reported upward.")
+            return message % {"status": incident.get_status_display()}
+        if action == "review" and not (incident.cause.strip() and incident.actions.strip()):
+            return _("Write down the cause and the actions taken before the review.")
+        if permits(user, incident, action):
+            return ""
+        return _("Only the service supervisor reviews a facility incident and reports it upward.")
+    return _("Unknown action.")

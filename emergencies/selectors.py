@@ -258,3 +258,54 @@ def problems_and_suggestions(*, starts_on, ends_on) -> list[tuple[str, str]]:
         .order_by("starts_on", "pk")
         .values_list("number", "problems_and_suggestions")
     )
+
+
+# --- drills and facility incidents ----------------------------------------------------
+
+
+def drill_list(*, user, kind: str = ""):
+    from .models import Drill
+
+    rows = Drill.objects.all().restrict(user, "view").select_related("recorded_by__person")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("-held_on", "-pk")
+
+
+def drill_get(*, user, number: str):
+    from .models import Drill
+
+    return (
+        Drill.objects.all()
+        .restrict(user, "view")
+        .select_related("recorded_by__person")
+        .filter(number=number)
+        .first()
+    )
+
+
+def facility_incident_list(*, user, status: str = ""):
+    from .models import FacilityIncident
+
+    rows = (
+        FacilityIncident.objects.all()
+        .restrict(user, "view")
+        .select_related("written_by__person", "reviewed_by__person")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-occurred_at", "-pk")
+
+
+def facility_incident_get(*, user, number: str):
+    from .models import FacilityIncident
+
+    return (
+        FacilityIncident.objects.all()
+        .restrict(user, "view")
+        .select_related(
+            "written_by__person", "reviewed_by__person", "reported_by__person", "emergency"
+        )
+        .filter(number=number)
+        .first()
+    )

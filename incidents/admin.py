@@ -15,6 +15,7 @@ from .models import (
     Attachment,
     Callback,
     Complaint,
+    FaultReport,
     HoldPeriod,
     SlaNotice,
     SlaPolicy,
@@ -283,3 +284,11 @@ class WorkOrderLinkAdmin(admin.ModelAdmin):
     search_fields = ["work_order__number", "object_id"]
     list_select_related = ["work_order", "content_type", "created_by"]
     raw_id_fields = ["work_order", "created_by"]
+
+
+@admin.register(FaultReport)
+class FaultReportAdmin(admin.ModelAdmin):
+    list_display = ["number", "work_order", "started_at", "ended_at", "written_by"]
+    search_fields = ["number", "work_order__number", "cause"]
+    raw_id_fields = ["work_order", "written_by"]
+    readonly_fields = ["number"]

@@ -80,6 +80,12 @@ RECENT = timedelta(days=5)
 
 
 def seed(*, password: str) -> str:
+    from .demo_fault_reports import seed_fault_reports
+
+    return f"{_seed_work_orders()}; {seed_fault_reports()}"
+
+
+def _seed_work_orders() -> str:
     if WorkOrder.objects.exists():
         return "work orders exist, skipped"
     users = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_fault_log
 
 app_name = "incidents"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("home-panel/", views.home_panel, name="home_panel"),
     path("complaints/", views.complaints, name="complaints"),
     path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
+    path("fault-log/", views_fault_log.fault_log_page, name="fault_log"),
+    path("fault-log/<str:month>.csv", views_fault_log.fault_log_csv, name="fault_log_csv"),
+    path("fault-log/<str:month>.pdf", views_fault_log.fault_log_pdf, name="fault_log_pdf"),
+    path("<str:number>/fault-report/", views_fault_log.fault_report_page, name="fault_report"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

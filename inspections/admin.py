@@ -4,9 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
+    BackupPlan,
+    BackupRecord,
     ChecklistItem,
     ChecklistTemplate,
     Discrepancy,
+    DueReminder,
+    Facility,
+    FacilityCheck,
+    FacilitySchedule,
     InspectionApproval,
     InspectionPlan,
     InspectionRecord,
@@ -14,6 +20,7 @@ from .models import (
     InspectionReport,
     InspectionRound,
     PlanDevice,
+    RestoreTest,
     ResultLine,
     UnknownScan,
 )
@@ -35,8 +42,15 @@ for _model in (
     InspectionReport,
     Discrepancy,
     InspectionApproval,
+    Facility,
+    FacilityCheck,
+    BackupPlan,
 ):
     auditlog.register(_model, include_fields=_own_fields(_model))
+
+
+def _used(template) -> bool:
+    return template is not None and (template.records.exists() or template.facility_checks.exists())
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -46,19 +60,19 @@ class ChecklistItemInline(admin.TabularInline):
 
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "ci_class", "version", "is_active"]
-    list_filter = ["ci_class", "is_active"]
+    list_display = ["name", "ci_class", "facility_kind", "version", "is_active"]
+    list_filter = ["ci_class", "facility_kind", "is_active"]
     inlines = [ChecklistItemInline]
     actions = ["new_version"]
 
     def get_readonly_fields(self, request, obj=None):
         # A checklist that records were filled against stays as it was: make a new version.
-        if obj is not None and obj.records.exists():
-            return ["ci_class", "version", "name"]
+        if _used(obj):
+            return ["ci_class", "facility_kind", "version", "name"]
         return []
 
     def get_inlines(self, request, obj):
-        if obj is not None and obj.records.exists():
+        if _used(obj):
             return []
         return self.inlines
 
@@ -133,9 +147,9 @@ class InspectionRecordAdmin(admin.ModelAdmin):
 
 @admin.register(ResultLine)
 class ResultLineAdmin(admin.ModelAdmin):
-    list_display = ["record", "text", "result", "work_order"]
+    list_display = ["record", "facility_check", "text", "result", "measured_value", "work_order"]
     list_filter = ["result"]
-    raw_id_fields = ["record", "item", "work_order"]
+    raw_id_fields = ["record", "facility_check", "item", "work_order"]
 
 
 @admin.register(Discrepancy)
@@ -173,3 +187,89 @@ class InspectionReminderAdmin(admin.ModelAdmin):
 class UnknownScanAdmin(admin.ModelAdmin):
     list_display = ["tag", "round", "engineer", "scanned_at"]
     search_fields = ["tag"]
+
+
+@admin.register(FacilitySchedule)
+class FacilityScheduleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "season_start_month", "season_end_month", "every_in_season",
+        "every_off_season", "due_months",
+    ]  # fmt: skip
+
+    @admin.display(description=_("due in months"))
+    def due_months(self, obj):
+        return ", ".join(str(m) for m in obj.due_months)
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "building", "schedule", "last_checked_on", "next_due_on"]
+    list_filter = ["kind", "is_active", "schedule"]
+    search_fields = ["name", "place"]
+    raw_id_fields = ["responsible"]
+
+
+class FacilityCheckLineInline(admin.TabularInline):
+    model = ResultLine
+    fk_name = "facility_check"
+    extra = 0
+    fields = ["order", "text", "result", "measured_value", "limit", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FacilityCheck)
+class FacilityCheckAdmin(admin.ModelAdmin):
+    list_display = ["number", "facility", "checked_on", "passed", "engineer"]
+    list_filter = ["passed", "facility__kind"]
+    search_fields = ["number", "facility__name"]
+    raw_id_fields = ["facility", "checklist", "engineer"]
+    readonly_fields = ["number"]
+    inlines = [FacilityCheckLineInline]
+
+
+class BackupRecordInline(admin.TabularInline):
+    model = BackupRecord
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+class RestoreTestInline(admin.TabularInline):
+    model = RestoreTest
+    extra = 0
+    raw_id_fields = ["tested_by"]
+
+
+@admin.register(BackupPlan)
+class BackupPlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "department", "system", "method", "every_days", "retention_days", "responsible",
+        "last_success_on", "next_due_on", "is_active",
+    ]  # fmt: skip
+    list_filter = ["method", "is_active", "department"]
+    search_fields = ["system", "department__name"]
+    raw_id_fields = ["ci", "responsible"]
+    inlines = [BackupRecordInline, RestoreTestInline]
+
+
+@admin.register(BackupRecord)
+class BackupRecordAdmin(admin.ModelAdmin):
+    list_display = ["plan", "performed_on", "result", "size_gb", "location"]
+    list_filter = ["result"]
+    raw_id_fields = ["plan", "recorded_by"]
+
+
+@admin.register(RestoreTest)
+class RestoreTestAdmin(admin.ModelAdmin):
+    list_display = ["plan", "tested_on", "result"]
+    list_filter = ["result"]
+    raw_id_fields = ["plan", "tested_by"]
+
+
+@admin.register(DueReminder)
+class DueReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "backup_plan", "facility", "due", "sent_at"]
+    list_filter = ["kind"]

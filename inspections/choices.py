@@ -68,3 +68,31 @@ class DiscrepancyStatus(models.TextChoices):
 class ReminderKind(models.TextChoices):
     PLAN_NOT_APPROVED = "plan_not_approved", _("Plan not approved by the 1st")
     DEVICES_NOT_REACHED = "devices_not_reached", _("Devices not reached by month end")
+    BACKUP_OVERDUE = "backup_overdue", _("Backup overdue")
+    FACILITY_DUE = "facility_due", _("Facility check due this month")
+    FACILITY_OVERDUE = "facility_overdue", _("Facility check overdue")
+
+
+class BackupMethod(models.TextChoices):
+    """The plan's three ways of keeping key departments' data safe (§3.5.1)."""
+
+    IMAGE_CLONE = "image_clone", _("Image clone (母盘克隆)")
+    NETWORK = "network", _("Network backup (网络备份)")
+    STORAGE = "storage", _("Storage backup (存储备份)")
+
+
+class RunResult(models.TextChoices):
+    OK = "ok", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+RUN_RESULT_COLOURS = {"ok": "success", "failed": "danger"}
+
+
+class FacilityKind(models.TextChoices):
+    """Building installations checked on a schedule although they are not CIs (§5.1.2)."""
+
+    LIGHTNING = "lightning", _("Lightning protection and earthing")
+    UPS = "ups", _("UPS and power supply")
+    FIRE = "fire", _("Fire protection")
+    WATER = "water", _("Water and leak protection")

@@ -28,6 +28,12 @@ def _aware(day, hour):
 
 
 def seed(*, password: str) -> str:
+    from .demo_facilities import seed_backups, seed_facilities
+
+    return "; ".join((_seed_plans(), seed_facilities(), seed_backups()))
+
+
+def _seed_plans() -> str:
     if InspectionPlan.objects.exists():
         return "inspections exist, skipped"
     users = get_user_model().objects.in_bulk(

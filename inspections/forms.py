@@ -8,7 +8,7 @@ from cmdb.models import CIClass
 from servicedesk.choices import Role
 from servicedesk.models import Department, Location
 
-from .choices import ItemResult
+from .choices import ItemResult, RunResult
 
 
 class PlanForm(forms.Form):
@@ -130,3 +130,51 @@ class RecordForm(forms.Form):
                 _("No user has the login name “%(name)s”.") % {"name": value}
             )
         return user
+
+
+class BackupRunForm(forms.Form):
+    performed_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=RunResult.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    size_gb = forms.DecimalField(
+        label=_("Size (GB)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+    )
+    location = forms.CharField(
+        label=_("Stored at"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class RestoreTestForm(forms.Form):
+    tested_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=RunResult.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

@@ -22,6 +22,9 @@ ROLE_PERMISSIONS = {
         "inspections.change_inspectionrecord",
         "inspections.add_inspectionreport",
         "inspections.change_inspectionreport",
+        "inspections.add_facilitycheck",
+        "inspections.add_backuprecord",
+        "inspections.add_restoretest",
     ],
     Role.SUPERVISOR: ["inspections.*"],
     Role.APPROVER: [
@@ -30,6 +33,9 @@ ROLE_PERMISSIONS = {
         "inspections.view_inspectionrecord",
         "inspections.view_inspectionapproval",
         "inspections.view_discrepancy",
+        "inspections.view_facility",
+        "inspections.view_facilitycheck",
+        "inspections.view_backupplan",
     ],
     Role.MANAGER: ["inspections.view_*"],
 }
@@ -117,4 +123,26 @@ def discrepancy_refusal(user, discrepancy, action: str = "decide") -> str:
         return _("This discrepancy is already decided.")
     if not permits(user, discrepancy, "decide"):
         return _("Only the configuration manager (service supervisor) decides discrepancies.")
+    return ""
+
+
+def facility_refusal(user, facility, action: str = "check") -> str:
+    """Why `user` may not record a check of `facility` ("" when they may)."""
+    if action != "check":
+        return _("Unknown action.")
+    if facility is not None and not facility.is_active:
+        return _("This facility is no longer checked.")
+    if not rules.is_author(user):
+        return _("Only engineers and supervisors record facility checks.")
+    return ""
+
+
+def backup_refusal(user, plan, action: str = "record") -> str:
+    """Why `user` may not record a backup or restore test of `plan` ("" when they may)."""
+    if action not in ("record", "restore_test"):
+        return _("Unknown action.")
+    if not plan.is_active:
+        return _("This backup plan is no longer active.")
+    if not permits(user, plan, "record"):
+        return _("Only the plan's responsible engineer or a supervisor records its backups.")
     return ""

@@ -333,3 +333,82 @@ def decisions_pending(user):
                 )
             )
     return found
+
+
+# --- facilities and backups -----------------------------------------------------------
+
+
+def facility_list(*, user):
+    from .models import Facility
+
+    return (
+        Facility.objects.restrict(user, "view")
+        .filter(is_active=True)
+        .select_related("building", "schedule", "responsible__person")
+        .order_by("next_due_on", "name", "pk")
+    )
+
+
+def facility_get(*, user, pk):
+    from .models import Facility
+
+    return (
+        Facility.objects.restrict(user, "view")
+        .select_related("building", "schedule", "responsible__person")
+        .get(pk=pk)
+    )
+
+
+def facility_checks(*, user, facility=None):
+    from .models import FacilityCheck
+
+    rows = FacilityCheck.objects.restrict(user, "view").select_related(
+        "facility", "engineer__person"
+    )
+    if facility is not None:
+        rows = rows.filter(facility=facility)
+    return rows.order_by("-checked_on", "-id")
+
+
+def facility_check_get(*, user, pk):
+    from .models import FacilityCheck
+
+    return (
+        FacilityCheck.objects.restrict(user, "view")
+        .select_related("facility__building", "engineer__person", "checklist")
+        .prefetch_related("lines")
+        .get(pk=pk)
+    )
+
+
+def backup_list(*, user):
+    from .models import BackupPlan
+
+    return (
+        BackupPlan.objects.restrict(user, "view")
+        .filter(is_active=True)
+        .select_related("department", "responsible__person", "ci")
+        .order_by("department__name", "system", "pk")
+    )
+
+
+def overdue_backups(*, today=None, user=None):
+    """Active plans whose next backup is past due (a failed run does not move the date).
+
+    Without `user` (the scan) every plan; with one, those the user may see.
+    """
+    from .models import BackupPlan
+
+    today = today or timezone.localdate()
+    rows = BackupPlan.objects.restrict(user, "view") if user is not None else BackupPlan.objects
+    return rows.filter(is_active=True, next_due_on__lt=today).order_by("next_due_on", "pk")
+
+
+def backup_get(*, user, pk):
+    from .models import BackupPlan
+
+    return (
+        BackupPlan.objects.restrict(user, "view")
+        .select_related("department", "responsible__person", "ci")
+        .get(pk=pk)
+    )

@@ -110,3 +110,87 @@ def monthly_scan() -> dict:
         "not_approved": remind_unapproved(today),
         "not_reached": remind_not_reached(today),
     }
+
+
+# --- backups and facility checks: one daily scan over the due-date indexes ------------
+
+
+def _claim_due(kind: str, *, due: date, backup_plan=None, facility=None) -> bool:
+    from .models import DueReminder
+
+    try:
+        with transaction.atomic():
+            DueReminder.objects.create(
+                kind=kind, due=due, backup_plan=backup_plan, facility=facility
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _supervisors():
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True))
+
+
+def remind_overdue_backups(today: date) -> int:
+    """Each active plan past its due date is reminded once per due date."""
+    from . import selectors
+
+    sent = 0
+    supervisors = None
+    for plan in selectors.overdue_backups(today=today).select_related("responsible", "department"):
+        if not _claim_due(ReminderKind.BACKUP_OVERDUE, due=plan.next_due_on, backup_plan=plan):
+            continue
+        supervisors = supervisors if supervisors is not None else _supervisors()
+        notify(
+            recipients=[plan.responsible, *supervisors],
+            subject=_("Backup of %(system)s (%(department)s) was due on %(due)s")
+            % {
+                "system": plan.system,
+                "department": plan.department.name,
+                "due": f"{plan.next_due_on:%Y-%m-%d}",
+            },
+            url=plan.get_absolute_url(),
+        )
+        sent += 1
+    return sent
+
+
+def remind_facility_checks(today: date) -> dict:
+    """A facility due this month is reminded once at the month's start; overdue once after."""
+    from .models import Facility
+
+    due_sent = overdue_sent = 0
+    supervisors = None
+    month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    for facility in Facility.objects.filter(
+        is_active=True, next_due_on__isnull=False, next_due_on__lte=month_end
+    ).select_related("responsible"):
+        overdue = facility.next_due_on < today
+        kind = ReminderKind.FACILITY_OVERDUE if overdue else ReminderKind.FACILITY_DUE
+        if not _claim_due(kind, due=facility.next_due_on, facility=facility):
+            continue
+        if overdue:
+            supervisors = supervisors if supervisors is not None else _supervisors()
+            subject = _("The check of %(name)s was due by %(due)s")
+        else:
+            subject = _("%(name)s is due for its check by %(due)s")
+        notify(
+            recipients=[facility.responsible, *(supervisors if overdue else [])],
+            subject=subject % {"name": facility.name, "due": f"{facility.next_due_on:%Y-%m-%d}"},
+            url=facility.get_absolute_url(),
+        )
+        if overdue:
+            overdue_sent += 1
+        else:
+            due_sent += 1
+    return {"facility_due": due_sent, "facility_overdue": overdue_sent}
+
+
+@shared_task
+def due_scan() -> dict:
+    """Run daily (beat: `inspections-due-scan`); reminds each due point once."""
+    today = timezone.localdate()
+    return {"backups_overdue": remind_overdue_backups(today), **remind_facility_checks(today)}

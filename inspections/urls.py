@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import offline, views
+from . import offline, views, views_facilities
 
 app_name = "inspections"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/do/<str:action>/", views.report_action, name="report_action"),
     path("reports/<int:pk>/report.pdf", views.report_pdf_view, name="report_pdf"),
+    path("facilities/", views_facilities.facility_list, name="facility_list"),
+    path("facilities/<int:pk>/", views_facilities.facility_detail, name="facility_detail"),
+    path(
+        "facility-checks/<int:pk>/",
+        views_facilities.facility_check_detail,
+        name="facility_check_detail",
+    ),
+    path("backups/", views_facilities.backup_list, name="backup_list"),
+    path("backups/<int:pk>/", views_facilities.backup_detail, name="backup_detail"),
+    path("backups/<int:pk>/do/<str:action>/", views_facilities.backup_act, name="backup_act"),
 ]

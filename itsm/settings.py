@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
     "repairs-scan": {"task": "repairs.tasks.repairs_scan", "schedule": 60 * 60},
     "inspections-monthly-scan": {"task": "inspections.tasks.monthly_scan", "schedule": 60 * 60},
+    "inspections-due-scan": {"task": "inspections.tasks.due_scan", "schedule": 60 * 60},
     "antivirus-daily-check": {"task": "antivirus.tasks.daily_check", "schedule": 60 * 60},
     "emergencies-status-updates": {
         "task": "emergencies.tasks.emergency_status_updates_scan",

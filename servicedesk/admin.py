@@ -237,7 +237,7 @@ class CategoryAdmin(admin.ModelAdmin):
     """The fault taxonomy (问题类型 › 系统类型 › 故障类型) shared by work orders, problems and
     knowledge. Retire a category (active off) rather than delete it: records keep it."""
 
-    list_display = ["path_display", "level", "sort_order", "is_active"]
+    list_display = ["path_display", "level", "sort_order", "is_active", "system_fault"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "parent__name", "parent__parent__name"]

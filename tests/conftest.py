@@ -151,6 +151,8 @@ MIGRATION_SEEDS = (
     ("changes.migrations.0004_release_form_code_and_approvers", "seed"),
     ("antivirus.migrations.0002_default_profiles", "create"),
     ("servicedesk.migrations.0010_service_commitment", "seed"),
+    ("inspections.migrations.0002_facility_checks_and_backups", "seed_lightning_schedule"),
+    ("servicedesk.migrations.0011_category_system_fault", "flag_system_faults"),
 )
 
 

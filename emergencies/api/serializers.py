@@ -4,7 +4,7 @@ from rest_framework import serializers
 from incidents.models import WorkOrder
 
 from ..choices import ApprovalChannel, Outcome, ResourceKind, Severity, TeamRole
-from ..models import Emergency, ResourceRequest
+from ..models import Drill, Emergency, FacilityIncident, ResourceRequest
 
 User = get_user_model()
 
@@ -168,3 +168,34 @@ class ResourceResultSerializer(TextSerializer):
     cost = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
     )
+
+
+class DrillSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    result = serializers.CharField(read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id", "number", "kind", "held_on", "place", "scenario", "participants", "result",
+            "findings", "improvements", "recorded_by",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FacilityIncidentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    written_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FacilityIncident
+        fields = [
+            "id", "number", "kind", "title", "occurred_at", "ended_at", "place", "description",
+            "cause", "losses", "actions", "prevention", "status", "written_by", "reviewed_by",
+            "reviewed_at", "reported_to", "reported_by", "reported_at", "lock_version",
+        ]  # fmt: skip
+        read_only_fields = fields

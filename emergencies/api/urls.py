@@ -6,3 +6,7 @@ def register(router):
     router.register(
         "emergency-resource-requests", views.ResourceRequestViewSet, basename="emergency-resource"
     )
+    router.register("emergency-drills", views.DrillViewSet, basename="emergency-drill")
+    router.register(
+        "facility-incidents", views.FacilityIncidentViewSet, basename="facility-incident"
+    )

@@ -14,7 +14,7 @@ from itsm.api.permissions import ActOnVisible
 from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import resource_services, selectors, services
-from ..models import Emergency, ResourceRequest
+from ..models import Drill, Emergency, FacilityIncident, ResourceRequest
 from . import serializers as s
 
 
@@ -211,3 +211,25 @@ class ResourceRequestViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelM
     @action(detail=True, methods=["post"])
     def confirm(self, request, number=None):
         return self._step(resource_services.resource_request_confirm)
+
+
+class DrillViewSet(ServiceRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+    """应急演练记录 (D0406), newest first."""
+
+    queryset = Drill.objects.none()
+    serializer_class = s.DrillSerializer
+
+    def get_queryset(self):
+        return selectors.drill_list(user=self.request.user)
+
+
+class FacilityIncidentViewSet(ServiceRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+    """设施事件报告 (D0407): fire, power, water and lightning incidents and their reporting."""
+
+    queryset = FacilityIncident.objects.none()
+    serializer_class = s.FacilityIncidentSerializer
+
+    def get_queryset(self):
+        return selectors.facility_incident_list(user=self.request.user).select_related(
+            "reported_by"
+        )

@@ -7,9 +7,12 @@ from .emergency import (
     StatusUpdate,
     TeamMember,
 )
+from .facilities import Drill, FacilityIncident
 from .work import EmergencyReport, Evaluation, FollowUpTask, ResourceRequest
 
 __all__ = [
+    "Drill",
+    "FacilityIncident",
     "DisasterMeasure",
     "Emergency",
     "EmergencyChange",

@@ -11,4 +11,5 @@ Split by stage: `declaring`, `response`, `closing`; everything is importable fro
 from ._common import _entry, _name, _tell, confirmation_window  # noqa: F401
 from .closing import *  # noqa: F403
 from .declaring import *  # noqa: F403
+from .facilities import *  # noqa: F403
 from .response import *  # noqa: F403

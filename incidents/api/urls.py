@@ -1,5 +1,6 @@
-from . import views
+from . import fault_log, views
 
 
 def register(router):
     router.register("incidents", views.WorkOrderViewSet, basename="incident")
+    router.register("fault-log", fault_log.FaultLogViewSet, basename="fault-log")

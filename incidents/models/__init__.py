@@ -1,4 +1,5 @@
 from .events import Attachment, WorkOrderEvent
+from .fault_report import FaultReport
 from .filing import FilingKey
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
@@ -13,6 +14,7 @@ __all__ = [
     "Callback",
     "Complaint",
     "DailyVolume",
+    "FaultReport",
     "HoldPeriod",
     "RollupState",
     "SlaNotice",

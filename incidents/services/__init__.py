@@ -51,6 +51,7 @@ from .edits import (
     work_order_reprioritise,
     work_order_triage,
 )
+from .fault_reports import fault_report_save
 from .lifecycle import (
     NewFile,
     work_order_assign,
@@ -71,6 +72,7 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "fault_report_save",
     "ACCEPT_TARGET",
     "AUTO_CLOSE_WORKING_DAYS",
     "CALLBACK_FIRST",

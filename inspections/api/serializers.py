@@ -2,6 +2,10 @@ from rest_framework import serializers
 
 from ..choices import ItemResult
 from ..models import (
+    BackupPlan,
+    BackupRecord,
+    Facility,
+    FacilityCheck,
     InspectionApproval,
     InspectionPlan,
     InspectionRecord,
@@ -102,3 +106,61 @@ class ReportSerializer(serializers.ModelSerializer):
             "submitted_at", "approved_at", "rejection_reason", "lock_version", "approvals",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    building = serializers.StringRelatedField()
+    schedule = serializers.StringRelatedField()
+    due_months = serializers.ListField(source="schedule.due_months", read_only=True)
+    responsible = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id", "name", "kind", "building", "place", "schedule", "due_months", "responsible",
+            "last_checked_on", "next_due_on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FacilityLineSerializer(serializers.ModelSerializer):
+    result = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ResultLine
+        fields = ["order", "text", "result", "measured_value", "limit", "note"]
+        read_only_fields = fields
+
+
+class FacilityCheckSerializer(serializers.ModelSerializer):
+    engineer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    lines = FacilityLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FacilityCheck
+        fields = ["id", "number", "facility", "checked_on", "engineer", "passed", "note", "lines"]
+        read_only_fields = fields
+
+
+class BackupPlanSerializer(serializers.ModelSerializer):
+    department = serializers.StringRelatedField()
+    method = serializers.CharField(read_only=True)
+    responsible = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = BackupPlan
+        fields = [
+            "id", "department", "system", "ci", "method", "every_days", "retention_days",
+            "location", "responsible", "last_success_on", "next_due_on", "last_restore_test_on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class BackupRunSerializer(serializers.ModelSerializer):
+    result = serializers.ChoiceField(choices=["ok", "failed"])
+
+    class Meta:
+        model = BackupRecord
+        fields = ["id", "performed_on", "result", "size_gb", "location", "note"]
+        read_only_fields = ["id"]

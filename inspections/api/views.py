@@ -13,7 +13,15 @@ from itsm.api.permissions import ActOnVisible
 from itsm.api.refusals import ServiceRefusalsMixin
 
 from .. import selectors, services
-from ..models import InspectionPlan, InspectionRecord, InspectionReport, InspectionRound
+from ..models import (
+    BackupPlan,
+    Facility,
+    FacilityCheck,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionReport,
+    InspectionRound,
+)
 from . import serializers
 
 
@@ -153,3 +161,51 @@ class InspectionReportViewSet(_Base):
                 report=self.get_object(), actor=request.user, approve=False, **data
             )
         )
+
+
+class FacilityViewSet(ServiceRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+    """Facilities checked on a schedule (lightning protection…), soonest due first."""
+
+    queryset = Facility.objects.none()
+    serializer_class = serializers.FacilitySerializer
+
+    def get_queryset(self):
+        return selectors.facility_list(user=self.request.user)
+
+
+class FacilityCheckViewSet(ServiceRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+    """设施检查记录 (D0804) with their measured lines."""
+
+    queryset = FacilityCheck.objects.none()
+    serializer_class = serializers.FacilityCheckSerializer
+
+    def get_queryset(self):
+        return selectors.facility_checks(user=self.request.user).prefetch_related("lines")
+
+
+class BackupPlanViewSet(ServiceRefusalsMixin, viewsets.ReadOnlyModelViewSet):
+    """Backup plans of key departments; `?overdue=1` lists those past due."""
+
+    queryset = BackupPlan.objects.none()
+    serializer_class = serializers.BackupPlanSerializer
+
+    def get_permissions(self):
+        if self.action == "runs":
+            return [ActOnVisible()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        if self.request.query_params.get("overdue") in ("1", "true"):
+            return selectors.overdue_backups(user=self.request.user).select_related(
+                "department", "responsible"
+            )
+        return selectors.backup_list(user=self.request.user)
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.BackupRunSerializer)
+    def runs(self, request, pk=None):
+        body = serializers.BackupRunSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.backup_record(
+            plan=self.get_object(), actor=request.user, **body.validated_data
+        )
+        return Response(serializers.BackupRunSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -91,3 +91,30 @@ class DiscrepancyQuerySet(RestrictedQuerySet):
                 return self.filter(status=DiscrepancyStatus.OPEN)
             return self.none()
         return self.none()
+
+
+class FacilityQuerySet(RestrictedQuerySet):
+    """Facilities and their checks: engineers and supervisors record, readers read."""
+
+    def _restrict(self, user, action):
+        if action == "view":
+            return self if rules.is_reader(user) else self.none()
+        if action == "check":
+            return self if rules.is_author(user) else self.none()
+        return self.none()
+
+
+class BackupQuerySet(RestrictedQuerySet):
+    """Backup plans: readers read; engineers record runs and restore tests of the plans
+    they are responsible for, supervisors and admins of every plan."""
+
+    def _restrict(self, user, action):
+        if action == "view":
+            return self if rules.is_reader(user) else self.none()
+        if action == "record":
+            if rules.is_manager(user):
+                return self
+            if rules.is_author(user):
+                return self.filter(responsible=user)
+            return self.none()
+        return self.none()

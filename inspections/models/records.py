@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -95,10 +96,24 @@ class InspectionRecord(NumberedModel, TimeStampedModel, LockVersioned):
 
 
 class ResultLine(models.Model):
-    """One checklist item's result on one record, with the item's text as it was."""
+    """One checklist item's result on one record (or one facility check), with the item's
+    text and limit as they were."""
 
     record = models.ForeignKey(
-        InspectionRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="lines"
+        InspectionRecord,
+        verbose_name=_("record"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    facility_check = models.ForeignKey(
+        "inspections.FacilityCheck",
+        verbose_name=_("facility check"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     item = models.ForeignKey(
         "inspections.ChecklistItem",
@@ -111,6 +126,10 @@ class ResultLine(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("item"), max_length=200)
     result = models.CharField(_("result"), max_length=4, choices=ItemResult.choices)
+    measured_value = models.DecimalField(
+        _("measured value"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    limit = models.CharField(_("limit"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     photo = models.FileField(_("photo"), upload_to=_photo_path, max_length=200, blank=True)
     # Server time, device tag and engineer, stamped when the photo arrives.
@@ -137,7 +156,15 @@ class ResultLine(models.Model):
         verbose_name_plural = _("result lines")
         ordering = ["record", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["record", "order"], name="insp_line_unique_order")
+            models.UniqueConstraint(fields=["record", "order"], name="insp_line_unique_order"),
+            models.UniqueConstraint(
+                fields=["facility_check", "order"], name="insp_line_unique_order_facility"
+            ),
+            models.CheckConstraint(
+                condition=Q(record__isnull=False, facility_check__isnull=True)
+                | Q(record__isnull=True, facility_check__isnull=False),
+                name="insp_line_one_subject",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,13 @@
 """Every write of the inspections process (plans, records, discrepancies, reports)."""
 
+from .backups import backup_record, restore_test_record
+from .facilities import (
+    DEFAULT_FACILITY_ITEMS,
+    FacilityLine,
+    facility_check_record,
+    facility_checklist,
+    facility_first_due,
+)
 from .plans import (
     month_start,
     next_month,
@@ -32,6 +40,13 @@ from .records import (
 from .reports import report_archive, report_create, report_decide, report_submit, report_update
 
 __all__ = [
+    "DEFAULT_FACILITY_ITEMS",
+    "FacilityLine",
+    "backup_record",
+    "facility_check_record",
+    "facility_checklist",
+    "facility_first_due",
+    "restore_test_record",
     "DEFAULT_ITEMS",
     "DuplicateRecord",
     "LineInput",

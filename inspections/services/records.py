@@ -92,20 +92,27 @@ def checklist_new_version(*, template: ChecklistTemplate, actor) -> ChecklistTem
     """A copy of `template` as the next version (the old one stays for its records)."""
     if not actor.has_perm("inspections.change_checklisttemplate"):
         workflow.require(_("Only administrators and supervisors edit checklists."))
-    last = ChecklistTemplate.objects.filter(ci_class=template.ci_class).order_by("-version").first()
+    last = template.siblings().order_by("-version").first()
     new = ChecklistTemplate.objects.create(
         ci_class=template.ci_class,
+        facility_kind=template.facility_kind,
         version=last.version + 1,
         name=template.name,
         is_active=True,
     )
     ChecklistItem.objects.bulk_create(
-        ChecklistItem(template=new, order=i.order, text=i.text, guidance=i.guidance)
+        ChecklistItem(
+            template=new,
+            order=i.order,
+            text=i.text,
+            guidance=i.guidance,
+            unit=i.unit,
+            min_value=i.min_value,
+            max_value=i.max_value,
+        )
         for i in template.items.all()
     )
-    ChecklistTemplate.objects.filter(ci_class=template.ci_class).exclude(pk=new.pk).update(
-        is_active=False
-    )
+    template.siblings().exclude(pk=new.pk).update(is_active=False)
     return new
 
 

@@ -26,6 +26,14 @@ class Category(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    system_fault = models.BooleanField(
+        _("system or network fault"),
+        default=False,
+        help_text=_(
+            "Work orders in this category (or under it) go into the system running fault log "
+            "(系统运行故障记录表)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
