@@ -196,6 +196,30 @@ def warranty_due_list(*, user, today=None) -> QuerySet[ConfigurationItem]:
     )
 
 
+def ci_warranty_extensions(*, ci: ConfigurationItem) -> list:
+    """The item's warranty extensions, newest first, each with its repair (two queries,
+    plus one per kind of source record)."""
+    from .models import WarrantyExtension
+
+    return list(
+        WarrantyExtension.objects.filter(item=ci)
+        .select_related("recorded_by__person")
+        .prefetch_related("source")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def warranty_extension_of(*, source):
+    """The warranty extension a repair (any record) recorded, or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import WarrantyExtension
+
+    return WarrantyExtension.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).first()
+
+
 # --- Census -------------------------------------------------------------------------------
 
 

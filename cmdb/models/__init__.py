@@ -2,6 +2,7 @@ from .baselines import Baseline
 from .census import CensusCampaign, CensusItem, CMDBReminder
 from .imports import ImportBatch
 from .items import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from .lifecycle import AgeingRule, ReplacementProposal, SiteTool, WarrantyExtension
 from .outages import ServiceOutage
 from .spares import PartType, Requisition, SpareUnitLoan, Stock
 from .suppliers import Supplier
@@ -24,4 +25,8 @@ __all__ = [
     "Stock",
     "Supplier",
     "WarrantyAlert",
+    "WarrantyExtension",
+    "AgeingRule",
+    "ReplacementProposal",
+    "SiteTool",
 ]
