@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import census, imports, more, outages
+from .views import census, imports, lifecycle, more, outages
 
 app_name = "cmdb"
 
@@ -46,6 +46,11 @@ urlpatterns = [
     path("baselines/", more.baseline_list, name="baseline_list"),
     path("baselines/<int:pk>/", more.baseline_detail, name="baseline_detail"),
     path("baselines/monthly/", more.monthly_summary, name="monthly_summary"),
+    path("ageing/", lifecycle.ageing_list, name="ageing_list"),
+    path("ageing/<int:pk>/<str:action>/", lifecycle.ageing_mark, name="ageing_mark"),
+    path("spares/demand/", lifecycle.spare_demand_view, name="spare_demand"),
+    path("tools/", lifecycle.tool_list, name="tool_list"),
+    path("tools/<int:pk>/take-out/", lifecycle.tool_take_out, name="tool_take_out"),
     path("outages/", outages.outage_list, name="outage_list"),
     path("outages/new/", outages.outage_create, name="outage_create"),
     path("outages/<int:pk>/", outages.outage_detail, name="outage_detail"),

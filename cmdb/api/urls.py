@@ -1,4 +1,4 @@
-from . import outages, views
+from . import lifecycle, outages, views
 
 
 def register(router):
@@ -12,3 +12,10 @@ def register(router):
     router.register("census-campaigns", views.CensusCampaignViewSet, basename="census-campaign")
     router.register("baselines", views.BaselineViewSet, basename="baseline")
     router.register("service-outages", outages.ServiceOutageViewSet, basename="service-outage")
+    router.register(
+        "replacement-candidates",
+        lifecycle.ReplacementCandidateViewSet,
+        basename="replacement-candidate",
+    )
+    router.register("spare-demand", lifecycle.SpareDemandViewSet, basename="spare-demand")
+    router.register("site-tools", lifecycle.SiteToolViewSet, basename="site-tool")

@@ -156,9 +156,13 @@ class SiteTool(TimeStampedModel):
     )  # fmt: skip
     brought_in_on = models.DateField(_("brought in on"))
     taken_out_on = models.DateField(_("taken out on"), null=True, blank=True, db_index=True)
-    check_note = models.CharField(
-        _("check"), max_length=300, blank=True,
-        help_text=_("What was checked (for a tool that can store data: that it holds no client data)."),
+    check_in = models.CharField(
+        _("check when brought in"), max_length=300, blank=True,
+        help_text=_("For a tool that can store data: what was checked (e.g. empty, no client data)."),
+    )  # fmt: skip
+    check_out = models.CharField(
+        _("check when taken out"), max_length=300, blank=True,
+        help_text=_("For a tool that can store data: that it leaves with no client data."),
     )  # fmt: skip
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT,
