@@ -140,9 +140,7 @@ def test_only_staff_propose_and_a_second_mark_is_refused(rule, make_ci, engineer
 @pytest.mark.parametrize(
     ("language", "title"), [("en", "Devices due for replacement"), ("zh-hans", "待更换设备")]
 )
-def test_candidates_page_lists_marks_and_exports(
-    client, rule, make_ci, engineer, language, title
-):
+def test_candidates_page_lists_marks_and_exports(client, rule, make_ci, engineer, language, title):
     ci = make_ci(asset_tag="P-OLD", name="<b>旧电脑</b>", purchased_on=date(2015, 1, 1))
     client.force_login(engineer)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language

@@ -66,7 +66,11 @@ def history(store, engineer):
 
 
 def test_month_firsts_cross_the_year():
-    assert month_firsts(date(2026, 2, 10), 3) == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    assert month_firsts(date(2026, 2, 10), 3) == [
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +78,9 @@ def test_month_firsts_cross_the_year():
     [(6, 3, 2, 3, 3), (7, 3, 2, 3, 4), (0, 3, 0, 0, 0), (0, 3, 10, 2, 0), (1, 12, 0, 0, 1)],
 )
 def test_suggested_order(consumed, months, stock, minimum, expected):
-    assert suggested_order(consumed=consumed, months=months, stock=stock, minimum=minimum) == expected
+    assert (
+        suggested_order(consumed=consumed, months=months, stock=stock, minimum=minimum) == expected
+    )
 
 
 def test_demand_per_part_and_month(history):

@@ -100,7 +100,9 @@ def test_api_lists_registers_and_takes_out(api, engineer, end_user):
     assert api.get("/api/site-tools/").status_code == 403
     api.force_authenticate(engineer)
     created = api.post(
-        "/api/site-tools/", {"name": "U盘", "stores_data": True, "owner": engineer.pk}, format="json"
+        "/api/site-tools/",
+        {"name": "U盘", "stores_data": True, "owner": engineer.pk},
+        format="json",
     )
     assert created.status_code == 400 and "check_in" in created.json()
     created = api.post(
@@ -117,7 +119,9 @@ def test_api_lists_registers_and_takes_out(api, engineer, end_user):
     assert len(api.get("/api/site-tools/", {"all": "1"}).json()["results"]) == 1
 
 
-def test_list_queries_stay_flat(client, engineer, location, make_person, django_assert_max_num_queries):
+def test_list_queries_stay_flat(
+    client, engineer, location, make_person, django_assert_max_num_queries
+):
     from servicedesk.choices import Role
 
     client.force_login(engineer)
