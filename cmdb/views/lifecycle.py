@@ -87,7 +87,7 @@ def _ageing_row(row):
         timezone.localtime(row.last_fault).date() if row.last_fault else "",
         item.get_warranty_status_display(),
         "; ".join(row.reasons),
-        proposal.created_at.date() if proposal else "",
+        timezone.localdate(proposal.created_at) if proposal else "",
     ]
 
 
