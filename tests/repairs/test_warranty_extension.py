@@ -126,3 +126,17 @@ def test_bad_date_on_the_page_is_a_message_and_saves_nothing(client, returned, e
     )
     assert "must end after today" in response.content.decode()
     assert not WarrantyExtension.objects.exists()
+
+
+def test_api_records_the_extension_once(returned, engineer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(engineer)
+    url = f"/api/repair-orders/{returned.number}/warranty/"
+    ok = api.post(url, {"new_end": "2027-02-01", "terms": "90天"}, format="json")
+    assert ok.status_code == 200, ok.json()
+    again = api.post(url, {"new_end": "2027-05-01", "terms": "再次"}, format="json")
+    assert again.status_code == 400
+    returned.device.refresh_from_db()
+    assert returned.device.warranty_end == date(2027, 2, 1)
