@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
+    AgeingRule,
     Baseline,
     CensusCampaign,
     CensusItem,
@@ -14,8 +15,10 @@ from .models import (
     ConfigurationItemUser,
     ImportBatch,
     PartType,
+    ReplacementProposal,
     Requisition,
     ServiceOutage,
+    SiteTool,
     SoftwareInstallation,
     SoftwareLicence,
     SoftwareProduct,
@@ -23,6 +26,7 @@ from .models import (
     Stock,
     Supplier,
     WarrantyAlert,
+    WarrantyExtension,
 )
 
 
@@ -47,6 +51,10 @@ for _model in (
     SoftwareProduct,
     SoftwareLicence,
     SoftwareInstallation,
+    WarrantyExtension,
+    AgeingRule,
+    ReplacementProposal,
+    SiteTool,
 ):
     auditlog.register(
         _model, include_fields=[f for f in _own_fields(_model) if f not in ("snapshot",)]
@@ -126,6 +134,7 @@ class ConfigurationItemAdmin(admin.ModelAdmin):
                     "system_serial",
                     "ip_address",
                     "warranty_end",
+                    "purchased_on",
                     "supplier",
                 ]
             },
@@ -301,3 +310,45 @@ class SoftwareInstallationAdmin(admin.ModelAdmin):
     raw_id_fields = ["ci", "recorded_by"]
     autocomplete_fields = ["product", "licence"]
     date_hierarchy = "last_seen"
+
+
+@admin.register(WarrantyExtension)
+class WarrantyExtensionAdmin(admin.ModelAdmin):
+    """Recorded from the repair (repairs → the device's warranty end moves): read here."""
+
+    list_display = ["item", "previous_end", "new_end", "reference", "recorded_by", "created_at"]
+    list_select_related = ["item", "recorded_by"]
+    search_fields = ["item__asset_tag", "reference", "terms"]
+    readonly_fields = [f.name for f in WarrantyExtension._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AgeingRule)
+class AgeingRuleAdmin(admin.ModelAdmin):
+    """When a device is due for replacement: the settings of the ageing-devices list."""
+
+    list_display = ["ci_class", "max_age_years", "fault_count", "fault_months"]
+    list_editable = ["max_age_years", "fault_count", "fault_months"]
+    list_select_related = ["ci_class"]
+
+
+@admin.register(ReplacementProposal)
+class ReplacementProposalAdmin(admin.ModelAdmin):
+    list_display = ["item", "proposed_by", "created_at", "note"]
+    list_select_related = ["item", "proposed_by"]
+    search_fields = ["item__asset_tag", "note"]
+    raw_id_fields = ["item", "proposed_by"]
+
+
+@admin.register(SiteTool)
+class SiteToolAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "serial_number", "stores_data", "owner", "owner_company", "location",
+        "brought_in_on", "taken_out_on",
+    ]  # fmt: skip
+    list_filter = ["stores_data", ("taken_out_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["owner", "location__building"]
+    search_fields = ["name", "serial_number", "owner_company"]
+    raw_id_fields = ["owner", "registered_by"]

@@ -243,7 +243,7 @@ def seed(*, password: str) -> str:
     if not missing:
         return (
             f"estate already loaded, {len(existing)} items; {_seed_outages(today)}; "
-            f"{_seed_software()}"
+            f"{_seed_software()}; {_seed_lifecycle(today)}"
         )
     ConfigurationItem.objects.bulk_create(missing, batch_size=500)
     ids = dict(ConfigurationItem.objects.values_list("asset_tag", "pk"))
@@ -264,9 +264,10 @@ def seed(*, password: str) -> str:
         batch_size=500,
     )
     outages = _seed_outages(today)
+    lifecycle = _seed_lifecycle(today)
     return (
         f"{len(missing)} items and {len(links)} relationships created; {outages}; "
-        f"{_seed_software()}"
+        f"{_seed_software()}; {lifecycle}"
     )
 
 
@@ -378,3 +379,103 @@ def _create_people(people, needed, taken, departments, locations) -> None:
                 phone=f"020-8332{n:04d}",
             )
         )
+
+
+# Replacement rules per class: (class code, max age in years, faults, within months).
+AGEING_RULES = [
+    ("desktop", 6, 3, 12),
+    ("laptop", 5, 3, 12),
+    ("printer", 6, 4, 12),
+    ("server", 8, None, 12),
+]
+# Spare parts agreed with the client: (name, model, unit, in stock, minimum). The toner is
+# below its minimum, so the spare-demand page and report suggest an order.
+DEMO_PARTS = [
+    ("内存条", "8G DDR4", "条", 6, 2),
+    ("硒鼓", "HP CF226A", "个", 1, 4),
+    ("键盘", "USB 有线", "个", 5, 2),
+    ("电源适配器", "65W", "个", 3, 1),
+]
+# Tools brought on site: (name, serial, stores data, owner username, company, days ago,
+# taken out days ago, check on entry).
+DEMO_TOOLS = [
+    ("网络测试仪", "FLK-2031", False, "engineer", "", 200, None, ""),
+    (
+        "移动硬盘（系统镜像）",
+        "WD-77120",
+        True,
+        "engineer",
+        "",
+        120,
+        None,
+        "仅含系统安装镜像，无客户数据",
+    ),
+    ("硬盘克隆机", "CL-0456", True, "", "越维科技", 90, 30, "已清空"),
+    ("工具箱", "", False, "engineer2", "", 60, None, ""),
+]
+
+
+def _seed_lifecycle(today) -> str:
+    """Ageing rules, purchase dates, spare stock and tools on site (idempotent)."""
+    from .models import AgeingRule, PartType, SiteTool, Stock
+
+    classes = {c.code: c for c in CIClass.objects.all()}
+    for code, years, faults, months in AGEING_RULES:
+        if code in classes:
+            AgeingRule.objects.get_or_create(
+                ci_class=classes[code],
+                defaults={"max_age_years": years, "fault_count": faults, "fault_months": months},
+            )
+    # Purchase dates: desktops bought over about six years, a tenth older than six years.
+    undated = list(
+        ConfigurationItem.objects.filter(purchased_on__isnull=True, parent__isnull=True)
+        .exclude(ci_class__code="application")
+        .only("pk", "asset_tag")
+    )
+    for item in undated:
+        n = sum(ord(ch) for ch in item.asset_tag)
+        item.purchased_on = today - timedelta(days=400 + (n * 53) % 1900)
+        if item.asset_tag in ("PC-0005", "PC-0006", "PR-007"):
+            item.purchased_on = today - timedelta(days=365 * 7 + 30)
+    with disable_auditlog():
+        ConfigurationItem.objects.bulk_update(undated, ["purchased_on"], batch_size=500)
+
+    building = Building.objects.filter(name="机关办公楼").first()
+    store = None
+    if building is not None:
+        store, _ = Location.objects.get_or_create(building=building, floor="1", room="备件库")
+    if store is not None:
+        for name, model, unit, quantity, minimum in DEMO_PARTS:
+            part, _ = PartType.objects.get_or_create(
+                name=name, model=model, defaults={"unit": unit}
+            )
+            Stock.objects.get_or_create(
+                part_type=part,
+                location=store,
+                defaults={"quantity": quantity, "minimum_level": minimum},
+            )
+    users = get_user_model().objects.in_bulk(
+        ["engineer", "engineer2", "admin"], field_name="username"
+    )
+    registrar = users.get("engineer") or users.get("admin")
+    tools = 0
+    if registrar is not None and not SiteTool.objects.exists():
+        for name, serial, stores, owner, company, days, out, check in DEMO_TOOLS:
+            owner_user = users.get(owner) if owner else None
+            if owner_user is None and not company:
+                company = "越维科技"
+            SiteTool.objects.create(
+                name=name,
+                serial_number=serial,
+                stores_data=stores,
+                owner=owner_user,
+                owner_company=company,
+                location=store,
+                brought_in_on=today - timedelta(days=days),
+                taken_out_on=today - timedelta(days=out) if out else None,
+                check_in=check,
+                check_out="离场检查：无客户数据" if out and stores else "",
+                registered_by=registrar,
+            )
+            tools += 1
+    return f"{len(undated)} purchase dates, {len(DEMO_PARTS)} spare parts, {tools} tools"

@@ -7,6 +7,7 @@ those apps registers a provider here in its AppConfig.ready(), as knowledge.draf
 
     device_links.register_panel("work_orders", provider, order=10)
     device_links.register_work_orders(resolve=..., record=...)
+    device_links.register_fault_counts(provider)
 
 A panel provider is `provider(user, ci) -> DevicePanel | None` (None: nothing this user may
 see), reading with a fixed number of queries through the app's own restrict() rule.
@@ -81,3 +82,18 @@ def work_order_resolve(user, number: str) -> WorkOrderRef:
 
 def work_order_record(actor, number: str, text: str) -> None:
     _work_orders["record"](actor, number, text)
+
+
+_fault_counts: dict[str, Callable] = {}
+
+
+def register_fault_counts(provider: Callable) -> None:
+    """`provider(since, until) -> {item id: (faults, last fault at)}`: the faults reported
+    for each device in [since, until) (incidents: the work orders naming it), in a fixed
+    number of queries. Ageing devices (cmdb.ageing) count repeated faults with it."""
+    _fault_counts["provider"] = provider
+
+
+def fault_counts(*, since: datetime, until: datetime) -> dict[int, tuple[int, datetime]]:
+    provider = _fault_counts.get("provider")
+    return provider(since, until) if provider is not None else {}

@@ -392,3 +392,93 @@ class CIFieldEditForm(forms.Form):
             "ip_address": data["ip_address"] or None,
             "seal_status": data["seal_status"],
         }
+
+
+# --- Lifecycle: ageing devices, spare demand, tools on site --------------------------------
+
+
+class AgeingFilterForm(forms.Form):
+    REASONS = [("", _("Any reason")), ("age", _("Past its age")), ("faults", _("Repeated faults"))]
+    PROPOSED = [("", _("All")), ("yes", _("Replacement proposed")), ("no", _("Not proposed yet"))]
+
+    ci_class = forms.ChoiceField(label=_("Class"), required=False)
+    reason = forms.ChoiceField(label=_("Reason"), choices=REASONS, required=False)
+    proposed = forms.ChoiceField(label=_("Proposal"), choices=PROPOSED, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import AgeingRule
+
+        super().__init__(*args, **kwargs)
+        self.fields["ci_class"].choices = [("", _("All classes"))] + [
+            (rule.ci_class.code, rule.ci_class.name)
+            for rule in AgeingRule.objects.select_related("ci_class").order_by("ci_class__name")
+        ]
+        _style(self)
+
+    def selector_kwargs(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "ci_class": data["ci_class"],
+            "reason": data["reason"],
+            "proposed": {"yes": True, "no": False}.get(data["proposed"]),
+        }
+
+
+class ToolForm(forms.Form):
+    name = forms.CharField(label=_("Tool"), max_length=100)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100, required=False)
+    stores_data = forms.BooleanField(
+        label=_("Can store data"),
+        required=False,
+        help_text=_("USB disks, laptops, cloning tools: checked when brought in and taken out."),
+    )
+    owner = forms.ModelChoiceField(label=_("Owner engineer"), queryset=None, required=False)
+    owner_company = forms.CharField(label=_("Owner company"), max_length=100, required=False)
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=Location.objects.none(), required=False
+    )
+    brought_in_on = forms.DateField(
+        label=_("Brought in on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    check_in = forms.CharField(
+        label=_("Check when brought in"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "For a tool that can store data: what was checked (e.g. empty, no client data)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from servicedesk.choices import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=[Role.ENGINEER, Role.SUPERVISOR])
+            .select_related("person")
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["owner"].label_from_instance = lambda user: (
+            getattr(getattr(user, "person", None), "name", "") or user.get_username()
+        )
+        self.fields["location"].queryset = Location.objects.select_related("building").order_by(
+            "building__name", "floor", "room"
+        )
+        _style(self)
+
+
+class ToolTakeOutForm(forms.Form):
+    taken_out_on = forms.DateField(
+        label=_("Taken out on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    check_out = forms.CharField(label=_("Check when taken out"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -49,6 +49,11 @@ _ENGINEER_WORK = [
     "cmdb.change_softwareinstallation",
     "cmdb.delete_softwareinstallation",
     "cmdb.add_softwareproduct",
+    "cmdb.add_warrantyextension",
+    "cmdb.add_replacementproposal",
+    "cmdb.delete_replacementproposal",
+    "cmdb.add_sitetool",
+    "cmdb.change_sitetool",
 ]
 
 ROLE_PERMISSIONS = {
@@ -381,3 +386,57 @@ def responsible_refusal(user, ci, action: str) -> str:
     if ci is not None and ci.pk is not None and not permits(user, ci, "change"):
         return message
     return ""
+
+
+# --- Lifecycle: warranty extensions, ageing devices, tools on site --------------------------
+
+
+def warranty_extension_refusal(user, ci, action: str = "create") -> str:
+    """ "create": who may record a warranty extended by a repair on `ci` (engineers and
+    supervisors, on an item they see)."""
+    refused = str(_("You may not record warranty extensions."))
+    if not _has(user, "cmdb.add_warrantyextension"):
+        return refused
+    return "" if ci is None or permits(user, ci, "view") else refused
+
+
+class AgeingRuleQuerySet(_ByPermission):
+    """Replacement rules are data an admin edits; staff and readers of reports see them."""
+
+    PERMS = {"view": "cmdb.view_ageingrule"}
+
+
+class ReplacementProposalQuerySet(_ByPermission):
+    PERMS = {
+        "view": "cmdb.view_replacementproposal",
+        "withdraw": "cmdb.delete_replacementproposal",
+    }
+
+
+def replacement_refusal(user, ci, action: str) -> str:
+    """ "view" the replacement candidates, "propose" a device for replacement or
+    "withdraw" the proposal; "" if allowed. Only roles that see every item."""
+    perm = {
+        "view": "cmdb.view_replacementproposal",
+        "propose": "cmdb.add_replacementproposal",
+        "withdraw": "cmdb.delete_replacementproposal",
+    }[action]
+    if not _has(user, perm) or not sees_all_items(user):
+        if action == "view":
+            return str(_("You may not see the replacement candidates."))
+        return str(_("Only an engineer or a supervisor proposes replacements."))
+    return ""
+
+
+class SiteToolQuerySet(_ByPermission):
+    PERMS = {"view": "cmdb.view_sitetool", "change": "cmdb.change_sitetool"}
+
+
+def tool_refusal(user, tool, action: str) -> str:
+    """ "register" (tool None) a tool brought on site, or "take_out" one; "" if allowed."""
+    if action == "register":
+        return "" if _has(user, "cmdb.add_sitetool") else str(_("You may not register tools."))
+    refused = str(_("You may not record tools leaving the site."))
+    if not _has(user, SiteToolQuerySet.PERMS["change"]):
+        return refused
+    return "" if tool is None or permits(user, tool, "change") else refused

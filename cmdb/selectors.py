@@ -34,6 +34,7 @@ DETAIL_RELATED = (
     "parent__ci_class",
     "responsible__person__service_level",
     "responsible__person__department__service_level",
+    "replacement_proposal",
 )
 
 
@@ -194,6 +195,30 @@ def warranty_due_list(*, user, today=None) -> QuerySet[ConfigurationItem]:
         .select_related(*LIST_RELATED, "supplier")
         .order_by("warranty_end", "asset_tag")
     )
+
+
+def ci_warranty_extensions(*, ci: ConfigurationItem) -> list:
+    """The item's warranty extensions, newest first, each with its repair (two queries,
+    plus one per kind of source record)."""
+    from .models import WarrantyExtension
+
+    return list(
+        WarrantyExtension.objects.filter(item=ci)
+        .select_related("recorded_by__person")
+        .prefetch_related("source")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def warranty_extension_of(*, source):
+    """The warranty extension a repair (any record) recorded, or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import WarrantyExtension
+
+    return WarrantyExtension.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).first()
 
 
 # --- Census -------------------------------------------------------------------------------
@@ -357,3 +382,25 @@ def baseline_list(*, user) -> QuerySet:
         .select_related("department", "ci_class", "taken_by__person")
         .defer("snapshot")
     )
+
+
+# --- Lifecycle: ageing rules, tools on site ----------------------------------------------
+
+
+def ageing_rules(*, user) -> list:
+    """The replacement rules (data an admin edits), for the candidates page's legend."""
+    from .models import AgeingRule
+
+    return list(AgeingRule.objects.restrict(user, "view").select_related("ci_class"))
+
+
+def tool_list(*, user, on_site_only: bool = True) -> QuerySet:
+    """Tools brought on site that `user` may see; by default only those still on site."""
+    from .models import SiteTool
+
+    tools = SiteTool.objects.restrict(user, "view").select_related(
+        "owner__person", "location__building", "registered_by__person"
+    )
+    if on_site_only:
+        tools = tools.filter(taken_out_on__isnull=True)
+    return tools.order_by("taken_out_on", "name", "serial_number", "pk")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import census, imports, more, outages, software
+from .views import census, imports, lifecycle, more, outages, software
 
 app_name = "cmdb"
 
@@ -61,6 +61,11 @@ urlpatterns = [
     path("responsible/", software.responsible_breach_list, name="responsible_breaches"),
     path("responsible/apply/", software.responsible_apply, name="responsible_apply"),
     path("responsible/<int:pk>/assign/", software.responsible_assign, name="responsible_assign"),
+    path("ageing/", lifecycle.ageing_list, name="ageing_list"),
+    path("ageing/<int:pk>/<str:action>/", lifecycle.ageing_mark, name="ageing_mark"),
+    path("spares/demand/", lifecycle.spare_demand_view, name="spare_demand"),
+    path("tools/", lifecycle.tool_list, name="tool_list"),
+    path("tools/<int:pk>/take-out/", lifecycle.tool_take_out, name="tool_take_out"),
     path("outages/", outages.outage_list, name="outage_list"),
     path("outages/new/", outages.outage_create, name="outage_create"),
     path("outages/<int:pk>/", outages.outage_detail, name="outage_detail"),

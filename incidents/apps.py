@@ -17,7 +17,14 @@ class IncidentsConfig(AppConfig):
         # A device's CMDB page lists its work orders; its field edits name a work order.
         from cmdb import device_links
 
-        from .device_page import work_order_record, work_order_resolve, work_orders_panel
+        from .device_page import (
+            device_faults,
+            work_order_record,
+            work_order_resolve,
+            work_orders_panel,
+        )
 
         device_links.register_panel("work_orders", work_orders_panel, order=10)
         device_links.register_work_orders(resolve=work_order_resolve, record=work_order_record)
+        # Ageing devices count a device's faults in its work orders.
+        device_links.register_fault_counts(device_faults)

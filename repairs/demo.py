@@ -2,12 +2,20 @@
 a third-party send-out with a spare unit lent, an in-warranty repair with a progress
 report, a returned repair, and one vendor with three failed verifications this month whose
 blacklist application the system drafted and the supervisor submitted (waiting for 运维部
-and 信息中心). Idempotent: skipped once any repair or vendor order exists."""
+and 信息中心). Idempotent: skipped once any repair or vendor order exists.
+
+Then the asset lifecycle's demo, each part once: the returned repair's warranty extended
+on the device, a desktop with repeated faults this year and an old one proposed for
+replacement, and four months of spare consumption (the toner below its minimum)."""
+
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cmdb.choices import CIStatus
-from cmdb.models import ConfigurationItem, Supplier
+from cmdb.models import ConfigurationItem, ReplacementProposal, Requisition, Stock, Supplier
+from cmdb.selectors import warranty_extension_of
 from incidents import services as wo_services
 
 from . import services
@@ -44,6 +52,10 @@ def _work_order(title, device, requester, agent, engineer):
 
 def seed(*, password: str) -> str:
     vendors = _vendors()
+    return f"{_seed_repairs(vendors)}; {_seed_lifecycle()}"
+
+
+def _seed_repairs(vendors) -> str:
     if RepairOrder.objects.exists() or VendorOrder.objects.exists():
         return "repairs exist, skipped"
     users = get_user_model().objects.in_bulk(
@@ -141,3 +153,71 @@ def seed(*, password: str) -> str:
             actor=supervisor, application=application, lock_version=application.lock_version
         )
     return f"{len(vendors)} vendors, 3 send-outs, 1 vendor order with 3 nonconformances, 1 blacklist application"
+
+
+# (part name, months back, day, quantity, used or still issued): four months of requisitions.
+DEMO_CONSUMPTION = [
+    ("硒鼓", 3, 6, 2, "consumed"), ("硒鼓", 2, 12, 3, "consumed"), ("硒鼓", 1, 9, 2, "consumed"),
+    ("硒鼓", 0, 3, 1, "issued"), ("内存条", 3, 15, 1, "consumed"), ("内存条", 1, 20, 2, "consumed"),
+    ("键盘", 2, 5, 1, "consumed"), ("电源适配器", 0, 2, 1, "consumed"),
+]  # fmt: skip
+
+
+def _months_back(today, months: int, day: int):
+    index = today.year * 12 + today.month - 1 - months
+    return datetime(index // 12, index % 12 + 1, 1) + timedelta(days=day - 1)
+
+
+def _seed_lifecycle() -> str:
+    from incidents.models import WorkOrder
+
+    users = get_user_model().objects.in_bulk(
+        ["enduser", "agent", "engineer", "supervisor"], field_name="username"
+    )
+    if len(users) < 4:
+        return "lifecycle demo skipped (demo people missing)"
+    requester, agent, engineer, supervisor = (
+        users["enduser"], users["agent"], users["engineer"], users["supervisor"],
+    )  # fmt: skip
+    today = timezone.localdate()
+    done = []
+    returned = RepairOrder.objects.filter(status="returned").select_related("device").first()
+    if returned is not None and warranty_extension_of(source=returned) is None:
+        start = max(today, returned.device.warranty_end or today)
+        services.repair_extend_warranty(
+            actor=engineer, repair=returned, new_end=start + timedelta(days=90),
+            terms="更换部件（进纸辊）保修 90 天，人为损坏除外",
+        )  # fmt: skip
+        done.append("1 warranty extended")
+    faulty = ConfigurationItem.objects.filter(asset_tag="PC-0008").first()
+    if faulty is not None and WorkOrder.objects.filter(device=faulty).count() < 3:
+        for title in ("电脑频繁死机", "电脑再次死机，风扇异响", "开机黑屏，无法进入系统"):
+            _work_order(title, faulty, requester, agent, engineer)
+        done.append("3 faults on PC-0008")
+    old = ConfigurationItem.objects.filter(asset_tag="PC-0005").first()
+    if old is not None and not ReplacementProposal.objects.filter(item=old).exists():
+        ReplacementProposal.objects.create(
+            item=old, proposed_by=supervisor, note="使用超过 6 年，建议纳入下一批采购"
+        )
+        done.append("1 replacement proposed")
+    numbers = list(WorkOrder.objects.order_by("-created_at").values_list("number", flat=True)[:20])
+    stock = {s.part_type.name: s for s in Stock.objects.select_related("part_type")}
+    if numbers and stock and not Requisition.objects.exists():
+        zone = timezone.get_current_timezone()
+        for n, (part, months, day, quantity, status) in enumerate(DEMO_CONSUMPTION):
+            if part not in stock:
+                continue
+            issued = timezone.make_aware(
+                datetime.combine(_months_back(today, months, day).date(), time(10)), zone
+            )
+            issued = min(issued, timezone.now())
+            requisition = Requisition(
+                stock=stock[part], quantity=quantity, work_order_number=numbers[n % len(numbers)],
+                status=status, requested_by=engineer, approved_by=supervisor,
+                approved_at=issued, issued_at=issued,
+                closed_at=issued if status == "consumed" else None,
+            )  # fmt: skip
+            requisition.save()
+            Requisition.objects.filter(pk=requisition.pk).update(created_at=issued)
+        done.append(f"{len(DEMO_CONSUMPTION)} spare requisitions over four months")
+    return ", ".join(done) or "lifecycle demo already loaded"

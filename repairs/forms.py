@@ -114,6 +114,15 @@ class ReturnForm(LockedForm):
     )
 
 
+class WarrantyForm(forms.Form):
+    """The warranty the vendor gives on the repair (recorded on the device in the CMDB)."""
+
+    new_end = forms.DateField(label=_("New warranty end"), widget=DateInput)
+    terms = forms.CharField(
+        label=_("Warranty terms"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
 

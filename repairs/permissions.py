@@ -141,7 +141,7 @@ def vendor_refusal(user, vendor, action: str = "order") -> str:
 
 
 def repair_refusal(user, repair, action: str) -> str:
-    """Actions: create, send, return, report, cancel, quote."""
+    """Actions: create, send, return, report, cancel, quote, warranty (extended by the repair)."""
     if not user_has_role(user, *WORKERS):
         return _("Only the desk, engineers and supervisors handle repair send-outs.")
     if repair is None:
@@ -154,6 +154,8 @@ def repair_refusal(user, repair, action: str) -> str:
         return _("This device is not out for repair.")
     if action == "report" and (repair.status != RepairStatus.SENT or repair.kind != "in_warranty"):
         return _("Progress reports are for in-warranty repairs that are out.")
+    if action == "warranty" and repair.status != RepairStatus.RETURNED:
+        return _("A warranty extension is recorded when the device is back from repair.")
     return ""
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cmdb.selectors import warranty_extension_of
 from incidents.models import WorkOrder
 from itsm import workflow
 from itsm.audit import audit_timeline
@@ -135,8 +136,10 @@ def repair_detail(request, pk):
     user = request.user
     return render(request, "repairs/repair_detail.html", {
         "repair": repair,
+        "warranty_extension": warranty_extension_of(source=repair),
+        "warranty_form": forms.WarrantyForm(),
         "today": timezone.localdate(),
-        "refusals": {a: repair_refusal(user, repair, a) for a in ("send", "return", "report", "cancel", "quote")},
+        "refusals": {a: repair_refusal(user, repair, a) for a in ("send", "return", "report", "cancel", "quote", "warranty")},
         "send_form": forms.SendForm(initial={"lock_version": repair.lock_version}),
         "return_form": forms.ReturnForm(initial={"lock_version": repair.lock_version}),
         "report_form": forms.ReportForm(),
@@ -163,6 +166,8 @@ def repair_action(request, pk, action):
             actor=request.user, repair=repair, lock_version=d["lock_version"])),
         "part": (forms.PartForm, lambda d: services.part_purchase_create(
             actor=request.user, repair=repair, part=d["part"])),
+        "warranty": (forms.WarrantyForm, lambda d: services.repair_extend_warranty(
+            actor=request.user, repair=repair, new_end=d["new_end"], terms=d["terms"])),
     }.get(action, (None, None))  # fmt: skip
     if form_class is None:
         raise Http404

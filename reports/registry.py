@@ -46,6 +46,8 @@ SECTION_BUILDERS = {
     "antivirus": "reports.sections.antivirus",
     "emergencies": "reports.sections.emergencies",  # D0405 figures
     "cmdb": "reports.sections.cmdb",  # configuration changes and baseline drift
+    "ageing": "reports.sections.ageing",  # devices due for replacement (age, repeated faults)
+    "spares": "reports.sections.spares",  # spare demand per part, suggested orders (§5.1.2.3)
     "costs": "reports.sections.costs",
     "suggestions": "reports.sections.suggestions",  # the supervisor's free text
 }
@@ -59,6 +61,7 @@ OPERATIONS_SECTIONS = (
     "antivirus",
     "emergencies",
     "cmdb",
+    "ageing",
     "costs",
     "suggestions",
 )
@@ -70,7 +73,12 @@ REPORT_TYPES: dict[str, ReportType] = {
             "service_summary", N_("Monthly service summary"), "month", "D0105", ("service",), 5
         ),
         ReportType(
-            "repair_summary", N_("Monthly repair summary"), "month", "D0708", ("repairs",), 10
+            "repair_summary",
+            N_("Monthly repair summary"),
+            "month",
+            "D0708",
+            ("repairs", "spares"),
+            10,
         ),
         ReportType(
             "operations_month",

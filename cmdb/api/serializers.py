@@ -71,6 +71,7 @@ class ConfigurationItemSerializer(serializers.ModelSerializer):
             "contract_number",
             "serial_number",
             "warranty_end",
+            "purchased_on",
             "warranty_status",
             "ip_address",
             "system_serial",

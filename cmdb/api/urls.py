@@ -1,4 +1,4 @@
-from . import outages, software, views
+from . import lifecycle, outages, software, views
 
 
 def register(router):
@@ -29,3 +29,10 @@ def register(router):
     router.register(
         "responsible-breaches", software.ResponsibleBreachViewSet, basename="responsible-breach"
     )
+    router.register(
+        "replacement-candidates",
+        lifecycle.ReplacementCandidateViewSet,
+        basename="replacement-candidate",
+    )
+    router.register("spare-demand", lifecycle.SpareDemandViewSet, basename="spare-demand")
+    router.register("site-tools", lifecycle.SiteToolViewSet, basename="site-tool")

@@ -2,6 +2,7 @@ from .baselines import Baseline
 from .census import CensusCampaign, CensusItem, CMDBReminder
 from .imports import ImportBatch
 from .items import CIClass, CIRelationship, ConfigurationItem, ConfigurationItemUser
+from .lifecycle import AgeingRule, ReplacementProposal, SiteTool, WarrantyExtension
 from .outages import ServiceOutage
 from .software import SoftwareInstallation, SoftwareLicence, SoftwareProduct, title_key
 from .spares import PartType, Requisition, SpareUnitLoan, Stock
@@ -29,4 +30,8 @@ __all__ = [
     "Supplier",
     "WarrantyAlert",
     "title_key",
+    "WarrantyExtension",
+    "AgeingRule",
+    "ReplacementProposal",
+    "SiteTool",
 ]

@@ -95,6 +95,12 @@ class ConfigurationItem(TimeStampedModel):
     contract_number = models.CharField(_("contract purchase number"), max_length=100, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
+    purchased_on = models.DateField(
+        _("purchased on"),
+        null=True,
+        blank=True,
+        help_text=_("The device's age (replacement of ageing devices) counts from this day."),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     system_serial = models.CharField(_("system serial"), max_length=100, blank=True)
     supplier = models.ForeignKey(

@@ -1,8 +1,10 @@
-"""Warranty alerts: once per item and threshold (60 and 30 days before the end, and ended)."""
+"""Warranty alerts: once per item and threshold (60 and 30 days before the end, and ended);
+warranties extended by a repair."""
 
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -14,8 +16,9 @@ from servicedesk.choices import Role
 from servicedesk.notifications import notify
 
 from ..choices import WARRANTY_ALERT_THRESHOLDS, CIStatus
-from ..models import ConfigurationItem, WarrantyAlert
-from ..permissions import scan_refusal
+from ..models import ConfigurationItem, WarrantyAlert, WarrantyExtension
+from ..permissions import scan_refusal, warranty_extension_refusal
+from . import _ci_update
 
 # Items whose warranty still matters: not retired or lost.
 ALERT_STATUSES = (CIStatus.IN_USE, CIStatus.IN_STOCK, CIStatus.IN_REPAIR, CIStatus.SPARE)
@@ -114,3 +117,55 @@ def _notify(fresh, today: date) -> None:
         body="\n".join(lines),
         url=reverse("cmdb:warranty_list"),
     )
+
+
+@transaction.atomic
+def warranty_extend(
+    *, actor, ci, new_end: date | None, terms: str, reference: str, source=None
+) -> WarrantyExtension:
+    """Record that a repair (`reference`, its number; `source`, the repair record) extended
+    `ci`'s warranty to `new_end` on `terms`.
+
+    The item's warranty end moves to `new_end` with the repair's number as the reason, so
+    the item's history shows old → new end and the repair behind it; the extension keeps
+    the terms and the link to the repair. Refused (PermissionDenied) for who may not record
+    it; ValidationError, with nothing saved, when the end is not later than both today and
+    the current end, the terms or reference are missing, or this repair's extension is
+    recorded already. Warranty alerts start again for the new end.
+    """
+    workflow.require(warranty_extension_refusal(actor, ci, "create"))
+    ci = ConfigurationItem.objects.select_for_update().get(pk=ci.pk)
+    terms, reference = (terms or "").strip(), (reference or "").strip()
+    errors = {}
+    today = timezone.localdate()
+    if new_end is None:
+        errors["new_end"] = _("Give the new warranty end.")
+    elif new_end <= today:
+        errors["new_end"] = _("The extended warranty must end after today.")
+    elif ci.warranty_end and new_end <= ci.warranty_end:
+        errors["new_end"] = _(
+            "The new end must be later than the current warranty end (%(date)s)."
+        ) % {"date": ci.warranty_end.isoformat()}
+    if not terms:
+        errors["terms"] = _("Write the warranty terms (what is covered, by whom).")
+    if not reference:
+        errors["reference"] = _("Name the repair that extended the warranty.")
+    extension = WarrantyExtension(
+        item=ci,
+        previous_end=ci.warranty_end,
+        new_end=new_end,
+        terms=terms,
+        reference=reference,
+        source=source,
+        recorded_by=actor,
+    )
+    if not errors and source is not None:
+        try:
+            extension.validate_constraints()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    extension.save()
+    _ci_update(ci=ci, reason=reference, warranty_end=new_end)
+    return extension

@@ -63,6 +63,7 @@ def ci_detail(request, pk):
             "children": selectors.ci_children(ci=ci),
             "relationships": selectors.ci_relationships(user=request.user, ci=ci),
             "timeline": selectors.ci_timeline(ci=ci),
+            "warranty_extensions": selectors.ci_warranty_extensions(ci=ci),
             "service_level": ci.effective_service_level(),
             "sees_all": selectors.sees_all_items(request.user),
             # Work orders, changes, inspections: the later processes' panels.

@@ -89,6 +89,13 @@ class ReportSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class WarrantySerializer(serializers.Serializer):
+    """The warranty the vendor gives on a returned repair (recorded on the device)."""
+
+    new_end = serializers.DateField()
+    terms = serializers.CharField(max_length=2000)
+
+
 class VendorOrderSerializer(serializers.ModelSerializer):
     work_order = serializers.CharField(source="work_order.number", read_only=True)
     vendor = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -101,6 +101,17 @@ class RepairOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Numb
         )
         return self._answer(repair)
 
+    @extend_schema(request=s.WarrantySerializer, responses=s.RepairOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def warranty(self, request, number=None):
+        """Record the warranty the vendor gives on this returned repair: the device's
+        warranty end moves (the CMDB keeps the terms and this repair's number)."""
+        repair = self.get_object()
+        services.repair_extend_warranty(
+            actor=request.user, repair=repair, **self._valid(s.WarrantySerializer)
+        )
+        return self._answer(repair)
+
 
 class VendorOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Numbered):
     """Vendor work orders (维修商服务工作单 D0702). An order to a blacklisted vendor is refused

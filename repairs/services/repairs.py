@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cmdb.services.spares import spare_lend, spare_return
+from cmdb.services.warranty import warranty_extend
 from incidents import permissions as wo_permissions
 from incidents.choices import OPEN_STATUSES, HoldReason, Status
 from itsm import workflow
@@ -235,3 +236,33 @@ def repair_report_progress(*, actor, repair, text: str) -> ProgressReport:
         url=repair.get_absolute_url(),
     )
     return report
+
+
+@transaction.atomic
+def repair_extend_warranty(*, actor, repair, new_end, terms: str):
+    """The repaired device came back with a warranty on the repair: the CMDB records the
+    extension (new end, terms, this repair's number and link) on the device, and this
+    repair's history notes it. Only for a returned repair, once (see
+    cmdb.services.warranty.warranty_extend for what else is refused)."""
+    repair = workflow.lock(repair, expected=None)
+    workflow.require(repair_refusal(actor, repair, "warranty"))
+    extension = warranty_extend(
+        actor=actor,
+        ci=repair.device,
+        new_end=new_end,
+        terms=terms,
+        reference=repair.number,
+        source=repair,
+    )
+    c.log_step(
+        repair,
+        actor,
+        "warranty_extended",
+        note=_("Warranty of %(device)s extended to %(date)s: %(terms)s")
+        % {
+            "device": repair.device.asset_tag,
+            "date": new_end.isoformat(),
+            "terms": extension.terms,
+        },
+    )
+    return extension
