@@ -460,3 +460,40 @@ class ComplaintForm(forms.Form):
 
 class ComplaintHandleForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={**_text, "rows": 2}))
+    cause = forms.ModelChoiceField(
+        label=_("Cause"),
+        queryset=None,
+        required=False,
+        empty_label=_("(not classified)"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, causes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ComplaintCause
+
+        # The page passes the causes once for all its forms (one query, not one per row).
+        self.fields["cause"].queryset = (
+            causes if causes is not None else ComplaintCause.objects.filter(is_active=True)
+        )
+
+
+class PeriodForm(forms.Form):
+    """A period of days for the statistics pages (both days included)."""
+
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366 * 3:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
+        return data

@@ -1,5 +1,10 @@
-from . import views
+from . import complaints, views
 
 
 def register(router):
     router.register("incidents", views.WorkOrderViewSet, basename="incident")
+    router.register(
+        "complaint-statistics",
+        complaints.ComplaintStatisticsViewSet,
+        basename="complaint-statistics",
+    )

@@ -1,7 +1,7 @@
 from .events import Attachment, WorkOrderEvent
 from .filing import FilingKey
 from .mail import InboundMail as InboundMail
-from .quality import Callback, Complaint
+from .quality import Callback, Complaint, ComplaintCause
 from .search import WorkOrderTerm
 from .sla import SlaNotice, SlaPolicy
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
@@ -11,6 +11,7 @@ __all__ = [
     "Attachment",
     "Callback",
     "Complaint",
+    "ComplaintCause",
     "HoldPeriod",
     "SlaNotice",
     "SlaPolicy",
