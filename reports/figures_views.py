@@ -70,3 +70,94 @@ def quarter_targets_view(request):
         "reports/quarter_targets.html",
         {"lines": lines, "year": year, "this_year": today.year},
     )
+
+
+def yuan(amount) -> str:
+    """An amount as "1910.00" (SQLite's sums drop the decimals)."""
+    from decimal import Decimal
+
+    return f"{Decimal(amount or 0):.2f}"
+
+
+def chosen_days(request, *, today):
+    """(first day, last day, message) of the period asked for as ?start=&end= (ISO dates,
+    both included); this month so far by default, or with a message when the input is bad."""
+    from django.utils.dateparse import parse_date
+
+    default = (today.replace(day=1), today, "")
+    start_text, end_text = request.GET.get("start"), request.GET.get("end")
+    if not start_text and not end_text:
+        return default
+    try:
+        first, last = parse_date(start_text or ""), parse_date(end_text or "")
+    except ValueError:
+        first = last = None
+    if first is None or last is None:
+        return (*default[:2], _("Choose the period as two dates, e.g. 2026-11-01 and 2026-11-30."))
+    if last < first:
+        return (*default[:2], _("The end of the period is before its start."))
+    if (last - first).days > 366 * 3:
+        return (*default[:2], _("Choose a period of at most three years."))
+    return first, last, ""
+
+
+@login_required
+def department_costs_view(request):
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from .department_costs import KINDS, NO_DEPARTMENT, department_costs, drill_params
+
+    _require_figures(request)
+    first, last, problem = chosen_days(request, today=timezone.localdate())
+    if problem:
+        messages.warning(request, problem)
+    costs = department_costs(starts_on=first, ends_on=last)
+    if request.GET.get("format") == "csv":
+        headers = [_("Department"), *[_(label) for _k, label, _d in KINDS], _("Total")]
+        rows = [
+            [
+                row.name or _("No department"),
+                *[yuan(row.amount(k)) for k, _l, _d in KINDS],
+                yuan(row.total),
+            ]
+            for row in costs.rows
+        ]
+        rows.append(
+            [
+                _("All departments"),
+                *[yuan(costs.totals[k]) for k, _l, _d in KINDS],
+                yuan(costs.total),
+            ]
+        )
+        return _csv(f"department-costs-{first:%Y%m%d}-{last:%Y%m%d}", headers, rows)
+
+    def link(kind, department=None):
+        path = reverse("reports:drill", args=[f"costs.kind.{kind}"])
+        return f"{path}?{urlencode(drill_params(first, last, department))}"
+
+    table = [
+        (
+            row.name,
+            [
+                (row.amount(kind), link(kind, row.department_id or NO_DEPARTMENT), label)
+                for kind, label, _d in KINDS
+            ],
+            row.total,
+        )
+        for row in costs.rows
+    ]
+    return render(
+        request,
+        "reports/department_costs.html",
+        {
+            "costs": costs,
+            "kinds": KINDS,
+            "table": table,
+            "totals": [(costs.totals[kind], link(kind), label) for kind, label, _d in KINDS],
+            "first": first,
+            "last": last,
+            "today": timezone.localdate(),
+        },
+    )

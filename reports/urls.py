@@ -12,6 +12,7 @@ urlpatterns = [
         r"^dashboard\.(?P<fmt>csv|xlsx)$", dashboard_views.dashboard_export, name="dashboard-export"
     ),
     path("targets/", figures_views.quarter_targets_view, name="quarter-targets"),
+    path("costs/", figures_views.department_costs_view, name="department-costs"),
     path("archive/", views.report_archive, name="archive"),
     path("generate/", views.report_generate, name="generate"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),

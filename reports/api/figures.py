@@ -78,5 +78,50 @@ class QuarterTargetsViewSet(viewsets.ViewSet):
         )
 
 
+class DepartmentCostsViewSet(viewsets.ViewSet):
+    """Costs per department and cost kind for `?start=2026-11-01&end=2026-11-30` (both
+    included; default this month so far), in yuan, with the kinds' totals. `department`
+    null: costs charged to no department."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Costs per department and kind",
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def list(self, request):
+        from ..department_costs import KIND_KEYS, department_costs
+        from ..figures_views import chosen_days, yuan
+
+        _refuse(request)
+        first, last, problem = chosen_days(request._request, today=timezone.localdate())
+        if problem:
+            raise ValidationError({"period": [problem]})
+        costs = department_costs(starts_on=first, ends_on=last)
+        return Response(
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "kinds": list(KIND_KEYS),
+                "departments": [
+                    {
+                        "department": row.department_id or None,
+                        "name": row.name,
+                        "costs": {kind: yuan(row.amount(kind)) for kind in KIND_KEYS},
+                        "total": yuan(row.total),
+                    }
+                    for row in costs.rows
+                ],
+                "totals": {kind: yuan(costs.totals[kind]) for kind in KIND_KEYS},
+                "total": yuan(costs.total),
+            }
+        )
+
+
 def register_figures(router) -> None:
     router.register("quarter-targets", QuarterTargetsViewSet, basename="quarter-targets")
+    router.register("department-costs", DepartmentCostsViewSet, basename="department-costs")
