@@ -460,11 +460,11 @@ class ComplaintForm(forms.Form):
 
 class ComplaintHandleForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={**_text, "rows": 2}))
-    cause = forms.ModelChoiceField(
+    cause = forms.TypedChoiceField(
         label=_("Cause"),
-        queryset=None,
         required=False,
-        empty_label=_("(not classified)"),
+        coerce=int,
+        empty_value=None,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
@@ -473,9 +473,17 @@ class ComplaintHandleForm(forms.Form):
         from .models import ComplaintCause
 
         # The page passes the causes once for all its forms (one query, not one per row).
-        self.fields["cause"].queryset = (
-            causes if causes is not None else ComplaintCause.objects.filter(is_active=True)
-        )
+        if causes is None:
+            causes = ComplaintCause.objects.filter(is_active=True)
+        self.fields["cause"].choices = [("", _("(not classified)"))] + [
+            (cause.pk, cause.name) for cause in causes
+        ]
+
+    def clean_cause(self):
+        from .models import ComplaintCause
+
+        pk = self.cleaned_data["cause"]
+        return ComplaintCause.objects.filter(pk=pk).first() if pk else None
 
 
 class PeriodForm(forms.Form):
