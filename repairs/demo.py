@@ -58,9 +58,10 @@ def _department_costs() -> str:
     returned repair, and toner cartridges with a unit cost consumed for two work orders."""
     from decimal import Decimal
 
-    from cmdb.models import Location, PartType, Requisition, Stock
+    from cmdb.models import PartType, Requisition, Stock
     from cmdb.services import spares
     from incidents.models import WorkOrder
+    from servicedesk.models import Location
 
     RepairOrder.objects.filter(returned_at__isnull=False, repair_cost__isnull=True).filter(
         pk__in=RepairOrder.objects.filter(returned_at__isnull=False).order_by("pk").values("pk")[:1]
