@@ -159,3 +159,31 @@ def test_the_targets_page_query_count_stays_flat_as_orders_grow(client, manager,
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_admin_adds_a_quarter_with_its_targets_in_one_form(admin_client):
+    response = admin_client.post(
+        reverse("admin:servicedesk_quartertargets_add"),
+        {
+            "year": "2027",
+            "quarter": "3",
+            "note": "季度评审",
+            "commitments-TOTAL_FORMS": "2",
+            "commitments-INITIAL_FORMS": "0",
+            "commitments-MIN_NUM_FORMS": "0",
+            "commitments-MAX_NUM_FORMS": "1000",
+            "commitments-0-key": "satisfied_rate",
+            "commitments-0-op": ">",
+            "commitments-0-value": "0.97",
+            "commitments-1-key": "restore_time",
+            "commitments-1-op": "<=",
+            "commitments-1-value": "200",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    targets = QuarterTargets.objects.get(year=2027, quarter=3)
+    assert sorted(targets.commitments.values_list("key", "valid_from")) == [
+        ("restore_time", date(2027, 7, 1)),
+        ("satisfied_rate", date(2027, 7, 1)),
+    ]
+    assert commitments_in_force(date(2027, 9, 30))["satisfied_rate"].value == 0.97
