@@ -143,7 +143,7 @@ def test_the_targets_page_lists_each_quarter_with_target_and_actual(
     assert "2026-Q4" in csv_text and "66.7 %" in csv_text
     assert client.get("/api/quarter-targets/", {"year": "abc"}).status_code == 400
     page = client.get(url, {"year": "abc"}, follow=True).content.decode()
-    assert "is not a year" in page
+    assert "不是年份" in page  # the message, in the user's language
 
 
 def test_the_targets_page_query_count_stays_flat_as_orders_grow(client, manager, make_person, now):
