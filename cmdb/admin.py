@@ -214,7 +214,7 @@ class StockInline(admin.TabularInline):
 
 @admin.register(PartType)
 class PartTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "model", "unit"]
+    list_display = ["name", "model", "unit", "unit_cost"]
     search_fields = ["name", "model"]
     inlines = [StockInline]
 
@@ -229,10 +229,24 @@ class StockAdmin(admin.ModelAdmin):
 
 @admin.register(Requisition)
 class RequisitionAdmin(admin.ModelAdmin):
-    list_display = ["number", "stock", "quantity", "work_order_number", "status", "requested_by"]
-    list_filter = ["status"]
+    list_display = [
+        "number",
+        "stock",
+        "quantity",
+        "work_order_number",
+        "department",
+        "status",
+        "cost",
+        "requested_by",
+    ]
+    list_filter = ["status", "department"]
     search_fields = ["number", "work_order_number"]
-    list_select_related = ["stock__part_type", "stock__location__building", "requested_by"]
+    list_select_related = [
+        "stock__part_type",
+        "stock__location__building",
+        "requested_by",
+        "department",
+    ]
     # Stock moves only through the services (never below zero): no edits here.
     readonly_fields = [f.name for f in Requisition._meta.fields]
 

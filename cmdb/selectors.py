@@ -404,3 +404,48 @@ def tool_list(*, user, on_site_only: bool = True) -> QuerySet:
     if on_site_only:
         tools = tools.filter(taken_out_on__isnull=True)
     return tools.order_by("taken_out_on", "name", "serial_number", "pk")
+
+
+# --- spare parts consumed, per department (plan §2.2.2.2) -------------------------------
+
+NO_DEPARTMENT = 0  # department_id for costs of no department (incidents' value)
+
+
+def spare_cost_records(*, starts_on, ends_on, department_id: int | None = None) -> QuerySet:
+    """Requisitions whose parts were consumed in the days (closed as consumed) and carry
+    a cost (the part type has a unit cost), charged to the requisition's department (the
+    work order's when requested). `department_id` narrows them (NO_DEPARTMENT: none)."""
+    from datetime import datetime, time
+
+    from .choices import RequisitionStatus
+    from .models import Requisition
+
+    start = timezone.make_aware(datetime.combine(starts_on, time.min))
+    end = timezone.make_aware(datetime.combine(ends_on + timedelta(days=1), time.min))
+    qs = Requisition.objects.filter(
+        status=RequisitionStatus.CONSUMED,
+        closed_at__gte=start,
+        closed_at__lt=end,
+        cost__isnull=False,
+    )
+    if department_id == NO_DEPARTMENT:
+        qs = qs.filter(department__isnull=True)
+    elif department_id:
+        qs = qs.filter(department_id=department_id)
+    return qs.select_related("stock__part_type", "department").order_by("closed_at", "pk")
+
+
+def spare_costs_by_department(*, starts_on, ends_on) -> dict:
+    """{department id (None: none) → cost of the spare parts consumed in the days}: one
+    grouped query over exactly the rows `spare_cost_records` lists."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    rows = (
+        spare_cost_records(starts_on=starts_on, ends_on=ends_on)
+        .order_by()
+        .values("department_id")
+        .annotate(total=Sum("cost"))
+    )
+    return {r["department_id"]: r["total"] or Decimal("0") for r in rows}

@@ -309,3 +309,32 @@ def facility_incident_get(*, user, number: str):
         .filter(number=number)
         .first()
     )
+
+
+# --- emergency costs per department (plan §2.2.2.2) -------------------------------------
+
+NO_DEPARTMENT = 0  # department_id for costs of no department (incidents' value)
+
+
+def emergency_cost_records(*, starts_on, ends_on, department_id: int | None = None):
+    """The costed resource requests of the emergencies declared in the days (the costs
+    section's "costed_resources"), charged to the department of the emergency's originating
+    work order. `department_id` narrows them (NO_DEPARTMENT: none)."""
+    qs = emergency_records("costed_resources", starts_on=starts_on, ends_on=ends_on)
+    if department_id == NO_DEPARTMENT:
+        qs = qs.filter(emergency__work_order__department__isnull=True)
+    elif department_id:
+        qs = qs.filter(emergency__work_order__department_id=department_id)
+    return qs.select_related("emergency__work_order__department")
+
+
+def emergency_costs_by_department(*, starts_on, ends_on) -> dict:
+    """{department id (None: none) → cost of the emergencies' resources}: one grouped query
+    over exactly the rows `emergency_cost_records` lists."""
+    rows = (
+        emergency_cost_records(starts_on=starts_on, ends_on=ends_on)
+        .order_by()
+        .values("emergency__work_order__department_id")
+        .annotate(total=Sum("cost"))
+    )
+    return {r["emergency__work_order__department_id"]: r["total"] or Decimal("0") for r in rows}

@@ -15,6 +15,7 @@ from .models import (
     Attachment,
     Callback,
     Complaint,
+    ComplaintCause,
     FaultReport,
     HoldPeriod,
     SlaNotice,
@@ -255,12 +256,34 @@ class CallbackAdmin(admin.ModelAdmin):
 
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ["pk", "work_order", "engineer", "raised_by", "status", "created_at"]
-    list_filter = ["status"]
+    list_display = [
+        "pk",
+        "work_order",
+        "engineer",
+        "raised_by",
+        "department",
+        "cause",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "cause", "department"]
     search_fields = ["work_order__number", "description", "outcome"]
-    list_select_related = ["work_order", "engineer", "raised_by"]
+    list_select_related = ["work_order", "engineer", "raised_by", "department", "cause"]
     raw_id_fields = ["work_order", "engineer", "raised_by", "handled_by"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(ComplaintCause)
+class ComplaintCauseAdmin(admin.ModelAdmin):
+    """The causes the supervisor picks from when handling a complaint; deactivate rather
+    than delete a cause complaints already carry."""
+
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+auditlog.register(ComplaintCause)
 
 
 @admin.register(HoldPeriod)

@@ -87,7 +87,7 @@ def seed(*, password: str) -> str:
 
 def _seed_work_orders() -> str:
     if WorkOrder.objects.exists():
-        return "work orders exist, skipped"
+        return f"work orders exist, skipped; {seed_complaints()}"
     users = {
         u.username: u
         for u in get_user_model().objects.filter(username__in=[*REQUESTERS, *ENGINEERS, DESK])
@@ -104,7 +104,64 @@ def _seed_work_orders() -> str:
     today = timezone.localdate(now)
     start = _months_back(today, HISTORY_MONTHS)
     built = _Builder(requesters, engineers, desk, faults, now=now).build(start, today)
-    return f"{built} work orders created"
+    return f"{built} work orders created; {seed_complaints()}"
+
+
+COMPLAINTS = [
+    ("slow_response", "报修后两个小时没人联系"),
+    ("not_fixed", "打印机修好第二天又卡纸"),
+    ("attitude", "工程师电话里态度不耐烦"),
+    ("not_fixed", "邮箱问题反复出现"),
+    ("skill", "重装系统后数据丢失"),
+    ("process", "不知道工单由谁处理"),
+    ("slow_response", "上门时间比约定晚了一小时"),
+    (None, "对回访方式有意见"),
+]
+
+
+def seed_complaints() -> str:
+    """Complaints of the last three months on demo work orders, most handled with a
+    cause (the complaint statistics and the summary's complaints part). Idempotent."""
+    from django.db.models import Q
+
+    from .models import Complaint, ComplaintCause
+
+    if Complaint.objects.exists():
+        return "complaints exist"
+    rng = random.Random(20261205)  # noqa: S311 (the same demo every time)
+    causes = {c.code: c for c in ComplaintCause.objects.all()}
+    supervisor = get_user_model().objects.filter(username="supervisor").first()
+    now = timezone.now()
+    orders = list(
+        WorkOrder.objects.filter(
+            Q(created_at__gte=now - timedelta(days=90)), resolved_at__isnull=False
+        ).order_by("pk")[:200]
+    )
+    if not orders or supervisor is None:
+        return "no work orders for complaints"
+    made = 0
+    for index, (cause, text) in enumerate(COMPLAINTS * 2):
+        order = rng.choice(orders)
+        raised = min(order.resolved_at + timedelta(hours=rng.randint(1, 30)), now)
+        complaint = Complaint.objects.create(
+            work_order=order,
+            engineer_id=order.assignee_id,
+            raised_by_id=order.requester_id,
+            complainant_id=order.requester_id,
+            description=text,
+            department_id=order.department_id,
+        )
+        handled = index % 5 != 4 and raised + timedelta(hours=6) < now
+        Complaint.objects.filter(pk=complaint.pk).update(
+            created_at=raised,
+            cause=causes.get(cause) if handled else None,
+            status="handled" if handled else "open",
+            outcome="已向用户致歉并复查处理" if handled else "",
+            handled_by=supervisor if handled else None,
+            handled_at=min(raised + timedelta(hours=rng.randint(2, 40)), now) if handled else None,
+        )
+        made += 1
+    return f"{made} complaints created"
 
 
 class _Builder:

@@ -457,3 +457,48 @@ class ComplaintForm(forms.Form):
 
 class ComplaintHandleForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={**_text, "rows": 2}))
+    cause = forms.TypedChoiceField(
+        label=_("Cause"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, causes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ComplaintCause
+
+        # The page passes the causes once for all its forms (one query, not one per row).
+        if causes is None:
+            causes = ComplaintCause.objects.filter(is_active=True)
+        self.fields["cause"].choices = [("", _("(not classified)"))] + [
+            (cause.pk, cause.name) for cause in causes
+        ]
+
+    def clean_cause(self):
+        from .models import ComplaintCause
+
+        pk = self.cleaned_data["cause"]
+        return ComplaintCause.objects.filter(pk=pk).first() if pk else None
+
+
+class PeriodForm(forms.Form):
+    """A period of days for the statistics pages (both days included)."""
+
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366 * 3:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
+        return data

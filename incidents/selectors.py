@@ -335,6 +335,8 @@ def complaint_list():
 
     return Complaint.objects.select_related(
         "work_order",
+        "cause",
+        "department",
         "engineer__person",
         "raised_by__person",
         "complainant__person",
@@ -482,6 +484,13 @@ def business_durations(orders: QuerySet[WorkOrder], *, calendar) -> list[tuple]:
 
         result.append((level, elapsed(responded), elapsed(resolved)))
     return result
+
+
+def complaint_causes():
+    """The active complaint causes, in their order (the handling form's choices)."""
+    from .models import ComplaintCause
+
+    return ComplaintCause.objects.filter(is_active=True).order_by("sort_order", "name")
 
 
 def complaints_in_period(*, start, end):

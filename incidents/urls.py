@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_fault_log
+from . import complaint_views, views, views_fault_log
 
 app_name = "incidents"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("home-panel/", views.home_panel, name="home_panel"),
     path("complaints/", views.complaints, name="complaints"),
+    path(
+        "complaints/statistics/",
+        complaint_views.complaint_statistics,
+        name="complaint_statistics",
+    ),
     path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
     path("fault-log/", views_fault_log.fault_log_page, name="fault_log"),
     path("fault-log/<str:month>.csv", views_fault_log.fault_log_csv, name="fault_log_csv"),

@@ -535,7 +535,10 @@ def complaints(request):
         if form.is_valid():
             try:
                 services.complaint_handle(
-                    complaint=complaint, actor=request.user, outcome=form.cleaned_data["outcome"]
+                    complaint=complaint,
+                    actor=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    cause=form.cleaned_data["cause"],
                 )
             except (PermissionDenied, ValidationError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -545,6 +548,7 @@ def complaints(request):
         else:
             messages.error(request, _("Record the outcome."))
     rows = list(selectors.complaint_list()[:200])
+    causes = list(selectors.complaint_causes())
     for row in rows:
-        row.form = forms.ComplaintHandleForm(prefix=f"c{row.pk}")
+        row.form = forms.ComplaintHandleForm(prefix=f"c{row.pk}", causes=causes)
     return render(request, "incidents/complaint_list.html", {"complaints": rows})

@@ -72,6 +72,7 @@ class RepairOrderAdmin(admin.ModelAdmin):
         "sent_at",
         "due_back_on",
         "desk_due_on",
+        "repair_cost",
     ]
     list_filter = ["status", "kind", "data_handling"]
     search_fields = ["number", "work_order__number", "device__asset_tag"]

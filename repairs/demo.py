@@ -57,7 +57,55 @@ def seed(*, password: str) -> str:
 
 def _seed_repairs(vendors) -> str:
     if RepairOrder.objects.exists() or VendorOrder.objects.exists():
-        return "repairs exist, skipped"
+        return f"repairs exist, skipped; {_department_costs()}"
+    result = _seed(vendors)
+    return f"{result}; {_department_costs()}"
+
+
+SPARE_NOTE = "演示：更换硒鼓"
+
+
+def _department_costs() -> str:
+    """Costs the department costs page attributes (idempotent): a vendor's charge on the
+    returned repair, and toner cartridges with a unit cost consumed for two work orders."""
+    from decimal import Decimal
+
+    from cmdb.models import PartType, Requisition, Stock
+    from cmdb.services import spares
+    from incidents.models import WorkOrder
+    from servicedesk.models import Location
+
+    RepairOrder.objects.filter(returned_at__isnull=False, repair_cost__isnull=True).filter(
+        pk__in=RepairOrder.objects.filter(returned_at__isnull=False).order_by("pk").values("pk")[:1]
+    ).update(repair_cost=Decimal("350.00"))
+    if Requisition.objects.filter(note=SPARE_NOTE).exists():
+        return "spare costs exist"
+    users = get_user_model().objects.in_bulk(["engineer", "supervisor"], field_name="username")
+    location = Location.objects.filter(room="机房").first() or Location.objects.first()
+    orders = list(
+        WorkOrder.objects.filter(department__isnull=False, resolved_at__isnull=False).order_by(
+            "-created_at"
+        )[:2]
+    )
+    if len(users) < 2 or location is None or len(orders) < 2:
+        return "no demo people, location or work orders: no spare costs"
+    part, _ = PartType.objects.get_or_create(
+        name="硒鼓", model="CF226A", defaults={"unit": "个", "unit_cost": Decimal("480.00")}
+    )
+    stock, _ = Stock.objects.get_or_create(part_type=part, location=location)
+    spares.stock_add(actor=users["supervisor"], stock=stock, quantity=6)
+    for order, quantity in zip(orders, (1, 2), strict=True):
+        requisition = spares.requisition_create(
+            actor=users["engineer"], stock=stock, quantity=quantity,
+            work_order_number=order.number, note=SPARE_NOTE,
+        )  # fmt: skip
+        requisition = spares.requisition_approve(requisition=requisition, actor=users["supervisor"])
+        requisition = spares.requisition_issue(requisition=requisition, actor=users["supervisor"])
+        spares.requisition_consume(requisition=requisition, actor=users["engineer"])
+    return "spare parts consumed for 2 work orders"
+
+
+def _seed(vendors) -> str:
     users = get_user_model().objects.in_bulk(
         ["enduser", "agent", "engineer", "supervisor"], field_name="username"
     )

@@ -156,7 +156,6 @@ class RepairFigures:
     spare_units_lent: int = 0
     parts_replaced: int = 0
     parts_cost: Decimal = Decimal("0")
-    parts_cost_by_department: dict = field(default_factory=dict)  # name ("" unknown) → cost
 
 
 def repair_figures(*, starts_on: date, ends_on: date) -> RepairFigures:
@@ -184,12 +183,6 @@ def repair_figures(*, starts_on: date, ends_on: date) -> RepairFigures:
     )
     parts = repair_records("parts_replaced", starts_on=starts_on, ends_on=ends_on).order_by()
     totals = parts.aggregate(n=Count("pk"), cost=Sum("cost"))
-    by_department = {
-        (name or ""): cost or Decimal("0")
-        for name, cost in parts.values_list("repair__device__department__name")
-        .annotate(cost=Sum("cost"))
-        .values_list("repair__device__department__name", "cost")
-    }
     return RepairFigures(
         starts_on=starts_on,
         ends_on=ends_on,
@@ -211,5 +204,60 @@ def repair_figures(*, starts_on: date, ends_on: date) -> RepairFigures:
         spare_units_lent=count("spare_units_lent"),
         parts_replaced=totals["n"],
         parts_cost=totals["cost"] or Decimal("0"),
-        parts_cost_by_department=by_department,
     )
+
+
+# --- costs per department (plan §2.2.2.2; the reports' costs section and its page) -------
+
+NO_DEPARTMENT = 0  # department_id for costs of no department (incidents.metrics' value)
+# kind → the amount field of the records `repair_cost_records(kind)` returns.
+COST_FIELDS = {"repair_charges": "repair_cost", "repair_parts": "cost"}
+
+
+def repair_cost_records(
+    kind: str, *, starts_on: date, ends_on: date, department_id: int | None = None
+) -> QuerySet:
+    """The records behind a repair cost kind in the days, each annotated with the
+    department it is charged to (`cost_department_id`: the device's department in the CMDB,
+    else the work order's):
+    - "repair_charges": repair send-outs back in the days with a vendor charge;
+    - "repair_parts": out-of-warranty parts fitted in the days (`parts_replaced`).
+    `department_id` narrows them (NO_DEPARTMENT: those charged to none)."""
+    from django.db.models.functions import Coalesce
+
+    start, end = _bounds(starts_on, ends_on)
+    if kind == "repair_charges":
+        qs = RepairOrder.objects.filter(
+            returned_at__gte=start, returned_at__lt=end, repair_cost__isnull=False
+        ).annotate(cost_department_id=Coalesce("device__department", "work_order__department"))
+        qs = qs.select_related("device__department", "vendor__supplier").order_by(
+            "returned_at", "pk"
+        )
+    elif kind == "repair_parts":
+        qs = repair_records("parts_replaced", starts_on=starts_on, ends_on=ends_on).annotate(
+            cost_department_id=Coalesce(
+                "repair__device__department", "repair__work_order__department"
+            )
+        )
+    else:
+        raise KeyError(kind)
+    if department_id == NO_DEPARTMENT:
+        qs = qs.filter(cost_department_id__isnull=True)
+    elif department_id:
+        qs = qs.filter(cost_department_id=department_id)
+    return qs
+
+
+def repair_costs_by_department(*, starts_on: date, ends_on: date) -> dict[str, dict]:
+    """Cost kind → {department id (None: none) → amount} for the days; one grouped query
+    per kind, summing exactly the rows `repair_cost_records` lists."""
+    result = {}
+    for kind, amount in COST_FIELDS.items():
+        rows = (
+            repair_cost_records(kind, starts_on=starts_on, ends_on=ends_on)
+            .order_by()
+            .values("cost_department_id")
+            .annotate(total=Sum(amount))
+        )
+        result[kind] = {r["cost_department_id"]: r["total"] or Decimal("0") for r in rows}
+    return result

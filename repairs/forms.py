@@ -112,6 +112,10 @@ class ReturnForm(LockedForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    cost = forms.DecimalField(
+        label=_("Repair charge (yuan)"), required=False, min_value=0, max_digits=10,
+        decimal_places=2, help_text=_("Empty: nothing charged (in warranty or within the contract)."),
+    )  # fmt: skip
 
 
 class WarrantyForm(forms.Form):

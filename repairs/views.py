@@ -159,7 +159,7 @@ def repair_action(request, pk, action):
             actor=request.user, repair=repair, lock_version=d["lock_version"], sent_at=d["sent_at"])),
         "return": (forms.ReturnForm, lambda d: services.repair_return(
             actor=request.user, repair=repair, lock_version=d["lock_version"],
-            returned_at=d["returned_at"], note=d["note"])),
+            returned_at=d["returned_at"], note=d["note"], cost=d.get("cost"))),
         "report": (forms.ReportForm, lambda d: services.repair_report_progress(
             actor=request.user, repair=repair, text=d["text"])),
         "cancel": (forms.LockedForm, lambda d: services.repair_cancel(

@@ -24,7 +24,7 @@ from incidents import metrics
 from incidents.metrics import QualityFigures
 from incidents.services import work_order_url
 from servicedesk.models import Department, ServiceLevel
-from servicedesk.selectors import Commitment, commitments_by_level
+from servicedesk.selectors import Commitment, commitments_by_level, commitments_on_days
 
 from . import drill
 from .definitions import Target
@@ -373,7 +373,12 @@ def dashboard(*, month: Period, now: datetime | None = None) -> Dashboard:
             by_level[level_id] = by_level.get(level_id, empty) + figures
             by_department[department_id] = by_department.get(department_id, empty) + figures
 
-    commitments = commitments_by_level(min(month.end, timezone.localdate(now)))
+    # Each month is judged by the targets in force in it (a quarter's target set from the
+    # quarter's first day): the last day of a past month, today for the running one.
+    today = timezone.localdate(now)
+    trailing = month.trailing(TREND_MONTHS + 1)
+    in_force = commitments_on_days([min(period.end, today) for period in trailing])
+    commitments = in_force[min(month.end, today)]
     general = commitments.get(None, {})
     this_month = by_month.get(month.start, empty)
     scope = {"start": month.start_at, "end": month.end_at}
@@ -384,10 +389,10 @@ def dashboard(*, month: Period, now: datetime | None = None) -> Dashboard:
                 by_month.get(period.start, empty),
                 start=period.start_at,
                 end=period.end_at,
-                targets=commitments_by_level_for(commitments, None),
+                targets=commitments_by_level_for(in_force[min(period.end, today)], None),
             ),
         )
-        for period in month.trailing(TREND_MONTHS + 1)
+        for period in trailing
     ]
     levels = [
         Line(

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from . import dashboard_views, views
+from . import dashboard_views, figures_views, views
 
 app_name = "reports"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     re_path(
         r"^dashboard\.(?P<fmt>csv|xlsx)$", dashboard_views.dashboard_export, name="dashboard-export"
     ),
+    path("targets/", figures_views.quarter_targets_view, name="quarter-targets"),
+    path("costs/", figures_views.department_costs_view, name="department-costs"),
     path("archive/", views.report_archive, name="archive"),
     path("generate/", views.report_generate, name="generate"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),

@@ -13,6 +13,7 @@ from .models import (
     Location,
     Notification,
     Person,
+    QuarterTargets,
     ServiceCommitment,
     ServiceLevel,
     Team,
@@ -215,13 +216,43 @@ class ServiceCommitmentAdmin(admin.ModelAdmin):
     """The contract's commitments as data: a new row from a day on replaces the old one
     for later periods; reports already made keep what they were measured against."""
 
-    list_display = ["key", "service_level", "op", "value", "upper", "valid_from", "source"]
-    list_filter = ["key", "service_level"]
-    list_select_related = ["service_level"]
+    list_display = [
+        "key",
+        "service_level",
+        "op",
+        "value",
+        "upper",
+        "valid_from",
+        "quarter",
+        "source",
+    ]
+    list_filter = ["key", "service_level", "quarter"]
+    list_select_related = ["service_level", "quarter"]
     date_hierarchy = "valid_from"
 
 
 auditlog.register(ServiceCommitment)
+
+
+class QuarterCommitmentInline(admin.TabularInline):
+    """A quarter's targets; each row is valid from the quarter's first day (set on save)."""
+
+    model = ServiceCommitment
+    fields = ["key", "service_level", "op", "value", "upper", "source"]
+    extra = 0
+
+
+@admin.register(QuarterTargets)
+class QuarterTargetsAdmin(admin.ModelAdmin):
+    """Quarterly service targets: the dashboard and the reports judge a period by the
+    quarter's rows, a figure the quarter leaves out by the latest earlier row."""
+
+    list_display = ["__str__", "year", "quarter", "note"]
+    list_filter = ["year"]
+    inlines = [QuarterCommitmentInline]
+
+
+auditlog.register(QuarterTargets)
 
 
 class CategoryChildInline(admin.TabularInline):

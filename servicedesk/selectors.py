@@ -126,15 +126,29 @@ def commitment_met(op: str, target: float, upper: float | None, value) -> bool |
 
 def commitments_by_level(day: date) -> dict[int | None, dict[str, Commitment]]:
     """Every commitment in force on `day`, keyed by service level id (None: the general
-    rows), then by figure key. The newest row valid on `day` wins. One query."""
-    rows = ServiceCommitment.objects.filter(valid_from__lte=day).order_by(
+    rows), then by figure key. The newest row valid on `day` wins (a quarter's target
+    set starts on the quarter's first day, so it wins inside its quarter and later ones
+    fall back to it). One query."""
+    return commitments_on_days([day])[day]
+
+
+def commitments_on_days(days) -> dict[date, dict[int | None, dict[str, Commitment]]]:
+    """`commitments_by_level` for each of `days` (the dashboard's months each judged by
+    the targets in force in them), from one query."""
+    days = sorted(set(days))
+    result: dict[date, dict[int | None, dict[str, Commitment]]] = {day: {} for day in days}
+    if not days:
+        return result
+    rows = ServiceCommitment.objects.filter(valid_from__lte=days[-1]).order_by(
         "key", "service_level_id", "-valid_from"
     )
-    result: dict[int | None, dict[str, Commitment]] = {}
     for row in rows:
-        per_level = result.setdefault(row.service_level_id, {})
-        if row.key not in per_level:  # the newest valid row comes first
-            per_level[row.key] = Commitment(row.op, row.value, row.upper, row.source)
+        for day in days:
+            if row.valid_from > day:
+                continue
+            per_level = result[day].setdefault(row.service_level_id, {})
+            if row.key not in per_level:  # the newest valid row comes first
+                per_level[row.key] = Commitment(row.op, row.value, row.upper, row.source)
     return result
 
 
@@ -146,3 +160,22 @@ def commitments_in_force(day: date, *, level_id: int | None = None) -> dict[str,
     if level_id is not None:
         merged.update(every.get(level_id, {}))
     return merged
+
+
+def quarter_target_sets(*, year: int | None = None):
+    """The quarterly target sets, newest first, each with its rows (two queries)."""
+    from django.db.models import Prefetch
+
+    from .models import QuarterTargets
+
+    sets = QuarterTargets.objects.prefetch_related(
+        Prefetch(
+            "commitments",
+            queryset=ServiceCommitment.objects.select_related("service_level").order_by(
+                "key", "service_level__rank"
+            ),
+        )
+    )
+    if year is not None:
+        sets = sets.filter(year=year)
+    return sets.order_by("-year", "-quarter")

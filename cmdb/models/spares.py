@@ -19,6 +19,17 @@ class PartType(models.Model):
     name = models.CharField(_("name"), max_length=100)
     model = models.CharField(_("model"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=10, default="个")
+    unit_cost = models.DecimalField(
+        _("unit cost (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Charged to the department that consumes a unit; empty: the part is within the "
+            "contract's stock and not costed."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -107,6 +118,19 @@ class Requisition(NumberedModel, LockVersioned, TimeStampedModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Stamped by the services: the work order's department when requested, and the
+    # quantity times the part type's unit cost when the parts are consumed.
+    department = models.ForeignKey(
+        "servicedesk.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cost = models.DecimalField(
+        _("cost (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     objects = RequisitionQuerySet.as_manager()
 
@@ -148,8 +172,8 @@ class Requisition(NumberedModel, LockVersioned, TimeStampedModel):
         self.closed_at = at
 
     @transition(field=status, source=RequisitionStatus.ISSUED, target=RequisitionStatus.CONSUMED)
-    def consume(self, *, at):
-        self.closed_at = at
+    def consume(self, *, at, cost=None):
+        self.closed_at, self.cost = at, cost
 
 
 class SpareUnitLoan(TimeStampedModel):

@@ -42,6 +42,14 @@ def work_order_exists(number: str) -> bool:
     return model.objects.filter(number=number.strip()).exists()
 
 
+def work_order_department_id(number: str) -> int | None:
+    """The department of the work order with this number (looked up by name, as above)."""
+    model = apps.get_model("incidents", "WorkOrder")
+    return (
+        model.objects.filter(number=number.strip()).values_list("department_id", flat=True).first()
+    )
+
+
 # --- Stock -----------------------------------------------------------------------------
 
 
@@ -154,6 +162,7 @@ def requisition_create(
         work_order_number=number,
         note=note,
         requested_by=actor,
+        department_id=work_order_department_id(number),
     )
     requisition.full_clean(exclude=["number"])
     requisition.save()
@@ -239,7 +248,9 @@ def requisition_return(
 def requisition_consume(
     *, requisition: Requisition, actor, note: str = "", lock_version: int | None = None
 ) -> Requisition:
-    """The parts went into the repair."""
+    """The parts went into the repair; their cost (quantity × the part type's unit cost,
+    when it has one) is charged to the requisition's department."""
+    unit_cost = requisition.stock.part_type.unit_cost
     return _step(
         requisition,
         actor=actor,
@@ -248,6 +259,7 @@ def requisition_consume(
         lock_version=lock_version,
         note=note,
         at=timezone.now(),
+        cost=unit_cost * requisition.quantity if unit_cost is not None else None,
     )
 
 

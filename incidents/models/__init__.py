@@ -2,7 +2,7 @@ from .events import Attachment, WorkOrderEvent
 from .fault_report import FaultReport
 from .filing import FilingKey
 from .mail import InboundMail as InboundMail
-from .quality import Callback, Complaint
+from .quality import Callback, Complaint, ComplaintCause
 from .search import WorkOrderTerm
 from .sla import SlaNotice, SlaPolicy
 from .volumes import DailyVolume, RollupState
@@ -15,6 +15,7 @@ __all__ = [
     "Complaint",
     "DailyVolume",
     "FaultReport",
+    "ComplaintCause",
     "HoldPeriod",
     "RollupState",
     "SlaNotice",

@@ -45,6 +45,24 @@ class ComplaintStatus(models.TextChoices):
     HANDLED = "handled", _("Handled")
 
 
+class ComplaintCause(models.Model):
+    """Why users complain (投诉原因), as data the quality manager keeps in admin: the
+    supervisor classifies each complaint when handling it, and the statistics count by it."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("complaint cause")
+        verbose_name_plural = _("complaint causes")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Complaint(models.Model):
     """A complaint (投诉) about a work order or an engineer, handled by the supervisor."""
 
@@ -92,7 +110,25 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    cause = models.ForeignKey(
+        ComplaintCause,
+        verbose_name=_("cause"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    # Stamped when raised (the work order's department, else the complainant's), so a
+    # later move of the person does not move last month's statistics.
+    department = models.ForeignKey(
+        "servicedesk.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True, db_index=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:

@@ -269,6 +269,7 @@ def complaint_raise(
         description=description,
         work_order=work_order,
         engineer=engineer,
+        department_id=_complaint_department(work_order, complainant),
     )
     complaint.full_clean()
     complaint.save()
@@ -290,11 +291,23 @@ def complaint_raise(
     return complaint
 
 
+def _complaint_department(work_order, complainant) -> int | None:
+    """The department a complaint counts for: the work order's, else the complainant's."""
+    if work_order is not None and work_order.department_id:
+        return work_order.department_id
+    person = getattr(complainant, "person", None) if complainant is not None else None
+    return person.department_id if person is not None else None
+
+
 @transaction.atomic
-def complaint_handle(*, complaint: Complaint, actor, outcome: str) -> Complaint:
+def complaint_handle(*, complaint: Complaint, actor, outcome: str, cause=None) -> Complaint:
+    """Closes the complaint with its outcome and, when given, its cause (the statistics
+    count complaints by cause)."""
     workflow.require(permissions.complaint_handle_refusal(actor))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Record the outcome.")})
+    if cause is not None:
+        complaint.cause = cause
     complaint.status, complaint.outcome = "handled", outcome
     complaint.handled_by, complaint.handled_at = actor, timezone.now()
     complaint.save()

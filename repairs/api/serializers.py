@@ -83,6 +83,9 @@ class SendSerializer(LockSerializer):
 class ReturnSerializer(LockSerializer):
     returned_at = serializers.DateTimeField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
+    cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
 
 
 class ReportSerializer(serializers.Serializer):

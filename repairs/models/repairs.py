@@ -90,6 +90,17 @@ class RepairOrder(LockVersioned, NumberedModel, TimeStampedModel):
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
     return_note = models.TextField(_("return note"), blank=True)
+    repair_cost = models.DecimalField(
+        _("repair charge (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "What the vendor charged for the repair (parts bought separately not included); "
+            "empty: nothing charged."
+        ),
+    )
 
     objects = RepairOrderQuerySet.as_manager()
 

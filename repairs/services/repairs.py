@@ -174,9 +174,10 @@ def repair_send(*, actor, repair, lock_version=None, sent_at=None) -> RepairOrde
 
 @transaction.atomic
 def repair_return(
-    *, actor, repair, lock_version=None, returned_at=None, note: str = ""
+    *, actor, repair, lock_version=None, returned_at=None, note: str = "", cost=None
 ) -> RepairOrder:
-    """The device is back: the spare unit goes back to stock and the work order resumes."""
+    """The device is back: the spare unit goes back to stock and the work order resumes.
+    `cost`: what the vendor charged (the department costs count it when it came back)."""
     from incidents.services import work_order_resume
 
     repair = workflow.lock(repair, expected=lock_version, conflict=CONFLICT)
@@ -187,6 +188,9 @@ def repair_return(
             {"returned_at": _("The device cannot come back before it was sent (%(sent)s).")
              % {"sent": timezone.localtime(repair.sent_at).strftime("%Y-%m-%d %H:%M")}}
         )  # fmt: skip
+    if cost is not None and cost < 0:
+        raise ValidationError({"cost": _("A charge cannot be negative.")})
+    repair.repair_cost = cost
     workflow.transition(repair, actor=actor, name="return", method=repair.return_device,
                         refused=REFUSED, note=(note or "").strip(), at=returned_at, by=actor, remark=(note or "").strip())  # fmt: skip
     if repair.spare_loan_id and repair.spare_loan.returned_at is None:

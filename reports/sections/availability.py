@@ -24,6 +24,7 @@ from cmdb.availability import (
 from cmdb.choices import ServiceWindow
 
 from .. import drill
+from ..dashboard import targets_in_force
 from ..definitions import Chart, Column, Drill, Figure, Section, Series, Table, Target
 from ..periods import Period
 from ._process import days, msgid, parse_days
@@ -70,17 +71,26 @@ def _hours(delta) -> float:
     return round(delta.total_seconds() / 3600, 2)
 
 
+def availability_target(period: Period) -> Target:
+    """The availability commitment in force on the period's last day (a quarter's target
+    set when one is configured, servicedesk.ServiceCommitment); the plan's 98 % when no
+    row exists at all."""
+    return targets_in_force(period.end).get("availability") or Target(
+        ">=", COMMITTED_AVAILABILITY, source=TARGET_SOURCE
+    )
+
+
 def build(period: Period, *, options: dict) -> Section:
     now = options.get("now") or timezone.now()
     rows = service_availability(start_at=period.start_at, end_at=period.end_at, now=now)
     params = days(period)
-    target = Target(">=", COMMITTED_AVAILABILITY, source=TARGET_SOURCE)
+    target = availability_target(period)
     window_labels = dict(ServiceWindow.choices)
     measured = [r for r in rows if r.availability is not None]
     scheduled = sum((r.scheduled for r in measured), timedelta(0))
     down = sum((r.down for r in measured), timedelta(0))
     overall = (1 - down / scheduled) if scheduled else None
-    met = sum(1 for r in measured if r.met)
+    met = sum(1 for r in measured if target.met(r.availability))
     figures = [
         Figure(
             "availability.overall",
@@ -192,7 +202,7 @@ def build(period: Period, *, options: dict) -> Section:
                 [r.service.name for r in measured],
                 [
                     Series(N_("Availability"), [round(r.availability, 4) for r in measured]),
-                    Series(N_("Commitment"), [COMMITTED_AVAILABILITY for _r in measured]),
+                    Series(N_("Commitment"), [target.value for _r in measured]),
                 ],
                 unit="percent",
                 table="availability.services",

@@ -1,8 +1,10 @@
-"""Costs of the period: replacement parts of out-of-warranty repairs (per department of
-the repaired device) and the resources emergencies paid for (per emergency type).
+"""Costs of the period: vendors' repair charges, replacement parts of out-of-warranty
+repairs, spare parts consumed and the resources emergencies paid for; per department and
+cost kind (plan §2.2.2.2, reports.department_costs) and per emergency type.
 
 The amounts are the ones the repairs and emergencies sections show (same selectors); the
-drill-downs list the parts and the resource requests behind them.
+drill-downs list the records behind them, and each department's row of a kind drills to
+exactly the records its amount sums.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from repairs.figures import repair_figures, repair_records
 
 from .. import drill
 from ..definitions import Chart, Column, Drill, Figure, Section, Series, Table
+from ..department_costs import ATTRIBUTION, KINDS, NO_DEPARTMENT, department_costs, drill_params
 from ..periods import Period
 from ._process import days, money, msgid, parse_days
 
@@ -59,13 +62,27 @@ def build(period: Period, *, options: dict) -> Section:
         by_type[r.emergency.type] += r.cost or Decimal("0")
     emergency_total = sum((r.cost or Decimal("0") for r in resources), Decimal("0"))
     parts_total = repairs.parts_cost
+    per_department = department_costs(starts_on=period.start, ends_on=period.end)
+    charges_total = per_department.totals["repair_charges"]
+    spares_total = per_department.totals["spare_parts"]
     figures = [
         Figure(
             "costs.total",
             N_("Total costs"),
-            money(parts_total + emergency_total),
+            money(charges_total + parts_total + spares_total + emergency_total),
             unit="money",
-            definition=N_("Repair parts and emergency resources of the period (yuan)."),
+            definition=N_(
+                "Repair charges, repair parts, spare parts consumed and emergency resources "
+                "of the period (yuan)."
+            ),
+        ),
+        Figure(
+            "costs.repair_charges",
+            N_("Repair charges"),
+            money(charges_total),
+            unit="money",
+            definition=KINDS[0][2],
+            drill=Drill("costs.kind.repair_charges", params),
         ),
         Figure(
             "costs.repair_parts",
@@ -79,6 +96,14 @@ def build(period: Period, *, options: dict) -> Section:
             drill=Drill("costs.repair_parts", params),
         ),
         Figure(
+            "costs.spare_parts",
+            N_("Spare parts consumed"),
+            money(spares_total),
+            unit="money",
+            definition=KINDS[2][2],
+            drill=Drill("costs.kind.spare_parts", params),
+        ),
+        Figure(
             "costs.emergencies",
             N_("Emergency resources"),
             money(emergency_total),
@@ -90,17 +115,8 @@ def build(period: Period, *, options: dict) -> Section:
             drill=Drill("costs.emergencies", params),
         ),
     ]
-    departments = sorted(
-        repairs.parts_cost_by_department.items(), key=lambda item: (-item[1], item[0])
-    )
     tables = [
-        Table(
-            "costs.by_department",
-            N_("Repair parts by department"),
-            [Column("department", N_("Department")), Column("cost", N_("Cost"), "money")],
-            [[name or "—", money(cost)] for name, cost in departments],
-            definition=N_("The department the repaired device belongs to in the CMDB."),
-        ),
+        *_per_department_tables(per_department, period),
         Table(
             "costs.by_emergency_type",
             N_("Emergency resources by emergency type"),
@@ -109,14 +125,15 @@ def build(period: Period, *, options: dict) -> Section:
         ),
     ]
     charts = []
-    if parts_total or emergency_total:
+    split = [charges_total, parts_total, spares_total, emergency_total]
+    if any(split):
         charts.append(
             Chart(
                 "costs.split",
                 N_("Costs by kind"),
                 "pie",
-                [N_("Repair parts"), N_("Emergency resources")],
-                [Series(N_("Cost"), [money(parts_total), money(emergency_total)])],
+                [label for _kind, label, _definition in KINDS],
+                [Series(N_("Cost"), [money(amount) for amount in split])],
                 unit="money",
             )
         )
@@ -128,8 +145,65 @@ def build(period: Period, *, options: dict) -> Section:
         charts=charts,
         notes=[
             N_(
-                "Spare parts issued from the agreed stock are not costed here: the stock "
-                "is part of the contract."
-            )
+                "Spare parts of a part type without a unit cost are not costed here: that "
+                "stock is part of the contract."
+            ),
+            ATTRIBUTION,
         ],  # fmt: skip
     )
+
+
+def _per_department_tables(costs, period: Period) -> list[Table]:
+    """The departments × cost kinds (one row per department, the kinds' totals last), and
+    the same amounts one row per department and kind, each drilling to its records."""
+    empty = N_("No department")
+    wide = Table(
+        "costs.per_department",
+        N_("Costs per department"),
+        [
+            Column("department", N_("Department")),
+            *[Column(kind, label, "money") for kind, label, _definition in KINDS],
+            Column("total", N_("Total"), "money"),
+        ],
+        [
+            [
+                row.name or empty,
+                *[money(row.amount(kind)) for kind, _label, _definition in KINDS],
+                money(row.total),
+            ]
+            for row in costs.rows
+        ]
+        + [
+            [
+                N_("All departments"),
+                *[money(costs.totals[kind]) for kind, _label, _definition in KINDS],
+                money(costs.total),
+            ]
+        ],
+        definition=ATTRIBUTION,
+    )
+    lines = [
+        (row, kind, label)
+        for row in costs.rows
+        for kind, label, _definition in KINDS
+        if row.amount(kind)
+    ]
+    long = Table(
+        "costs.per_department_kind",
+        N_("Costs per department and kind"),
+        [
+            Column("department", N_("Department")),
+            Column("kind", N_("Cost kind")),
+            Column("cost", N_("Cost"), "money"),
+        ],
+        [[row.name or empty, label, money(row.amount(kind))] for row, kind, label in lines],
+        definition=ATTRIBUTION,
+        row_drills=[
+            Drill(
+                f"costs.kind.{kind}",
+                drill_params(period.start, period.end, row.department_id or NO_DEPARTMENT),
+            )
+            for row, kind, _label in lines
+        ],
+    )
+    return [wide, long]

@@ -32,6 +32,7 @@ from ..definitions import Column, Drill, Figure, Section, Table
 from ..periods import Period
 from . import service_drills  # noqa: F401  (registers the summary.* drill keys)
 from . import service_parts as parts
+from .service_complaints import complaint_part
 from .service_figures import level_figures, quality_section_figures
 from .service_targets import NOTES as TARGET_NOTES
 from .service_targets import contract_targets, level_targets, targets_table
@@ -97,6 +98,9 @@ def build(period: Period, *, options: dict) -> Section:
     tables += [level_table, parts.breaches_table(breaches, level_names, params)]
     tables += [pareto_table, _complaints_table(complaints)]
     charts.append(pareto_chart)
+    complaint_figures, complaint_tables = complaint_part(start, end, params)
+    figures += complaint_figures
+    tables += complaint_tables
 
     backlog_params = {"end": end.isoformat()}
     backlog = list(incident_selectors.work_orders_open_at(at=end).values_list("pk", "created_at"))

@@ -76,10 +76,27 @@ def repeat_devices(params):
     return incident_selectors.devices_with_repeats(received(params))
 
 
-def complaints(params):
-    return incident_selectors.complaints_in_period(
-        start=_at(params, "start"), end=_at(params, "end")
-    )
+def _complaints(key):
+    """The complaints behind complaint count `key` (incidents.metrics), optionally of one
+    cause or department (0: none), as the summary's complaint tables count them."""
+
+    def records(params):
+        return metrics.complaint_records(
+            key,
+            start=_at(params, "start"),
+            end=_at(params, "end"),
+            cause_id=_optional(params.get("cause")),
+            department_id=_optional(params.get("department")),
+        )
+
+    return records
+
+
+def _optional(value) -> int | None:
+    return None if value in (None, "", "None") else int(value)
+
+
+complaints = _complaints("complaints")
 
 
 def _opened(selector):
@@ -111,16 +128,20 @@ def _register() -> None:
         columns=[("asset_tag", N_("Asset tag")), ("name", N_("Device"))],
         url=lambda item: reverse("cmdb:ci_detail", args=[item.pk]),
     )
-    drill.register(
-        "summary.complaints",
-        records=complaints,
-        columns=[
-            ("created_at", N_("Raised at")),
-            ("work_order__number", N_("Work order")),
-            ("description", N_("Description")),
-            ("status", N_("Status")),
-        ],
-    )
+    for key in ("complaints", "complaints_handled", "complaints_open"):
+        drill.register(
+            f"summary.{key}",
+            records=_complaints(key),
+            columns=[
+                ("created_at", N_("Raised at")),
+                ("work_order__number", N_("Work order")),
+                ("department__name", N_("Department")),
+                ("cause__name", N_("Cause")),
+                ("description", N_("Description")),
+                ("status", N_("Status")),
+                ("handled_at", N_("Handled at")),
+            ],
+        )
     for name, selector in (
         ("problems", problems_in_period),
         ("changes", changes_in_period),

@@ -91,6 +91,14 @@ MEAN_RESTORE = N_(
 )
 
 
+def hours_target(target: Target | None) -> Target | None:
+    """A time commitment (business minutes, ServiceCommitment) for a figure in hours."""
+    if target is None:
+        return None
+    upper = target.upper / 60 if target.upper is not None else None
+    return Target(target.op, round(target.value / 60, 4), upper, target.source)
+
+
 def quality_section_figures(quality, calls, complaints, durations, targets, params):
     """Headline figures, in reading order; the attainments follow the response rate."""
     responses = [r for _level, r, _restore in durations if r is not None]
@@ -117,6 +125,9 @@ def quality_section_figures(quality, calls, complaints, durations, targets, para
             value=_mean_hours(restores),
             unit="hours",
             definition=MEAN_RESTORE,
+            # The general restore-time commitment (a quarter's target set); the service
+            # levels' own due points are judged per order by the attainment figures.
+            target=hours_target(targets.get("restore_time")),
             count=len(restores),
             drill=metric_drill("resolved", params),
         ),

@@ -1,6 +1,6 @@
 from .calendar import CalendarDay, CalendarYear, WorkingPeriod
 from .catalogue import Category, Team
-from .commitment import CommitmentKey, CommitmentOp, ServiceCommitment
+from .commitment import QUARTER_KEYS, CommitmentKey, CommitmentOp, QuarterTargets, ServiceCommitment
 from .notification import MailState, Notification
 from .organisation import Building, Department, Location, Person, ServiceLevel
 
@@ -16,6 +16,8 @@ __all__ = [
     "MailState",
     "Notification",
     "Person",
+    "QUARTER_KEYS",
+    "QuarterTargets",
     "ServiceCommitment",
     "ServiceLevel",
     "Team",

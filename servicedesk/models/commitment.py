@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,62 @@ class CommitmentOp(models.TextChoices):
     AT_MOST = "<=", "≤"
     BELOW = "<", "<"
     BETWEEN = "between", _("between")
+
+
+# The figures a quarter's target set is about (issue 18 item 4): the contract's headline
+# figures; the others stay general commitments.
+QUARTER_KEYS = (
+    CommitmentKey.RESPONSE_RATE,
+    CommitmentKey.SATISFIED_RATE,
+    CommitmentKey.FIRST_CONTACT_RATE,
+    CommitmentKey.AVAILABILITY,
+    CommitmentKey.RESTORE_TIME,
+)
+
+
+class QuarterTargets(models.Model):
+    """The service targets agreed for one quarter (季度服务目标), e.g. 2027-Q1.
+
+    Its rows are ordinary ServiceCommitment rows valid from the quarter's first day, so
+    the one reading of commitments (servicedesk.selectors.commitments_by_level) applies:
+    on any day the quarter's row for a figure is in force, and a figure the quarter does
+    not set keeps the latest earlier row (an earlier quarter's or the contract's).
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the targets were agreed, e.g. “Quarterly review 2027-03-28”."),
+    )
+
+    class Meta:
+        verbose_name = _("quarterly service targets")
+        verbose_name_plural = _("quarterly service targets")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="quarter_targets_once"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_targets_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.year, 3 * (self.quarter - 1) + 1, 1)
 
 
 class ServiceCommitment(models.Model):
@@ -55,6 +114,15 @@ class ServiceCommitment(models.Model):
         blank=True,
         help_text=_("Where the commitment comes from and how it was read, e.g. “Contract §6.3.3”."),
     )
+    quarter = models.ForeignKey(
+        QuarterTargets,
+        verbose_name=_("quarterly targets"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        help_text=_("Set: the row is that quarter's target and valid from its first day."),
+    )
 
     class Meta:
         verbose_name = _("service commitment")
@@ -81,8 +149,40 @@ class ServiceCommitment(models.Model):
         level = f" {self.service_level}" if self.service_level_id else ""
         return f"{self.get_key_display()}{level} {self.op} {self.value}"
 
+    def save(self, *args, **kwargs):
+        self._follow_quarter()
+        super().save(*args, **kwargs)
+
     def clean(self):
+        self._follow_quarter()
+        if self.quarter_id or "quarter" in self._state.fields_cache:
+            if self.quarter is not None and self.key not in QUARTER_KEYS:
+                raise ValidationError(
+                    {
+                        "key": _(
+                            "A quarter's targets are response rate, satisfaction, "
+                            "first-contact resolution, availability and restore time."
+                        )
+                    }
+                )
+            clash = ServiceCommitment.objects.filter(
+                key=self.key, service_level_id=self.service_level_id, valid_from=self.valid_from
+            ).exclude(pk=self.pk)
+            if self.valid_from and clash.exists():
+                raise ValidationError(
+                    _(
+                        "Another commitment for this figure and level already starts on "
+                        "%(day)s: edit that one."
+                    )
+                    % {"day": self.valid_from}
+                )
         if self.op == CommitmentOp.BETWEEN and self.upper is None:
             raise ValidationError({"upper": _("A range needs an upper bound.")})
         if self.op != CommitmentOp.BETWEEN and self.upper is not None:
             raise ValidationError({"upper": _("Only a range has an upper bound.")})
+
+    def _follow_quarter(self) -> None:
+        # The quarter may still be unsaved (added in the same admin form as its rows).
+        quarter = self.quarter if self.quarter_id or "quarter" in self._state.fields_cache else None
+        if quarter is not None and quarter.year and quarter.quarter:
+            self.valid_from = quarter.starts_on
