@@ -357,3 +357,19 @@ def baseline_list(*, user) -> QuerySet:
         .select_related("department", "ci_class", "taken_by__person")
         .defer("snapshot")
     )
+
+
+def requisitions_used_for(*, work_order_number: str) -> QuerySet:
+    """The spare requisitions of a work order whose parts left the stock (issued, or
+    consumed since): the parts an on-site service record links to."""
+    from .choices import RequisitionStatus
+    from .models import Requisition
+
+    return (
+        Requisition.objects.filter(
+            work_order_number=work_order_number,
+            status__in=[RequisitionStatus.ISSUED, RequisitionStatus.CONSUMED],
+        )
+        .select_related("stock__part_type")
+        .order_by("created_at", "pk")
+    )

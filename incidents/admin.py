@@ -16,6 +16,7 @@ from .models import (
     Callback,
     Complaint,
     HoldPeriod,
+    ServiceRecord,
     SlaNotice,
     SlaPolicy,
     WorkOrder,
@@ -30,7 +31,7 @@ def _own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (WorkOrder, Callback, Complaint, SlaPolicy):
+for _model in (WorkOrder, Callback, Complaint, SlaPolicy, ServiceRecord):
     auditlog.register(_model, include_fields=_own_fields(_model))
 
 
@@ -100,6 +101,9 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "resolution_breached",
         "first_contact_resolution",
         "team",
+        "service_type",
+        "response_mode",
+        "vehicle_needed",
     ]
     search_fields = [
         "number",
@@ -283,3 +287,17 @@ class WorkOrderLinkAdmin(admin.ModelAdmin):
     search_fields = ["work_order__number", "object_id"]
     list_select_related = ["work_order", "content_type", "created_by"]
     raw_id_fields = ["work_order", "created_by"]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    """Looked at here; written, confirmed and reviewed through the pages (the services)."""
+
+    list_display = ["number", "work_order", "engineer", "arrived_at", "status", "confirmed_at"]
+    list_filter = ["status", "confirmation_method"]
+    search_fields = ["number", "work_order__number", "work_done", "parts_used"]
+    list_select_related = ["work_order", "engineer"]
+    raw_id_fields = ["work_order", "engineer", "confirmed_by", "reviewed_by"]
+    filter_horizontal = ["requisitions"]
+    readonly_fields = ["number", "status", "lock_version", "reviewed_by", "reviewed_at"]
+    date_hierarchy = "arrived_at"

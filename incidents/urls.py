@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .service_records import views as record_views
 
 app_name = "incidents"
 
@@ -13,6 +14,22 @@ urlpatterns = [
     path("home-panel/", views.home_panel, name="home_panel"),
     path("complaints/", views.complaints, name="complaints"),
     path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
+    path("service-records/", record_views.service_record_list, name="service_records"),
+    path(
+        "service-records/<str:number>/",
+        record_views.service_record_detail,
+        name="service_record",
+    ),
+    path(
+        "service-records/<str:number>/act/<slug:step>/",
+        record_views.service_record_act,
+        name="service_record_act",
+    ),
+    path(
+        "service-records/<str:number>/print/",
+        record_views.service_record_print,
+        name="service_record_print",
+    ),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

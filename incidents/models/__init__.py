@@ -3,6 +3,7 @@ from .filing import FilingKey
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
 from .search import WorkOrderTerm
+from .service_record import ServiceRecord
 from .sla import SlaNotice, SlaPolicy
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
 
@@ -12,6 +13,7 @@ __all__ = [
     "Callback",
     "Complaint",
     "HoldPeriod",
+    "ServiceRecord",
     "SlaNotice",
     "SlaPolicy",
     "WorkOrder",
