@@ -80,6 +80,13 @@ RECENT = timedelta(days=5)
 
 
 def seed(*, password: str) -> str:
+    from .service_records.demo import seed as service_records_seed
+
+    summary = _seed_orders()
+    return f"{summary}; {service_records_seed()}"
+
+
+def _seed_orders() -> str:
     if WorkOrder.objects.exists():
         return "work orders exist, skipped"
     users = {

@@ -100,7 +100,7 @@ def service_record_create(
     workflow.after_commit(
         notify,
         recipients=[work_order.requester],
-        subject=f"[{record.number}] {_('Please confirm the service record of the visit')}",
+        subject="[%s] %s" % (record.number, _("Please confirm the service record of the visit")),
         body=record.work_done,
         url=record.get_absolute_url(),
     )
@@ -249,7 +249,7 @@ def service_record_review(
         workflow.after_commit(
             notify,
             recipients=[record.engineer],
-            subject=f"[{record.number}] {_('Service record returned: please correct it')}",
+            subject="[%s] %s" % (record.number, _("Service record returned: please correct it")),
             body=reason.strip(),
             url=record.get_absolute_url(),
         )
