@@ -226,6 +226,19 @@ class IntakeForm(ReportForm):
         required=False,  # not chosen: recorded for dispatch, as before this choice existed
         widget=forms.Select(attrs=_select),
     )
+    # §6.2.2: how the work will be delivered, when the desk already knows (else at dispatch).
+    service_type = forms.ChoiceField(
+        label=_("Service type"),
+        choices=[("", _("Not recorded")), *ServiceType.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+    response_mode = forms.ChoiceField(
+        label=_("Response mode"),
+        choices=[("", _("Not recorded")), *ResponseMode.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
     resolution = forms.CharField(
         label=_("What was done on the call"),
         required=False,

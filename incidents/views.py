@@ -445,6 +445,7 @@ def _record_call(request, caller, data):
             knowledge_record_id=data["knowledge_record"],
             call_started_at=data["call_started"],
         )
+        work_order = _classify_at_intake(request, work_order, data)
         seconds = work_order.guidance_seconds or 0
         messages.success(
             request,
@@ -453,8 +454,22 @@ def _record_call(request, caller, data):
         )
         return work_order
     work_order = services.work_order_create(**fields, channel=Channel.PHONE)
+    work_order = _classify_at_intake(request, work_order, data)
     messages.success(request, _("Work order %(number)s recorded.") % {"number": work_order.number})
     return work_order
+
+
+def _classify_at_intake(request, work_order, data):
+    """A step beside the filing: the service type and response mode the desk chose on the
+    call, when it chose any (otherwise nothing more is written)."""
+    if not (data.get("service_type") or data.get("response_mode")):
+        return work_order
+    return services.work_order_classify(
+        work_order=work_order,
+        actor=request.user,
+        service_type=data.get("service_type", ""),
+        response_mode=data.get("response_mode", ""),
+    )
 
 
 @login_required

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from cmdb.selectors import requisitions_used_for
 from itsm import workflow
+from servicedesk.choices import Role
 from servicedesk.notifications import notify
+from servicedesk.roles import user_has_role
 
 from ..choices import ConfirmationMethod, EventKind, ServiceRecordStatus, Status
 from ..models import ServiceRecord
@@ -79,9 +81,13 @@ def service_record_create(
         )
     _check_text(work_done)
     _check_times(arrived_at, left_at)
+    # The desk may type it in for the engineer who went: the record is theirs.
+    engineer = actor
+    if work_order.assignee_id and not user_has_role(actor, Role.ENGINEER):
+        engineer = work_order.assignee
     record = ServiceRecord(
         work_order=work_order,
-        engineer=actor,
+        engineer=engineer,
         arrived_at=arrived_at,
         left_at=left_at,
         work_done=work_done.strip(),

@@ -252,3 +252,21 @@ def test_printed_record_has_the_three_sign_lines(client, dispatched, engineer, t
         ).stdout
         assert record.number in text and "运行服务单" in text and "更换硒鼓" in text
         assert "被服务客户（签字）" in text and "服务受理人（服务台）" in text
+
+
+def test_the_desk_records_type_and_mode_at_intake(client, agent, end_user):
+    client.force_login(agent)
+    client.post(
+        reverse("incidents:intake"),
+        {
+            "caller": end_user.pk,
+            "title": "申请升级内存",
+            "urgency": "low",
+            "impact": "low",
+            "service_type": "special",
+            "response_mode": "hotline",
+        },
+    )
+    order = WorkOrder.objects.get()
+    assert (order.service_type, order.response_mode) == ("special", "hotline")
+    assert order.status == Status.NEW
