@@ -21,3 +21,10 @@ class IncidentsConfig(AppConfig):
 
         device_links.register_panel("work_orders", work_orders_panel, order=10)
         device_links.register_work_orders(resolve=work_order_resolve, record=work_order_record)
+
+        # The desk's review of the engineers' service records waits in the approvals inbox.
+        from itsm import approvals
+
+        from .service_records.approvals import service_records_to_review
+
+        approvals.register("incidents", service_records_to_review)

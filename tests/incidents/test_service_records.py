@@ -259,3 +259,25 @@ def test_classify_is_the_desks_and_refuses_unknown_values(file_order, agent, eng
     )
     assert _fresh(order).get_service_type_display() == "Special (parts purchase, upgrade)"
     assert order.events.filter(kind=EventKind.NOTE, is_internal=True).exists()
+
+
+def test_confirmed_records_wait_in_the_desks_approvals_inbox(
+    dispatched, engineer, agent, end_user, django_assert_max_num_queries
+):
+    from itsm.approvals import pending_for
+
+    def inbox(user):
+        return [d.number for d in pending_for(user) if d.process == "incidents"]
+
+    record = _write(dispatched, engineer)
+    assert inbox(agent) == []  # the user has not confirmed it yet
+    record_services.service_record_confirm(record=record, actor=end_user)
+    _write(dispatched, engineer)
+    assert inbox(agent) == [record.number]
+    assert inbox(engineer) == [] and inbox(end_user) == []
+    from incidents.service_records.approvals import service_records_to_review
+
+    with django_assert_max_num_queries(2):
+        list(service_records_to_review(agent))
+    record_services.service_record_review(record=_fresh(record), actor=agent, accept=True)
+    assert inbox(agent) == []
