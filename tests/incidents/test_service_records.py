@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incidents import services
 from incidents.choices import EventKind, ServiceRecordStatus, Status
@@ -116,7 +116,7 @@ def test_engineer_records_the_paper_signature(dispatched, engineer, end_user):
 
 def test_desk_accepts_only_a_confirmed_record(dispatched, engineer, agent, end_user):
     record = _write(dispatched, engineer)
-    with pytest.raises(ValidationError, match="not confirmed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not confirmed"):
         record_services.service_record_review(record=record, actor=agent, accept=True)
     with pytest.raises(PermissionDenied):
         record_services.service_record_review(record=record, actor=engineer, accept=True)
@@ -257,7 +257,8 @@ def test_classify_is_the_desks_and_refuses_unknown_values(file_order, agent, eng
     order = services.work_order_classify(
         work_order=_fresh(order), actor=agent, service_type="special", response_mode="remote"
     )
-    assert _fresh(order).get_service_type_display() == "Special (parts purchase, upgrade)"
+    with translation.override("en"):
+        assert _fresh(order).get_service_type_display() == "Special (parts purchase, upgrade)"
     assert order.events.filter(kind=EventKind.NOTE, is_internal=True).exists()
 
 
