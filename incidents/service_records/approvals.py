@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from itsm.approvals import PendingDecision
+from servicedesk.roles import user_has_role
 
 from ..choices import ServiceRecordStatus
 from ..models import ServiceRecord
+from ..permissions import DESK_ROLES
 
 
 def _name(user) -> str:
@@ -19,6 +21,8 @@ def _name(user) -> str:
 
 
 def service_records_to_review(user):
+    if not (user.is_superuser or user_has_role(user, *DESK_ROLES)):
+        return  # only the desk reviews: no query for anyone else's home page
     records = (
         ServiceRecord.objects.restrict(user, "review")
         .filter(status=ServiceRecordStatus.SUBMITTED, confirmed_at__isnull=False)
