@@ -449,3 +449,19 @@ def spare_costs_by_department(*, starts_on, ends_on) -> dict:
         .annotate(total=Sum("cost"))
     )
     return {r["department_id"]: r["total"] or Decimal("0") for r in rows}
+
+
+def requisitions_used_for(*, work_order_number: str) -> QuerySet:
+    """The spare requisitions of a work order whose parts left the stock (issued, or
+    consumed since): the parts an on-site service record links to."""
+    from .choices import RequisitionStatus
+    from .models import Requisition
+
+    return (
+        Requisition.objects.filter(
+            work_order_number=work_order_number,
+            status__in=[RequisitionStatus.ISSUED, RequisitionStatus.CONSUMED],
+        )
+        .select_related("stock__part_type")
+        .order_by("created_at", "pk")
+    )

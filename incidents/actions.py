@@ -10,6 +10,9 @@ from django_fsm import can_proceed
 
 from . import forms, permissions, selectors, services
 from .choices import Status
+from .service_records import services as record_services
+from .service_records.forms import ServiceRecordForm
+from .service_records.selectors import review_first_message
 
 
 def other_work_order(user, number: str):
@@ -36,6 +39,10 @@ ACTIONS = {
             team=d["team"],
             note=d["note"],
             lock_version=v,
+            # Blank keeps what the order has (recorded at intake, or not yet).
+            service_type=d["service_type"] or None,
+            response_mode=d["response_mode"] or None,
+            vehicle_needed=d["vehicle_needed"],
         ),
     ),
     "start": (
@@ -173,6 +180,29 @@ ACTIONS = {
             actor=u, description=d["description"], work_order=w, engineer=w.assignee
         ),
     ),
+    "classify": (
+        forms.ClassifyForm,
+        lambda w, u, d, v: services.work_order_classify(
+            work_order=w,
+            actor=u,
+            service_type=d["service_type"],
+            response_mode=d["response_mode"],
+            note=d["note"],
+            lock_version=v,
+        ),
+    ),
+    "service_record": (
+        ServiceRecordForm,
+        lambda w, u, d, v: record_services.service_record_create(
+            work_order=w,
+            actor=u,
+            arrived_at=d["arrived_at"],
+            left_at=d["left_at"],
+            work_done=d["work_done"],
+            parts_used=d["parts_used"],
+            lock_version=v,
+        ),
+    ),
     "comment": (
         forms.CommentForm,
         lambda w, u, d, v: services.work_order_comment(
@@ -201,9 +231,24 @@ _TRANSITION_METHOD = {
     "callback": "close",
     "cancel": "cancel",
 }
-_OPEN_ONLY = {"escalate", "forward_to_manager", "reprioritise", "triage", "merge", "link"}
+_OPEN_ONLY = {
+    "escalate",
+    "forward_to_manager",
+    "reprioritise",
+    "triage",
+    "merge",
+    "link",
+    "classify",
+}
 # The desk's own steps: in which statuses they make sense.
 _IN_STATUSES = {
+    "service_record": (
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.ON_HOLD,
+        Status.RESOLVED,
+        Status.REOPENED,
+    ),
     "late": (Status.ASSIGNED, Status.IN_PROGRESS),
     "guidance": (Status.NEW, Status.REOPENED),
 }
@@ -225,9 +270,12 @@ def _possible_now(action: str, work_order) -> bool:
     return not (action == "rate" and work_order.status not in (Status.RESOLVED, Status.CLOSED))
 
 
-def actions_for(user, work_order) -> tuple[set[str], dict[str, str]]:
+def actions_for(user, work_order, unreviewed=()) -> tuple[set[str], dict[str, str]]:
     """The actions `user` may take now, and those possible now that they may not, with
-    the reason: the same refusal function the services raise (one query for all)."""
+    the reason: the same refusal function the services raise (one query for all).
+
+    `unreviewed`: the numbers of the order's service records the desk has not accepted
+    (the page has them already), which hold the callback back as the service does."""
     possible = [action for action in ACTIONS if _possible_now(action, work_order)]
     refusals = permissions.work_order_refusals(user, work_order, possible)
     available = {action for action in possible if not refusals[action]}
@@ -240,15 +288,32 @@ def actions_for(user, work_order) -> tuple[set[str], dict[str, str]]:
         # The callback rule: the desk closes only after calling the requester back.
         available.discard("close")
         refused["close"] = str(services.CALLBACK_FIRST)
+    if "callback" in available and unreviewed:
+        available.discard("callback")
+        refused["callback"] = review_first_message(unreviewed)
     return available, refused
 
 
 def initial_forms(work_order) -> dict:
     return {
         "assign": forms.AssignForm(
-            initial={"assignee": work_order.assignee_id, "team": work_order.team_id},
+            initial={
+                "assignee": work_order.assignee_id,
+                "team": work_order.team_id,
+                "service_type": work_order.service_type,
+                "response_mode": work_order.response_mode,
+                "vehicle_needed": {True: "1", False: "0"}.get(work_order.vehicle_needed, ""),
+            },
             prefix="assign",
         ),
+        "classify": forms.ClassifyForm(
+            initial={
+                "service_type": work_order.service_type,
+                "response_mode": work_order.response_mode,
+            },
+            prefix="classify",
+        ),
+        "service_record": ServiceRecordForm(prefix="service_record"),
         "start": forms.NoteForm(prefix="start"),
         "hold": forms.HoldForm(prefix="hold"),
         "resume": forms.NoteForm(prefix="resume"),
@@ -288,6 +353,7 @@ def initial_forms(work_order) -> dict:
 # The staff page's folding action panels, in the order a desk works an order.
 PANELS = [
     ("assign", gettext_lazy("Dispatch")),
+    ("service_record", gettext_lazy("Write a service record (on-site visit)")),
     ("resolve", gettext_lazy("Resolve")),
     ("hold", gettext_lazy("Put on hold")),
     ("callback", gettext_lazy("Record callback")),
@@ -297,6 +363,7 @@ PANELS = [
     ("forward_to_manager", gettext_lazy("Forward to the manager")),
     ("reprioritise", gettext_lazy("Change priority")),
     ("triage", gettext_lazy("Correct title or device")),
+    ("classify", gettext_lazy("Service type and response mode")),
     ("merge", gettext_lazy("Merge into another work order")),
     ("link", gettext_lazy("Part of an outage (parent work order)")),
     ("close", gettext_lazy("Close")),

@@ -18,6 +18,7 @@ from .models import (
     ComplaintCause,
     FaultReport,
     HoldPeriod,
+    ServiceRecord,
     SlaNotice,
     SlaPolicy,
     WorkOrder,
@@ -32,7 +33,7 @@ def _own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in skip]
 
 
-for _model in (WorkOrder, Callback, Complaint, SlaPolicy):
+for _model in (WorkOrder, Callback, Complaint, SlaPolicy, ServiceRecord):
     auditlog.register(_model, include_fields=_own_fields(_model))
 
 
@@ -102,6 +103,9 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "resolution_breached",
         "first_contact_resolution",
         "team",
+        "service_type",
+        "response_mode",
+        "vehicle_needed",
     ]
     search_fields = [
         "number",
@@ -315,3 +319,17 @@ class FaultReportAdmin(admin.ModelAdmin):
     search_fields = ["number", "work_order__number", "cause"]
     raw_id_fields = ["work_order", "written_by"]
     readonly_fields = ["number"]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    """Looked at here; written, confirmed and reviewed through the pages (the services)."""
+
+    list_display = ["number", "work_order", "engineer", "arrived_at", "status", "confirmed_at"]
+    list_filter = ["status", "confirmation_method"]
+    search_fields = ["number", "work_order__number", "work_done", "parts_used"]
+    list_select_related = ["work_order", "engineer"]
+    raw_id_fields = ["work_order", "engineer", "confirmed_by", "reviewed_by"]
+    filter_horizontal = ["requisitions"]
+    readonly_fields = ["number", "status", "lock_version", "reviewed_by", "reviewed_at"]
+    date_hierarchy = "arrived_at"

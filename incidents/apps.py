@@ -28,3 +28,10 @@ class IncidentsConfig(AppConfig):
         device_links.register_work_orders(resolve=work_order_resolve, record=work_order_record)
         # Ageing devices count a device's faults in its work orders.
         device_links.register_fault_counts(device_faults)
+
+        # The desk's review of the engineers' service records waits in the approvals inbox.
+        from itsm import approvals
+
+        from .service_records.approvals import service_records_to_review
+
+        approvals.register("incidents", service_records_to_review)

@@ -81,6 +81,7 @@ class EventKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Fix confirmed")
     COMPLAINT = "complaint", _("Complaint")
     MERGE = "merge", _("Merge")
+    SERVICE_RECORD = "service_record", _("Service record")
 
 
 class SlaClock(models.TextChoices):
@@ -111,3 +112,38 @@ class CancelReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     WITHDRAWN = "withdrawn", _("Withdrawn by the user")
     NOT_IT = "not_it", _("Not an IT matter")
+
+
+class ServiceType(models.TextChoices):
+    """服务类型 (§6.2.2 c): taken in for repair, on site, or a special request."""
+
+    TAKE_IN = "take_in", _("Taken in for repair")
+    ON_SITE = "on_site", _("On site")
+    SPECIAL = "special", _("Special (parts purchase, upgrade)")
+
+
+class ResponseMode(models.TextChoices):
+    """响应方式 (§6.2.2 b): how the desk answers: hotline, remote desktop or on site."""
+
+    HOTLINE = "hotline", _("Hotline")
+    REMOTE = "remote", _("Remote desktop")
+    ON_SITE = "on_site", _("On site")
+
+
+class ServiceRecordStatus(models.TextChoices):
+    """运行服务单: the engineer submits it, the desk accepts it or returns it (§6.3.3)."""
+
+    SUBMITTED = "submitted", _("Awaiting the desk's review")
+    ACCEPTED = "accepted", _("Accepted by the desk")
+    RETURNED = "returned", _("Returned to the engineer")
+
+    @property
+    def colour(self) -> str:
+        return {"submitted": "warning", "accepted": "success", "returned": "danger"}[self.value]
+
+
+class ConfirmationMethod(models.TextChoices):
+    """How the served user confirmed the record."""
+
+    PORTAL = "portal", _("In the portal")
+    PAPER = "paper", _("Signed on paper")

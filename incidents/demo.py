@@ -81,8 +81,10 @@ RECENT = timedelta(days=5)
 
 def seed(*, password: str) -> str:
     from .demo_fault_reports import seed_fault_reports
+    from .service_records.demo import seed as service_records_seed
 
-    return f"{_seed_work_orders()}; {seed_fault_reports()}"
+    summary = _seed_work_orders()
+    return f"{summary}; {seed_fault_reports()}; {service_records_seed()}"
 
 
 def _seed_work_orders() -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.choices import Role
 from servicedesk.models import Category, Team
 
-from .choices import Channel, Priority, Status
+from .choices import Channel, Priority, ResponseMode, ServiceType, Status
 from .search import keyword_filter
 from .widgets import PlainSelect, plain_choices
 
@@ -93,6 +93,9 @@ class StaffFilter(django_filters.ModelChoiceFilter):
     field_class = StaffChoiceField
 
 
+NOT_RECORDED = "none"  # the filter value for "service type / response mode not recorded"
+
+
 class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -126,6 +129,21 @@ class WorkOrderFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(
         label=_("Channel"), choices=Channel.choices, widget=PlainSelect(attrs=_select)
     )
+    service_type = django_filters.ChoiceFilter(
+        label=_("Service type"),
+        choices=[*ServiceType.choices, (NOT_RECORDED, _("Not recorded"))],
+        method="filter_recorded",
+        widget=PlainSelect(attrs=_select),
+    )
+    response_mode = django_filters.ChoiceFilter(
+        label=_("Response mode"),
+        choices=[*ResponseMode.choices, (NOT_RECORDED, _("Not recorded"))],
+        method="filter_recorded",
+        widget=PlainSelect(attrs=_select),
+    )
+
+    def filter_recorded(self, queryset, name, value):
+        return queryset.filter(**{name: "" if value == NOT_RECORDED else value})
 
     def filter_text(self, queryset, name, value):
         return keyword_filter(queryset, value)

@@ -12,7 +12,7 @@ from knowledge.selectors import published_record_id
 from servicedesk.models import Category, Team
 
 from .attachments import MAX_FILES, attachment_validate
-from .choices import CancelReason, HoldReason, Level3
+from .choices import CancelReason, HoldReason, Level3, ResponseMode, ServiceType
 from .filters import StaffChoiceField, staff_users
 from .widgets import CategoryCascadeSelect, KnowledgePickInput, PlainSelect
 
@@ -223,6 +223,19 @@ class IntakeForm(ReportForm):
         required=False,  # not chosen: recorded for dispatch, as before this choice existed
         widget=forms.Select(attrs=_select),
     )
+    # §6.2.2: how the work will be delivered, when the desk already knows (else at dispatch).
+    service_type = forms.ChoiceField(
+        label=_("Service type"),
+        choices=[("", _("Not recorded")), *ServiceType.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+    response_mode = forms.ChoiceField(
+        label=_("Response mode"),
+        choices=[("", _("Not recorded")), *ResponseMode.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
     resolution = forms.CharField(
         label=_("What was done on the call"),
         required=False,
@@ -303,7 +316,27 @@ class CommentForm(forms.Form):
     files = MultipleFileField(label=_("Attach files"))
 
 
-class AssignForm(NoteForm):
+class ClassifyForm(NoteForm):
+    """Service type and response mode (§6.2.2), at intake, at dispatch or later."""
+
+    service_type = forms.ChoiceField(
+        label=_("Service type"),
+        choices=[("", _("Not recorded")), *ServiceType.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+    response_mode = forms.ChoiceField(
+        label=_("Response mode"),
+        choices=[("", _("Not recorded")), *ResponseMode.choices],
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+
+
+VEHICLE_CHOICES = [("", _("Not decided")), ("1", _("Yes")), ("0", _("No"))]
+
+
+class AssignForm(ClassifyForm):
     assignee = StaffChoiceField(
         label=_("Engineer"), queryset=staff_users(), widget=forms.Select(attrs=_select)
     )
@@ -313,6 +346,16 @@ class AssignForm(NoteForm):
         required=False,
         widget=forms.Select(attrs=_select),
     )
+    # §6.3.3: at dispatch the desk decides whether a vehicle goes along.
+    vehicle_needed = forms.TypedChoiceField(
+        label=_("Vehicle needed?"),
+        choices=VEHICLE_CHOICES,
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs=_select),
+    )
+    field_order = ["assignee", "team", "service_type", "response_mode", "vehicle_needed", "note"]
 
 
 class HoldForm(NoteForm):

@@ -53,8 +53,8 @@ from django.utils.translation import gettext_noop as N_
 from servicedesk.calendar import business_calendar
 
 from . import sla
-from .choices import OPEN_STATUSES, Status
-from .models import Callback, WorkOrder
+from .choices import OPEN_STATUSES, ResponseMode, ServiceType, Status
+from .models import Callback, ServiceRecord, WorkOrder
 
 # --- the counts ------------------------------------------------------------------------
 
@@ -618,3 +618,77 @@ def complaint_statistics(*, start: datetime, end: datetime) -> ComplaintStatisti
         return sorted(groups.values(), key=lambda g: (not g.id, -g.complaints, g.name))
 
     return ComplaintStatistics(total, ordered(causes), ordered(departments))
+
+
+# --- how the work was delivered (§6.2.2) -------------------------------------------------
+
+# The two ways the received orders are counted by delivery: the field, its choices, the
+# figure's label and definition. "" is the value of the orders where it was not recorded.
+DELIVERY = {
+    "service_type": (
+        ServiceType,
+        N_("Work orders by service type"),
+        N_(
+            "Work orders received in the period (cancelled ones left out) by the service "
+            "type recorded on them: taken in for repair, on site, or special (parts "
+            "purchase, upgrade); orders where none was recorded are counted apart."
+        ),
+    ),
+    "response_mode": (
+        ResponseMode,
+        N_("Work orders by response mode"),
+        N_(
+            "Work orders received in the period (cancelled ones left out) by how the desk "
+            "answered, as recorded on them: hotline, remote desktop or on site; orders where "
+            "none was recorded are counted apart."
+        ),
+    ),
+}
+NOT_RECORDED = N_("Not recorded")
+
+
+def delivery_counts(orders: QuerySet[WorkOrder]) -> dict[str, dict[str, int]]:
+    """Per DELIVERY field, the received `orders` per value ("" = not recorded), in the
+    choices' order with the not-recorded last, zero rows left out: one GROUP BY query.
+    Each count equals `delivery_records(field, value, …)`'s length."""
+    counts = {
+        name: dict.fromkeys([*choices.values, ""], 0) for name, (choices, *_) in DELIVERY.items()
+    }
+    for row in orders.values(*DELIVERY).annotate(n=Count("pk")).order_by():
+        for name in DELIVERY:
+            counts[name][row[name]] = counts[name].get(row[name], 0) + row["n"]
+    return {name: {v: n for v, n in values.items() if n} for name, values in counts.items()}
+
+
+def delivery_records(field: str, value: str, *, start: datetime, end: datetime):
+    """The received orders behind one `delivery_counts` figure."""
+    if field not in DELIVERY:
+        raise KeyError(field)
+    return received_orders(start=start, end=end).filter(**{field: value})
+
+
+# --- service records (运行服务单) -------------------------------------------------------
+
+SERVICE_RECORD_DEFINITION = N_(
+    "Service records (运行服务单) of on-site visits written in the period, by the desk's "
+    "review as it stands when the figures are made: accepted, awaiting review, or returned "
+    "to the engineer for correction."
+)
+
+
+def service_records_written(*, start: datetime, end: datetime, status: str = ""):
+    """The service records written in [start, end), of one review state when given."""
+    records = ServiceRecord.objects.filter(created_at__gte=start, created_at__lt=end)
+    return records.filter(status=status) if status else records
+
+
+def service_record_counts(*, start: datetime, end: datetime) -> dict[str, int]:
+    """Written in the period, per review state (every state present): one query. Each
+    equals `service_records_written(status=…)`'s length; "" is the total."""
+    from .choices import ServiceRecordStatus
+
+    rows = service_records_written(start=start, end=end).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ServiceRecordStatus.values, 0)
+    for row in rows.order_by():
+        counts[row["status"]] = row["n"]
+    return {"": sum(counts.values()), **counts}

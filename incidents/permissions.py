@@ -27,7 +27,11 @@ SEES_ALL_ROLES = (Role.SERVICE_DESK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
 DEPARTMENT_PERMISSION = "incidents.see_department_work_orders"
 
 ROLE_PERMISSIONS = {
-    Role.END_USER: ["incidents.add_workorder", "incidents.view_workorder"],
+    Role.END_USER: [
+        "incidents.add_workorder",
+        "incidents.view_workorder",
+        "incidents.view_servicerecord",
+    ],
     Role.SERVICE_DESK: ["incidents.*", "servicedesk.view_category", "servicedesk.view_team"],
     Role.ENGINEER: [
         "incidents.view_*",
@@ -178,6 +182,10 @@ RULES = {
     "callback": Rule(_desk, _("Only the service desk records callbacks.")),
     "merge": Rule(_desk, _("Only the service desk can merge work orders.")),
     "link": Rule(_worker, _("You cannot link this work order.")),
+    "classify": Rule(_desk, _("Only the service desk or a supervisor records the service type.")),
+    "service_record": Rule(
+        _worker, _("Only the assigned engineer or the desk can write a service record.")
+    ),
 }
 
 
@@ -212,6 +220,56 @@ def work_order_refusals(user, work_order, actions=None) -> dict[str, str]:
         .first()
     ) or {}
     return {a: "" if flags.get(f"may_{a}") else str(RULES[a].refusal) for a in actions}
+
+
+# --- service records (运行服务单): the work order's rule, per record action ------------
+
+SERVICE_RECORD_RULES = {
+    "view": Rule(lambda u: EVERY, _("You cannot see this service record.")),
+    # Write, correct and resubmit the record, or record the user's paper signature.
+    "write": Rule(
+        _worker, _("Only the engineer on the work order or the desk can change this record.")
+    ),
+    "confirm": Rule(_requester, _("Only the served user confirms the record in the portal.")),
+    "review": Rule(_desk, _("Only the service desk reviews service records.")),
+}
+
+
+def service_record_q(user, action: str) -> Q:
+    """The service records `user` may `action`: those of the work orders the record
+    action's rule allows on (through `ServiceRecord.objects.restrict`)."""
+    from .models import WorkOrder
+
+    rule = SERVICE_RECORD_RULES[action]
+    condition = all_of(_view(user), rule.condition(user))
+    if condition is EVERY:
+        return Q()
+    if condition is NONE:
+        return Q(pk__isnull=True)
+    return Q(work_order__in=WorkOrder.objects.filter(condition).values("pk"))
+
+
+def service_record_refusal(user, record, action: str) -> str:
+    """Why `user` may not `action` this service record ("" when they may): one query."""
+    return "" if permits(user, record, action) else str(SERVICE_RECORD_RULES[action].refusal)
+
+
+def service_record_refusals(user, record) -> dict[str, str]:
+    """`service_record_refusal` for every record action in one query (the record's page)."""
+    from django.db.models import Exists
+
+    from .models import ServiceRecord
+
+    row = ServiceRecord.objects.filter(pk=record.pk)
+    flags = (
+        row.values("pk")
+        .annotate(**{f"may_{a}": Exists(row.restrict(user, a)) for a in SERVICE_RECORD_RULES})
+        .first()
+    ) or {}
+    return {
+        a: "" if flags.get(f"may_{a}") else str(rule.refusal)
+        for a, rule in SERVICE_RECORD_RULES.items()
+    }
 
 
 def impact_refusal(actor, impact) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import complaint_views, views, views_fault_log
+from .service_records import views as record_views
 
 app_name = "incidents"
 
@@ -22,6 +23,22 @@ urlpatterns = [
     path("fault-log/<str:month>.csv", views_fault_log.fault_log_csv, name="fault_log_csv"),
     path("fault-log/<str:month>.pdf", views_fault_log.fault_log_pdf, name="fault_log_pdf"),
     path("<str:number>/fault-report/", views_fault_log.fault_report_page, name="fault_report"),
+    path("service-records/", record_views.service_record_list, name="service_records"),
+    path(
+        "service-records/<str:number>/",
+        record_views.service_record_detail,
+        name="service_record",
+    ),
+    path(
+        "service-records/<str:number>/act/<slug:step>/",
+        record_views.service_record_act,
+        name="service_record_act",
+    ),
+    path(
+        "service-records/<str:number>/print/",
+        record_views.service_record_print,
+        name="service_record_print",
+    ),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

@@ -21,8 +21,9 @@ from servicedesk.selectors import person_for_filing, person_list
 
 from . import forms, permissions, selectors, services
 from .actions import ACTIONS, PANELS, actions_for, initial_forms
-from .choices import OPEN_STATUSES, Channel, Status
+from .choices import OPEN_STATUSES, Channel, ServiceRecordStatus, Status
 from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
+from .service_records import selectors as record_selectors
 
 
 def _user_devices(user):
@@ -160,7 +161,9 @@ def _render_detail(request, work_order, *, bound=None, status=200):
     action_forms = initial_forms(work_order)
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    actions, refused = actions_for(user, work_order)
+    service_records = record_selectors.work_order_service_records(work_order=work_order)
+    unreviewed = [r.number for r in service_records if r.status != ServiceRecordStatus.ACCEPTED]
+    actions, refused = actions_for(user, work_order, unreviewed)
     now = timezone.now()
     context = {
         "work_order": work_order,
@@ -177,6 +180,7 @@ def _render_detail(request, work_order, *, bound=None, status=200):
         "open": work_order.is_open,
         "bound_action": bound[0] if bound is not None else "",
         "complaints": selectors.work_order_complaints(user=user, work_order=work_order),
+        "service_records": service_records,
     }
     if staff:
         context["panels"] = [
@@ -441,6 +445,7 @@ def _record_call(request, caller, data):
             knowledge_record_id=data["knowledge_record"],
             call_started_at=data["call_started"],
         )
+        work_order = _classify_at_intake(request, work_order, data)
         seconds = work_order.guidance_seconds or 0
         messages.success(
             request,
@@ -449,8 +454,22 @@ def _record_call(request, caller, data):
         )
         return work_order
     work_order = services.work_order_create(**fields, channel=Channel.PHONE)
+    work_order = _classify_at_intake(request, work_order, data)
     messages.success(request, _("Work order %(number)s recorded.") % {"number": work_order.number})
     return work_order
+
+
+def _classify_at_intake(request, work_order, data):
+    """A step beside the filing: the service type and response mode the desk chose on the
+    call, when it chose any (otherwise nothing more is written)."""
+    if not (data.get("service_type") or data.get("response_mode")):
+        return work_order
+    return services.work_order_classify(
+        work_order=work_order,
+        actor=request.user,
+        service_type=data.get("service_type", ""),
+        response_mode=data.get("response_mode", ""),
+    )
 
 
 @login_required

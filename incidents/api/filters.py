@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from ..choices import OPEN_STATUSES, Channel, Priority, Status
+from ..choices import OPEN_STATUSES, Channel, Priority, ResponseMode, ServiceType, Status
 from ..models import WorkOrder
 
 
@@ -11,6 +11,13 @@ class WorkOrderFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    # "none" for the orders where it was not recorded.
+    service_type = django_filters.MultipleChoiceFilter(
+        choices=[*ServiceType.choices, ("none", "not recorded")], method="filter_recorded"
+    )
+    response_mode = django_filters.MultipleChoiceFilter(
+        choices=[*ResponseMode.choices, ("none", "not recorded")], method="filter_recorded"
+    )
     service_level = django_filters.CharFilter(
         field_name="service_level__code", label="service level code"
     )
@@ -43,6 +50,11 @@ class WorkOrderFilter(django_filters.FilterSet):
             | Q(category__parent_id=value)
             | Q(category__parent__parent_id=value)
         )
+
+    def filter_recorded(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__in": ["" if v == "none" else v for v in value]})
 
     def filter_open(self, queryset, name, value):
         if value is None:

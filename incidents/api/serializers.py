@@ -8,8 +8,8 @@ from rest_framework import serializers
 from cmdb.models import ConfigurationItem
 from servicedesk.models import Category, Team
 
-from ..choices import CancelReason, Channel, HoldReason, Level3
-from ..models import Attachment, WorkOrder, WorkOrderEvent
+from ..choices import CancelReason, Channel, HoldReason, Level3, ResponseMode, ServiceType
+from ..models import Attachment, ServiceRecord, WorkOrder, WorkOrderEvent
 
 
 def _enum_field(choices):
@@ -35,6 +35,8 @@ def _enum_field(choices):
 Level3Field = _enum_field(Level3)
 HoldReasonField = _enum_field(HoldReason)
 CancelReasonField = _enum_field(CancelReason)
+ServiceTypeField = _enum_field(ServiceType)
+ResponseModeField = _enum_field(ResponseMode)
 
 
 def _active_users():
@@ -64,6 +66,12 @@ class WorkOrderSerializer(serializers.ModelSerializer):
     hold_reason = serializers.CharField(
         read_only=True, help_text="user, vendor or parts while on hold; empty otherwise"
     )
+    service_type = serializers.CharField(
+        read_only=True, help_text="take_in, on_site or special (§6.2.2); empty: not recorded"
+    )
+    response_mode = serializers.CharField(
+        read_only=True, help_text="hotline, remote or on_site (§6.2.2); empty: not recorded"
+    )
 
     class Meta:
         model = WorkOrder
@@ -90,6 +98,9 @@ class WorkOrderSerializer(serializers.ModelSerializer):
             "category",
             "category_path",
             "hold_reason",
+            "service_type",
+            "response_mode",
+            "vehicle_needed",
             "response_due_at",
             "resolve_due_at",
             "responded_at",
@@ -183,6 +194,9 @@ class WorkOrderAssignSerializer(WorkOrderNoteSerializer):
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), required=False, allow_null=True
     )
+    service_type = ServiceTypeField(required=False, help_text="omitted: kept as it is")
+    response_mode = ResponseModeField(required=False, help_text="omitted: kept as it is")
+    vehicle_needed = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class WorkOrderHoldSerializer(WorkOrderNoteSerializer):
@@ -258,3 +272,48 @@ class WorkOrderEventSerializer(serializers.ModelSerializer):
             "at",
         ]
         read_only_fields = fields
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    """运行服务单 (read): the visit, the user's confirmation and the desk's review."""
+
+    work_order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    minutes_on_site = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "id",
+            "number",
+            "work_order",
+            "engineer",
+            "arrived_at",
+            "left_at",
+            "minutes_on_site",
+            "work_done",
+            "parts_used",
+            "requisitions",
+            "confirmed_at",
+            "confirmation_method",
+            "confirmation_note",
+            "status",
+            "status_display",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "lock_version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ServiceRecordReviewSerializer(serializers.Serializer):
+    lock_version = serializers.IntegerField(min_value=1)
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ServiceRecordConfirmSerializer(serializers.Serializer):
+    lock_version = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)

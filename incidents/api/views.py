@@ -25,7 +25,9 @@ from itsm.api.refusals import ServiceRefusalsMixin, action_schema, number_lookup
 
 from .. import permissions, selectors, services
 from ..choices import Channel
-from ..models import WorkOrder
+from ..models import ServiceRecord, WorkOrder
+from ..service_records import selectors as record_selectors
+from ..service_records import services as record_services
 from . import serializers
 from .filters import WorkOrderFilter
 
@@ -188,6 +190,9 @@ class WorkOrderViewSet(
                 team=body.get("team"),
                 note=body["note"],
                 lock_version=body["lock_version"],
+                service_type=body.get("service_type"),
+                response_mode=body.get("response_mode"),
+                vehicle_needed=body.get("vehicle_needed"),
             )
         )
 
@@ -326,3 +331,83 @@ def _uses_device(user, device) -> bool:
         or (device.parent_id is not None and device.parent.responsible_id == user.pk)
         or device.users.filter(pk=user.pk).exists()
     )
+
+
+_RECORD_LOOKUP = number_lookup("service record", "D0302-D0201-2026093001")
+_record_act = action_schema(
+    lookup=_RECORD_LOOKUP,
+    refused={
+        400: OpenApiResponse(description="Invalid input."),
+        403: OpenApiResponse(description="Your role may not do this to this record."),
+        404: OpenApiResponse(description="No such service record, or not visible to you."),
+        409: OpenApiResponse(
+            description="Changed since your `lock_version`, or not possible in its review state."
+        ),
+    },
+    response=serializers.ServiceRecordSerializer,
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[_RECORD_LOOKUP]),
+    list=extend_schema(summary="Service records you may see"),
+)
+class ServiceRecordViewSet(
+    ServiceRefusalsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Service records (运行服务单 D0302-<work order>): those of the work orders you may
+    see; the user confirms, the desk reviews (accept, or return with a reason)."""
+
+    queryset = ServiceRecord.objects.none()
+    serializer_class = serializers.ServiceRecordSerializer
+    filterset_fields = ["status", "engineer"]
+    ordering_fields = ["created_at", "arrived_at", "number"]
+    lookup_field = "number"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return record_selectors.service_record_list(user=self.request.user).prefetch_related(
+            "requisitions"
+        )
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "metadata"):
+            return super().get_permissions()
+        return [ActOnVisible()]
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_field]
+        lookup = Q(pk=int(value)) if value.isdecimal() else Q(number=value)
+        record = self.get_queryset().filter(lookup).first()
+        if record is None:
+            raise exceptions.NotFound()
+        self.check_object_permissions(self.request, record)
+        return record
+
+    def _body(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _show(self, record):
+        fresh = self.get_queryset().filter(pk=record.pk).first() or record
+        return Response(serializers.ServiceRecordSerializer(fresh).data)
+
+    @_record_act(serializers.ServiceRecordConfirmSerializer, "Confirm (the served user)")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, number=None):
+        record, body = self.get_object(), self._body(serializers.ServiceRecordConfirmSerializer)
+        return self._show(
+            record_services.service_record_confirm(record=record, actor=request.user, **body)
+        )
+
+    @_record_act(serializers.ServiceRecordReviewSerializer, "Review (the service desk)")
+    @action(detail=True, methods=["post"])
+    def review(self, request, number=None):
+        record, body = self.get_object(), self._body(serializers.ServiceRecordReviewSerializer)
+        return self._show(
+            record_services.service_record_review(record=record, actor=request.user, **body)
+        )

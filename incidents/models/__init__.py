@@ -4,6 +4,7 @@ from .filing import FilingKey
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint, ComplaintCause
 from .search import WorkOrderTerm
+from .service_record import ServiceRecord
 from .sla import SlaNotice, SlaPolicy
 from .volumes import DailyVolume, RollupState
 from .work_order import HoldPeriod, WorkOrder, WorkOrderLink
@@ -18,6 +19,7 @@ __all__ = [
     "ComplaintCause",
     "HoldPeriod",
     "RollupState",
+    "ServiceRecord",
     "SlaNotice",
     "SlaPolicy",
     "WorkOrder",

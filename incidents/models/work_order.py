@@ -20,6 +20,8 @@ from ..choices import (
     HoldReason,
     Level3,
     Priority,
+    ResponseMode,
+    ServiceType,
     Status,
 )
 
@@ -165,6 +167,16 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
         on_delete=models.SET_NULL,
         related_name="work_orders",
     )
+    # How the work is delivered (§6.2.2): set at intake or dispatch; blank = not recorded
+    # (orders from before these were asked, or not yet decided).
+    service_type = models.CharField(
+        _("service type"), max_length=10, choices=ServiceType.choices, blank=True
+    )
+    response_mode = models.CharField(
+        _("response mode"), max_length=10, choices=ResponseMode.choices, blank=True
+    )
+    # §6.3.3: at dispatch the desk decides whether a vehicle is needed (None = not asked).
+    vehicle_needed = models.BooleanField(_("vehicle needed"), null=True, blank=True)
 
     # Milestones.
     assigned_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)

@@ -36,6 +36,7 @@ from .common import (
     work_order_url,
 )
 from .desk import (
+    work_order_classify,
     work_order_guidance_start,
     work_order_report_late,
     work_order_resolve_on_call,
@@ -84,6 +85,7 @@ __all__ = [
     "REFUSED",
     "callback_before_close",
     "callback_missing",
+    "work_order_classify",
     "work_order_guidance_start",
     "work_order_report_late",
     "work_order_resolve_on_call",

@@ -139,6 +139,24 @@ def refuse_close_while_children_worked(work_order: WorkOrder) -> None:
         )
 
 
+def service_mode_apply(work_order, *, service_type=None, response_mode=None) -> None:
+    """Set the service type and response mode (§6.2.2) when given ("" clears: not
+    recorded); an unknown value is refused in the user's language."""
+    from django.core.exceptions import ValidationError
+
+    from ..choices import ResponseMode, ServiceType
+
+    for field, value, choices in (
+        ("service_type", service_type, ServiceType),
+        ("response_mode", response_mode, ResponseMode),
+    ):
+        if value is None:
+            continue
+        if value and value not in choices.values:
+            raise ValidationError({field: gettext_lazy("Choose one of the listed values.")})
+        setattr(work_order, field, value)
+
+
 def work_order_url(work_order) -> str:
     return reverse("incidents:detail", args=[work_order.number])
 

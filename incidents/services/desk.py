@@ -23,6 +23,7 @@ from .common import (
     _event,
     _tell,
     _users_with_role,
+    service_mode_apply,
 )
 from .lifecycle import work_order_create, work_order_resolve
 
@@ -135,3 +136,39 @@ def work_order_resolve_on_call(
         resolution=resolution,
         knowledge_record_id=knowledge_record_id,
     )
+
+
+@transaction.atomic
+def work_order_classify(
+    *,
+    work_order,
+    actor,
+    service_type: str,
+    response_mode: str,
+    note: str = "",
+    lock_version=None,
+) -> WorkOrder:
+    """Record how the work is delivered (§6.2.2): the service type (taken in, on site,
+    special) and the response mode (hotline, remote, on site); "" = not recorded. The
+    desk's assessment, as the priority is."""
+    work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
+    workflow.require(work_order_refusal(actor, work_order, "classify"))
+    before = (work_order.service_type, work_order.response_mode)
+    service_mode_apply(work_order, service_type=service_type, response_mode=response_mode)
+    if (work_order.service_type, work_order.response_mode) == before:
+        return work_order
+    workflow.save(work_order)
+    _event(
+        work_order,
+        kind=EventKind.NOTE,
+        actor=actor,
+        internal=True,
+        body=note
+        or _("Service type: %(type)s; response mode: %(mode)s.")
+        % {
+            "type": work_order.get_service_type_display() or _("not recorded"),
+            "mode": work_order.get_response_mode_display() or _("not recorded"),
+        },
+        data={"service_type": work_order.service_type, "response_mode": work_order.response_mode},
+    )
+    return work_order

@@ -17,6 +17,7 @@ from ..models import Callback, Complaint, WorkOrder
 from ..permissions import work_order_refusal
 from ..priority import priority_for
 from ..search import terms_index
+from ..service_records.selectors import review_first_message, review_missing
 from .common import (
     CONFLICT,
     MANAGER_ESCALATION_TARGET,
@@ -206,6 +207,11 @@ def callback_record(
         raise ValidationError(_("Only resolved work orders are called back."))
     if reached and satisfaction is None:
         raise ValidationError({"satisfaction": _("Record the user's satisfaction (1 to 5).")})
+    # §6.3.3 (6): the desk reviews the engineer's service records before the callback
+    # (an order without on-site records has none to wait for).
+    unreviewed = review_missing(work_order)
+    if unreviewed:
+        raise ValidationError(review_first_message(unreviewed))
     at = timezone.now()
     callback = Callback(
         work_order=work_order,

@@ -44,6 +44,7 @@ from .common import (
     callback_missing,
     guidance_end,
     refuse_close_while_children_worked,
+    service_mode_apply,
     sla_recompute,
 )
 
@@ -182,13 +183,28 @@ def work_order_create(
 
 @transaction.atomic
 def work_order_assign(
-    *, work_order, actor, assignee, team=None, note: str = "", lock_version=None
+    *,
+    work_order,
+    actor,
+    assignee,
+    team=None,
+    note: str = "",
+    lock_version=None,
+    service_type: str | None = None,
+    response_mode: str | None = None,
+    vehicle_needed: bool | None = None,
 ) -> WorkOrder:
-    """Dispatch to an engineer (or re-dispatch); starts the 30-minute confirmation clock."""
+    """Dispatch to an engineer (or re-dispatch); starts the 30-minute confirmation clock.
+
+    The desk may record the service type, the response mode and whether a vehicle is
+    needed on the way (§6.2.2, §6.3.3); None keeps what the order has."""
     work_order = workflow.lock(work_order, expected=lock_version, conflict=CONFLICT)
     workflow.require(work_order_refusal(actor, work_order, "assign"))
     if not permissions.user_has_role(assignee, Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR):
         raise ValidationError(_("Work orders can only be dispatched to engineers or the desk."))
+    service_mode_apply(work_order, service_type=service_type, response_mode=response_mode)
+    if vehicle_needed is not None:
+        work_order.vehicle_needed = vehicle_needed
     at = timezone.now()
     previous = work_order.assignee
     work_order.team = team or work_order.team

@@ -30,7 +30,10 @@ from servicedesk.calendar import business_calendar
 
 from ..definitions import Column, Drill, Figure, Section, Table
 from ..periods import Period
-from . import service_drills  # noqa: F401  (registers the summary.* drill keys)
+from . import (
+    service_delivery,
+    service_drills,  # noqa: F401  (registers the summary.* drill keys)
+)
 from . import service_parts as parts
 from .service_complaints import complaint_part
 from .service_figures import level_figures, quality_section_figures
@@ -94,6 +97,9 @@ def build(period: Period, *, options: dict) -> Section:
     figures[6:6] = per_level  # after the overall attainments and misses
 
     tables, charts, categories = parts.volumes(orders, params)
+    delivery_tables, delivery_charts = service_delivery.delivery(orders, params)
+    tables += delivery_tables
+    charts += delivery_charts
     pareto_table, pareto_chart = parts.pareto(categories, params)
     tables += [level_table, parts.breaches_table(breaches, level_names, params)]
     tables += [pareto_table, _complaints_table(complaints)]
@@ -131,6 +137,7 @@ def build(period: Period, *, options: dict) -> Section:
             drill=Drill("summary.repeat_devices", params),
         )
     )
+    figures += service_delivery.service_record_figures(start, end, params)
     _processes(figures, tables, params, start, end)
     tables.append(targets_table(targets, per_level_targets, levels, policies_p1))
     return Section(

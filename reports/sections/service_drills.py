@@ -41,6 +41,8 @@ RECEIVED_FILTERS = {
     "level_id": "service_level_id",
     "device_id": "device_id",
     "number": "number",
+    "service_type": "service_type",  # "" = not recorded (incidents.metrics.DELIVERY)
+    "response_mode": "response_mode",
 }
 
 

@@ -119,3 +119,19 @@ def test_demo_faults_are_on_the_kind_of_device_they_name():
     assert on_device > orders.count() / 3  # most faults name their device
     printers = orders.filter(category__parent__name="打印机")
     assert printers.filter(device__isnull=False).count() > printers.count() / 2
+
+
+def test_demo_types_recent_orders_and_has_service_records_in_every_review_state(seeded):
+    from incidents.models import ServiceRecord
+
+    typed = WorkOrder.objects.exclude(service_type="")
+    assert typed.filter(service_type="on_site").exists()
+    assert typed.filter(service_type="take_in").exists()
+    assert WorkOrder.objects.filter(service_type="", response_mode="").exists()  # older ones
+    states = set(ServiceRecord.objects.values_list("status", flat=True))
+    assert states == {"submitted", "accepted", "returned"}
+    assert all(r.number == f"D0302-{r.work_order.number}" for r in ServiceRecord.objects.all())
+    # The desk accepted every record of a closed order before its callback.
+    closed = ServiceRecord.objects.filter(work_order__status=Status.CLOSED)
+    assert not closed.exclude(status="accepted").exists()
+    assert "skipped" in demo.seed(password="Demo@2026")
