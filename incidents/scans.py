@@ -27,7 +27,12 @@ from . import sla
 from .choices import OPEN_STATUSES, EventKind, NoticeLevel, SlaClock, Status
 from .models import SlaNotice, WorkOrder, WorkOrderEvent
 from .selectors import queue_counts_changed
-from .services import AUTO_CLOSE_WORKING_DAYS, work_order_auto_close, work_order_url
+from .services import (
+    AUTO_CLOSE_WORKING_DAYS,
+    on_call_people,
+    work_order_auto_close,
+    work_order_url,
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,9 @@ def sla_scan(
     now = now or timezone.now()
     deadline = time.monotonic() + time_budget
     people = _role_members()
+    # Outside working hours the desk, the supervisor and the manager are not there: the
+    # notices that would go to them go to the people on call (servicedesk.oncall).
+    people["on_call"] = on_call_people(now)
     counts = {}
     for rule in RULES:
         sent, after = 0, None
@@ -254,6 +262,10 @@ def _role_members() -> dict:
 
 
 def _audience(work_order, audience: str, people: dict) -> list:
+    if audience == "assignee" and work_order.assignee_id:
+        return [work_order.assignee]
+    if people.get("on_call"):
+        return people["on_call"]
     if audience == "assignee":
         return [work_order.assignee] if work_order.assignee_id else people[Role.SERVICE_DESK]
     if audience == "supervisor":
