@@ -15,6 +15,7 @@ from .models import (
     Attachment,
     Callback,
     Complaint,
+    HistoryImportBatch,
     HoldPeriod,
     SlaNotice,
     SlaPolicy,
@@ -100,9 +101,11 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "resolution_breached",
         "first_contact_resolution",
         "team",
+        ("imported_at", admin.EmptyFieldListFilter),
     ]
     search_fields = [
         "number",
+        "external_number",
         "title",
         "requester__username",
         "requester__person__name",
@@ -283,3 +286,16 @@ class WorkOrderLinkAdmin(admin.ModelAdmin):
     search_fields = ["work_order__number", "object_id"]
     list_select_related = ["work_order", "content_type", "created_by"]
     raw_id_fields = ["work_order", "created_by"]
+
+
+@admin.register(HistoryImportBatch)
+class HistoryImportBatchAdmin(admin.ModelAdmin):
+    """Work-order history imports (incidents.history_import); made on their own pages."""
+
+    list_display = ["pk", "filename", "status", "mode", "created_by", "created_at", "expires_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in HistoryImportBatch._meta.fields]
+    exclude = ["rows", "plan", "report"]
+
+    def has_add_permission(self, request):
+        return False

@@ -286,6 +286,7 @@ def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) ->
     # A coarse pre-filter in SQL (calendar days), the exact working-day test in Python.
     candidates = WorkOrder.objects.filter(
         status=Status.RESOLVED,
+        imported_at__isnull=True,  # history is settled as imported (history_import)
         confirmed_at__isnull=True,
         resolved_at__lte=now - timedelta(days=working_days),
     )

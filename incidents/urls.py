@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "incidents"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("home-panel/", views.home_panel, name="home_panel"),
     path("complaints/", views.complaints, name="complaints"),
     path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
+    path("history-import/", history_views.upload, name="history_import"),
+    path("history-import/<int:pk>/", history_views.detail, name="history_import_detail"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

@@ -1,5 +1,6 @@
 from .events import Attachment, WorkOrderEvent
 from .filing import FilingKey
+from .history import HistoryImportBatch
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint
 from .search import WorkOrderTerm
@@ -11,6 +12,7 @@ __all__ = [
     "Attachment",
     "Callback",
     "Complaint",
+    "HistoryImportBatch",
     "HoldPeriod",
     "SlaNotice",
     "SlaPolicy",
