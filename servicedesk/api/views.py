@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -108,6 +109,7 @@ class OnCallShiftViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(starts_at__lt=end)
         return rows.order_by("starts_at", "pk")
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def now(self, request):
         current = oncall.on_call_now()
