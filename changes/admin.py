@@ -88,8 +88,17 @@ class ApprovalInline(admin.TabularInline):
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
-    list_display = ["number", "summary", "type", "risk", "status", "planned_start", "planned_end"]
-    list_filter = ["status", "type", "risk"]
+    list_display = [
+        "number",
+        "summary",
+        "type",
+        "risk",
+        "status",
+        "raised_via",
+        "planned_start",
+        "planned_end",
+    ]
+    list_filter = ["status", "type", "risk", "raised_via"]
     search_fields = ["number", "summary"]
     date_hierarchy = "planned_start"
     raw_id_fields = ["requester", "owner", "template"]

@@ -61,6 +61,15 @@ UPCOMING_STATUSES = [
 ]
 
 
+class ChangeOrigin(models.TextChoices):
+    """Who raised the change (§2.2.1.1: the desk is the users' point of contact for RFCs,
+    §2.2.1.5: the client's organisation submits change requests)."""
+
+    STAFF = "staff", _("Change staff")
+    DESK = "desk", _("Service desk")
+    END_USER = "end_user", _("End user")
+
+
 class Decision(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

@@ -53,7 +53,47 @@ def _aware(day: date, hour: int):
 
 
 def seed(*, password: str) -> str:
-    return f"{_seed_changes()}; {_seed_releases()}"
+    return f"{_seed_changes()}; {_seed_releases()}; {_seed_user_requests()}"
+
+
+# Two requests from end users (changes.requests): one waiting for the change manager's
+# triage, one kept as a draft by its requester. Looked up by requester and summary.
+USER_REQUESTS = [
+    (
+        "enduser",
+        "财务处共享打印机增加扫描到共享文件夹功能",
+        "月底报账需要把纸质发票扫描后统一存放，目前只能扫描到 U 盘，既慢又不安全。",
+        True,
+    ),
+    (
+        "user02",
+        "办公室会议室电脑安装视频会议客户端",
+        "下月起与区分局的周例会改为视频会议，会议室电脑需要安装客户端并调试摄像头。",
+        False,
+    ),
+]
+
+
+def _seed_user_requests() -> str:
+    from .choices import ChangeOrigin
+    from .requests import change_request_raise
+
+    users = get_user_model().objects.in_bulk([u for u, *_ in USER_REQUESTS], field_name="username")
+    made = 0
+    for username, summary, reason, send in USER_REQUESTS:
+        user = users.get(username)
+        if user is None or ChangeRequest.objects.filter(requester=user, summary=summary).exists():
+            continue
+        change_request_raise(
+            actor=user,
+            summary=summary,
+            reason=reason,
+            needed_by=timezone.localdate() + timedelta(days=14),
+            send=send,
+        )
+        made += 1
+    waiting = ChangeRequest.objects.exclude(raised_via=ChangeOrigin.STAFF).count()
+    return f"{made} user change requests created ({waiting} in all)"
 
 
 def _seed_changes() -> str:

@@ -289,3 +289,49 @@ class RescheduleForm(NoteForm):
 
 class CancelForm(_VersionForm):
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={**_text, "rows": 2}))
+
+
+# --- requests for change from users and the desk (changes.requests) ---------------------
+
+
+class ChangeRequestForm(forms.Form):
+    """What a user or the desk asks for: what should change, why, and by when."""
+
+    summary = forms.CharField(
+        label=_("What should change"), max_length=200, widget=forms.TextInput(attrs=_text)
+    )
+    reason = forms.CharField(
+        label=_("Why is it needed"), widget=forms.Textarea(attrs={**_text, "rows": 4})
+    )
+    needed_by = forms.DateField(
+        label=_("Needed by"),
+        required=False,
+        widget=forms.DateInput(attrs={**_text, "type": "date"}, format="%Y-%m-%d"),
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TakeUpForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Implementer"),
+        queryset=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = implementers()
+        self.fields["owner"].label_from_instance = lambda u: (
+            getattr(getattr(u, "person", None), "name", "") or u.get_username()
+        )
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea(attrs={**_text, "rows": 2})
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)

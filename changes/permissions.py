@@ -69,23 +69,40 @@ def _engineer(user) -> bool:
     return user_has_role(user, Role.ENGINEER)
 
 
+def _anyone(user) -> bool:
+    """Anyone with an account may ask for a change (changes.requests)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 # Who may act on which rows: (role test, rows a holder of that role may act on).
 # A user may act on the union of the rows of the tests they pass; a manager on all.
 _ALL = "all"
 _REQUESTED_OR_OWNED = "requested_or_owned"
 _OWNED = "owned"
+# Their own requests (any account), and those not yet taken up by an implementer.
+_REQUESTED = "requested"
+_OWN_REQUEST = "own_request"
 
 # action → ((role test, rows), …), refusal message
 RULES = {
-    "view": (((_reader, _ALL),), _("Only IT staff and approvers can see changes.")),
+    "view": (
+        ((_reader, _ALL), (_anyone, _REQUESTED)),
+        _("Only IT staff and approvers can see changes."),
+    ),
     "create": (((_author, _ALL),), _("Only engineers and supervisors can raise changes.")),
+    # A request for change from an end user or the desk (changes.requests).
+    "request": (((_anyone, _ALL),), _("Log in to request a change.")),
     "edit": (
-        ((_manager, _ALL), (_author, _REQUESTED_OR_OWNED)),
+        ((_manager, _ALL), (_author, _REQUESTED_OR_OWNED), (_anyone, _OWN_REQUEST)),
         _("Only the requester, the implementer or a supervisor can edit this change."),
     ),
     "submit": (
-        ((_manager, _ALL), (_author, _REQUESTED_OR_OWNED)),
+        ((_manager, _ALL), (_author, _REQUESTED_OR_OWNED), (_anyone, _OWN_REQUEST)),
         _("Only the requester or a supervisor can submit this change."),
+    ),
+    "triage": (
+        ((_manager, _ALL),),
+        _("Only the change manager (service supervisor) triages change requests."),
     ),
     "revise": (
         ((_manager, _ALL), (_author, _REQUESTED_OR_OWNED)),
@@ -136,7 +153,11 @@ RULES = {
 
 # The people fields of each model that "requested or owned" and "owned" mean.
 _PEOPLE = {
-    "change": {_REQUESTED_OR_OWNED: ("requester", "owner"), _OWNED: ("owner",)},
+    "change": {
+        _REQUESTED_OR_OWNED: ("requester", "owner"),
+        _OWNED: ("owner",),
+        _REQUESTED: ("requester",),
+    },
     "release": {_REQUESTED_OR_OWNED: ("requester", "manager"), _OWNED: ("manager",)},
 }
 
@@ -148,6 +169,11 @@ def _filter(rules, people, user, action: str) -> Q | None:
             continue
         if rows == _ALL:
             return Q()
+        if rows == _OWN_REQUEST:
+            # A request its requester still holds: not staff-raised, nobody implementing.
+            part = Q(requester_id=user.pk, owner__isnull=True) & ~Q(raised_via="staff")
+            condition = part if condition is None else condition | part
+            continue
         part = Q()
         for i, name in enumerate(people[rows]):
             part = Q(**{f"{name}_id": user.pk}) if i == 0 else part | Q(**{f"{name}_id": user.pk})

@@ -322,7 +322,11 @@ def _render_detail(request, change, *, bound=None, status=200):
 @login_required
 @require_GET
 def change_detail(request, number):
-    return _render_detail(request, _change_or_404(request, number))
+    change = _change_or_404(request, number)
+    if change_refusal(request.user, None, "view"):
+        # An end user sees their own request on its own page (changes.requests).
+        return redirect("changes:request_detail", number=change.number)
+    return _render_detail(request, change)
 
 
 @login_required

@@ -17,6 +17,7 @@ from .models import (
     Complaint,
     ComplaintCause,
     FaultReport,
+    HistoryImportBatch,
     HoldPeriod,
     ServiceRecord,
     SlaNotice,
@@ -106,9 +107,11 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "service_type",
         "response_mode",
         "vehicle_needed",
+        ("imported_at", admin.EmptyFieldListFilter),
     ]
     search_fields = [
         "number",
+        "external_number",
         "title",
         "requester__username",
         "requester__person__name",
@@ -333,3 +336,16 @@ class ServiceRecordAdmin(admin.ModelAdmin):
     filter_horizontal = ["requisitions"]
     readonly_fields = ["number", "status", "lock_version", "reviewed_by", "reviewed_at"]
     date_hierarchy = "arrived_at"
+
+
+@admin.register(HistoryImportBatch)
+class HistoryImportBatchAdmin(admin.ModelAdmin):
+    """Work-order history imports (incidents.history_import); made on their own pages."""
+
+    list_display = ["pk", "filename", "status", "mode", "created_by", "created_at", "expires_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in HistoryImportBatch._meta.fields]
+    exclude = ["rows", "plan", "report"]
+
+    def has_add_permission(self, request):
+        return False

@@ -40,6 +40,8 @@ class Channel(models.TextChoices):
     MAIL = "mail", _("Mail")
     WALK_IN = "walk_in", _("Walk-in")
     API = "api", _("API")
+    # A historic record from the previous system (incidents.history_import).
+    IMPORT = "import", _("Previous system")
 
 
 class Level3(models.TextChoices):

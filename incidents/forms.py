@@ -250,9 +250,18 @@ class IntakeForm(ReportForm):
     )
     # When the caller was picked, signed so the measured guidance time is the server's.
     call_started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Outside working hours only (services.work_order_route_out_of_hours).
+    keep_in_queue = forms.BooleanField(
+        label=_("Not urgent: leave it in the queue for the next working day"),
+        required=False,
+        help_text=_("Otherwise it is dispatched to the person on call now."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, out_of_hours: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not out_of_hours:
+            del self.fields["keep_in_queue"]
         # The caller's number, not the agent's: the agent's own must not be filled in.
         self.fields["contact_phone"].widget.attrs["autocomplete"] = "off"
         if not self.is_bound:

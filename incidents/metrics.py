@@ -282,10 +282,11 @@ def received_orders(
     department_id: int | None = None,
     level: int | None = None,
 ) -> QuerySet[WorkOrder]:
-    """Work orders received in [start, end), cancelled ones left out."""
-    orders = WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
-        status=Status.CANCELLED
-    )
+    """Work orders received in [start, end), cancelled ones and history imported from the
+    previous system left out (incidents.history_import says why)."""
+    orders = WorkOrder.objects.filter(
+        created_at__gte=start, created_at__lt=end, imported_at__isnull=True
+    ).exclude(status=Status.CANCELLED)
     if department_id == NO_DEPARTMENT:
         orders = orders.filter(department__isnull=True)
     elif department_id:

@@ -29,7 +29,12 @@ from .choices import OPEN_STATUSES, EventKind, NoticeLevel, SlaClock, Status
 from .models import SlaNotice, WorkOrder, WorkOrderEvent
 from .models.work_order import QUEUE_NEVER
 from .selectors import queue_counts_changed
-from .services import AUTO_CLOSE_WORKING_DAYS, work_order_auto_close, work_order_url
+from .services import (
+    AUTO_CLOSE_WORKING_DAYS,
+    on_call_people,
+    work_order_auto_close,
+    work_order_url,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,9 @@ def sla_scan(
     now = now or timezone.now()
     deadline = time.monotonic() + time_budget
     people = _role_members()
+    # Outside working hours the desk, the supervisor and the manager are not there: the
+    # notices that would go to them go to the people on call (servicedesk.oncall).
+    people["on_call"] = on_call_people(now)
     counts = {}
     for rule in RULES:
         sent, after = 0, None
@@ -308,6 +316,10 @@ def _role_members() -> dict:
 
 
 def _audience(work_order, audience: str, people: dict) -> list:
+    if audience == "assignee" and work_order.assignee_id:
+        return [work_order.assignee]
+    if people.get("on_call"):
+        return people["on_call"]
     if audience == "assignee":
         return [work_order.assignee] if work_order.assignee_id else people[Role.SERVICE_DESK]
     if audience == "supervisor":
@@ -328,6 +340,7 @@ def auto_close_scan(*, now=None, working_days: int = AUTO_CLOSE_WORKING_DAYS) ->
     # A coarse pre-filter in SQL (calendar days), the exact working-day test in Python.
     candidates = WorkOrder.objects.filter(
         status=Status.RESOLVED,
+        imported_at__isnull=True,  # history is settled as imported (history_import)
         confirmed_at__isnull=True,
         resolved_at__lte=now - timedelta(days=working_days),
     )

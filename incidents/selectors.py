@@ -350,8 +350,9 @@ def complaint_list():
 def work_orders_open_at(*, at) -> QuerySet[WorkOrder]:
     """The backlog at instant `at`: received before it, neither resolved nor closed nor
     cancelled before it. Read from today's timestamps, so an order resolved before `at`
-    and reopened after it counts as open (a reopen clears the resolution time)."""
-    return WorkOrder.objects.filter(created_at__lt=at).exclude(
+    and reopened after it counts as open (a reopen clears the resolution time). History
+    imported from the previous system is left out, as from every service figure."""
+    return WorkOrder.objects.filter(created_at__lt=at, imported_at__isnull=True).exclude(
         Q(resolved_at__lt=at) | Q(closed_at__lt=at)
     )
 

@@ -32,3 +32,11 @@ def poll_mailbox() -> dict:
         if not claimed:
             return {"skipped": "another worker is polling the mailbox"}
         return mailbox_poll()
+
+
+@shared_task
+def expire_history_imports() -> int:
+    """Every six hours: delete work-order history import batches past their day."""
+    from .history_import import history_batches_expire
+
+    return history_batches_expire()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, views, views_fault_log
+from . import complaint_views, history_views, views, views_fault_log
 from .service_records import views as record_views
 
 app_name = "incidents"
@@ -39,6 +39,8 @@ urlpatterns = [
         record_views.service_record_print,
         name="service_record_print",
     ),
+    path("history-import/", history_views.upload, name="history_import"),
+    path("history-import/<int:pk>/", history_views.detail, name="history_import_detail"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path(

@@ -16,6 +16,7 @@ from cmdb.selectors import ci_find_by_tag, ci_list_for_user
 from itsm import workflow
 from itsm.pagination import slice_page
 from knowledge.selectors import record_get, record_suggest
+from servicedesk.oncall import on_call_now
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_for_filing, person_list
 
@@ -366,6 +367,7 @@ def queue(request):
             "tab_query": urlencode(tab_filters),
             "filtered": any(value for key, value in request.GET.items() if key not in QUEUE_PARAMS),
             "bulk_form": bulk_form,
+            "on_call": on_call_now(),
         },
     )
 
@@ -456,6 +458,27 @@ def _record_call(request, caller, data):
     work_order = services.work_order_create(**fields, channel=Channel.PHONE)
     work_order = _classify_at_intake(request, work_order, data)
     messages.success(request, _("Work order %(number)s recorded.") % {"number": work_order.number})
+    if "keep_in_queue" in data and not data["keep_in_queue"]:
+        try:
+            assignee = services.work_order_route_out_of_hours(
+                work_order=work_order, actor=request.user
+            )
+        except (PermissionDenied, ValidationError, workflow.Conflict) as exc:
+            # The order is recorded; only the dispatch is left to do by hand.
+            text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            messages.warning(request, _("Not dispatched: %(reason)s") % {"reason": text})
+            return work_order
+        if assignee is not None:
+            name = getattr(getattr(assignee, "person", None), "name", "") or assignee.username
+            messages.info(
+                request,
+                _("Outside working hours: dispatched to %(name)s, who is on call.")
+                % {"name": name},
+            )
+        else:
+            messages.warning(
+                request, _("Outside working hours and nobody is on call: it waits in the queue.")
+            )
     return work_order
 
 
@@ -505,12 +528,14 @@ def intake(request):
         caller = get_object_or_404(
             get_user_model().objects.select_related("person__department"), pk=caller_id
         )
+    on_call = on_call_now()
     context = {
         "query": query,
         "people": people,
         "tag_device": tag_device,
         "caller": caller,
         "caller_form": caller_form,
+        "on_call": on_call,
     }
     if caller is not None:
         devices = _user_devices(caller)
@@ -525,6 +550,7 @@ def intake(request):
             (request.FILES or None) if posted else None,
             devices=devices,
             initial=initial,
+            out_of_hours=on_call.out_of_hours,
         )
         if posted:
             if form.is_valid():

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cmdb-census-reminders": {"task": "cmdb.tasks.census_reminders", "schedule": 60 * 60 * 24},
     "cmdb-warranty-alerts": {"task": "cmdb.tasks.warranty_alerts", "schedule": 60 * 60 * 24},
     "cmdb-expire-imports": {"task": "cmdb.tasks.expire_import_batches", "schedule": 60 * 60 * 6},
+    "incidents-expire-history-imports": {
+        "task": "incidents.tasks.expire_history_imports",
+        "schedule": 60 * 60 * 6,
+    },
     "repairs-scan": {"task": "repairs.tasks.repairs_scan", "schedule": 60 * 60},
     "inspections-monthly-scan": {"task": "inspections.tasks.monthly_scan", "schedule": 60 * 60},
     "inspections-due-scan": {"task": "inspections.tasks.due_scan", "schedule": 60 * 60},

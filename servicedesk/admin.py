@@ -12,6 +12,7 @@ from .models import (
     Department,
     Location,
     Notification,
+    OnCallShift,
     Person,
     QuarterTargets,
     ServiceCommitment,
@@ -27,6 +28,7 @@ for model in (
     Category,
     Department,
     Location,
+    OnCallShift,
     Person,
     ServiceLevel,
     Team,
@@ -288,3 +290,21 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["members"]
     autocomplete_fields = ["leader"]
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin):
+    """The on-call rota; the month page (servicedesk:oncall) shows it day by day."""
+
+    list_display = ["starts_at", "ends_at", "role", "user", "note"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__person__name", "note"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

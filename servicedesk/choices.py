@@ -45,3 +45,10 @@ class CategoryLevel(models.TextChoices):
     PROBLEM_TYPE = "problem_type", _("Problem type")
     SYSTEM_TYPE = "system_type", _("System type")
     FAULT_TYPE = "fault_type", _("Fault type")
+
+
+class OnCallRole(models.TextChoices):
+    """Who the rota names outside on-site hours (§6.2.1: 7×24 phone, on site if needed)."""
+
+    PHONE = "phone", _("Phone (7×24)")
+    ON_SITE = "on_site", _("On site")

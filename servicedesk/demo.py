@@ -6,7 +6,7 @@ Idempotent: every row is looked up by a natural key first, so a second run adds 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .choices import ApprovalBody, Role
+from .choices import ApprovalBody, OnCallRole, Role
 from .models import Building, Department, Location, Person, ServiceLevel
 
 DEMO_LOGINS = [
@@ -113,7 +113,71 @@ def seed(*, password: str) -> str:
             extra,
         )
     _quarter_targets()
-    return f"{created} people created, {Person.objects.count()} in all"
+    _service_notes()
+    shifts = _rota()
+    return (
+        f"{created} people created, {Person.objects.count()} in all; {shifts} on-call shifts added"
+    )
+
+
+# §4.3.2: what to mind with each service recipient, as the client hands it over.
+SERVICE_NOTES = {
+    "user07": "局领导：上门前先与办公室秘书电话确认时间；电脑内有涉密文件，维修不得带离。",
+    "user01": "办公室主任：会议多，优先电话远程指导；下午 3 点后方便上门。",
+    "enduser": "财务处：报账系统 U 盾插在主机背面；月底结账期间避免重启。",
+    "user13": "登记中心窗口：对外办公时间不可中断，维修安排在 12:00–13:30。",
+}
+
+
+def _service_notes() -> None:
+    for username, notes in SERVICE_NOTES.items():
+        Person.objects.filter(user__username=username, service_notes="").update(service_notes=notes)
+
+
+# Who takes the rota, week about: the phone by the desk and a supervisor, on site by the
+# engineers (§6.2.1: 7×24 phone; on site outside hours when needed).
+ROTA = {
+    OnCallRole.PHONE: ["agent", "supervisor"],
+    OnCallRole.ON_SITE: ["engineer", "engineer2"],
+}
+
+
+def _rota() -> int:
+    """Week-long shifts (Monday 08:30 to the next Monday 08:30) covering this month and
+    the next; looked up by person, role and start, so a second run adds nothing."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from .models import OnCallShift
+
+    wanted = [name for names in ROTA.values() for name in names]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=wanted)}
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    end = (next_month + timedelta(days=32)).replace(day=1)  # the first day after next month
+    monday = first - timedelta(days=first.weekday())
+    zone = timezone.get_current_timezone()
+    added = 0
+    week = 0
+    while monday < end:
+        start = datetime.combine(monday, time(8, 30), zone)
+        stop = start + timedelta(days=7)
+        for role, names in ROTA.items():
+            user = users.get(names[week % len(names)])
+            if user is None:
+                continue
+            _shift, created = OnCallShift.objects.get_or_create(
+                user=user,
+                role=role,
+                starts_at=start,
+                defaults={"ends_at": stop, "note": "演示值班"},
+            )
+            added += int(created)
+        monday += timedelta(days=7)
+        week += 1
+    return added
 
 
 # The last quarter's agreed targets and this quarter's (satisfaction raised to 97 %).

@@ -50,3 +50,57 @@ class CalendarNoticeForm(forms.Form):
         help_text=_("One line each: 2027-02-14 春节调休."),
         widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 4}),
     )
+
+
+_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class _DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs={"class": "form-control"}, **kwargs)
+
+
+class OnCallShiftForm(forms.Form):
+    """One rota entry: who, phone or on site, from when until when."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person on call"),
+        queryset=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    role = forms.ChoiceField(
+        label=_("On-call role"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    starts_at = forms.DateTimeField(
+        label=_("From"), input_formats=_DATETIME_FORMATS, widget=_DateTimeLocalInput()
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), input_formats=_DATETIME_FORMATS, widget=_DateTimeLocalInput()
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from .choices import OnCallRole
+        from .oncall import ROTA_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=[str(r) for r in ROTA_ROLES])
+            .select_related("person")
+            .distinct()
+            .order_by("person__name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            getattr(getattr(u, "person", None), "name", "") or u.get_username()
+        )
+        self.fields["role"].choices = OnCallRole.choices

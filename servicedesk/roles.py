@@ -27,13 +27,19 @@ _ORG_READ = [
 # `<app>/permissions.py` as ROLE_PERMISSIONS = {Role.X: [...]}, merged by role_permissions().
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.END_USER: [],
-    Role.SERVICE_DESK: [*_ORG_READ, "servicedesk.add_person", "servicedesk.change_person"],
-    Role.ENGINEER: [*_ORG_READ],
+    Role.SERVICE_DESK: [
+        *_ORG_READ,
+        "servicedesk.add_person",
+        "servicedesk.change_person",
+        "servicedesk.view_oncallshift",
+    ],
+    Role.ENGINEER: [*_ORG_READ, "servicedesk.view_oncallshift"],
     Role.SUPERVISOR: [
         *_ORG_READ,
         "servicedesk.change_person",
         "servicedesk.view_workingperiod",
         "servicedesk.view_calendarday",
+        "servicedesk.*_oncallshift",
     ],
     Role.APPROVER: [*_ORG_READ],
     Role.MANAGER: [*_ORG_READ, "servicedesk.view_*", "itsm.view_*"],

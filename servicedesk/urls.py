@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, oncall_views, views
 
 app_name = "servicedesk"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("people/pick/", views.person_pick, name="person_pick"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/notice/", calendar_views.calendar_notice, name="calendar-notice"),
+    path("on-call/", oncall_views.rota, name="oncall"),
+    path("on-call/<int:pk>/delete/", oncall_views.shift_delete, name="oncall-delete"),
     path("notifications/", views.notifications, name="notifications"),
 ]

@@ -10,7 +10,14 @@ from itsm.mixins import NumberedModel, TimeStampedModel
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
 
-from ..choices import STATUS_COLOURS, ChangeLogAction, ChangeStatus, ChangeType, Risk
+from ..choices import (
+    STATUS_COLOURS,
+    ChangeLogAction,
+    ChangeOrigin,
+    ChangeStatus,
+    ChangeType,
+    Risk,
+)
 
 
 class ChangeTemplate(models.Model):
@@ -100,6 +107,18 @@ class ChangeRequest(ConcurrentTransitionMixin, LockVersioned, NumberedModel, Tim
         related_name="owned_changes",
     )
 
+    # A request from an end user or the desk (changes.requests) carries what they need and
+    # by when; the change manager triages it (take up with an implementer, or decline).
+    raised_via = models.CharField(
+        _("raised via"),
+        max_length=10,
+        choices=ChangeOrigin.choices,
+        default=ChangeOrigin.STAFF,
+        db_index=True,
+    )
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    triage_note = models.TextField(_("triage note"), blank=True)
+
     status = FSMField(
         _("status"),
         max_length=20,
@@ -176,6 +195,17 @@ class ChangeRequest(ConcurrentTransitionMixin, LockVersioned, NumberedModel, Tim
     @transition(field=status, source=ChangeStatus.DRAFT, target=ChangeStatus.SUBMITTED)
     def submit(self, *, at):
         self.submitted_at = at
+
+    # A request without a plan, triaged by the change manager (changes.requests).
+    @transition(field=status, source=ChangeStatus.SUBMITTED, target=ChangeStatus.DRAFT)
+    def take_up(self, *, owner, triage_note):
+        self.owner = owner
+        self.triage_note = triage_note
+        self.submitted_at = None
+
+    @transition(field=status, source=ChangeStatus.SUBMITTED, target=ChangeStatus.REJECTED)
+    def decline(self, *, triage_note):
+        self.triage_note = triage_note
 
     @transition(field=status, source=ChangeStatus.SUBMITTED, target=ChangeStatus.ASSESSED)
     def assess(self, *, assessment, at):

@@ -16,19 +16,15 @@ def _expires_at():
     return timezone.now() + IMPORT_BATCH_LIFETIME
 
 
-class ImportBatch(models.Model):
-    """One asset import, from upload to report (资产导入).
+class ImportBatchBase(models.Model):
+    """A spreadsheet import from upload to report: parsed cells, column mapping, the last
+    dry run and the outcome. Abstract, so other imports (incidents' work-order history)
+    keep their batches in their own table with the same steps.
 
     The uploaded file itself is never stored: its cells are parsed into `rows` at upload
     and the batch expires after a day. `plan` holds the last dry run, `report` the outcome.
     """
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.CASCADE,
-        related_name="cmdb_import_batches",
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), default=_expires_at, db_index=True)
     filename = models.CharField(_("file name"), max_length=200)
@@ -44,12 +40,30 @@ class ImportBatch(models.Model):
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("asset import")
-        verbose_name_plural = _("asset imports")
+        abstract = True
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.pk} {self.filename}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class ImportBatch(ImportBatchBase):
+    """One asset import, from upload to report (资产导入)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.CASCADE,
+        related_name="cmdb_import_batches",
+    )
+
+    class Meta(ImportBatchBase.Meta):
+        verbose_name = _("asset import")
+        verbose_name_plural = _("asset imports")
 
     def get_absolute_url(self):
         return reverse("cmdb:import_detail", args=[self.pk])
@@ -58,7 +72,3 @@ class ImportBatch(models.Model):
     def reason(self) -> str:
         """The change reason on every item this batch touches."""
         return f"import {self.pk}"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()

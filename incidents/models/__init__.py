@@ -1,6 +1,7 @@
 from .events import Attachment, WorkOrderEvent
 from .fault_report import FaultReport
 from .filing import FilingKey
+from .history import HistoryImportBatch
 from .mail import InboundMail as InboundMail
 from .quality import Callback, Complaint, ComplaintCause
 from .search import WorkOrderTerm
@@ -17,6 +18,7 @@ __all__ = [
     "DailyVolume",
     "FaultReport",
     "ComplaintCause",
+    "HistoryImportBatch",
     "HoldPeriod",
     "RollupState",
     "ServiceRecord",

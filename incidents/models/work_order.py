@@ -258,6 +258,13 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
+    # A historic record from the customer's previous system (incidents.history_import):
+    # its old number, kept as a reference (the portal numbers it anew), and when it came in.
+    external_number = models.CharField(
+        _("previous system's number"), max_length=64, blank=True, db_index=True
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent work order"),
@@ -306,6 +313,11 @@ class WorkOrder(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeSta
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="work_order_rating_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["external_number"],
+                condition=~models.Q(external_number=""),
+                name="work_order_external_number_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(callback_satisfaction__isnull=True)

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from itsm import workflow
 from servicedesk.calendar import business_calendar
+from servicedesk.choices import OnCallRole, Role
 from servicedesk.models import ServiceLevel
 from servicedesk.notifications import notify
+from servicedesk.oncall import on_call_at, out_of_hours
 
 from .. import sla
 from ..choices import EventKind
@@ -245,3 +247,22 @@ def _users_with_role(role):
     from django.contrib.auth import get_user_model
 
     return list(get_user_model().objects.filter(groups__name=role, is_active=True))
+
+
+def on_call_people(at) -> list:
+    """Outside working hours, the people on call at `at` (phone first, then on site, each
+    once); in working hours, or with nobody on the rota, an empty list."""
+    if not out_of_hours(at):
+        return []
+    people = []
+    for role in (OnCallRole.PHONE, OnCallRole.ON_SITE):
+        user = on_call_at(at, role)
+        if user is not None and user not in people:
+            people.append(user)
+    return people
+
+
+def desk_or_on_call(at) -> list:
+    """Who answers for the desk at `at`: the desk in working hours, the on-call people
+    outside them (the desk's own people when nobody is on the rota)."""
+    return on_call_people(at) or _users_with_role(Role.SERVICE_DESK)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsm import workflow
-from servicedesk.choices import Role
+from servicedesk.choices import OnCallRole
+from servicedesk.oncall import on_call_at, out_of_hours
 
 from ..choices import Channel, EventKind, Level3, Status
 from ..models import WorkOrder
@@ -22,10 +23,10 @@ from .common import (
     REFUSED,
     _event,
     _tell,
-    _users_with_role,
+    desk_or_on_call,
     service_mode_apply,
 )
-from .lifecycle import work_order_create, work_order_resolve
+from .lifecycle import work_order_assign, work_order_create, work_order_resolve
 
 # How far back a call may have started for its guidance to count: a page left open
 # overnight is not a 12-hour call.
@@ -48,7 +49,7 @@ def work_order_report_late(*, work_order, actor, note: str, lock_version=None) -
     workflow.save(work_order)
     _event(work_order, kind=EventKind.LATE, actor=actor, body=note, at=at)
     _tell(
-        _users_with_role(Role.SERVICE_DESK),
+        desk_or_on_call(at),
         work_order,
         _("Engineer late or cannot come: re-dispatch within 10 minutes"),
         note,
@@ -172,3 +173,36 @@ def work_order_classify(
         data={"service_type": work_order.service_type, "response_mode": work_order.response_mode},
     )
     return work_order
+
+
+def work_order_route_out_of_hours(*, work_order, actor, at=None):
+    """A call recorded outside working hours goes to the people on call instead of
+    waiting in the queue for the morning (§6.2.1: 7×24 phone, on site when needed).
+
+    Dispatches the order to whoever is on call on site (else to whoever is on call for
+    the phone) through `work_order_assign`, with the actor's rights and the usual
+    confirmation clock, and tells the phone on-call person when they did not record it
+    themselves. In working hours, or with nobody on the rota, nothing happens and the
+    order stays in the queue. Returns the assignee, or None.
+    """
+    at = at or timezone.now()
+    if not out_of_hours(at) or work_order.status not in (Status.NEW, Status.REOPENED):
+        return None
+    target = on_call_at(at, OnCallRole.ON_SITE) or on_call_at(at, OnCallRole.PHONE)
+    if target is None:
+        return None
+    work_order_assign(
+        work_order=WorkOrder.objects.get(pk=work_order.pk),
+        actor=actor,
+        assignee=target,
+        note=_("Outside working hours: dispatched to the person on call."),
+    )
+    phone = on_call_at(at, OnCallRole.PHONE)
+    if phone is not None and phone.pk not in (actor.pk, target.pk):
+        _tell(
+            [phone],
+            work_order,
+            _("Out-of-hours call dispatched to %(name)s")
+            % {"name": getattr(getattr(target, "person", None), "name", "") or target},
+        )
+    return target

@@ -27,6 +27,7 @@ from .common import (
     _mark_responded,
     _tell,
     _users_with_role,
+    desk_or_on_call,
     refuse_close_while_children_worked,
     sla_recompute,
 )
@@ -151,7 +152,8 @@ def work_order_escalate(*, work_order, actor, note: str, lock_version=None) -> W
     _event(
         work_order, kind=EventKind.ESCALATION, actor=actor, body=note, data={"to": "desk"}, at=at
     )
-    _tell(_users_with_role(Role.SERVICE_DESK), work_order, _("Engineer escalation"), note)
+    # Outside working hours the desk is the people on call (servicedesk.oncall).
+    _tell(desk_or_on_call(at), work_order, _("Engineer escalation"), note)
     return work_order
 
 

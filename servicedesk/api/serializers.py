@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from ..models import Building, CalendarDay, Department, Location, Person, ServiceLevel
+from ..models import (
+    Building,
+    CalendarDay,
+    Department,
+    Location,
+    OnCallShift,
+    Person,
+    ServiceLevel,
+)
 from ..roles import contact_data_visible
 
 
@@ -60,6 +68,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "service_level",
             "effective_service_level",
             "approval_body",
+            "service_notes",
         ]
         read_only_fields = ["approval_body"]
 
@@ -79,6 +88,10 @@ class PersonSerializer(serializers.ModelSerializer):
         if user is not None and person.user_id != user.pk and not contact_data_visible(user):
             for name in self.CONTACT_FIELDS:
                 data[name] = None
+        # Service notes are the desk's working notes about a person (§4.3.2): for those
+        # who serve them, not for the person or approvers.
+        if user is None or not contact_data_visible(user):
+            data["service_notes"] = None
         return data
 
 
@@ -87,3 +100,15 @@ class CalendarDaySerializer(serializers.ModelSerializer):
         model = CalendarDay
         fields = ["id", "date", "kind", "name", "source"]
         read_only_fields = ["source"]
+
+
+class OnCallShiftSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OnCallShift
+        fields = ["id", "user", "name", "role", "starts_at", "ends_at", "note"]
+
+    def get_name(self, shift) -> str:
+        person = getattr(shift.user, "person", None)
+        return person.name if person else shift.user.get_username()

@@ -8,3 +8,4 @@ def register(router):
     router.register("locations", views.LocationViewSet, basename="location")
     router.register("people", views.PersonViewSet, basename="person")
     router.register("calendar-days", views.CalendarDayViewSet, basename="calendar-day")
+    router.register("on-call-shifts", views.OnCallShiftViewSet, basename="on-call-shift")

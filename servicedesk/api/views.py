@@ -1,11 +1,20 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from .. import selectors
-from ..models import Building, CalendarDay, Department, Location, Person, ServiceLevel
+from .. import oncall, selectors
+from ..models import (
+    Building,
+    CalendarDay,
+    Department,
+    Location,
+    OnCallShift,
+    Person,
+    ServiceLevel,
+)
 from . import serializers
 
 
@@ -76,3 +85,45 @@ class CalendarDayViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         serializer.save(source="manual")
+
+
+class OnCallShiftViewSet(viewsets.ReadOnlyModelViewSet):
+    """The on-call rota (staff); `?role=phone|on_site`, `?from=`/`?until=` (ISO instants)
+    narrow it. `now/`: who is on call at this moment, and whether it is out of hours."""
+
+    serializer_class = serializers.OnCallShiftSerializer
+    queryset = OnCallShift.objects.none()  # for the schema; rows come from restrict()
+    filterset_fields = ["role", "user"]
+
+    def get_queryset(self):
+        from django.utils.dateparse import parse_datetime
+
+        rows = OnCallShift.objects.restrict(self.request.user, "view").select_related(
+            "user__person"
+        )
+        start = parse_datetime(self.request.query_params.get("from", "") or "")
+        end = parse_datetime(self.request.query_params.get("until", "") or "")
+        if start is not None:
+            rows = rows.filter(ends_at__gt=start)
+        if end is not None:
+            rows = rows.filter(starts_at__lt=end)
+        return rows.order_by("starts_at", "pk")
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["get"])
+    def now(self, request):
+        current = oncall.on_call_now()
+
+        def who(user):
+            if user is None:
+                return None
+            person = getattr(user, "person", None)
+            return {"user": user.pk, "name": person.name if person else user.get_username()}
+
+        return Response(
+            {
+                "out_of_hours": current.out_of_hours,
+                "phone": who(current.phone),
+                "on_site": who(current.on_site),
+            }
+        )

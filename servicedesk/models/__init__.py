@@ -2,6 +2,7 @@ from .calendar import CalendarDay, CalendarYear, WorkingPeriod
 from .catalogue import Category, Team
 from .commitment import QUARTER_KEYS, CommitmentKey, CommitmentOp, QuarterTargets, ServiceCommitment
 from .notification import MailState, Notification
+from .oncall import OnCallShift
 from .organisation import Building, Department, Location, Person, ServiceLevel
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Location",
     "MailState",
     "Notification",
+    "OnCallShift",
     "Person",
     "QUARTER_KEYS",
     "QuarterTargets",

@@ -206,6 +206,16 @@ class Person(models.Model):
     # read (a link sent to it), or one an administrator or the desk entered for them.
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     pending_email = models.EmailField(_("e-mail waiting for verification"), blank=True)
+    # §4.3.2: the client hands over "the directory of service recipients and what to mind
+    # with each"; the desk reads it on the work order and while taking the call.
+    service_notes = models.TextField(
+        _("service notes"),
+        blank=True,
+        help_text=_(
+            "What the desk and engineers should mind when serving this person "
+            "(shown on their work orders and in phone intake)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("person")
