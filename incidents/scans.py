@@ -113,7 +113,7 @@ def sla_scan(
                 break
             after = claimed.last  # keyset: the next batch starts past this one
         counts[f"{rule.clock}:{rule.level}"] = sent
-    _advance(now, deadline)
+    advance_watermarks(now, deadline)
     if sum(counts.values()) >= ANALYZE_AFTER:
         # A backlog grows the notice table at once; without fresh statistics PostgreSQL
         # plans the next scan's NOT EXISTS as a nested loop over the whole table.
@@ -205,7 +205,7 @@ def _untold(rule: Rule) -> Q:
     return condition
 
 
-def _advance(now, deadline: float) -> None:
+def advance_watermarks(now, deadline: float) -> None:
     """Move each order the scan looked at on to its earliest threshold not acted on yet.
 
     Computed from the notices, not from what this run did: an instant that is due but was

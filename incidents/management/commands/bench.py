@@ -23,13 +23,14 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import scans, selectors
+from incidents import scans, selectors, sla
 from incidents.choices import OPEN_STATUSES, Channel, EventKind, Level3, Status
 from incidents.demo import numbers_for, sla_clocks, sla_target_table
-from incidents.models import WorkOrder, WorkOrderEvent, WorkOrderTerm
+from incidents.models import SlaNotice, WorkOrder, WorkOrderEvent, WorkOrderTerm
 from incidents.models.work_order import QUEUE_NEVER, SCAN_NOW
 from incidents.priority import priority_for
 from incidents.search import row_terms
+from incidents.volumes import volumes_refresh
 from itsm.bench import database_label, p95, timed
 from itsm.bulk import copy_rows, pk_sequence_reset
 from itsm.maintenance import database_analyze
@@ -109,8 +110,11 @@ class Command(BaseCommand):
                 requesters=_requesters(agent),
                 engineers=_engineers(agent),
             )
+            told = _seed_told(timezone.now())
+            volumes_refresh()
             # A production database has planner statistics; a freshly seeded one must get them.
             database_analyze()
+            self.stdout.write(f"seeded {told} SLA notices (thresholds passed before now)")
             self.stdout.write(
                 f"seeded {seeded} work orders in {time.perf_counter() - started:.1f} s"
             )
@@ -448,6 +452,45 @@ def _seed(count, *, open_share, requesters, engineers) -> int:
         created_total += size
     pk_sequence_reset(WorkOrder)
     return created_total
+
+
+def _seed_told(now) -> int:
+    """What the minute-by-minute scan would have told by `now` in a running system: a
+    notice for every threshold passed, breach flags set, every order's watermark placed.
+
+    A production database is in that steady state; without it the first scan after
+    seeding a million orders would work off a backlog of a million notices first.
+    """
+    table = connection.ops.quote_name(SlaNotice._meta.db_table)
+    calendar = business_calendar()
+    before = SlaNotice.objects.count()
+    for rule in scans.RULES:
+        reached = sla.breach_cutoff(calendar, now) if rule.breach_flag else now
+        rows = WorkOrder.objects.filter(
+            status__in=OPEN_STATUSES, **{f"{rule.instant}__lt": reached}, **rule.pending
+        )
+        if connection.vendor == "postgresql":
+            sql, params = rows.values_list("pk", rule.due).query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (work_order_id, clock, level, due_at, created_at) "  # noqa: S608
+                    f"SELECT sub.wo, %s, %s, sub.due, %s FROM ({sql}) AS sub(wo, due) "
+                    "ON CONFLICT DO NOTHING",
+                    [rule.clock, rule.level, now, *params],
+                )
+        else:
+            SlaNotice.objects.bulk_create(
+                (
+                    SlaNotice(work_order_id=pk, clock=rule.clock, level=rule.level, due_at=due)
+                    for pk, due in rows.values_list("pk", rule.due).iterator(chunk_size=5000)
+                ),
+                batch_size=5000,
+                ignore_conflicts=True,
+            )
+        if rule.breach_flag:
+            rows.update(**{rule.breach_flag: True})
+    scans.advance_watermarks(now, deadline=time.monotonic() + 3600)
+    return SlaNotice.objects.count() - before
 
 
 def _fault_weights(count: int) -> list[float]:
