@@ -28,8 +28,12 @@ pytestmark = pytest.mark.django_db
 # filing key, the search terms, the created event, the notification, and the
 # transaction's own statements.
 FILING_QUERIES = 13
-# The work-order page for the desk, device and location set (it was 20 with the device).
-DETAIL_QUERIES = 21
+# The work-order page for the desk, with a device and a location: session, user with
+# person, roles, the order (small tables joined), its people, device, location, service
+# records, permission flags, internal-or-not (asked once, was three times), timeline,
+# files (two), complaints, the device's other open orders, links, the nav's permissions
+# (two), unread notices, the dispatch form's staff and teams, active emergencies.
+DETAIL_QUERIES = 22
 
 
 def _fault():
