@@ -45,6 +45,7 @@ SECTION_BUILDERS = {
     "inspections": "reports.sections.inspections",
     "antivirus": "reports.sections.antivirus",
     "emergencies": "reports.sections.emergencies",  # D0405 figures
+    "quality": "reports.sections.quality",  # surveys, weekly-review actions (PDCA)
     "cmdb": "reports.sections.cmdb",  # configuration changes and baseline drift
     "costs": "reports.sections.costs",
     "suggestions": "reports.sections.suggestions",  # the supervisor's free text
@@ -52,6 +53,7 @@ SECTION_BUILDERS = {
 
 OPERATIONS_SECTIONS = (
     "service",
+    "quality",
     "trends",
     "availability",
     "repairs",
@@ -67,7 +69,12 @@ REPORT_TYPES: dict[str, ReportType] = {
     rt.code: rt
     for rt in (
         ReportType(
-            "service_summary", N_("Monthly service summary"), "month", "D0105", ("service",), 5
+            "service_summary",
+            N_("Monthly service summary"),
+            "month",
+            "D0105",
+            ("service", "quality"),
+            5,
         ),
         ReportType(
             "repair_summary", N_("Monthly repair summary"), "month", "D0708", ("repairs",), 10
