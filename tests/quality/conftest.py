@@ -29,7 +29,9 @@ def survey(db):
     survey = Survey.objects.create(title="季度满意度调查")
     survey.questions.create(order=1, kind=QuestionKind.RATING, text="服务台满意度")
     survey.questions.create(order=2, kind=QuestionKind.RATING, text="工程师满意度")
-    survey.questions.create(order=3, kind=QuestionKind.CHOICE, text="报障方式", options="电话\n网页")
+    survey.questions.create(
+        order=3, kind=QuestionKind.CHOICE, text="报障方式", options="电话\n网页"
+    )
     survey.questions.create(order=4, kind=QuestionKind.TEXT, text="建议", required=False)
     return survey
 
