@@ -46,23 +46,36 @@ def _seed() -> str:
         introduction="为持续提升IT运维服务质量，请您抽出几分钟完成本次调查。",
     )
     for order, (kind, text, options) in enumerate(QUESTIONS):
-        survey.questions.create(order=order, kind=kind, text=text, options=options)
+        survey.questions.create(
+            order=order, kind=kind, text=text, options=options, required=kind != QuestionKind.TEXT
+        )
     questions = list(survey.questions.all())
     rng = random.Random(18)  # noqa: S311 (repeatable demo answers, not secrets)
     today = timezone.localdate()
     this_quarter = _quarter_start(today)
     last_quarter = _quarter_start(this_quarter - timedelta(days=1))
     rounds = []
-    for opens_on, title, share in (
-        (last_quarter, f"{last_quarter.year}年第{(last_quarter.month - 1) // 3 + 1}季度", 0.7),
-        (this_quarter, f"{this_quarter.year}年第{(this_quarter.month - 1) // 3 + 1}季度", 0.3),
+    # Last quarter's round is closed; this quarter's is open for another two weeks.
+    for opens_on, closes_on, title, share in (
+        (
+            last_quarter,
+            last_quarter + timedelta(days=20),
+            f"{last_quarter.year}年第{(last_quarter.month - 1) // 3 + 1}季度",
+            0.7,
+        ),
+        (
+            this_quarter,
+            today + timedelta(days=14),
+            f"{this_quarter.year}年第{(this_quarter.month - 1) // 3 + 1}季度",
+            0.3,
+        ),
     ):
         survey_round = services.round_create(
             actor=supervisor,
             survey=survey,
             title=title,
             opens_on=opens_on,
-            closes_on=opens_on + timedelta(days=20),
+            closes_on=closes_on,
         )
         services.round_publish(survey_round=survey_round, actor=supervisor)
         services.round_open(survey_round=survey_round, actor=supervisor)
@@ -78,7 +91,7 @@ def _seed() -> str:
                 else:
                     answers[question.pk] = rng.choice(SUGGESTIONS)
             services.response_submit(invitation=invitation, actor=invitation.user, answers=answers)
-        if opens_on + timedelta(days=20) < today:
+        if closes_on < today:
             services.round_close(survey_round=survey_round, actor=supervisor)
         rounds.append(survey_round)
     reviews = _reviews(users, today)
