@@ -693,3 +693,27 @@ def service_record_counts(*, start: datetime, end: datetime) -> dict[str, int]:
     for row in rows.order_by():
         counts[row["status"]] = row["n"]
     return {"": sum(counts.values()), **counts}
+
+
+# --- the week's low scores (quality's weekly rating review reads these) ---------------------
+
+
+def low_scored_orders(*, start: datetime, end: datetime, at_most: int) -> QuerySet[WorkOrder]:
+    """Work orders scored in [start, end), by the user in the portal or on a call-back that
+    reached them, whose score is at most `at_most`. The score is the one `rated` and
+    `dissatisfied` use: the user's own rating when given, else the call-back's answer."""
+    from .choices import EventKind
+    from .models import WorkOrderEvent
+
+    rated_then = WorkOrderEvent.objects.filter(
+        work_order=OuterRef("pk"), kind=EventKind.RATING, at__gte=start, at__lt=end
+    )
+    called_then = Callback.objects.filter(
+        work_order=OuterRef("pk"), outcome="reached", at__gte=start, at__lt=end
+    )
+    return (
+        WorkOrder.objects.filter(Exists(rated_then) | Exists(called_then))
+        .filter(_score_q("lte", at_most))
+        .annotate(score=_score())
+        .order_by("pk")
+    )

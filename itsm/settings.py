@@ -66,6 +66,7 @@ PROJECT_APPS = [
     "antivirus",
     "repairs",
     "emergencies",
+    "quality",
     "reports",
 ]
 INSTALLED_APPS += PROJECT_APPS
@@ -291,6 +292,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "emergencies.tasks.emergency_confirmations_scan",
         "schedule": 60 * 15,
     },
+    "quality-scan": {"task": "quality.tasks.quality_scan", "schedule": 60 * 60},
     # Reports: drafts after each period ends (idempotent, so a missed run is caught up by
     # the next day's), reminders once per due point.
     "reports-monthly": {

@@ -45,6 +45,7 @@ SECTION_BUILDERS = {
     "inspections": "reports.sections.inspections",
     "antivirus": "reports.sections.antivirus",
     "emergencies": "reports.sections.emergencies",  # D0405 figures
+    "quality": "reports.sections.quality",  # surveys, weekly-review actions (PDCA)
     "cmdb": "reports.sections.cmdb",  # configuration changes and baseline drift
     "ageing": "reports.sections.ageing",  # devices due for replacement (age, repeated faults)
     "spares": "reports.sections.spares",  # spare demand per part, suggested orders (§5.1.2.3)
@@ -54,6 +55,7 @@ SECTION_BUILDERS = {
 
 OPERATIONS_SECTIONS = (
     "service",
+    "quality",
     "trends",
     "availability",
     "repairs",
@@ -70,7 +72,12 @@ REPORT_TYPES: dict[str, ReportType] = {
     rt.code: rt
     for rt in (
         ReportType(
-            "service_summary", N_("Monthly service summary"), "month", "D0105", ("service",), 5
+            "service_summary",
+            N_("Monthly service summary"),
+            "month",
+            "D0105",
+            ("service", "quality"),
+            5,
         ),
         ReportType(
             "repair_summary",
