@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from cmdb.device_links import SHOWN, DevicePanel, DeviceRow
+from servicedesk.roles import is_staff_role
 
 from .choices import STATUS_COLOURS, ChangeStatus
 from .models import ChangeRequest
@@ -20,6 +21,10 @@ def changes_panel(user, ci) -> DevicePanel | None:
             "number", "summary", "status", "planned_start", "created_at"
         )[:SHOWN]
     )
+    if not changes and not is_staff_role(user):
+        # End users see only the change requests they raised: no panel for a device none
+        # of theirs touches (the panel is the staff's view of the device's changes).
+        return None
     total = len(changes) if len(changes) < SHOWN else visible.count()
     labels = dict(ChangeStatus.choices)
     return DevicePanel(

@@ -257,7 +257,7 @@ def act(request, number, action):
 
 # The resolve form's knowledge field, as the picker's answers name and target it.
 KNOWLEDGE_FIELD = "resolve-knowledge_record"
-KNOWLEDGE_NUMBER = re.compile(r"^[A-Za-z]\d{2}-\d+$|^\d+$")
+KNOWLEDGE_NUMBER = re.compile(r"^[A-Za-z]\d{2,4}-\d+$|^\d+$")  # K01-…, D0303-…
 
 
 @login_required

@@ -17,6 +17,7 @@ import uuid
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import models
 
 logger = logging.getLogger(__name__)
 
@@ -148,3 +149,32 @@ def forget(key: str) -> None:
 
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+class CachedTableQuerySet(models.QuerySet):
+    """Bulk writes (`update`, `delete`, `bulk_create`, `bulk_update`) forget the model's
+    cached table (`CACHE_KEY`) as its `save()` and `delete()` do, so a data fix or a test
+    that updates rows in bulk is read back at once."""
+
+    def _forget(self):
+        forget(self.model.CACHE_KEY)
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        self._forget()
+        return count
+
+    def delete(self):
+        result = super().delete()
+        self._forget()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        self._forget()
+        return result
+
+    def bulk_update(self, *args, **kwargs):
+        result = super().bulk_update(*args, **kwargs)
+        self._forget()
+        return result

@@ -5,7 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .cache import forget
+from .cache import CachedTableQuerySet, forget
 
 
 class FormCode(models.Model):
@@ -28,6 +28,7 @@ class FormCode(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    objects = CachedTableQuerySet.as_manager()
     CACHE_KEY = "itsm:form-codes"
 
     def save(self, *args, **kwargs):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from itsm.cache import cached_table, forget
+from itsm.cache import CachedTableQuerySet, cached_table, forget
 
 from ..choices import NoticeLevel, Priority, SlaClock
 
@@ -41,6 +41,7 @@ class SlaPolicy(models.Model):
     def __str__(self):
         return f"{self.service_level} {self.priority}"
 
+    objects = CachedTableQuerySet.as_manager()
     CACHE_KEY = "incidents:sla-policies"
 
     def save(self, *args, **kwargs):

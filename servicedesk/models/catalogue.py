@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from itsm.cache import cached_table, forget
+from itsm.cache import CachedTableQuerySet, cached_table, forget
 
 from ..choices import CategoryLevel
 
@@ -48,15 +48,16 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
-    ACTIVE_CACHE_KEY = "servicedesk:active-categories"
+    objects = CachedTableQuerySet.as_manager()
+    CACHE_KEY = "servicedesk:active-categories"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        forget(self.ACTIVE_CACHE_KEY)
+        forget(self.CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        forget(self.ACTIVE_CACHE_KEY)
+        forget(self.CACHE_KEY)
         return result
 
     @classmethod
@@ -64,7 +65,7 @@ class Category(models.Model):
         """The active categories with their parents, in picker order; every fault form
         shows and checks them, so they come from the cache (forgotten on every edit)."""
         return cached_table(
-            cls.ACTIVE_CACHE_KEY,
+            cls.CACHE_KEY,
             lambda: list(
                 cls.objects.filter(is_active=True)
                 .select_related("parent__parent")

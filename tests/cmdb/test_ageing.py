@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from cmdb.ageing import age_cutoff, candidate_items, candidates, months_before, years_after
 from cmdb.choices import CIStatus
@@ -110,7 +111,8 @@ def test_reason_and_proposal_filters_agree_with_the_list(rule, make_ci, end_user
     assert [r.item.asset_tag for r in candidates(reason="faults")] == ["B-BOTH"]
     assert list(candidate_items(proposed=True).values_list("asset_tag", flat=True)) == ["B-BOTH"]
     assert list(candidate_items(proposed=False).values_list("asset_tag", flat=True)) == ["B-OLD"]
-    assert candidates()[0].reasons == ["Past its age", "Repeated faults"]
+    with translation.override("en"):  # the reasons are msgids, translated when read
+        assert candidates()[0].reasons == ["Past its age", "Repeated faults"]
 
 
 def test_a_rule_change_in_admin_changes_the_list(rule, make_ci):
