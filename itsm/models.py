@@ -20,6 +20,8 @@ class FormCode(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
 
+    objects = CachedTableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("form code")
         verbose_name_plural = _("form codes")
@@ -28,7 +30,6 @@ class FormCode(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
-    objects = CachedTableQuerySet.as_manager()
     CACHE_KEY = "itsm:form-codes"
 
     def save(self, *args, **kwargs):

@@ -23,6 +23,8 @@ class SlaPolicy(models.Model):
     response_minutes = models.PositiveIntegerField(_("response target (business minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
 
+    objects = CachedTableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
@@ -41,7 +43,6 @@ class SlaPolicy(models.Model):
     def __str__(self):
         return f"{self.service_level} {self.priority}"
 
-    objects = CachedTableQuerySet.as_manager()
     CACHE_KEY = "incidents:sla-policies"
 
     def save(self, *args, **kwargs):

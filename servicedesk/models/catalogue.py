@@ -35,6 +35,8 @@ class Category(models.Model):
         ),
     )
 
+    objects = CachedTableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -48,7 +50,6 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
-    objects = CachedTableQuerySet.as_manager()
     CACHE_KEY = "servicedesk:active-categories"
 
     def save(self, *args, **kwargs):
