@@ -121,8 +121,11 @@ class Command(BaseCommand):
         if seed_only:
             return
         try:
-            # The test client calls itself "testserver"; a dev ALLOWED_HOSTS lacks it.
-            with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            # The test client calls itself "testserver" and speaks plain http in-process;
+            # production settings would refuse the host and redirect to https.
+            with override_settings(
+                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False
+            ):
                 self._report(agent, repeat, skip_scan=skip_scan, plans_over=plans_over)
         finally:
             if not keep:
