@@ -277,7 +277,7 @@ def actions_for(user, work_order, unreviewed=()) -> tuple[set[str], dict[str, st
     `unreviewed`: the numbers of the order's service records the desk has not accepted
     (the page has them already), which hold the callback back as the service does."""
     possible = [action for action in ACTIONS if _possible_now(action, work_order)]
-    refusals = permissions.work_order_refusals(user, work_order, possible)
+    refusals = permissions.work_order_refusals(user, work_order, possible, fresh=True)
     available = {action for action in possible if not refusals[action]}
     refused = {action: reason for action, reason in refusals.items() if reason}
     if (

@@ -120,6 +120,52 @@ def test_every_action_list_and_object_check_and_page_buttons_agree(world, role):
     for name, order in orders.items():  # the page's one-query form says the same
         many = permissions.work_order_refusals(user, order)
         assert many == {a: permissions.work_order_refusal(user, order, a) for a in many}, name
+        # ... and so does its reading of the rules off a row read now
+        loaded = WorkOrder.objects.get(pk=order.pk)
+        assert permissions.work_order_refusals(user, loaded, fresh=True) == many, name
+
+
+def test_the_page_decides_the_rules_on_the_loaded_row_without_a_query(world):
+    """The rules compare the order's own columns: the page reads them off the instance it
+    holds (the list/object checks above prove it says the same as SQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orders, people = world
+    for role in ("desk", "engineer_in_team", "end_user", "department_head"):
+        user = _fresh(people[role][0])
+        order = WorkOrder.objects.get(pk=orders["assigned"].pk)
+        permissions.work_order_refusals(user, order, fresh=True)  # roles and teams read
+        with CaptureQueriesContext(connection) as queries:
+            permissions.work_order_refusals(user, order, fresh=True)
+        assert len(queries) == 0, role
+
+
+def test_a_condition_not_on_the_row_is_asked_of_the_database_once(world, monkeypatch):
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    orders, people = world
+    order = orders["assigned"]
+    on_category = Q(category__isnull=True) | Q(category__level="fault_type")
+    monkeypatch.setitem(
+        permissions.RULES,
+        "merge",
+        permissions.Rule(lambda u: on_category, permissions.RULES["merge"].refusal),
+    )
+    monkeypatch.setitem(
+        permissions.RULES,
+        "link",
+        permissions.Rule(lambda u: on_category, permissions.RULES["link"].refusal),
+    )
+    user = _fresh(people["desk"][0])
+    permissions.work_order_refusals(user, order, fresh=True)
+    with CaptureQueriesContext(connection) as queries:
+        refusals = permissions.work_order_refusals(user, order, fresh=True)
+    assert len(queries) == 1 and queries[0]["sql"].count("EXISTS") == 1
+    expected = WorkOrder.objects.filter(on_category, pk=order.pk).exists()
+    assert (refusals["merge"] == "") == expected == (refusals["link"] == "")
 
 
 def test_the_system_actor_may_act_and_nobody_acts_unnamed(world):
