@@ -294,60 +294,68 @@ def actions_for(user, work_order, unreviewed=()) -> tuple[set[str], dict[str, st
     return available, refused
 
 
-def initial_forms(work_order) -> dict:
-    return {
-        "assign": forms.AssignForm(
-            initial={
-                "assignee": work_order.assignee_id,
-                "team": work_order.team_id,
-                "service_type": work_order.service_type,
-                "response_mode": work_order.response_mode,
-                "vehicle_needed": {True: "1", False: "0"}.get(work_order.vehicle_needed, ""),
-            },
-            prefix="assign",
-        ),
-        "classify": forms.ClassifyForm(
-            initial={
-                "service_type": work_order.service_type,
-                "response_mode": work_order.response_mode,
-            },
-            prefix="classify",
-        ),
-        "service_record": ServiceRecordForm(prefix="service_record"),
-        "start": forms.NoteForm(prefix="start"),
-        "hold": forms.HoldForm(prefix="hold"),
-        "resume": forms.NoteForm(prefix="resume"),
-        "resolve": forms.ResolveForm(prefix="resolve"),
-        "escalate": forms.RequiredNoteForm(prefix="escalate"),
-        "forward_to_manager": forms.NoteForm(prefix="forward_to_manager"),
-        "late": forms.RequiredNoteForm(prefix="late"),
-        "guidance": forms.EmptyForm(prefix="guidance"),
-        "reprioritise": forms.ReprioritiseForm(
-            initial={"impact": work_order.impact, "urgency": work_order.urgency},
-            prefix="reprioritise",
-        ),
-        "cancel": forms.CancelForm(prefix="cancel"),
-        "reopen": forms.ReopenForm(prefix="reopen"),
-        "confirm": forms.EmptyForm(prefix="confirm"),
-        "close": forms.NoteForm(prefix="close"),
-        "callback": forms.CallbackForm(prefix="callback"),
-        "rate": forms.RateForm(
-            initial={"rating": work_order.rating, "comment": work_order.rating_comment},
-            prefix="rate",
-        ),
-        "comment": forms.CommentForm(prefix="comment"),
-        "note": forms.CommentForm(prefix="note"),
-        "triage": forms.TriageForm(
-            initial={
-                "title": work_order.title,
-                "device_tag": work_order.device.asset_tag if work_order.device_id else "",
-            },
-            prefix="triage",
-        ),
-        "merge": forms.TargetForm(prefix="merge"),
-        "link": forms.TargetForm(prefix="link"),
-        "complain": forms.ComplaintForm(prefix="complain"),
-    }
+def _vehicle(work_order) -> str:
+    return {True: "1", False: "0"}.get(work_order.vehicle_needed, "")
+
+
+def _device_tag(work_order) -> str:
+    return work_order.device.asset_tag if work_order.device_id else ""
+
+
+# action → the unbound form it starts from, built only for the forms a page shows.
+INITIAL_FORMS = {
+    "assign": lambda w: forms.AssignForm(
+        initial={
+            "assignee": w.assignee_id,
+            "team": w.team_id,
+            "service_type": w.service_type,
+            "response_mode": w.response_mode,
+            "vehicle_needed": _vehicle(w),
+        },
+        prefix="assign",
+    ),
+    "classify": lambda w: forms.ClassifyForm(
+        initial={"service_type": w.service_type, "response_mode": w.response_mode},
+        prefix="classify",
+    ),
+    "service_record": lambda w: ServiceRecordForm(prefix="service_record"),
+    "start": lambda w: forms.NoteForm(prefix="start"),
+    "hold": lambda w: forms.HoldForm(prefix="hold"),
+    "resume": lambda w: forms.NoteForm(prefix="resume"),
+    "resolve": lambda w: forms.ResolveForm(prefix="resolve"),
+    "escalate": lambda w: forms.RequiredNoteForm(prefix="escalate"),
+    "forward_to_manager": lambda w: forms.NoteForm(prefix="forward_to_manager"),
+    "late": lambda w: forms.RequiredNoteForm(prefix="late"),
+    "guidance": lambda w: forms.EmptyForm(prefix="guidance"),
+    "reprioritise": lambda w: forms.ReprioritiseForm(
+        initial={"impact": w.impact, "urgency": w.urgency}, prefix="reprioritise"
+    ),
+    "cancel": lambda w: forms.CancelForm(prefix="cancel"),
+    "reopen": lambda w: forms.ReopenForm(prefix="reopen"),
+    "confirm": lambda w: forms.EmptyForm(prefix="confirm"),
+    "close": lambda w: forms.NoteForm(prefix="close"),
+    "callback": lambda w: forms.CallbackForm(prefix="callback"),
+    "rate": lambda w: forms.RateForm(
+        initial={"rating": w.rating, "comment": w.rating_comment}, prefix="rate"
+    ),
+    "comment": lambda w: forms.CommentForm(prefix="comment"),
+    "note": lambda w: forms.CommentForm(prefix="note"),
+    "triage": lambda w: forms.TriageForm(
+        initial={"title": w.title, "device_tag": _device_tag(w)}, prefix="triage"
+    ),
+    "merge": lambda w: forms.TargetForm(prefix="merge"),
+    "link": lambda w: forms.TargetForm(prefix="link"),
+    "complain": lambda w: forms.ComplaintForm(prefix="complain"),
+}
+
+
+def initial_form(action: str, work_order):
+    return INITIAL_FORMS[action](work_order)
+
+
+# The forms the page shows open: the requester's answers, the comment and note boxes,
+# start and resume. The staff's folding panels (PANELS) load their form when opened.
+OPEN_FORMS = ("start", "resume", "confirm", "reopen", "rate", "complain", "comment", "note")
 
 
 # The staff page's folding action panels, in the order a desk works an order.

@@ -286,9 +286,7 @@ def work_order_refusals(user, work_order, actions=None, *, fresh=False) -> dict[
             row = WorkOrder.objects.filter(pk=work_order.pk)
             flags = (
                 row.values("pk")
-                .annotate(
-                    **{f"c{i}": Exists(row.filter(c)) for i, c in enumerate(distinct)}
-                )
+                .annotate(**{f"c{i}": Exists(row.filter(c)) for i, c in enumerate(distinct)})
                 .first()
             ) or {}
         allowed = {

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +59,10 @@ LIST_RELATED = (
 # 5-13 ms to plan (the join order search grows much faster than the joins) and under 1 ms
 # to run; the small tables join here, people, the device and the location are read by
 # key in a query each (`_detail_relations_load`).
-DETAIL_JOINED = ("category__parent__parent", "team", "department", "service_level")
+# The work-order page joins only these one-row-each small tables; the category and its
+# parents come from the cached table of active categories (`_detail_relations_load`):
+# PostgreSQL spent over a millisecond planning its three extra joins.
+DETAIL_JOINED = ("team", "department", "service_level")
 
 
 def _queue_q(user, queue: str, now, *, open_: Q | None = None) -> Q:
@@ -220,12 +223,21 @@ def work_order_get(*, user, number: str) -> WorkOrder:
 
 
 def _detail_relations_load(work_order: WorkOrder) -> None:
-    """Requester, assignee and creator (with their people) in one query; the device and
-    the location, the parent and the order it was merged into, each by key when set."""
+    """Requester, assignee and creator (with their people) in one query; the category
+    from the cache; the device and the location, the parent and the order it was merged
+    into, each by key when set."""
     from django.contrib.auth import get_user_model
 
     from cmdb.models import ConfigurationItem
-    from servicedesk.models import Location
+    from servicedesk.models import Category, Location
+
+    if work_order.category_id:
+        category = next((c for c in Category.active() if c.pk == work_order.category_id), None)
+        if category is None:  # retired since: read with its parents
+            category = Category.objects.select_related("parent__parent").get(
+                pk=work_order.category_id
+            )
+        work_order.category = category
 
     people = ("requester", "assignee", "created_by")
     user_ids = {getattr(work_order, f"{field}_id") for field in people} - {None}
@@ -251,30 +263,36 @@ def _detail_relations_load(work_order: WorkOrder) -> None:
                 setattr(work_order, field, found[pk])
 
 
-def sees_internal(user, work_order) -> bool:
+def sees_internal(user, work_order, *, fresh=False) -> bool:
     """Internal notes and files are for the staff who may add them (asked once per page:
-    the timeline, the files and the complaints all ask)."""
+    the timeline, the files and the complaints all ask). `fresh`: `work_order` was read
+    in this request, so the rule is decided on it without a query."""
     known = work_order.__dict__.setdefault("_sees_internal", {})
     if user.pk not in known:
-        known[user.pk] = not permissions.work_order_refusal(user, work_order, "note")
+        refusal = permissions.work_order_refusals(user, work_order, ["note"], fresh=fresh)
+        known[user.pk] = not refusal["note"]
     return known[user.pk]
 
 
 def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
-    """Events oldest first, internal ones only for staff; each with its visible attachments."""
+    """Events oldest first, internal ones only for staff; each with its visible attachments
+    (read once with the page's list of files: `work_order_attachments`)."""
     internal = sees_internal(user, work_order)
-    attachments = Attachment.objects.order_by("created_at", "pk")
-    events = work_order.events.select_related("actor__person").prefetch_related(
-        Prefetch(
-            "attachments",
-            queryset=attachments if internal else attachments.filter(is_internal=False),
-        )
-    )
+    events = work_order.events.select_related("actor__person")
     if not internal:
         events = events.filter(is_internal=False)
+    files: dict[int, list[Attachment]] = {}
+    for attachment in work_order_attachments(user=user, work_order=work_order):
+        files.setdefault(attachment.event_id, []).append(attachment)
     status_labels = dict(Status.choices)
     result = list(events)
     for event in result:
+        # As prefetch_related stores its rows, so `event.attachments.all()` (the page and
+        # the API's serializer) reads these without a query of its own.
+        prefetched = event.attachments.all()
+        prefetched._result_cache = files.get(event.pk, [])
+        prefetched._prefetch_done = True
+        event._prefetched_objects_cache = {"attachments": prefetched}
         event.status_from_label = status_labels.get(event.status_from, "")
         event.status_to_label = status_labels.get(event.status_to, "")
         data = event.data if isinstance(event.data, dict) else {}
@@ -285,10 +303,14 @@ def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
 
 
 def work_order_attachments(*, user, work_order) -> list[Attachment]:
-    attachments = work_order.attachments.order_by("created_at", "pk")
-    if not sees_internal(user, work_order):
-        attachments = attachments.filter(is_internal=False)
-    return list(attachments)
+    """The order's files `user` may see, oldest first (read once per page)."""
+    known = work_order.__dict__.setdefault("_visible_attachments", {})
+    if user.pk not in known:
+        attachments = work_order.attachments.order_by("created_at", "pk")
+        if not sees_internal(user, work_order):
+            attachments = attachments.filter(is_internal=False)
+        known[user.pk] = list(attachments)
+    return known[user.pk]
 
 
 def attachment_get(*, user, work_order, pk: int) -> Attachment:

@@ -9,6 +9,10 @@ class ItsmConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from . import navigation
+
+        navigation.connect()
+
         # django-axes names its app after itself ("AXES" in the Chinese admin); its and
         # auditlog's model and field names are translated in the project catalogue.
         if apps.is_installed("axes"):

@@ -126,12 +126,7 @@ def cached_table(key: str, build, *, timeout: int = 300):
     its next read; without a shared cache (locmem) other processes rebuild after
     `timeout` seconds at the latest.
     """
-    from django.core.cache import cache
-
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=timeout)
-        version = cache.get(key)
+    version = version_token(key, timeout=timeout)
     held = _tables.get(key)
     if version is not None and held is not None and held[0] == version:
         return held[1]
@@ -139,6 +134,18 @@ def cached_table(key: str, build, *, timeout: int = 300):
     if version is not None:
         _tables[key] = (version, value)
     return value
+
+
+def version_token(key: str, *, timeout: int = 300) -> str | None:
+    """The current version of what `key` names, made up on first read; `forget(key)`
+    starts a new one. None when the cache is down (cache nothing then)."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=timeout)
+        version = cache.get(key)
+    return version
 
 
 def forget(key: str) -> None:

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from itsm.navigation import nav_version
 from servicedesk.choices import Role
 from servicedesk.roles import is_staff_role, user_has_role, user_roles
 from servicedesk.selectors import notification_unread_count
@@ -13,6 +14,8 @@ def site(request):
         "unread_notifications": (lambda: notification_unread_count(user=user))
         if authenticated
         else 0,
+        # The menu's cache key (itsm.navigation): one cache read, no permission queries.
+        "nav_version": nav_version() if authenticated else "",
         "SITE_NAME": settings.ITSM["SITE_NAME"],
         "CLIENT_NAME": settings.ITSM["CLIENT_NAME"],
         "user_roles": user_roles(user) if user is not None else set(),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from itsm import search, workflow
+from itsm.cache import forget
 from itsm.services import transition_record
 from servicedesk.choices import CategoryLevel
 
@@ -61,6 +62,7 @@ def published_edit_refusal() -> str:
 def _log_and_hide(record, *, name, source, target, actor, note):
     """The log step of a record's transition: who finds it in search follows its status."""
     KnowledgeTerm.objects.filter(record=record).update(visibility=record_visibility(record))
+    forget(KnowledgeRecord.SUGGEST_CACHE_KEY)
     workflow.log_transition(record, name=name, source=source, target=target, actor=actor, note=note)
 
 
@@ -137,6 +139,7 @@ def record_index(record: KnowledgeRecord) -> int:
         for term, weight in record_terms(record).items()
     ]
     KnowledgeTerm.objects.bulk_create(rows, batch_size=1000)
+    forget(KnowledgeRecord.SUGGEST_CACHE_KEY)
     return len(rows)
 
 
@@ -476,6 +479,7 @@ def record_feedback(
         raise ValidationError(_("You have already told us whether this record helped.")) from exc
     counter = "helpful_count" if helpful else "not_helpful_count"
     KnowledgeRecord.objects.filter(pk=record.pk).update(**{counter: F(counter) + 1})
+    forget(KnowledgeRecord.SUGGEST_CACHE_KEY)  # the suggestions show the helpful count
     return feedback
 
 

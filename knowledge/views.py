@@ -1,22 +1,27 @@
 """Knowledge pages: thin over knowledge.selectors (reads) and knowledge.services (writes)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
 from itsm import workflow
 from itsm.audit import audit_timeline
+from itsm.cache import version_token
 
 from . import drafts, permissions, selectors, services
 from .choices import Status
 from .forms import FeedbackForm, ListFilterForm, MergeForm, NoteForm, RecordForm
+from .models import KnowledgeRecord
 from .permissions import record_refusal
 
 PAGE_SIZE = 30
@@ -73,18 +78,33 @@ def suggest(request):
         request.GET.get(name, "") for name in ("title", "description")
     )
     query = query.strip()[:QUERY_MAX]
+    staff = permissions.is_staff(request.user)
+    source = request.GET.get("from", "")[:20]
+    # Every work-order page asks for its title's suggestions: the answer is the same for
+    # everyone of the same audience until a record changes (a new version token), so it
+    # is cached as drawn, per audience, language and source.
+    version = version_token(KnowledgeRecord.SUGGEST_CACHE_KEY) if query else None
+    key = None
+    if version is not None:
+        what = f"{staff}|{get_language()}|{source}|{query}".encode()
+        key = f"knowledge.suggest:{version}:{hashlib.sha256(what).hexdigest()}"
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
     records = selectors.record_suggest(user=request.user, query=query) if query else []
-    return render(
+    response = render(
         request,
         "knowledge/_suggestions.html",
-        {
-            "records": records,
-            "query": query,
-            "source": request.GET.get("from", "")[:20],
-            # Staff read "matching records", not the end user's "before you report".
-            "staff": permissions.is_staff(request.user),
-        },
+        # Staff read "matching records", not the end user's "before you report".
+        {"records": records, "query": query, "source": source, "staff": staff},
     )
+    if key is not None:
+        cache.set(key, response.content.decode(), timeout=SUGGEST_CACHE_SECONDS)
+    return response
+
+
+# How long a drawn answer is kept at most (helpful counts may lag this long).
+SUGGEST_CACHE_SECONDS = 300
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from itsm.cache import forget
 from itsm.mixins import NumberedModel, TimeStampedModel
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
@@ -133,6 +134,19 @@ class KnowledgeRecord(ConcurrentTransitionMixin, LockVersioned, NumberedModel, T
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    # The work-order page's suggestions are cached per version of the records
+    # (knowledge.views.suggest): any edit starts a new one.
+    SUGGEST_CACHE_KEY = "knowledge.suggest.version"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget(self.SUGGEST_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget(self.SUGGEST_CACHE_KEY)
+        return result
 
     def get_absolute_url(self):
         return reverse("knowledge:detail", args=[self.number])

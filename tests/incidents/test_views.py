@@ -747,16 +747,91 @@ def test_category_names_cannot_break_out_of_the_picker_data(client, end_user):
     assert f'<option value="{odd.pk}">&lt;/script&gt;&lt;b onclick=&quot;x&quot;&gt;' in body
 
 
+def _panel(client, number, action, **params):
+    """A folded panel's form, as the page loads it when opened (htmx)."""
+    return client.get(_act(number, action), params, headers={"HX-Request": "true"})
+
+
 def test_resolve_form_has_the_knowledge_picker(client, agent, end_user):
     order = _file(end_user, end_user)
     client.force_login(agent)
-    body = client.get(_detail(order.number)).content.decode()
+    body = _panel(client, order.number, "resolve").content.decode()
     assert f'hx-get="{reverse("incidents:knowledge_pick")}"' in body
     assert 'name="resolve-knowledge_record"' in body
     assert 'hx-target="#id_resolve-knowledge_record-choices"' in body
     assert "knowledge_pick.js" not in body  # htmx attributes, no script of its own
     client.force_login(end_user)  # no resolve action, no picker
     assert "resolve-knowledge_record" not in client.get(_detail(order.number)).content.decode()
+    refused = _panel(client, order.number, "resolve").content.decode()
+    assert "resolve-knowledge_record" not in refused
+
+
+# --- folded action panels: each loads its form when opened ---------------------------
+
+
+def test_the_desk_page_folds_its_panels_and_loads_a_form_when_opened(client, agent, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    page = client.get(_detail(order.number)).content.decode()
+    assert 'data-bs-target="#act-assign"' in page
+    assert 'name="assign-assignee"' not in page  # not built until opened
+    loader = f'hx-get="{_act(order.number, "assign")}?lock_version={order.lock_version}"'
+    assert loader in page and 'hx-trigger="show.bs.collapse' in page
+    # Without scripts, the panel's link opens the same form on a page of its own.
+    assert f'href="{_act(order.number, "assign")}?lock_version={order.lock_version}"' in page
+
+    panel = _panel(client, order.number, "assign", lock_version=order.lock_version)
+    html = panel.content.decode()
+    assert panel.status_code == 200 and "<html" not in html
+    assert 'name="assign-assignee"' in html
+    assert f'name="lock_version" value="{order.lock_version}"' in html
+    full = client.get(_act(order.number, "assign"))
+    assert full.status_code == 200 and "<html" in full.content.decode()
+    assert 'name="assign-assignee"' in full.content.decode()
+
+
+def test_a_panel_opened_from_an_old_page_still_refuses_a_lost_update(
+    client, agent, engineer, end_user
+):
+    order = _file(end_user, end_user)
+    seen = order.lock_version
+    client.force_login(agent)
+    services.work_order_reprioritise(work_order=order, actor=agent, impact="high", urgency="high")
+    # The page was read before the change; its panel is opened after it.
+    html = _panel(client, order.number, "assign", lock_version=seen).content.decode()
+    assert f'name="lock_version" value="{seen}"' in html
+    response = client.post(
+        _act(order.number, "assign"), {"lock_version": seen, "assign-assignee": engineer.pk}
+    )
+    assert response.status_code == 409
+    assert WorkOrder.objects.get(pk=order.pk).assignee_id is None
+
+
+def test_a_panel_not_yours_or_no_longer_possible_says_why(client, agent, end_user, engineer):
+    order = _file(end_user, end_user)
+    client.force_login(end_user)
+    refused = client.get(_act(order.number, "assign"))
+    assert refused.status_code == 403 and 'name="assign-assignee"' not in refused.content.decode()
+    in_panel = _panel(client, order.number, "assign")
+    assert in_panel.status_code == 200  # htmx swaps only 2xx: the reason shows in the panel
+    assert "服务台" in in_panel.content.decode() or "desk" in in_panel.content.decode()
+    client.force_login(agent)
+    gone = client.get(_act(order.number, "close"))  # a new order cannot be closed
+    assert gone.status_code == 409 and 'name="close-note"' not in gone.content.decode()
+    assert _panel(client, order.number, "nonsense").status_code == 403
+
+
+def test_a_refused_panel_form_comes_back_open_with_the_typed_text(client, agent, end_user):
+    order = _file(end_user, end_user)
+    client.force_login(agent)
+    response = client.post(
+        _act(order.number, "escalate"), {"lock_version": order.lock_version, "escalate-note": ""}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="act-escalate" class="accordion-collapse collapse show"' in body
+    assert 'name="escalate-note"' in body  # drawn in place, with its error
+    assert 'name="assign-assignee"' not in body  # the other panels still fold
 
 
 @pytest.fixture
