@@ -249,7 +249,8 @@ def _action_form(request, work_order, action):
     elif action in refused:
         reason, status = refused[action], 403
     else:
-        reason = _("This step is no longer possible: the work order has changed. Reload it.")
+        # Not in this state (changed since the page was read, or a typed address).
+        reason = str(services.REFUSED % {"status": work_order.get_status_display()})
         status = 409
     lock_version = _posted_lock_version(request.GET)
     context = {
