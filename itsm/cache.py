@@ -185,3 +185,22 @@ class CachedTableQuerySet(models.QuerySet):
         result = super().bulk_update(*args, **kwargs)
         self._forget()
         return result
+
+
+class CachedTableModel(models.Model):
+    """A model kept in a cached table (`cached_table(CACHE_KEY, …)`): saving or deleting
+    a row forgets it, as `CachedTableQuerySet` does for bulk writes."""
+
+    CACHE_KEY = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget(self.CACHE_KEY)
+        return result

@@ -15,7 +15,7 @@ def site(request):
         if authenticated
         else 0,
         # The menu's cache key (itsm.navigation): one cache read, no permission queries.
-        "nav_version": nav_version() if authenticated else "",
+        "nav_version": nav_version(user) if authenticated else "",
         "SITE_NAME": settings.ITSM["SITE_NAME"],
         "CLIENT_NAME": settings.ITSM["CLIENT_NAME"],
         "user_roles": user_roles(user) if user is not None else set(),

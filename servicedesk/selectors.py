@@ -37,18 +37,43 @@ def person_list(*, user, query: str = "", department_id: int | None = None) -> Q
     return people.order_by("name", "pk")
 
 
+def organisation_table() -> dict:
+    """Service levels, departments (with their level) and locations (with their building)
+    by key, from the per-process cached table (forgotten on every edit of those tables)."""
+    from itsm.cache import cached_table
+
+    from .models import Department, Location, ServiceLevel
+    from .models.organisation import ORGANISATION_CACHE_KEY
+
+    def build():
+        return {
+            "levels": ServiceLevel.objects.in_bulk(),
+            "departments": Department.objects.select_related("service_level").in_bulk(),
+            "locations": Location.objects.select_related("building").in_bulk(),
+        }
+
+    return cached_table(ORGANISATION_CACHE_KEY, build)
+
+
 def person_for_filing(user) -> Person | None:
     """The user's person with what filing a fault reads (department, location, service
-    levels) in one query, kept on the user object so `user.person` reads it again free."""
+    levels): the person came with the user (itsm.auth_backends), the rest from the cached
+    organisation table, so no query; kept on the user so `user.person` reads it again."""
     if not getattr(user, "is_authenticated", False):
         return None
-    person = (
-        Person.objects.select_related("department__service_level", "location", "service_level")
-        .filter(user=user)
-        .first()
-    )
-    if person is not None:
-        user.person = person
+    try:
+        person = user.person
+    except Person.DoesNotExist:
+        return None
+    table = organisation_table()
+    for field, rows in (
+        ("department", table["departments"]),
+        ("location", table["locations"]),
+        ("service_level", table["levels"]),
+    ):
+        key = getattr(person, f"{field}_id")
+        if key is not None and key in rows:
+            setattr(person, field, rows[key])
     return person
 
 

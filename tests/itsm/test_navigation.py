@@ -63,11 +63,19 @@ def test_each_user_and_language_has_its_own_menu(client, agent, end_user):
     assert reverse("cmdb:ci_list") not in _menu(client, "en")
 
 
-def test_signing_in_does_not_redraw_everyones_menu(client, agent, end_user):
+def test_signing_in_or_a_new_colleague_does_not_redraw_a_menu(client, agent, make_person):
     from itsm.navigation import nav_version
 
     client.force_login(agent)
     _menu(client)
-    before = nav_version()
-    client.force_login(end_user)  # saves last_login
-    assert nav_version() == before
+    before = nav_version(agent)
+    client.force_login(agent)  # saves last_login
+    make_person(Role.ENGINEER, username="newcomer")  # someone else joins a group
+    assert nav_version(agent) == before
+
+
+def test_a_group_given_to_users_from_its_side_redraws_their_menus(client, end_user):
+    client.force_login(end_user)
+    assert reverse("cmdb:ci_list") not in _menu(client)
+    Group.objects.get(name=Role.SERVICE_DESK).user_set.add(end_user)
+    assert reverse("cmdb:ci_list") in _menu(client)
