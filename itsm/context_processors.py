@@ -14,8 +14,8 @@ def site(request):
         "unread_notifications": (lambda: notification_unread_count(user=user))
         if authenticated
         else 0,
-        # The menu's cache key (itsm.navigation): one cache read, no permission queries.
-        "nav_version": nav_version(user) if authenticated else "",
+        # The menu's cache key (itsm.navigation): read only by pages that draw the menu.
+        "nav_version": (lambda: nav_version(user)) if authenticated else "",
         "SITE_NAME": settings.ITSM["SITE_NAME"],
         "CLIENT_NAME": settings.ITSM["CLIENT_NAME"],
         "user_roles": user_roles(user) if user is not None else set(),

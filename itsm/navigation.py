@@ -23,8 +23,11 @@ def _user_key(user_id) -> str:
 
 def nav_version(user) -> str:
     """The version of `user`'s menu: everyone's, then their own."""
-    shared = version_token(AUTH_VERSION_KEY, timeout=NAV_SECONDS)
-    own = version_token(_user_key(user.pk), timeout=NAV_SECONDS)
+    from django.core.cache import cache
+
+    keys = (AUTH_VERSION_KEY, _user_key(user.pk))
+    known = cache.get_many(keys)  # one round trip when both are there
+    shared, own = (known.get(key) or version_token(key, timeout=NAV_SECONDS) for key in keys)
     return f"{shared}.{own}"
 
 
