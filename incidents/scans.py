@@ -143,9 +143,16 @@ def _scan_batch(rule: Rule, now, people: dict, batch: int, after: tuple | None =
     # A breach is judged in business time: a 17:30 due point is not breached at 18:00 or
     # at 08:30 sharp the next working day, since no business time has passed (sla.in_time).
     reached = sla.breach_cutoff(business_calendar(), now) if rule.breach_flag else now
+    # The watermark picks the rows. Given both conditions side by side, SQLite walked the
+    # instant's index over every past row (3.7 s a scan at a million orders, 0.3 s with
+    # the watermark as a subquery); PostgreSQL plans the plain form better (85 vs 105 ms).
+    if connection.vendor == "sqlite":
+        watermark = {"pk__in": WorkOrder.objects.filter(sla_scan_at__lte=now).values("pk")}
+    else:
+        watermark = {"sla_scan_at__lte": now}
     rows = WorkOrder.objects.filter(
+        **watermark,
         status__in=OPEN_STATUSES,
-        sla_scan_at__lte=now,
         **{f"{rule.instant}__lt": reached},
         **rule.pending,
     )
