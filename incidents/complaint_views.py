@@ -1,6 +1,6 @@
 """The quality manager's complaint statistics (by cause, department and handling time in
 business hours) for a period, with CSV. Thin: parse the period, check who asks (the
-complaint handlers: supervisors, managers), call `metrics.complaint_statistics`."""
+complaint handlers: supervisors, managers), call `complaint_metrics.complaint_statistics`."""
 
 from datetime import datetime, time, timedelta
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from itsm import workflow
 
-from . import forms, metrics, permissions
+from . import complaint_metrics, forms, permissions
 
 
 def period_from(request, *, today):
@@ -50,7 +50,7 @@ def complaint_statistics(request):
     if form.is_bound and not form.is_valid():
         messages.warning(request, " ".join(form.non_field_errors()) or _("Choose two dates."))
     start, end = bounds(first, last)
-    stats = metrics.complaint_statistics(start=start, end=end)
+    stats = complaint_metrics.complaint_statistics(start=start, end=end)
     tables = [
         ("cause", _("By cause"), stats.by_cause),
         ("department", _("By department"), stats.by_department),
@@ -94,6 +94,8 @@ def complaint_statistics(request):
                 (kind, title, [(g, _group_name(g, kind)) for g in groups])
                 for kind, title, groups in tables
             ],
-            "records": list(metrics.complaint_records("complaints", start=start, end=end)[:500]),
+            "records": list(
+                complaint_metrics.complaint_records("complaints", start=start, end=end)[:500]
+            ),
         },
     )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from itsm import workflow
 
-from .. import metrics
+from .. import complaint_metrics
 from .. import permissions as incident_permissions
 from ..complaint_views import bounds
 from ..forms import PeriodForm
@@ -56,7 +56,7 @@ class ComplaintStatisticsViewSet(viewsets.ViewSet):
                 raise ValidationError(form.errors)
             data = form.cleaned_data
         start, end = bounds(data["start"], data["end"])
-        stats = metrics.complaint_statistics(start=start, end=end)
+        stats = complaint_metrics.complaint_statistics(start=start, end=end)
         return Response(
             {
                 "start": data["start"].isoformat(),

@@ -1,14 +1,14 @@
 """The complaints part of the service summary (issue 18 item 3): complaints handled and
 open, the mean handling time in business hours, and the complaints by cause and by
-department. Every number is `incidents.metrics.complaint_statistics`' own and drills to
-`metrics.complaint_records` with the same scope (keys "summary.complaints*",
+department. Every number is `incidents.complaint_metrics.complaint_statistics`' own and drills to
+`complaint_metrics.complaint_records` with the same scope (keys "summary.complaints*",
 service_drills.py), so each list is as long as its number."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as N_
 
-from incidents import metrics
+from incidents import complaint_metrics
 
 from ..definitions import Column, Drill, Figure, Table
 
@@ -18,30 +18,30 @@ NO_DEPARTMENT = N_("No department")
 
 def complaint_part(start, end, params: dict) -> tuple[list[Figure], list[Table]]:
     """Figures and tables of the complaints recorded in [start, end)."""
-    stats = metrics.complaint_statistics(start=start, end=end)
+    stats = complaint_metrics.complaint_statistics(start=start, end=end)
     scope = {k: params[k] for k in ("start", "end")}
     total = stats.total
     figures = [
         Figure(
             key="service.complaints_handled",
-            label=metrics.COMPLAINT_LABELS["complaints_handled"],
+            label=complaint_metrics.COMPLAINT_LABELS["complaints_handled"],
             value=total.handled,
-            definition=metrics.COMPLAINT_DEFINITIONS["complaints_handled"],
+            definition=complaint_metrics.COMPLAINT_DEFINITIONS["complaints_handled"],
             drill=Drill("summary.complaints_handled", scope),
         ),
         Figure(
             key="service.complaints_open",
-            label=metrics.COMPLAINT_LABELS["complaints_open"],
+            label=complaint_metrics.COMPLAINT_LABELS["complaints_open"],
             value=total.open,
-            definition=metrics.COMPLAINT_DEFINITIONS["complaints_open"],
+            definition=complaint_metrics.COMPLAINT_DEFINITIONS["complaints_open"],
             drill=Drill("summary.complaints_open", scope),
         ),
         Figure(
             key="service.complaint_handling_hours",
-            label=metrics.COMPLAINT_LABELS["complaint_handling_hours"],
+            label=complaint_metrics.COMPLAINT_LABELS["complaint_handling_hours"],
             value=total.mean_handling_hours,
             unit="hours",
-            definition=metrics.COMPLAINT_DEFINITIONS["complaint_handling_hours"],
+            definition=complaint_metrics.COMPLAINT_DEFINITIONS["complaint_handling_hours"],
             count=total.handled,
             drill=Drill("summary.complaints_handled", scope),
         ),
@@ -77,5 +77,5 @@ def _table(kind: str, title: str, first: str, groups, scope: dict) -> Table:
         ],
         # Each row's list: the complaints of that cause or department (0: none).
         row_drills=[Drill("summary.complaints", {**scope, kind: str(g.id)}) for g in groups],
-        definition=metrics.COMPLAINT_DEFINITIONS["complaint_handling_hours"],
+        definition=complaint_metrics.COMPLAINT_DEFINITIONS["complaint_handling_hours"],
     )

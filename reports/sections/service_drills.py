@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop as N_
 
 from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
-from incidents import metrics
+from incidents import complaint_metrics, metrics
 from incidents import selectors as incident_selectors
 from knowledge.selectors import records_added
 from problems.selectors import problems_in_period
@@ -83,7 +83,7 @@ def _complaints(key):
     cause or department (0: none), as the summary's complaint tables count them."""
 
     def records(params):
-        return metrics.complaint_records(
+        return complaint_metrics.complaint_records(
             key,
             start=_at(params, "start"),
             end=_at(params, "end"),

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from incidents import metrics, services
+from incidents import complaint_metrics, services
 from incidents.models import Complaint, ComplaintCause
 from reports import drill
 from reports.periods import Period
@@ -66,24 +66,26 @@ def complaints(make_person, supervisor):
 
 
 def test_complaints_count_by_cause_and_department_with_business_hours(complaints):
-    stats = metrics.complaint_statistics(start=NOVEMBER.start_at, end=NOVEMBER.end_at)
+    stats = complaint_metrics.complaint_statistics(start=NOVEMBER.start_at, end=NOVEMBER.end_at)
     assert (stats.total.complaints, stats.total.handled, stats.total.open) == (3, 2, 1)
     assert stats.total.mean_handling_hours == 3.0  # (4.5 + 1.5) / 2
     by_cause = {g.name: g for g in stats.by_cause}
     assert by_cause["响应不及时"].complaints == 2 and by_cause["响应不及时"].handled == 2
-    assert by_cause[""].id == metrics.NO_CAUSE and by_cause[""].open == 1  # not classified, last
-    assert stats.by_cause[-1].id == metrics.NO_CAUSE
+    assert (
+        by_cause[""].id == complaint_metrics.NO_CAUSE and by_cause[""].open == 1
+    )  # not classified, last
+    assert stats.by_cause[-1].id == complaint_metrics.NO_CAUSE
     by_department = {g.name: g for g in stats.by_department}
     assert by_department["财务处"].mean_handling_hours == 3.0
     assert by_department["人事处"].complaints == 1
     # Each group's list has as many complaints as the group counts.
     for group in stats.by_cause:
-        records = metrics.complaint_records(
+        records = complaint_metrics.complaint_records(
             "complaints", start=NOVEMBER.start_at, end=NOVEMBER.end_at, cause_id=group.id
         )
         assert records.count() == group.complaints
     for group in stats.by_department:
-        records = metrics.complaint_records(
+        records = complaint_metrics.complaint_records(
             "complaints", start=NOVEMBER.start_at, end=NOVEMBER.end_at, department_id=group.id
         )
         assert records.count() == group.complaints

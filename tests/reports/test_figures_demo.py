@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cmdb.models import Requisition
-from incidents import metrics
+from incidents import complaint_metrics
 from incidents.models import Complaint
 from reports.department_costs import department_costs
 from reports.periods import Period
@@ -36,7 +36,7 @@ def test_the_demo_has_quarter_targets_complaints_and_department_costs(settings):
     assert QuarterTargets.objects.filter(
         year=today.year, quarter=(today.month - 1) // 3 + 1
     ).exists()
-    recent = metrics.complaint_statistics(
+    recent = complaint_metrics.complaint_statistics(
         start=this_quarter.previous().start_at, end=this_quarter.end_at
     )
     assert recent.total.complaints > 0 and recent.total.handled > 0
