@@ -23,6 +23,17 @@ def _fresh_caches():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in another one (LocaleMiddleware
+    activates it for the thread) must not decide the wording of the next test's mail."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def department(db):
     return Department.objects.create(name="财务处", code="finance")
