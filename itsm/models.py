@@ -5,10 +5,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .cache import CachedTableQuerySet, forget
+from .cache import CachedTableModel, CachedTableQuerySet
 
 
-class FormCode(models.Model):
+class FormCode(CachedTableModel):
     """The customer's document code for each kind of form, editable by admins.
 
     Codes follow the document levels of the operations plan (A01 manuals, B01
@@ -31,15 +31,6 @@ class FormCode(models.Model):
         return f"{self.code} {self.name}"
 
     CACHE_KEY = "itsm:form-codes"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget(self.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget(self.CACHE_KEY)
-        return result
 
 
 class NumberSequence(models.Model):

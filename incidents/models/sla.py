@@ -1,12 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from itsm.cache import CachedTableQuerySet, cached_table, forget
+from itsm.cache import CachedTableModel, CachedTableQuerySet, cached_table
 
 from ..choices import NoticeLevel, Priority, SlaClock
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(CachedTableModel):
     """Targets for one service level and priority, in business minutes; editable in admin.
 
     The contract (§6.2.1) sets response and resolution per service level; a priority
@@ -44,15 +44,6 @@ class SlaPolicy(models.Model):
         return f"{self.service_level} {self.priority}"
 
     CACHE_KEY = "incidents:sla-policies"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget(self.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget(self.CACHE_KEY)
-        return result
 
     @classmethod
     def minutes_table(cls) -> dict[tuple[int, str], tuple[int, int]]:

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from itsm.cache import CachedTableQuerySet, cached_table, forget
+from itsm.cache import CachedTableModel, CachedTableQuerySet, cached_table
 
 from ..choices import CategoryLevel
 
 
-class Category(models.Model):
+class Category(CachedTableModel):
     """The customer's fault taxonomy (§3.3.4.6): problem type → system type → fault type.
 
     Shared by work orders, problems and knowledge records so that the reports and the
@@ -51,15 +51,6 @@ class Category(models.Model):
         return self.name
 
     CACHE_KEY = "servicedesk:active-categories"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget(self.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget(self.CACHE_KEY)
-        return result
 
     @classmethod
     def active(cls) -> list["Category"]:
