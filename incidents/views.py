@@ -242,7 +242,7 @@ def _action_form(request, work_order, action):
     """
     unreviewed = _unreviewed(work_order) if action == "callback" else ()
     available, refused = actions_for(request.user, work_order, unreviewed)
-    title = dict(PANELS).get(action, "")
+    title = dict(PANELS).get(action) or _("Send")  # the answers shown open have no panel
     partial = request.headers.get("HX-Request") == "true"
     if action in available:
         reason, status = "", 200

@@ -819,6 +819,9 @@ def test_a_panel_not_yours_or_no_longer_possible_says_why(client, agent, end_use
     gone = client.get(_act(order.number, "close"))  # a new order cannot be closed
     assert gone.status_code == 409 and 'name="close-note"' not in gone.content.decode()
     assert _panel(client, order.number, "nonsense").status_code == 403
+    note = client.get(_act(order.number, "note")).content.decode()  # not a panel: still named
+    assert 'name="note-body"' in note
+    assert ">Send</button>" in note or ">发送</button>" in note
 
 
 def test_a_refused_panel_form_comes_back_open_with_the_typed_text(client, agent, end_user):
