@@ -225,6 +225,8 @@ def _on_row(condition: Q, work_order) -> bool | None:
             field = _ROW_COLUMNS.get(field)
             if field is None or op not in ("", "in", "isnull"):
                 return None
+            if op == "in" and not isinstance(value, (set, frozenset, list, tuple)):
+                return None  # a subquery: SQL's to answer
             current = getattr(work_order, field)
             if op == "in":
                 result = current in value
