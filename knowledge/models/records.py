@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from itsm.cache import forget
+from itsm.cache import CachedTableModel
 from itsm.mixins import NumberedModel, TimeStampedModel
 from itsm.permissions import RestrictedQuerySet
 from itsm.workflow import LockVersioned
@@ -21,7 +21,9 @@ class KnowledgeRecordQuerySet(RestrictedQuerySet):
         return self.none() if condition is None else self.filter(condition)
 
 
-class KnowledgeRecord(ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel):
+class KnowledgeRecord(
+    ConcurrentTransitionMixin, LockVersioned, NumberedModel, TimeStampedModel, CachedTableModel
+):
     """A knowledge record (知识记录, plan §3.3.4.6): a fault, its cause and its solution.
 
     The customer's three-level classification is one foreign key to the fault-type leaf
@@ -136,17 +138,8 @@ class KnowledgeRecord(ConcurrentTransitionMixin, LockVersioned, NumberedModel, T
         return f"{self.number} {self.title}"
 
     # The work-order page's suggestions are cached per version of the records
-    # (knowledge.views.suggest): any edit starts a new one.
-    SUGGEST_CACHE_KEY = "knowledge.suggest.version"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget(self.SUGGEST_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget(self.SUGGEST_CACHE_KEY)
-        return result
+    # (knowledge.views.suggest): any save or delete starts a new one (CachedTableModel).
+    SUGGEST_CACHE_KEY = CACHE_KEY = "knowledge.suggest.version"
 
     def get_absolute_url(self):
         return reverse("knowledge:detail", args=[self.number])
