@@ -2,11 +2,10 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.choices import Role
+from servicedesk.directory import assignable_users, staff_directory
 from servicedesk.models import Category, Team
 
 from .choices import Channel, Priority, ResponseMode, ServiceType, Status
@@ -17,31 +16,19 @@ _select = {"class": "form-select form-select-sm"}
 
 
 def staff_users():
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name__in=[Role.ENGINEER, Role.SERVICE_DESK, Role.SUPERVISOR],
-        )
-        .select_related("person")
-        .distinct()
-        .order_by("person__name", "username")
-    )
+    """Who can be given work (the fields' querysets check what is posted)."""
+    return assignable_users()
 
 
 def queue_choices() -> dict[str, list]:
-    """The queue page's category, team and staff options as plain (pk, label) rows.
-
-    Two small queries (categories come from their cached table); the fields' querysets still
-    validate what is posted.
-    """
+    """The queue page's category, team and staff options as plain (pk, label) rows, from
+    cached tables (no query): categories' and the staff directory's
+    (`servicedesk.directory`). The fields' querysets still validate what is posted."""
+    directory = staff_directory()
     return {
         "category": category_path_rows(),
-        "team": list(Team.objects.values_list("pk", "name")),
-        "assignee": [
-            (pk, name or username)
-            for pk, name, username in staff_users().values_list("pk", "person__name", "username")
-        ],
+        "team": directory.teams,
+        "assignee": directory.assignable,
     }
 
 

@@ -391,9 +391,14 @@ def complaint_handlers() -> list[str]:
     return list(dict.fromkeys(name or username for name, username in rows))
 
 
+def may_handle_complaints(user) -> bool:
+    """Without naming who can (`complaint_handle_refusal` reads their names)."""
+    return user is not None and user_has_role(user, *COMPLAINT_ROLES)
+
+
 def complaint_handle_refusal(user) -> str:
     """Why `user` may not handle complaints ("" when they may), naming who can."""
-    if user is not None and user_has_role(user, *COMPLAINT_ROLES):
+    if may_handle_complaints(user):
         return ""
     names = complaint_handlers()
     if not names:

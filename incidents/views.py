@@ -413,9 +413,9 @@ def queue(request):
             "filter": filterset,
             "tabs": selectors.queue_tabs(request.user),
             "complaints_open": (
-                None
-                if permissions.complaint_handle_refusal(request.user)
-                else selectors.complaint_open_count()
+                selectors.complaint_open_count()
+                if permissions.may_handle_complaints(request.user)
+                else None
             ),
             "current": current,
             "tab_query": urlencode(tab_filters),

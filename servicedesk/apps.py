@@ -7,4 +7,6 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from . import signals  # noqa: F401  (role permissions after every migrate)
+        from . import directory, signals  # noqa: F401  (role permissions after every migrate)
+
+        directory.connect()  # the staff pickers' and on-call banner's caches

@@ -25,6 +25,7 @@ from itsm.actors import is_system_user
 from .calendar import business_calendar
 from .choices import OnCallRole, Role
 from .models import OnCallShift
+from .models.oncall import ON_CALL_CACHE_KEY
 from .roles import is_staff_role, user_has_role
 
 # Who may be named on the rota: the people work orders can be dispatched to.
@@ -92,13 +93,54 @@ class OnCallNow:
 
 
 def on_call_now(when: datetime | None = None) -> OnCallNow:
-    """What the desk's pages show: in or out of hours, and who is on call (two queries)."""
+    """What the desk's pages show: in or out of hours, and who is on call.
+
+    The same answer as `on_call_at`, picked from the shifts of that clock hour, which are
+    cached (`_hour_shifts`): the banner is on the queue and intake pages, and two
+    queries each cost them more than the rest of the banner.
+    """
     when = when or timezone.now()
+    shifts = _hour_shifts(when)
+
+    def covering(role):
+        # As on_call_at: start inclusive, end exclusive, the earliest start first.
+        return next(
+            (s.user for s in shifts if s.role == role and s.starts_at <= when < s.ends_at), None
+        )
+
     return OnCallNow(
         out_of_hours=out_of_hours(when),
-        phone=on_call_at(when, OnCallRole.PHONE),
-        on_site=on_call_at(when, OnCallRole.ON_SITE),
+        phone=covering(OnCallRole.PHONE),
+        on_site=covering(OnCallRole.ON_SITE),
     )
+
+
+def _hour_shifts(when: datetime) -> list[OnCallShift]:
+    """The shifts of active users overlapping the clock hour of `when`, earliest start
+    first, with their people: one query per hour while nothing changes.
+
+    The key carries a version that any shift, account, person or role edit forgets
+    (`servicedesk.directory`); without a cache they are read every time.
+    """
+    from django.core.cache import cache
+
+    from itsm.cache import version_token
+
+    hour = when.replace(minute=0, second=0, microsecond=0)
+    version = version_token(ON_CALL_CACHE_KEY, timeout=3600)
+    key = f"{ON_CALL_CACHE_KEY}:{version}:{hour.timestamp():.0f}"
+    shifts = cache.get(key) if version else None
+    if shifts is None:
+        shifts = list(
+            OnCallShift.objects.filter(
+                starts_at__lt=hour + timedelta(hours=1), ends_at__gt=hour, user__is_active=True
+            )
+            .select_related("user__person")
+            .order_by("starts_at", "pk")
+        )
+        if version:
+            cache.set(key, shifts, timeout=3600)
+    return shifts
 
 
 @dataclass

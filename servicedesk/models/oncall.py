@@ -2,13 +2,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from itsm.cache import CachedTableModel, CachedTableQuerySet
 from itsm.mixins import local_minute
 from itsm.permissions import RestrictedQuerySet
 
 from ..choices import OnCallRole
 
+# The cached shifts of each hour that the on-call banner reads (servicedesk.oncall).
+ON_CALL_CACHE_KEY = "servicedesk:on-call"
 
-class OnCallShiftQuerySet(RestrictedQuerySet):
+
+class OnCallShiftQuerySet(CachedTableQuerySet, RestrictedQuerySet):
     def _restrict(self, user, action: str):
         # The rule lives with its refusal messages in servicedesk.oncall.
         from ..oncall import oncall_filter
@@ -21,7 +25,7 @@ class OnCallShiftQuerySet(RestrictedQuerySet):
         return self.filter(starts_at__lte=when, ends_at__gt=when)
 
 
-class OnCallShift(models.Model):
+class OnCallShift(CachedTableModel):
     """One entry of the on-call rota (值班表): who answers the 7×24 phone, or who can go on
     site outside the 5×8 hours, from `starts_at` until `ends_at`.
 
@@ -49,6 +53,7 @@ class OnCallShift(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    CACHE_KEY = ON_CALL_CACHE_KEY
     objects = OnCallShiftQuerySet.as_manager()
 
     class Meta:
