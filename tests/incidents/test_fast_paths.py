@@ -173,7 +173,13 @@ def test_queue_page_queries_stay_at_the_new_number_with_every_name_shown(
     with django_assert_max_num_queries(QUEUE_QUERIES):
         response = client.get(url)
     page = response.content.decode()
-    for shown in ("现场组", engineer.person.name, end_user.person.name, department.name, "旧传真机"):
+    for shown in (
+        "现场组",
+        engineer.person.name,
+        end_user.person.name,
+        department.name,
+        "旧传真机",
+    ):
         assert shown in page, shown
     retired.is_active = False
     retired.save()
