@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -253,17 +253,41 @@ def queue_tabs(user) -> list[dict]:
     ]
 
 
+# What the page lists from other tables that most orders have none of: whether there is
+# any is read with the order (an EXISTS each, cheap to plan), and a list known empty is not
+# queried (`has_none`). Reverse relations by name: the emergency is the emergencies app's.
+PRESENT = ("service_records", "complaints", "links", "attachments", "emergency")
+
+
+def _presence() -> dict:
+    annotations = {}
+    for name in PRESENT:
+        relation = WorkOrder._meta.get_field(name)
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+        annotations[f"_present_{name}"] = Exists(rows)
+    return annotations
+
+
+def has_none(work_order, relation: str) -> bool:
+    """True when the page's read of `work_order` found no rows of `relation` (PRESENT)."""
+    return getattr(work_order, f"_present_{relation}", True) is False
+
+
 def work_order_get(*, user, number: str) -> WorkOrder:
     """One work order with what its page shows; 404 when `user` may not see it."""
     work_order = (
         WorkOrder.objects.restrict(user, "view")
         .select_related(*DETAIL_JOINED)
+        .annotate(**_presence())
         .filter(number=number)
         .order_by()[:1]
     )
     work_order = next(iter(work_order), None)
     if work_order is None:
         raise Http404
+    if has_none(work_order, "emergency"):
+        # As a read that found none would leave it: the page's `wo.emergency` is empty.
+        WorkOrder._meta.get_field("emergency").set_cached_value(work_order, None)
     _detail_relations_load(work_order)
     return work_order
 
@@ -351,6 +375,8 @@ def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
 def work_order_attachments(*, user, work_order) -> list[Attachment]:
     """The order's files `user` may see, oldest first (read once per page)."""
     known = work_order.__dict__.setdefault("_visible_attachments", {})
+    if user.pk not in known and has_none(work_order, "attachments"):
+        known[user.pk] = []
     if user.pk not in known:
         attachments = work_order.attachments.order_by("created_at", "pk")
         if not sees_internal(user, work_order):
@@ -381,6 +407,8 @@ def device_open_work_orders(*, user, work_order, limit: int = 10) -> list[WorkOr
 
 
 def work_order_links(*, work_order) -> list[WorkOrderLink]:
+    if has_none(work_order, "links"):
+        return []
     # prefetch_related on the generic key: one query per linked model, not per link.
     return list(
         work_order.links.select_related("content_type")
@@ -627,6 +655,8 @@ def work_order_complaints(*, user, work_order) -> list:
     requester the ones they made."""
     from .models import Complaint
 
+    if has_none(work_order, "complaints"):
+        return []
     # Most orders have none: one query with no joins (planning the list's seven joins
     # cost PostgreSQL more than running it); the people are read only when there are rows.
     complaints = (

@@ -37,7 +37,11 @@ def review_first_message(numbers) -> str:
 
 def work_order_service_records(*, work_order) -> list[ServiceRecord]:
     """The records of a work order its page shows (whoever sees the order sees them): one
-    query."""
+    query (none when the order's read found there are none)."""
+    from incidents.selectors import has_none
+
+    if has_none(work_order, "service_records"):
+        return []
     return list(work_order.service_records.select_related("engineer__person").order_by("pk"))
 
 

@@ -205,3 +205,18 @@ def test_the_assignee_marks_a_follow_up_done(client, engineer, supervisor, agent
     )
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+def test_the_work_order_page_links_the_emergency_it_started(
+    client, supervisor, declare, file_order
+):
+    """The page reads whether the order started an emergency with the order itself
+    (incidents.selectors.PRESENT): one that did links it, one that did not offers to."""
+    emergency = declare()
+    plain = file_order()
+    client.force_login(supervisor)
+    page = client.get(reverse("incidents:detail", args=[emergency.work_order.number]))
+    assert emergency.get_absolute_url() in page.content.decode()
+    page = client.get(reverse("incidents:detail", args=[plain.number])).content.decode()
+    assert emergency.get_absolute_url() not in page
+    assert f"?work_order={plain.number}" in page  # "Declare an emergency"
