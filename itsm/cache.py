@@ -136,16 +136,47 @@ def cached_table(key: str, build, *, timeout: int = 300):
     return value
 
 
+# Every version key this process has read, and, while a request runs, the versions read
+# for it (`request_tokens`): filing a fault read six of them one round trip each.
+_known_keys: set[str] = set()
+_request = threading.local()
+
+
 def version_token(key: str, *, timeout: int = 300) -> str | None:
     """The current version of what `key` names, made up on first read; `forget(key)`
-    starts a new one. None when the cache is down (cache nothing then)."""
+    starts a new one. None when the cache is down (cache nothing then).
+
+    Inside `request_tokens` a version is read once per request: the request sees the
+    tables as they were when it began, as a single read of them would.
+    """
     from django.core.cache import cache
 
+    _known_keys.add(key)
+    held = getattr(_request, "tokens", None)
+    if held is not None and held.get(key) is not None:
+        return held[key]
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=timeout)
         version = cache.get(key)
+    if held is not None:
+        held[key] = version
     return version
+
+
+class request_tokens:  # noqa: N801 (used as a context manager, like a function)
+    """For one request: the versions of every key this process has read so far, fetched
+    in one round trip (`VersionTokensMiddleware`); a key read later is fetched and kept."""
+
+    def __enter__(self):
+        from django.core.cache import cache
+
+        _request.tokens = cache.get_many(list(_known_keys)) if _known_keys else {}
+        return _request.tokens
+
+    def __exit__(self, *exc):
+        _request.tokens = None
+        return False
 
 
 def forget(key: str) -> None:
@@ -154,6 +185,9 @@ def forget(key: str) -> None:
     from django.core.cache import cache
     from django.db import transaction
 
+    held = getattr(_request, "tokens", None)
+    if held is not None:
+        held.pop(key, None)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 

@@ -69,3 +69,17 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class VersionTokensMiddleware:
+    """Reads the cached tables' versions for the whole request in one round trip
+    (`itsm.cache.request_tokens`) instead of one per table as each is first used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .cache import request_tokens
+
+        with request_tokens():
+            return self.get_response(request)
