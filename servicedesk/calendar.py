@@ -12,39 +12,29 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from itsm.cache import cached_table, forget
 
 from .business_time import BusinessCalendar
 from .choices import CalendarDayKind, CalendarDaySource
 from .models import CalendarDay, CalendarYear, WorkingPeriod
 
 _VERSION_KEY = "servicedesk:calendar-version"
-_memo: dict[str, object] = {"version": None, "calendar": None}
 
 
 def calendar_changed() -> None:
     """Invalidate every process's memoised calendar."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, timeout=None)
-    _memo["version"] = None
+    forget(_VERSION_KEY)
 
 
 def business_calendar() -> BusinessCalendar:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, 1, timeout=None)
-        version = cache.get(_VERSION_KEY)
-    if _memo["version"] == version and _memo["calendar"] is not None:
-        return _memo["calendar"]
-    calendar = _build_calendar()
-    _memo.update(version=version, calendar=calendar)
-    return calendar
+    """The working periods and special days, kept per process (`itsm.cache.cached_table`)
+    until any of them changes."""
+    return cached_table(_VERSION_KEY, _build_calendar, timeout=3600)
 
 
 def _build_calendar() -> BusinessCalendar:

@@ -15,10 +15,7 @@ def _fresh_caches():
     """Each test starts with empty caches: memoised calendar and levels die with its rollback."""
     from django.core.cache import cache
 
-    from servicedesk import calendar
-
     cache.clear()
-    calendar._memo.update(version=None, calendar=None)
     yield
     cache.clear()
 

@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from itsm.cache import CachedTableModel, CachedTableQuerySet
@@ -66,27 +65,15 @@ class ServiceLevel(CachedTableModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self._DEFAULT_CACHE_KEY))
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self._DEFAULT_CACHE_KEY))
-        return result
-
-    _DEFAULT_CACHE_KEY = "servicedesk:default-service-level"
-
     @classmethod
     def default(cls):
-        """The level for people with none; cached, since every list of people asks for it."""
-        level = cache.get(cls._DEFAULT_CACHE_KEY)
-        if level is None:
-            level = (
-                cls.objects.filter(is_default=True).first() or cls.objects.order_by("rank").first()
-            )
-            cache.set(cls._DEFAULT_CACHE_KEY, level, timeout=300)
-        return level
+        """The level for people with none (the one marked default, else the lowest rank),
+        from the cached organisation table: every list of people asks for it."""
+        from ..selectors import organisation_table
+
+        levels = list(organisation_table()["levels"].values())
+        marked = [level for level in levels if level.is_default]
+        return (marked or sorted(levels, key=lambda level: (level.rank, level.pk)) or [None])[0]
 
 
 class Department(CachedTableModel):

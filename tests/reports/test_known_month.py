@@ -88,7 +88,7 @@ def _calendar():
         CalendarDay.objects.update_or_create(date=day, defaults={"kind": "holiday"})
     for day in ("2026-09-20", "2026-10-10"):
         CalendarDay.objects.update_or_create(date=day, defaults={"kind": "workday"})
-    business_calendar_module._memo.update(version=None, calendar=None)
+    business_calendar_module.calendar_changed()  # on_commit does not run in the test
 
 
 @pytest.fixture
