@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cmdb.selectors import ci_find_by_tag, ci_list_for_user
 from itsm import workflow
 from itsm.pagination import slice_page
+from knowledge import suggest_cache
 from knowledge.selectors import record_get, record_suggest
 from servicedesk.oncall import on_call_now
 from servicedesk.roles import is_staff_role
@@ -218,6 +219,8 @@ def _render_detail(request, work_order, *, bound=None, status=200):
             user=user, work_order=work_order
         )
         context["links"] = selectors.work_order_links(work_order=work_order)
+        # A cached answer goes in place now; a miss is loaded by the panel (htmx).
+        context["knowledge_panel"] = suggest_cache.cached_html(user, work_order.title)
     template = "incidents/work_order_detail.html"
     return render(request, template, context, status=status)
 

@@ -1,7 +1,5 @@
 """Knowledge pages: thin over knowledge.selectors (reads) and knowledge.services (writes)."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -9,23 +7,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
 from itsm import workflow
 from itsm.audit import audit_timeline
-from itsm.cache import version_token
 
-from . import drafts, permissions, selectors, services
+from . import drafts, permissions, selectors, services, suggest_cache
 from .choices import Status
 from .forms import FeedbackForm, ListFilterForm, MergeForm, NoteForm, RecordForm
-from .models import KnowledgeRecord
 from .permissions import record_refusal
 
 PAGE_SIZE = 30
-QUERY_MAX = 200
+QUERY_MAX = suggest_cache.QUERY_MAX
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -80,17 +76,12 @@ def suggest(request):
     query = query.strip()[:QUERY_MAX]
     staff = permissions.is_staff(request.user)
     source = request.GET.get("from", "")[:20]
-    # Every work-order page asks for its title's suggestions: the answer is the same for
-    # everyone of the same audience until a record changes (a new version token), so it
-    # is cached as drawn, per audience, language and source.
-    version = version_token(KnowledgeRecord.SUGGEST_CACHE_KEY) if query else None
-    key = None
-    if version is not None:
-        what = f"{staff}|{get_language()}|{source}|{query}".encode()
-        key = f"knowledge.suggest:{version}:{hashlib.sha256(what).hexdigest()}"
-        html = cache.get(key)
-        if html is not None:
-            return HttpResponse(html)
+    # The answer is the same for everyone of the same audience until a record changes,
+    # so it is cached as drawn (knowledge.suggest_cache; the work-order page reads it too).
+    key = suggest_cache.cache_key(request.user, query, source)
+    html = cache.get(key) if key is not None else None
+    if html is not None:
+        return HttpResponse(html)
     records = selectors.record_suggest(user=request.user, query=query) if query else []
     response = render(
         request,
@@ -98,13 +89,8 @@ def suggest(request):
         # Staff read "matching records", not the end user's "before you report".
         {"records": records, "query": query, "source": source, "staff": staff},
     )
-    if key is not None:
-        cache.set(key, response.content.decode(), timeout=SUGGEST_CACHE_SECONDS)
+    suggest_cache.store(key, response.content.decode())
     return response
-
-
-# How long a drawn answer is kept at most (helpful counts may lag this long).
-SUGGEST_CACHE_SECONDS = 300
 
 
 @login_required

@@ -72,10 +72,32 @@ def test_a_helpful_answer_updates_the_count_shown(client, agent, end_user, make_
 def test_without_a_cache_the_question_is_answered_all_the_same(
     client, agent, make_record, monkeypatch
 ):
-    from knowledge import views
+    from knowledge import suggest_cache
 
     record = make_record()
-    monkeypatch.setattr(views, "version_token", lambda key: None)
+    monkeypatch.setattr(suggest_cache, "version_token", lambda key: None)
     client.force_login(agent)
     assert record.number in _ask(client)
     assert record.number in _ask(client)
+
+
+def test_the_work_order_page_puts_a_cached_answer_in_place(
+    client, agent, end_user, supervisor, make_record
+):
+    """No second request when the answer is cached; the panel loads it when it is not."""
+    from incidents import services as incident_services
+
+    record = make_record("打印机卡纸<script>alert(1)</script>")
+    order = incident_services.work_order_create(
+        actor=end_user, requester=end_user, title="打印机卡纸"
+    )
+    client.force_login(agent)
+    page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()
+    assert URL in page and record.number not in page  # not cached yet: loaded on show
+    _ask(client)  # as the panel asks
+    page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()
+    assert URL not in page and record.number in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    services.record_retire(record=record, actor=supervisor, note="过时")
+    page = client.get(reverse("incidents:detail", args=[order.number])).content.decode()
+    assert URL in page  # a record changed: asked again
