@@ -84,7 +84,9 @@ def test_supervisor_home_query_count_stays_flat(
     seed()
     client.force_login(supervisor)
     cache.clear()
-    with django_assert_max_num_queries(40) as few:
+    # Cold: the cached tables the rows' names come from (organisation, staff, categories)
+    # are read too, as on any first page after a restart.
+    with django_assert_max_num_queries(45) as few:
         client.get(reverse("home"))
     for _ in range(8):
         seed()
