@@ -34,7 +34,7 @@ def calendar_changed() -> None:
 def business_calendar() -> BusinessCalendar:
     """The working periods and special days, kept per process (`itsm.cache.cached_table`)
     until any of them changes."""
-    return cached_table(_VERSION_KEY, _build_calendar, timeout=3600)
+    return cached_table(_VERSION_KEY, _build_calendar, timeout=None)  # as long as unchanged
 
 
 def _build_calendar() -> BusinessCalendar:
