@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, history_views, views, views_fault_log
+from . import complaint_views, history_views, views, views_fault_log, work_order_views
 from .service_records import views as record_views
 
 app_name = "incidents"
@@ -18,7 +18,7 @@ urlpatterns = [
         complaint_views.complaint_statistics,
         name="complaint_statistics",
     ),
-    path("knowledge-pick/", views.knowledge_pick, name="knowledge_pick"),
+    path("knowledge-pick/", work_order_views.knowledge_pick, name="knowledge_pick"),
     path("fault-log/", views_fault_log.fault_log_page, name="fault_log"),
     path("fault-log/<str:month>.csv", views_fault_log.fault_log_csv, name="fault_log_csv"),
     path("fault-log/<str:month>.pdf", views_fault_log.fault_log_pdf, name="fault_log_pdf"),
@@ -41,11 +41,11 @@ urlpatterns = [
     ),
     path("history-import/", history_views.upload, name="history_import"),
     path("history-import/<int:pk>/", history_views.detail, name="history_import_detail"),
-    path("<str:number>/", views.detail, name="detail"),
-    path("<str:number>/act/<slug:action>/", views.act, name="act"),
+    path("<str:number>/", work_order_views.detail, name="detail"),
+    path("<str:number>/act/<slug:action>/", work_order_views.act, name="act"),
     path(
         "<str:number>/attachments/<int:pk>/",
-        views.attachment_download,
+        work_order_views.attachment_download,
         name="attachment",
     ),
 ]

@@ -1,31 +1,29 @@
-import re
+"""The fault form and the end user's list; the desk's queue, bulk dispatch, call intake and
+complaints. The work-order page and its actions are in work_order_views."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cmdb.selectors import ci_find_by_tag, ci_list_for_user
 from itsm import workflow
 from itsm.pagination import slice_page
-from knowledge import suggest_cache
-from knowledge.selectors import record_get, record_suggest
 from servicedesk.oncall import on_call_now
 from servicedesk.roles import is_staff_role
 from servicedesk.selectors import person_for_filing, person_list
 
 from . import forms, permissions, selectors, services
-from .actions import ACTIONS, OPEN_FORMS, PANELS, actions_for, initial_form
-from .choices import OPEN_STATUSES, Channel, ServiceRecordStatus, Status
+from .choices import OPEN_STATUSES, Channel
+from .countdowns import duration_text, row_sla
 from .filters import WorkOrderFilter, queue_choices, queue_choices_apply
-from .service_records import selectors as record_selectors
 
 
 def _user_devices(user):
@@ -116,253 +114,6 @@ def home_panel(request):
     return render(request, "incidents/_home_mine.html", {"orders": open_orders})
 
 
-# --- detail and actions --------------------------------------------------------------
-
-
-def duration_text(minutes: int) -> str:
-    """“45 min”, “3 h 20 min”, “2 d 4 h”: countdowns people read at a glance."""
-    if minutes < 60:
-        return _("%(m)d min") % {"m": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-    days, hours = divmod(hours, 24)
-    return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
-
-
-def _countdown(due, now, *, paused: bool) -> dict:
-    seconds = (due - now).total_seconds()
-    minutes = int(abs(seconds) // 60)
-    return {
-        "due": due,
-        "minutes": minutes,
-        "span": duration_text(minutes),
-        "overdue": seconds < 0,
-        "paused": paused,
-    }
-
-
-def _sla(work_order, due, now, *, done=False):
-    """A countdown for a badge: whole minutes left or overdue; None once met or undated."""
-    if due is None or done or not work_order.is_open:
-        return None
-    return _countdown(due, now, paused=work_order.status == Status.ON_HOLD)
-
-
-def _row_sla(row: dict, now):
-    """_sla for a queue row read as values (selectors.work_order_rows)."""
-    due = row["resolve_due_at"]
-    if due is None or row["status"] not in OPEN_STATUSES:
-        return None
-    return _countdown(due, now, paused=row["status"] == Status.ON_HOLD)
-
-
-def _unreviewed(work_order, service_records=None) -> list[str]:
-    """The numbers of the order's service records the desk has not accepted yet."""
-    if service_records is None:
-        service_records = record_selectors.work_order_service_records(work_order=work_order)
-    return [r.number for r in service_records if r.status != ServiceRecordStatus.ACCEPTED]
-
-
-def _render_detail(request, work_order, *, bound=None, status=200):
-    user = request.user
-    staff = is_staff_role(user)
-    selectors.sees_internal(user, work_order, fresh=True)  # read just now: no query
-    service_records = record_selectors.work_order_service_records(work_order=work_order)
-    actions, refused = actions_for(user, work_order, _unreviewed(work_order, service_records))
-    # Only the forms shown open are built here; a folded panel loads its form when opened
-    # (`act` answers GET), which spared the desk's page ~30 widgets it rarely uses.
-    action_forms = {
-        a: initial_form(a, work_order)
-        for a in OPEN_FORMS
-        if a in actions and (a != "complain" or work_order.requester_id == user.pk)
-    }
-    if bound is not None:
-        action_forms[bound[0]] = bound[1]
-    now = timezone.now()
-    context = {
-        "work_order": work_order,
-        "staff": staff,
-        "timeline": selectors.work_order_timeline(user=user, work_order=work_order),
-        "attachments": selectors.work_order_attachments(user=user, work_order=work_order),
-        "actions": actions,
-        "refused": refused,
-        "forms": action_forms,
-        "response_sla": _sla(
-            work_order, work_order.response_due_at, now, done=bool(work_order.responded_at)
-        ),
-        "resolve_sla": _sla(work_order, work_order.resolve_due_at, now),
-        "open": work_order.is_open,
-        "bound_action": bound[0] if bound is not None else "",
-        "complaints": selectors.work_order_complaints(user=user, work_order=work_order),
-        "service_records": service_records,
-    }
-    if staff:
-        context["panels"] = [
-            {
-                "action": action,
-                "title": title,
-                # None: the panel loads its form when opened
-                "form": action_forms.get(action),
-                "open": bound is not None and bound[0] == action,
-            }
-            for action, title in PANELS
-            if action in actions
-        ]
-        # What the state allows but this user may not: greyed, with the reason.
-        context["refused_panels"] = [
-            {"title": title, "reason": refused[action]}
-            for action, title in PANELS
-            if action in refused
-        ]
-        context["device_orders"] = selectors.device_open_work_orders(
-            user=user, work_order=work_order
-        )
-        context["links"] = selectors.work_order_links(work_order=work_order)
-        # A cached answer goes in place now; a miss is loaded by the panel (htmx).
-        context["knowledge_panel"] = suggest_cache.cached_html(user, work_order.title)
-    template = "incidents/work_order_detail.html"
-    return render(request, template, context, status=status)
-
-
-@login_required
-def detail(request, number):
-    work_order = selectors.work_order_get(user=request.user, number=number)
-    return _render_detail(request, work_order)
-
-
-def _posted_lock_version(data) -> int | None:
-    posted = data.get("lock_version", "")
-    return int(posted) if posted.isdecimal() else None
-
-
-def _action_form(request, work_order, action):
-    """One action's form: what a folded panel of the work-order page loads when opened
-    (htmx), or, without scripts, a page of its own.
-
-    It carries the `lock_version` of the page it was opened from, so a change made since
-    that page was read is still refused when the form is sent.
-    """
-    unreviewed = _unreviewed(work_order) if action == "callback" else ()
-    available, refused = actions_for(request.user, work_order, unreviewed)
-    title = dict(PANELS).get(action) or _("Send")  # the answers shown open have no panel
-    partial = request.headers.get("HX-Request") == "true"
-    if action in available:
-        reason, status = "", 200
-    elif action in refused:
-        reason, status = refused[action], 403
-    else:
-        # Not in this state (changed since the page was read, or a typed address).
-        reason = str(services.REFUSED % {"status": work_order.get_status_display()})
-        status = 409
-    lock_version = _posted_lock_version(request.GET)
-    context = {
-        "work_order": work_order,
-        "action": action,
-        "label": title,
-        "form": initial_form(action, work_order) if not reason else None,
-        "reason": reason,
-        "lock_version": work_order.lock_version if lock_version is None else lock_version,
-    }
-    if partial:
-        # htmx swaps only 2xx answers: the reason is shown in the panel all the same.
-        return render(request, "incidents/_action_panel.html", context)
-    return render(request, "incidents/action_page.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def act(request, number, action):
-    """One action from the work-order page; the posted `lock_version` guards against lost
-    updates. GET answers the action's form (`_action_form`).
-
-    On any refusal the page is shown again with the message and the typed text kept.
-    """
-    work_order = selectors.work_order_get(user=request.user, number=number)
-    if action not in ACTIONS:
-        raise PermissionDenied
-    if request.method == "GET":
-        return _action_form(request, work_order, action)
-    form_class, call = ACTIONS[action]
-    form = form_class(request.POST, request.FILES or None, prefix=action)
-    lock_version = _posted_lock_version(request.POST)
-    if not form.is_valid():
-        _files_lost_warning(request, form)
-        return _render_detail(request, work_order, bound=(action, form), status=400)
-    try:
-        call(work_order, request.user, form.cleaned_data, lock_version)
-    except workflow.Conflict as exc:
-        messages.error(request, exc.message)
-        status = 409
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You are not allowed to do this."))
-        status = 403
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        messages.error(request, _error_text(exc))
-        status = 400
-    else:
-        messages.success(request, _("Saved."))
-        return redirect("incidents:detail", number=work_order.number)
-    if request.FILES:
-        messages.warning(request, _("Your text was kept, but the files must be chosen again."))
-    work_order = selectors.work_order_get(user=request.user, number=number)
-    return _render_detail(request, work_order, bound=(action, form), status=status)
-
-
-# The resolve form's knowledge field, as the picker's answers name and target it.
-KNOWLEDGE_FIELD = "resolve-knowledge_record"
-KNOWLEDGE_NUMBER = re.compile(r"^[A-Za-z]\d{2,4}-\d+$|^\d+$")  # K01-…, D0303-…
-
-
-@login_required
-def knowledge_pick(request):
-    """HTML partials for the resolve form's knowledge picker (htmx).
-
-    `?pick=<number>`: the field again, with that record's number in it and its title
-    under it. Otherwise the published records matching the words typed (`q`, or the
-    field's own value as htmx sends it), as buttons that pick one; nothing for a number
-    (the field takes it as it is) or for a single character. The knowledge base's own
-    search decides what `request.user` may find (end users public records only, staff
-    internal ones too).
-    """
-    number = request.GET.get("pick")
-    if number is not None:
-        record = record_get(user=request.user, number=number.strip())
-        field = forms.ResolveForm(prefix="resolve", initial={"knowledge_record": record.number})[
-            "knowledge_record"
-        ]
-        field.field.widget.chosen = f"{record.number} · {record.title}"
-        return render(request, "incidents/_knowledge_picked.html", {"field": field})
-    query = (request.GET.get("q") or request.GET.get(KNOWLEDGE_FIELD) or "").strip()[:200]
-    if len(query) < 2 or KNOWLEDGE_NUMBER.match(query):
-        query = ""  # one character finds too much to be worth asking
-    records = record_suggest(user=request.user, query=query) if query else []
-    return render(
-        request,
-        "incidents/_knowledge_pick.html",
-        {"records": records, "query": query, "picker": f"id_{KNOWLEDGE_FIELD}-picker"},
-    )
-
-
-@login_required
-def attachment_download(request, number, pk):
-    """Permission-checked download under the original (often Chinese) name, never inline."""
-    work_order = selectors.work_order_get(user=request.user, number=number)
-    attachment = selectors.attachment_get(user=request.user, work_order=work_order, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 # --- staff ---------------------------------------------------------------------------
 
 
@@ -400,7 +151,7 @@ def queue(request):
     page.object_list = selectors.work_order_rows(page.object_list)
     now = timezone.now()
     for row in page.object_list:
-        row["resolve_sla"] = _row_sla(row, now)
+        row["resolve_sla"] = row_sla(row, now)
     bulk_form = forms.BulkAssignForm()
     queue_choices_apply(queue_choices(), filterset.form, bulk_form)
     # A tab keeps the search and filters but not a status (each tab has its own).

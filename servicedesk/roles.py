@@ -89,7 +89,11 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_itsm_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        # The signed-in user's groups came with the user (itsm.auth_backends).
+        cached = getattr(user, "_itsm_group_names", None)
+        cached = (
+            set(cached) if cached is not None else set(user.groups.values_list("name", flat=True))
+        )
         if user.is_superuser:
             cached.add(Role.ADMIN.value)
         user._itsm_roles = cached
