@@ -5,25 +5,22 @@ Every page shows who is signed in by their person's name, and asks their roles (
 before anything else: one query for the three saves two on every request.
 """
 
+import json
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Aggregate, OuterRef, Subquery, TextField, Value
-
-# Between group names in the aggregate: a control character no name is typed with.
-SEPARATOR = "\x1f"
+from django.db.models import Aggregate, OuterRef, Subquery, TextField
 
 
-class _Joined(Aggregate):
-    """Text values joined by SEPARATOR: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+class _NamesArray(Aggregate):
+    """The values as a JSON array: JSON_GROUP_ARRAY on SQLite, JSON_AGG on PostgreSQL (no
+    separator a name could hold)."""
 
-    function = "GROUP_CONCAT"
+    function = "JSON_GROUP_ARRAY"
     output_field = TextField()
 
-    def __init__(self, expression):
-        super().__init__(expression, Value(SEPARATOR))
-
     def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+        return super().as_sql(compiler, connection, function="JSON_AGG", **extra_context)
 
 
 def _group_names():
@@ -31,9 +28,16 @@ def _group_names():
     return Subquery(
         memberships.order_by()
         .values("user_id")
-        .annotate(names=_Joined("group__name"))
+        .annotate(names=_NamesArray("group__name"))
         .values("names")
     )
+
+
+def _decoded(names) -> set[str]:
+    if names is None:  # no groups: no row to aggregate
+        return set()
+    # psycopg2 decodes PostgreSQL's json itself; SQLite answers the text.
+    return set(json.loads(names) if isinstance(names, str) else names)
 
 
 class PersonModelBackend(ModelBackend):
@@ -41,13 +45,12 @@ class PersonModelBackend(ModelBackend):
         user_model = get_user_model()
         user = (
             user_model._default_manager.select_related("person")
-            .annotate(_group_names_joined=_group_names())
+            .annotate(_group_names_json=_group_names())
             .filter(pk=user_id)
             .first()
         )
         if user is None or not self.user_can_authenticate(user):
             return None
-        joined = user.__dict__.pop("_group_names_joined")
         # Read by servicedesk.roles.user_roles instead of a query of its own.
-        user._itsm_group_names = set(joined.split(SEPARATOR)) if joined else set()
+        user._itsm_group_names = _decoded(user.__dict__.pop("_group_names_json"))
         return user

@@ -126,7 +126,7 @@ def cached_table(key: str, build, *, timeout: int = 300):
     its next read; without a shared cache (locmem) other processes rebuild after
     `timeout` seconds at the latest.
     """
-    version = version_token(key, timeout=timeout)
+    version = version_token(key, timeout=timeout, prefetch=True)
     held = _tables.get(key)
     if version is not None and held is not None and held[0] == version:
         return held[1]
@@ -136,22 +136,26 @@ def cached_table(key: str, build, *, timeout: int = 300):
     return value
 
 
-# Every version key this process has read, and, while a request runs, the versions read
-# for it (`request_tokens`): filing a fault read six of them one round trip each.
+# The versions of the shared tables this process has read (`prefetch`), and, while a
+# request runs, the versions read for it (`request_tokens`): filing a fault read six of
+# them one round trip each.
 _known_keys: set[str] = set()
 _request = threading.local()
 
 
-def version_token(key: str, *, timeout: int = 300) -> str | None:
+def version_token(key: str, *, timeout: int = 300, prefetch: bool = False) -> str | None:
     """The current version of what `key` names, made up on first read; `forget(key)`
     starts a new one. None when the cache is down (cache nothing then).
 
     Inside `request_tokens` a version is read once per request: the request sees the
-    tables as they were when it began, as a single read of them would.
+    tables as they were when it began, as a single read of them would. `prefetch`: a key
+    of a fixed few (a table, not one per user or object), fetched with the others when
+    each request begins.
     """
     from django.core.cache import cache
 
-    _known_keys.add(key)
+    if prefetch:
+        _known_keys.add(key)
     held = getattr(_request, "tokens", None)
     if held is not None and held.get(key) is not None:
         return held[key]
@@ -165,8 +169,9 @@ def version_token(key: str, *, timeout: int = 300) -> str | None:
 
 
 class request_tokens:  # noqa: N801 (used as a context manager, like a function)
-    """For one request: the versions of every key this process has read so far, fetched
-    in one round trip (`VersionTokensMiddleware`); a key read later is fetched and kept."""
+    """For one request: the versions of every shared table this process has read so far
+    (`version_token(…, prefetch=True)`), fetched in one round trip
+    (`VersionTokensMiddleware`); a key read later is fetched and kept."""
 
     def __enter__(self):
         from django.core.cache import cache

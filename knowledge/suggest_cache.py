@@ -25,7 +25,7 @@ QUERY_MAX = 200
 def cache_key(user, query: str, source: str = "") -> str | None:
     """Where the answer for `user`'s audience and language is kept; None without a cache
     or a query."""
-    version = version_token(KnowledgeRecord.SUGGEST_CACHE_KEY) if query else None
+    version = version_token(KnowledgeRecord.SUGGEST_CACHE_KEY, prefetch=True) if query else None
     if version is None:
         return None
     what = f"{permissions.is_staff(user)}|{get_language()}|{source}|{query}".encode()

@@ -127,7 +127,9 @@ def _hour_shifts(when: datetime) -> list[OnCallShift]:
     from itsm.cache import version_token
 
     hour = when.replace(minute=0, second=0, microsecond=0)
-    version = version_token(ON_CALL_CACHE_KEY, timeout=3600)
+    # Five minutes, as the cached tables: without a shared cache (the in-memory default)
+    # another process's edit is seen by this one only when its version expires.
+    version = version_token(ON_CALL_CACHE_KEY, timeout=300, prefetch=True)
     key = f"{ON_CALL_CACHE_KEY}:{version}:{hour.timestamp():.0f}"
     shifts = cache.get(key) if version else None
     if shifts is None:
@@ -139,7 +141,7 @@ def _hour_shifts(when: datetime) -> list[OnCallShift]:
             .order_by("starts_at", "pk")
         )
         if version:
-            cache.set(key, shifts, timeout=3600)
+            cache.set(key, shifts, timeout=300)
     return shifts
 
 

@@ -40,7 +40,7 @@ def user_name(user, empty="—"):
 
 @register.simple_tag
 def sla_badge(sla):
-    """A countdown badge from views._sla's dict (minutes left or overdue, or paused)."""
+    """A countdown badge from countdowns.sla's dict (minutes left or overdue, or paused)."""
     if not sla:
         return format_html('<span class="text-muted">—</span>')
     if sla["paused"]:

@@ -13,13 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_roles_come_with_the_user(engineer):
-    engineer.groups.add(Group.objects.create(name="现场组, 三楼"))  # any name, commas too
+    odd = '现场组, 三楼 \x1f"[\\'  # any name: commas, control characters, quotes, brackets
+    engineer.groups.add(Group.objects.create(name=odd))
     with CaptureQueriesContext(connection) as queries:
         user = PersonModelBackend().get_user(engineer.pk)
         roles = user_roles(user)
         assert user.person.name == engineer.person.name
     assert len(queries) == 1
-    assert roles == {Role.ENGINEER, "现场组, 三楼"}
+    assert roles == {Role.ENGINEER, odd}
 
 
 def test_a_user_without_roles_and_a_superuser(make_person, admin_user):

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_request_reads_every_known_version_in_one_round_trip():
-    first, second = version_token("test:a"), version_token("test:b")
+    first = version_token("test:a", prefetch=True)
+    second = version_token("test:b", prefetch=True)
+    version_token("test:one-user:7")  # one per user: read when asked, not every request
     real_get = cache.get  # the test cache's get_many calls get() for each key
     with (
         mock.patch.object(cache, "get", wraps=cache.get) as get,
@@ -27,6 +29,7 @@ def test_a_request_reads_every_known_version_in_one_round_trip():
         assert version_token("test:a") == first
     assert get_many.call_count == 1
     assert {"test:a", "test:b"} <= set(get_many.call_args.args[0])
+    assert "test:one-user:7" not in get_many.call_args.args[0]
     assert get.call_count == 0
 
 
