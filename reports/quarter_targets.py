@@ -10,7 +10,7 @@ the service section's own:
 - availability: `cmdb.availability.service_availability` over all services, weighted by
   scheduled time, as in the availability section;
 - restore time: mean business minutes from receipt to fix over the orders resolved
-  (`incidents.selectors.business_durations`), as the service section's mean restore time.
+  (`incidents.period_selectors.business_durations`), as the service section's mean restore time.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from cmdb.availability import service_availability
-from incidents import metrics
-from incidents import selectors as incident_selectors
+from incidents import metrics, period_selectors
 from servicedesk.calendar import business_calendar
 from servicedesk.models import QuarterTargets
 from servicedesk.selectors import commitments_on_days
@@ -108,7 +107,7 @@ def _mean_restore_minutes(period: Period, calendar) -> tuple[float | None, int]:
     orders = metrics.received_orders(start=period.start_at, end=period.end_at)
     restores = [
         restore
-        for _level, _response, restore in incident_selectors.business_durations(
+        for _level, _response, restore in period_selectors.business_durations(
             orders, calendar=calendar
         )
         if restore is not None

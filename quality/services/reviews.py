@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.metrics import low_scored_orders
-from incidents.selectors import complaints_in_period
+from incidents.period_selectors import complaints_in_period
 from itsm import workflow
 from servicedesk.notifications import notify
 

@@ -19,8 +19,7 @@ from django.utils.translation import gettext_noop as N_
 from changes.choices import ChangeStatus, ReleaseStatus
 from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
-from incidents import metrics
-from incidents import selectors as incident_selectors
+from incidents import metrics, period_selectors
 from incidents.models.quality import ComplaintStatus
 from knowledge.choices import Status as KnowledgeStatus
 from knowledge.selectors import records_added
@@ -72,18 +71,18 @@ def build(period: Period, *, options: dict) -> Section:
     metric_params = {**params, "as_of": as_of.isoformat()}
     calendar = business_calendar()
     orders = metrics.received_orders(start=start, end=end)
-    levels, policies_p1 = incident_selectors.service_levels_with_p1()
+    levels, policies_p1 = period_selectors.service_levels_with_p1()
     level_names = {level.pk: level.name for level in levels}
     targets = contract_targets(period.end)
     per_level_targets = level_targets(period.end, levels)
 
     quality = metrics.quality_figures(start=start, end=end, as_of=as_of)
     by_level = metrics.quality_figures_by(start=start, end=end, group="level", as_of=as_of)
-    calls = incident_selectors.callback_totals(orders)
-    complaints = list(incident_selectors.complaints_in_period(start=start, end=end))
-    durations = incident_selectors.business_durations(orders, calendar=calendar)
+    calls = period_selectors.callback_totals(orders)
+    complaints = list(period_selectors.complaints_in_period(start=start, end=end))
+    durations = period_selectors.business_durations(orders, calendar=calendar)
     # Exactly the orders incidents.metrics counts as missed; the lateness is for display.
-    breaches = incident_selectors.sla_breaches(
+    breaches = period_selectors.sla_breaches(
         metrics.records("response_missed", start=start, end=end, as_of=as_of),
         metrics.records("resolution_missed", start=start, end=end, as_of=as_of),
         as_of=as_of,
@@ -109,7 +108,7 @@ def build(period: Period, *, options: dict) -> Section:
     tables += complaint_tables
 
     backlog_params = {"end": end.isoformat()}
-    backlog = list(incident_selectors.work_orders_open_at(at=end).values_list("pk", "created_at"))
+    backlog = list(period_selectors.work_orders_open_at(at=end).values_list("pk", "created_at"))
     figures.append(
         Figure(
             key="service.backlog",

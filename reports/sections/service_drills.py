@@ -15,8 +15,7 @@ from django.utils.translation import gettext_noop as N_
 
 from changes.release_selectors import releases_in_period
 from changes.selectors import changes_in_period
-from incidents import complaint_metrics, metrics
-from incidents import selectors as incident_selectors
+from incidents import complaint_metrics, metrics, period_selectors
 from knowledge.selectors import records_added
 from problems.selectors import problems_in_period
 
@@ -66,7 +65,7 @@ def received(params):
 
 
 def backlog(params):
-    orders = incident_selectors.work_orders_open_at(at=_at(params, "end"))
+    orders = period_selectors.work_orders_open_at(at=_at(params, "end"))
     if "created_from" in params:
         orders = orders.filter(created_at__gte=_at(params, "created_from"))
     if "created_to" in params:
@@ -75,7 +74,7 @@ def backlog(params):
 
 
 def repeat_devices(params):
-    return incident_selectors.devices_with_repeats(received(params))
+    return period_selectors.devices_with_repeats(received(params))
 
 
 def _complaints(key):

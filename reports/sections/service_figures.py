@@ -5,7 +5,7 @@ count and base from the counts the rate is made of (`metrics.RATES`), its label 
 definition from `metrics.RATES` / `LABELS` / `DEFINITIONS`, and its drill lists from
 `metrics.records` through the "service.<count key>" keys reports.dashboard registers. This
 module only arranges them; it defines no figure of its own except the business-time
-means (incidents.selectors.business_durations) and the complaints.
+means (incidents.period_selectors.business_durations) and the complaints.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def test_imported_history_stays_out_of_the_scans_and_the_service_figures(
     assert scans.sla_scan() == dict.fromkeys(scans.sla_scan(), 0)
     start = datetime(2025, 6, 1, tzinfo=SH)
     assert not metrics.received_orders(start=start, end=start + timedelta(days=30)).exists()
-    from incidents.selectors import work_orders_open_at
+    from incidents.period_selectors import work_orders_open_at
 
     assert not work_orders_open_at(at=datetime(2025, 6, 3, 12, tzinfo=SH)).exists()
 
