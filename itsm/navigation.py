@@ -48,9 +48,15 @@ def _memberships(sender, instance, action, reverse, pk_set=None, **kwargs):
             forget(AUTH_VERSION_KEY)
 
 
+def sign_in_only(update_fields) -> bool:
+    """A user save of only what signing in writes (every sign-in saves last_login; a
+    password upgrade on sign-in saves the hash): nothing a page lists changed."""
+    return update_fields is not None and set(update_fields) <= {"last_login", "password"}
+
+
 def _user_saved(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
-        return  # every sign-in saves last_login: nothing the menu shows
+    if sign_in_only(update_fields):
+        return
     forget(_user_key(instance.pk))
 
 

@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from itsm.cache import cached_table, forget
+from itsm.navigation import sign_in_only
 
 from .choices import Role
 from .models.oncall import ON_CALL_CACHE_KEY  # who is on call, by the hour
@@ -72,9 +73,8 @@ def _forget(**kwargs):
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
-        return  # every sign-in saves last_login: nothing listed here
-    _forget()
+    if not sign_in_only(update_fields):
+        _forget()
 
 
 def _m2m(sender, action, **kwargs):
