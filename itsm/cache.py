@@ -16,7 +16,7 @@ import time
 import uuid
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import models
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,20 @@ logger = logging.getLogger(__name__)
 
 class CacheUnavailable(Exception):
     pass
+
+
+class _SharedClients(RedisCacheClient):
+    """Django builds a `redis.Redis` for every cache call, and its constructor copies some
+    two hundred response callbacks: half of a 0.1 ms round trip. One client per connection
+    pool serves every call (it holds no connection of its own; the pool is thread-safe)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -35,6 +49,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", timeout)
         options.setdefault("retry_on_timeout", False)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _SharedClients
         self._down_until = 0.0
         self._lock = threading.Lock()
 
