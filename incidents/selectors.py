@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itsm.actors import is_system_user
+from itsm.sql import reverse_exists
 
 from . import permissions
 from .choices import OPEN_STATUSES, HoldReason, Status
@@ -253,18 +254,14 @@ def queue_tabs(user) -> list[dict]:
 
 
 # What the page lists from other tables that most orders have none of: whether there is
-# any is read with the order (an EXISTS each, cheap to plan), and a list known empty is not
-# queried (`has_none`). Reverse relations by name: the emergency is the emergencies app's.
+# any is read with the order (an EXISTS each, as SQL written once: itsm.sql), and a list
+# known empty is not queried (`has_none`). Reverse relations by name: the emergency is
+# the emergencies app's.
 PRESENT = ("service_records", "complaints", "links", "attachments", "emergency")
 
 
 def _presence() -> dict:
-    annotations = {}
-    for name in PRESENT:
-        relation = WorkOrder._meta.get_field(name)
-        rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
-        annotations[f"_present_{name}"] = Exists(rows)
-    return annotations
+    return {f"_present_{name}": reverse_exists(WorkOrder, name) for name in PRESENT}
 
 
 def has_none(work_order, relation: str) -> bool:
