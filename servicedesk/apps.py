@@ -10,3 +10,9 @@ class ServicedeskConfig(AppConfig):
         from . import directory, signals  # noqa: F401  (role permissions after every migrate)
 
         directory.connect()  # the staff pickers' and on-call banner's caches
+
+        from itsm.auth_backends import user_column
+
+        from .selectors import UNREAD_COLUMN, unread_count_column
+
+        user_column(UNREAD_COLUMN, unread_count_column)  # the bell's count, read with the user

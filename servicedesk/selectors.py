@@ -111,9 +111,27 @@ def notification_list(*, user, limit: int = 100):
 
 
 def notification_unread_count(*, user) -> int:
+    """The bell's count: read with the signed-in user (`unread_count_column`), else counted."""
+    from itsm.auth_backends import user_column_value
+
     from .models import Notification
 
+    known = user_column_value(user, UNREAD_COLUMN)
+    if known is not None:
+        return known
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+UNREAD_COLUMN = "unread_notifications"
+
+
+def unread_count_column(user_model):
+    """The unread count as a column of the signed-in user's read (itsm.auth_backends): a
+    COUNT over the (recipient, read_at) index, where a query of its own, built and compiled
+    by the ORM on every page, cost 0.5 ms."""
+    from itsm.sql import reverse_count
+
+    return reverse_count(user_model, "notifications", unset="read_at")
 
 
 # --- the contract's commitments --------------------------------------------------------

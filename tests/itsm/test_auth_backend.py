@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from itsm.auth_backends import PersonModelBackend
 from servicedesk.choices import Role
@@ -44,3 +45,53 @@ def test_an_inactive_user_is_not_signed_in(engineer):
     engineer.is_active = False
     engineer.save()
     assert PersonModelBackend().get_user(engineer.pk) is None
+
+
+def test_the_bells_count_comes_with_the_user_and_counts_only_unread(engineer, end_user):
+    from servicedesk.notifications import notify
+    from servicedesk.selectors import notification_unread_count
+    from servicedesk.services import notifications_mark_read
+
+    for i in range(3):
+        notify(recipients=[engineer], subject=f"通知{i}", mail=False)
+    notify(recipients=[end_user], subject="别人的", mail=False)
+    first = engineer.notifications.order_by("pk").first()
+    notifications_mark_read(user=engineer, pk=first.pk)
+    with CaptureQueriesContext(connection) as queries:
+        user = PersonModelBackend().get_user(engineer.pk)
+        assert notification_unread_count(user=user) == 2
+    assert len(queries) == 1
+    nobody_told = PersonModelBackend().get_user(end_user.__class__.objects.create_user("quiet").pk)
+    assert notification_unread_count(user=nobody_told) == 0
+
+
+def test_a_notice_given_or_read_in_the_request_is_counted_afresh(engineer):
+    """The count read with the user is the request's start: a notice to that same user
+    object, or one marked read, is counted again if the page is drawn after it."""
+    from servicedesk.notifications import notify, notify_many
+    from servicedesk.selectors import notification_unread_count
+    from servicedesk.services import notifications_mark_read
+
+    user = PersonModelBackend().get_user(engineer.pk)
+    assert notification_unread_count(user=user) == 0
+    notify(recipients=[user], subject="已派单", mail=False)
+    assert notification_unread_count(user=user) == 1
+    user = PersonModelBackend().get_user(engineer.pk)
+    notify_many([([user], "巡检提醒", "", "")])
+    assert notification_unread_count(user=user) == 2
+    user = PersonModelBackend().get_user(engineer.pk)
+    notifications_mark_read(user=user)
+    assert notification_unread_count(user=user) == 0
+
+
+def test_the_bell_on_a_page_follows_notices(client, engineer):
+    from servicedesk.notifications import notify
+
+    client.force_login(engineer)
+    notify(recipients=[engineer], subject="已派单", mail=False)
+    notify(recipients=[engineer], subject="已升级", mail=False)
+    assert 'text-bg-danger">2<' in client.get(reverse("home")).content.decode()
+    client.post(
+        reverse("servicedesk:notifications"), {"notification": engineer.notifications.first().pk}
+    )
+    assert 'text-bg-danger">1<' in client.get(reverse("home")).content.decode()
