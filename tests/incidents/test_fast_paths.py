@@ -299,3 +299,36 @@ def test_daily_volumes_count_what_the_live_query_counts_and_follow_changes(file_
         assert received_by_category(since=since, until=timezone.localdate()) == counts
         data = dict(pareto_data(since=since, until=timezone.localdate()))
         assert sum(data.values()) == sum(counts.values())
+
+
+def test_the_timelines_actors_in_hand_are_not_read_again(agent, engineer, supervisor, end_user):
+    """The viewer, requester, assignee and creator come with the page's read of the order:
+    the events are one query, and actors not in hand one more, never one per event."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidents import selectors
+    from itsm.actors import system_user
+    from itsm.auth_backends import PersonModelBackend
+
+    order = services.work_order_create(actor=end_user, requester=end_user, title="打印机卡纸")
+    services.work_order_assign(work_order=order, actor=agent, assignee=engineer)
+    services.work_order_comment(work_order=order, actor=engineer, body="已到现场")
+    viewer = PersonModelBackend().get_user(agent.pk)
+    page_order = selectors.work_order_get(user=viewer, number=order.number)
+    with CaptureQueriesContext(connection) as queries:
+        events = selectors.work_order_timeline(user=viewer, work_order=page_order)
+    assert len(queries) == 1
+    assert {e.actor.person.name for e in events} == {
+        end_user.person.name,
+        agent.person.name,
+        engineer.person.name,
+    }
+    services.work_order_comment(work_order=order, actor=supervisor, body="请尽快处理")
+    services.work_order_comment(work_order=order, actor=system_user(), body="自动提醒")
+    page_order = selectors.work_order_get(user=viewer, number=order.number)
+    with CaptureQueriesContext(connection) as queries:
+        events = selectors.work_order_timeline(user=viewer, work_order=page_order)
+    assert len(queries) == 2
+    assert events[-2].by.person.name == supervisor.person.name
+    assert events[-1].by is None  # the system's own steps show as "system"
