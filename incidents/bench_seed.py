@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from incidents import scans, sla
 from incidents.choices import OPEN_STATUSES, Channel, EventKind, Level3, Status
-from incidents.demo import numbers_for, sla_clocks, sla_target_table
 from incidents.models import SlaNotice, WorkOrder, WorkOrderEvent, WorkOrderTerm
 from incidents.models.work_order import QUEUE_NEVER, SCAN_NOW
 from incidents.priority import priority_for
 from incidents.search import row_terms
+from incidents.seeding import numbers_for, sla_clocks, sla_target_table
 from itsm.bulk import copy_rows, pk_sequence_reset
 from itsm.services import form_code_get
 from servicedesk.calendar import business_calendar

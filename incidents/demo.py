@@ -9,7 +9,6 @@ use, so the demo's due times and breach flags are what the live system would com
 import itertools
 import random
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from itsm.services import form_code_get
-from itsm.services import numbers_reserve as numbers_reserve  # its home is itsm now
 from servicedesk.calendar import business_calendar
 from servicedesk.models import Category, Person, ServiceLevel
 
@@ -33,10 +31,11 @@ from .choices import (
     Level3,
     Status,
 )
-from .models import Callback, HoldPeriod, SlaPolicy, WorkOrder, WorkOrderEvent
+from .models import Callback, HoldPeriod, WorkOrder, WorkOrderEvent
 from .models.work_order import QUEUE_NEVER, QUEUE_PAUSED
 from .priority import priority_for
 from .search import terms_index
+from .seeding import historic_timestamps, numbers_for, sla_target_table
 from .services import ACCEPT_TARGET, DISPATCH_TARGET
 
 # Thirteen months of history: the reports' archive and trends show twelve closed months
@@ -434,25 +433,6 @@ def _months_back(today: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-@contextmanager
-def historic_timestamps(model):
-    """Let a bulk insert keep the `created_at`/`updated_at` we set instead of "now".
-
-    auto_now_add and auto_now overwrite them on insert; a seed replaying history needs
-    its own. Only for single-process seeding commands: the flags are class-wide.
-    """
-    fields = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
-              or getattr(f, "auto_now_add", False)]  # fmt: skip
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for field in fields:
-        field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
 def _ev(kind, actor, at, **fields) -> WorkOrderEvent:
     return WorkOrderEvent(kind=kind, actor=actor, at=at, **fields)
 
@@ -561,47 +541,3 @@ def _floor(person):
     if person is None or person.location is None:
         return None
     return (person.location.building_id, person.location.floor)
-
-
-def sla_target_table() -> dict[tuple[int, str], tuple[timedelta, timedelta]]:
-    """(level id, priority) → (response, resolution) targets, as services.sla_targets gives."""
-    table = {}
-    for level in ServiceLevel.objects.all():
-        for priority in ("P1", "P2", "P3", "P4"):
-            table[(level.pk, priority)] = (
-                timedelta(minutes=level.response_minutes),
-                timedelta(minutes=level.resolution_minutes),
-            )
-    for policy in SlaPolicy.objects.all():
-        table[(policy.service_level_id, policy.priority)] = (
-            timedelta(minutes=policy.response_minutes),
-            timedelta(minutes=policy.resolution_minutes),
-        )
-    return table
-
-
-def sla_clocks(calendar, targets):
-    """A cached `clocks(start, level_id, priority) -> (response, resolution)` thresholds
-    function for bulk seeding (the demo's history, the benchmarks): synthetic orders share
-    start slots, so the business-time arithmetic is done once per slot."""
-    cache: dict = {}
-
-    def clocks(start, level_id, priority):
-        key = (start, level_id, priority)
-        if key not in cache:
-            response, resolution = targets[(level_id, priority)]
-            cache[key] = (
-                sla.clock_thresholds(calendar, start=start, target=response),
-                sla.clock_thresholds(calendar, start=start, target=resolution),
-            )
-        return cache[key]
-
-    return clocks
-
-
-def numbers_for(code: str, instants) -> dict:
-    """Form numbers reserved for work orders created at `instants`, by local day."""
-    per_day = defaultdict(int)
-    for instant in instants:
-        per_day[timezone.localdate(instant)] += 1
-    return numbers_reserve(code=code, per_day=per_day)

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.choices import Channel, Level3, Status
-from incidents.demo import historic_timestamps, numbers_for, sla_clocks, sla_target_table
 from incidents.models import Callback, WorkOrder
 from incidents.models.work_order import QUEUE_NEVER
 from incidents.priority import priority_for
+from incidents.seeding import historic_timestamps, numbers_for, sla_clocks, sla_target_table
 from incidents.selectors import queue_counts_changed
 from itsm.bench import database_label, p95, timed
 from itsm.maintenance import database_analyze
