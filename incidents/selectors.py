@@ -261,6 +261,7 @@ PRESENT = ("service_records", "complaints", "links", "attachments", "emergency")
 
 
 def _presence() -> dict:
+    # SQL naming the order's table: only for a top-level query of orders (itsm.sql).
     return {f"_present_{name}": reverse_exists(WorkOrder, name) for name in PRESENT}
 
 
@@ -389,7 +390,8 @@ def _actors_load(events, *, user, work_order) -> None:
     actor = WorkOrderEvent._meta.get_field("actor")
     for event in events:
         if event.actor_id is not None:
-            actor.set_cached_value(event, known[event.actor_id])
+            # None: deleted between the two reads (SET_NULL), as a join would have found
+            actor.set_cached_value(event, known.get(event.actor_id))
 
 
 def work_order_attachments(*, user, work_order) -> list[Attachment]:

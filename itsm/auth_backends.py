@@ -8,6 +8,7 @@ same query (`user_column`).
 """
 
 import json
+import threading
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,10 @@ from .sql import names_array
 
 # name → builder(user model) of an expression over the user's row (itsm.sql's subqueries)
 _COLUMNS: dict[str, Callable] = {}
+_PREFIX = "_itsm_column_"
+# How often this thread changed what a column counts (for anyone): a value read with a
+# user before the latest change is not used. Per thread, as Django serves a request.
+_changes = threading.local()
 
 
 def user_column(name: str, build: Callable) -> None:
@@ -25,16 +30,20 @@ def user_column(name: str, build: Callable) -> None:
 
 
 def user_column_value(user, name: str):
-    """The value read with `user` at the start of the request; None if not read with it
-    (another way of loading the user) or forgotten since (`user_column_forget`)."""
-    return getattr(user, f"_itsm_{name}", None)  # getattr: request.user is a lazy proxy
+    """The value read with `user` at the start of the request; None if it was not read with
+    it (another way of loading the user) or this thread changed such values since
+    (`user_columns_changed`): the caller then counts afresh."""
+    # getattr: request.user is a lazy proxy
+    if getattr(user, "_itsm_columns_at", None) != getattr(_changes, "count", 0):
+        return None
+    return getattr(user, f"{_PREFIX}{name}", None)
 
 
-def user_column_forget(user, name: str) -> None:
-    """Drop the value read with `user`: it changed in this request (the caller counts
-    afresh)."""
-    if hasattr(user, f"_itsm_{name}"):
-        delattr(user, f"_itsm_{name}")
+def user_columns_changed() -> None:
+    """What a column counts changed, for whichever users (notices given or read): values
+    read with users before now are not used. By change, not by user object: recipients
+    are often read afresh, not the signed-in user's own object."""
+    _changes.count = getattr(_changes, "count", 0) + 1
 
 
 def _decoded(names) -> set[str]:
@@ -53,7 +62,7 @@ class PersonModelBackend(ModelBackend):
             user_model._default_manager.select_related("person")
             .annotate(
                 _group_names_json=names_array(user_model),
-                **{f"_itsm_{name}": build(user_model) for name, build in _COLUMNS.items()},
+                **{f"{_PREFIX}{name}": build(user_model) for name, build in _COLUMNS.items()},
             )
             .filter(pk=user_id)
         )
@@ -62,4 +71,5 @@ class PersonModelBackend(ModelBackend):
             return None
         # Read by servicedesk.roles.user_roles instead of a query of its own.
         user._itsm_group_names = _decoded(user.__dict__.pop("_group_names_json"))
+        user._itsm_columns_at = getattr(_changes, "count", 0)
         return user

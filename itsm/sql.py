@@ -7,7 +7,9 @@ spelled from `_meta` (table and column names, quoted by the connection) and wrap
 `RawSQL`, costs nothing to compile and follows a renamed table or column.
 
 Each expression refers to its outer row by the outer model's table name, which is the
-alias Django gives the base table of a top-level query: use them only there.
+alias Django gives the base table of a top-level query: use them only there. Inside an
+Exists, a Subquery or `pk__in=`, Django renames the inner table (U0) and the expression
+would silently refer to the outer query's row instead.
 """
 
 from __future__ import annotations
@@ -21,32 +23,35 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _reverse(model, relation_name: str):
+    """The related table and the condition tying its rows to the outer row of `model`."""
+    relation = model._meta.get_field(relation_name)
+    if not (relation.one_to_many or relation.one_to_one) or relation.concrete:
+        raise ValueError(f"{relation_name}: not a reverse ForeignKey or OneToOneField")
+    field = relation.field
+    condition = f"r.{_q(field.column)} = {_q(model._meta.db_table)}.{_q(field.target_field.column)}"
+    return _q(relation.related_model._meta.db_table), condition, relation.related_model._meta
+
+
 def reverse_exists(model, relation_name: str) -> RawSQL:
     """Whether the row of `model` has any row over its reverse relation `relation_name`
     (a ForeignKey or OneToOneField pointing at `model`), as a boolean column."""
-    relation = model._meta.get_field(relation_name)
-    related = relation.related_model._meta
-    outer = model._meta
-    sql = (
-        f"EXISTS (SELECT 1 FROM {_q(related.db_table)} r "  # noqa: S608 (names from _meta)
-        f"WHERE r.{_q(relation.field.column)} = "
-        f"{_q(outer.db_table)}.{_q(outer.pk.column)})"
-    )
+    table, condition, _ = _reverse(model, relation_name)
+    sql = f"EXISTS (SELECT 1 FROM {table} r WHERE {condition})"  # noqa: S608 (names from _meta)
     return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 (no user input)
 
 
-def reverse_count(model, relation_name: str, *, unset: str = "") -> RawSQL:
+def reverse_count(model, relation_name: str, *, unset: str = "", cap: int = 0) -> RawSQL:
     """How many rows point at the row of `model` over its reverse relation `relation_name`;
-    with `unset`, only those whose field of that name is NULL."""
-    relation = model._meta.get_field(relation_name)
-    related = relation.related_model._meta
-    outer = model._meta
-    condition = f" AND r.{_q(related.get_field(unset).column)} IS NULL" if unset else ""
-    sql = (
-        f"(SELECT COUNT(*) FROM {_q(related.db_table)} r "  # noqa: S608 (names from _meta)
-        f"WHERE r.{_q(relation.field.column)} = "
-        f"{_q(outer.db_table)}.{_q(outer.pk.column)}{condition})"
-    )
+    with `unset`, only those whose field of that name is NULL; with `cap`, counted up to
+    that many (the cost stays flat however many there are)."""
+    table, condition, related = _reverse(model, relation_name)
+    if unset:
+        condition += f" AND r.{_q(related.get_field(unset).column)} IS NULL"
+    rows = f"SELECT 1 FROM {table} r WHERE {condition}"  # noqa: S608 (names from _meta)
+    if cap:
+        rows += f" LIMIT {int(cap)}"
+    sql = f"(SELECT COUNT(*) FROM ({rows}) c)"  # noqa: S608 (names from _meta)
     return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 (no user input)
 
 

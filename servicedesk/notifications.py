@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from itsm.auth_backends import user_column_forget
+from itsm.auth_backends import user_columns_changed
 from itsm.workflow import after_commit
 
 from .models import MailState, Notification
-from .selectors import UNREAD_COLUMN
 
 MAIL_LEASE = timedelta(minutes=5)
 # A failed mail is retried after 1, 2, 4 … minutes, at most every BACKOFF_CAP, for
@@ -56,14 +55,6 @@ def _hand_off() -> None:
     after_commit(send_pending_mail.delay)
 
 
-def _counts_changed(users) -> None:
-    """A user object that carries the unread count read with it at the start of the
-    request (the signed-in user, often a recipient too) counts afresh if the page is drawn."""
-    for user in users:
-        if user is not None:
-            user_column_forget(user, UNREAD_COLUMN)
-
-
 def notify(
     *, recipients, subject: str, body: str = "", url: str = "", mail: bool = True
 ) -> list[Notification]:
@@ -81,7 +72,7 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    _counts_changed(row.recipient for row in rows)
+    user_columns_changed()  # a page drawn after this counts the bell afresh
     if any(row.mail_state == MailState.PENDING for row in rows):
         _hand_off()
     return created
@@ -103,7 +94,7 @@ def notify_many(messages) -> int:
                 )
             )
     Notification.objects.bulk_create(rows, batch_size=1000)
-    _counts_changed(row.recipient for row in rows)
+    user_columns_changed()  # a page drawn after this counts the bell afresh
     if any(row.mail_state == MailState.PENDING for row in rows):
         _hand_off()
     return len(rows)

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from itsm.auth_backends import user_column_forget
+from itsm.auth_backends import user_columns_changed
 
 from .models import Person
-from .selectors import UNREAD_COLUMN
 
 
 def email_taken(email: str, *, except_user=None) -> bool:
@@ -147,7 +146,7 @@ def notifications_mark_read(*, user, pk: int | None = None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         rows = rows.filter(pk=pk)
-    user_column_forget(user, UNREAD_COLUMN)  # the bell counts afresh if this request draws it
+    user_columns_changed()  # the bell counts afresh if this request draws it
     return rows.update(read_at=timezone.now())
 
 
