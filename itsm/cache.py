@@ -160,7 +160,8 @@ _request = threading.local()
 
 def version_token(key: str, *, timeout: int = 300, prefetch: bool = False) -> str | None:
     """The current version of what `key` names, made up on first read; `forget(key)`
-    starts a new one. None when the cache is down (cache nothing then).
+    starts a new one. None when the cache is down, or while this thread's open transaction
+    has changed what `key` caches (cache nothing then).
 
     Inside `request_tokens` a version is read once per request: the request sees the
     tables as they were when it began, as a single read of them would. `prefetch`: a key
@@ -171,6 +172,8 @@ def version_token(key: str, *, timeout: int = 300, prefetch: bool = False) -> st
 
     if prefetch:
         _known_keys.add(key)
+    if _uncommitted(key):
+        return None  # what is read now may yet be rolled back: cache nothing
     held = getattr(_request, "tokens", None)
     if held is not None and held.get(key) is not None:
         return held[key]
@@ -201,15 +204,49 @@ class request_tokens:  # noqa: N801 (used as a context manager, like a function)
 
 def forget(key: str) -> None:
     """Drop `key` now (the editing request reads its own change) and again after commit
-    (a reader between the two may have cached the old rows)."""
+    (a reader between the two may have cached the old rows). Until the editing transaction
+    ends, this thread caches nothing under `key` (`version_token` answers None): it reads
+    its own uncommitted rows, and a rollback would have left them cached."""
     from django.core.cache import cache
-    from django.db import transaction
+    from django.db import connection, transaction
 
     held = getattr(_request, "tokens", None)
     if held is not None:
         held.pop(key, None)
+    if _in_transaction(connection):
+        _transaction_keys().add(key)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+# The keys forgotten in this thread's open transaction (`forget`).
+_changed = threading.local()
+
+
+def _in_transaction(connection) -> bool:
+    """In a transaction the application opened. The test framework's own wrapper, which
+    never commits, is not one (Django marks it, as for durable atomics)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _transaction_keys() -> set[str]:
+    keys = getattr(_changed, "keys", None)
+    if keys is None:
+        keys = _changed.keys = set()
+    return keys
+
+
+def _uncommitted(key: str) -> bool:
+    """Whether this thread's open transaction changed what `key` caches."""
+    from django.db import connection
+
+    keys = getattr(_changed, "keys", None)
+    if not keys:
+        return False
+    if not _in_transaction(connection):
+        keys.clear()  # that transaction is over, committed or rolled back
+        return False
+    return key in keys
 
 
 class CachedTableQuerySet(models.QuerySet):

@@ -66,3 +66,42 @@ def test_pages_read_the_versions_through_the_middleware(client, agent):
         assert client.get(reverse("incidents:queue")).status_code == 200
     fetched = set(get_many.call_args_list[0].args[0])
     assert {"servicedesk:staff-directory", "servicedesk:organisation"} <= fetched
+
+
+def _fault():
+    from servicedesk.models import Category
+
+    return Category.objects.filter(level="fault_type", is_active=True).order_by("pk").first()
+
+
+@pytest.mark.django_db
+def test_an_edit_rolled_back_is_not_kept_in_any_cache():
+    """The editing transaction reads its own change, uncached; after a rollback the
+    tables (in process) and the shared caches hold only committed rows."""
+    from django.db import transaction
+
+    from servicedesk.models import Category
+
+    fault = _fault()
+    assert fault in Category.active()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Category.objects.filter(pk=fault.pk).update(name="临时名称")
+        assert "临时名称" in [c.name for c in Category.active()]
+        assert version_token(Category.CACHE_KEY) is None  # nothing cached meanwhile
+        raise RuntimeError("rolled back")
+    assert "临时名称" not in [c.name for c in Category.active()]
+    assert fault.name in [c.name for c in Category.active()]
+
+
+@pytest.mark.django_db
+def test_after_a_committed_edit_the_table_is_cached_again(django_assert_num_queries):
+    from django.db import transaction
+
+    from servicedesk.models import Category
+
+    fault = _fault()
+    with transaction.atomic():
+        Category.objects.filter(pk=fault.pk).update(name="新名称")
+    assert "新名称" in [c.name for c in Category.active()]
+    with django_assert_num_queries(0):
+        assert "新名称" in [c.name for c in Category.active()]
