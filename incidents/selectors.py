@@ -289,12 +289,15 @@ def work_order_get(*, user, number: str) -> WorkOrder:
     return work_order
 
 
+# The order's people the page reads with it (with their person): the timeline's actors
+# are mostly these.
+ORDER_PEOPLE = ("requester", "assignee", "created_by")
+
+
 def _detail_relations_load(work_order: WorkOrder) -> None:
     """Requester, assignee and creator (with their people) in one query; the category
     from the cache; the device and the location, the parent and the order it was merged
     into, each by key when set."""
-    from django.contrib.auth import get_user_model
-
     from cmdb.models import ConfigurationItem
     from servicedesk.models import Category, Location
 
@@ -306,10 +309,9 @@ def _detail_relations_load(work_order: WorkOrder) -> None:
             )
         work_order.category = category
 
-    people = ("requester", "assignee", "created_by")
-    user_ids = {getattr(work_order, f"{field}_id") for field in people} - {None}
-    users = get_user_model().objects.select_related("person").in_bulk(user_ids)
-    for field in people:
+    user_ids = {getattr(work_order, f"{field}_id") for field in ORDER_PEOPLE} - {None}
+    users = _users_with_person(user_ids)
+    for field in ORDER_PEOPLE:
         pk = getattr(work_order, f"{field}_id")
         if pk in users:
             setattr(work_order, field, users[pk])
@@ -370,6 +372,12 @@ def work_order_timeline(*, user, work_order) -> list[WorkOrderEvent]:
     return result
 
 
+def _users_with_person(ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.select_related("person").in_bulk(ids)
+
+
 def _actors_load(events, *, user, work_order) -> None:
     """Each event's actor with their person. Most are people the page has in hand (the
     viewer, the requester, the assignee, the creator, each read with their person): only
@@ -380,13 +388,13 @@ def _actors_load(events, *, user, work_order) -> None:
     user_model = get_user_model()
     person = user_model._meta.get_field("person")
     in_hand = [user]
-    for name in ("requester", "assignee", "created_by"):
+    for name in ORDER_PEOPLE:
         if WorkOrder._meta.get_field(name).is_cached(work_order):
             in_hand.append(getattr(work_order, name))
     known = {u.pk: u for u in in_hand if isinstance(u, user_model) and person.is_cached(u)}
     missing = {e.actor_id for e in events} - known.keys() - {None}
     if missing:
-        known.update(user_model.objects.select_related("person").in_bulk(missing))
+        known.update(_users_with_person(missing))
     actor = WorkOrderEvent._meta.get_field("actor")
     for event in events:
         if event.actor_id is not None:

@@ -3,7 +3,7 @@ from django.conf import settings
 from itsm.navigation import nav_version
 from servicedesk.choices import Role
 from servicedesk.roles import is_staff_role, user_has_role, user_roles
-from servicedesk.selectors import notification_unread_count
+from servicedesk.selectors import UNREAD_CAP, notification_unread_count
 
 
 def site(request):
@@ -14,6 +14,7 @@ def site(request):
         "unread_notifications": (lambda: notification_unread_count(user=user))
         if authenticated
         else 0,
+        "unread_cap": UNREAD_CAP,  # the bell shows "99+" from there
         # The menu's cache key (itsm.navigation): read only by pages that draw the menu.
         "nav_version": (lambda: nav_version(user)) if authenticated else "",
         "SITE_NAME": settings.ITSM["SITE_NAME"],

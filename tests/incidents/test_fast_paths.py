@@ -29,13 +29,13 @@ pytestmark = pytest.mark.django_db
 # department, location and levels come from the cached organisation table.
 FILING_QUERIES = 12
 # The work-order page for the desk, with a device and a location: session, user with
-# person, roles and unread notices (itsm.auth_backends), the order (one-row small tables joined, the
-# category from the cache, whether it has service records, complaints, links, files or
-# an emergency), its people, device, location, timeline and the device's other open
-# orders. It was 22: the permission flags and internal-or-not are decided on
-# the row just read, the menu is cached, the folded panels' forms load when opened; then
-# 15: the lists most orders have none of are read only when the order says it has rows;
-# then 9: the bell's count comes with the user.
+# person, roles and unread notices (itsm.auth_backends), the order (one-row small tables
+# joined, the category from the cache, whether it has service records, complaints, links,
+# files or an emergency), its people, device, location, timeline and the device's other
+# open orders. It was 22: the permission flags and internal-or-not are decided on the row
+# just read, the menu is cached, the folded panels' forms load when opened; then 15: the
+# lists most orders have none of are read only when the order says it has rows; then 9:
+# the bell's count comes with the user.
 DETAIL_QUERIES = 8
 # The desk's queue: session, user with person, roles and unread notices, the page's keys,
 # its rows, their people. Teams, staff, categories, departments and who is on call come
